@@ -1,0 +1,85 @@
+# Cartographus Desktop — the two commands a user needs: `make run` and `make test`.
+# Everything else here is what those two are made of.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+TARGET_DIR := $(CARGO_TARGET_DIR)/debug
+HOST_TRIPLE := $(shell rustc -vV | sed -n 's/^host: //p')
+NATS_SERVER_BIN ?= $(CURDIR)/src-tauri/binaries/nats-server-$(HOST_TRIPLE)
+export NATS_SERVER_BIN
+TAURI_DRIVER_VERSION := 2.1.0
+
+APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
+	libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 webkit2gtk-driver chromium \
+	python3-pip
+
+.PHONY: run test bench fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-e2e clean-data
+
+## run: set up what is missing, build, and start the desktop app (or `serve` without a display)
+run: deps ui sidecar build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "Starting the desktop app (data in $${CARTOGRAPHUS_DATA_DIR:-~/.local/share/cartographus})"; \
+		exec "$(TARGET_DIR)/cartographus"; \
+	else \
+		echo "No display: starting the headless server. Webhook URLs and the web UI link:"; \
+		"$(TARGET_DIR)/cartographus-server" tokens; \
+		exec "$(TARGET_DIR)/cartographus-server" serve --ui-dir "$(CURDIR)/ui/dist"; \
+	fi
+
+## test: every test — Rust (engine, server, desktop), UI unit tests, both end-to-end smoke tests
+test: deps ui sidecar build tauri-driver test-rust test-ui test-e2e
+
+test-rust:
+	cargo test --workspace --no-fail-fast
+
+test-ui: ui-deps
+	cd ui && npm test
+
+test-e2e: ui-deps
+	cd ui && CARTOGRAPHUS_SERVER_BIN="$(TARGET_DIR)/cartographus-server" \
+		CARTOGRAPHUS_DESKTOP_BIN="$(TARGET_DIR)/cartographus" \
+		TAURI_DRIVER_BIN="$$(command -v tauri-driver || echo $$HOME/.cargo/bin/tauri-driver)" \
+		node --test --test-concurrency=1 e2e/
+
+## bench: performance figures against raw baselines (see docs/performance.md)
+bench:
+	@echo "make bench: no benchmarks yet — the pipeline benchmark arrives with issue #7."
+
+## fuzz: run each fuzz target for a set time
+fuzz:
+	@echo "make fuzz: no fuzz targets yet — the webhook parsers arrive with issue #3."
+
+deps: apt-deps ui-deps
+
+# Installs the Debian packages when root; otherwise prints the command to run.
+apt-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "Missing Debian packages. Run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
+		fi; \
+	fi
+
+ui-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+
+sidecar:
+	./sidecars/fetch-nats-server.sh
+
+ui: ui-deps
+	cd ui && npm run build
+
+build: sidecar ui
+	cargo build -p cartographus-server -p cartographus
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \
+		cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION)

@@ -1,0 +1,75 @@
+//! The HTTP edge: routes, auth, limits and the web UI. Handlers are thin: each calls one
+//! [`EngineHandle`](crate::EngineHandle) function, the same one the desktop commands call.
+
+pub mod auth;
+pub mod error;
+mod ui;
+pub mod webhooks;
+pub mod ws;
+
+use axum::extract::State;
+use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::engine::EngineHandle;
+
+/// Webhook and API bodies above this are refused (413).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: EngineHandle,
+}
+
+pub fn router(engine: EngineHandle) -> Router {
+    let state = AppState { engine };
+    let protected = Router::new()
+        .route("/info", get(info))
+        .route("/ws", get(ws::upgrade))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_api_token,
+        ));
+    let api = Router::new()
+        .route("/health", get(health))
+        .merge(protected)
+        .fallback(api_not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/webhooks/{source}", post(webhooks::receive))
+        .merge(ui::routes(state.engine.info_ref().ui_dir.clone()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_loopback_host,
+        ))
+        .layer(
+            // Only method and path: query strings carry webhook tokens.
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::debug_span!("http", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let health = state.engine.health();
+    let status = if health.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(health))
+}
+
+async fn info(State(state): State<AppState>) -> impl IntoResponse {
+    Json(state.engine.info())
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError::not_found("no such API route")
+}

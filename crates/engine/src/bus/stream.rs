@@ -1,0 +1,44 @@
+//! Provisioning of the `MEDIA_EVENTS` stream (DESIGN §4): created on first start, updated
+//! in place when the retention setting changes, so a restart never loses what it holds.
+
+use std::time::Duration;
+
+use async_nats::jetstream::stream::{Config, DiscardPolicy, StorageType};
+
+pub const STREAM: &str = "MEDIA_EVENTS";
+pub const SUBJECTS: [&str; 4] = ["playback.>", "plex.>", "jellyfin.>", "tautulli.>"];
+pub const MAX_BYTES: i64 = 10 * 1024 * 1024 * 1024;
+/// JetStream drops a second message with the same `Nats-Msg-Id` within this window.
+pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot provision stream {STREAM}: {0}")]
+pub struct ProvisionError(String);
+
+pub fn stream_config(retention_days: u32, replicas: usize) -> Config {
+    Config {
+        name: STREAM.to_string(),
+        subjects: SUBJECTS.iter().map(|s| s.to_string()).collect(),
+        storage: StorageType::File,
+        max_age: Duration::from_secs(u64::from(retention_days) * 24 * 3600),
+        max_bytes: MAX_BYTES,
+        // When full, refuse new events (the publisher then spools) rather than silently
+        // dropping the oldest ones that may not be persisted yet.
+        discard: DiscardPolicy::New,
+        duplicate_window: DUPLICATE_WINDOW,
+        num_replicas: replicas,
+        ..Config::default()
+    }
+}
+
+pub async fn provision(
+    jetstream: &async_nats::jetstream::Context,
+    retention_days: u32,
+    replicas: usize,
+) -> Result<(), ProvisionError> {
+    jetstream
+        .create_or_update_stream(stream_config(retention_days, replicas))
+        .await
+        .map(|_| ())
+        .map_err(|e| ProvisionError(e.to_string()))
+}

@@ -1,0 +1,132 @@
+//! Keeps the nats-server sidecar running: restarts it with backoff when it dies, stops it
+//! with the engine, and publishes its state (pid, restarts, last exit) for health and stats.
+
+use std::time::{Duration, Instant};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+use super::sidecar::{RunningSidecar, SidecarError, SidecarSpec};
+
+const READY_WITHIN: Duration = Duration::from_secs(15);
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SidecarState {
+    /// None while it is down.
+    pub pid: Option<u32>,
+    pub up_since: Option<Instant>,
+    pub restarts: u32,
+    pub last_exit: Option<String>,
+}
+
+impl SidecarState {
+    /// Resident memory of the sidecar, read from /proc.
+    pub fn rss_bytes(&self) -> Option<u64> {
+        let statm = std::fs::read_to_string(format!("/proc/{}/statm", self.pid?)).ok()?;
+        let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+        let page_size = nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+            .ok()
+            .flatten()
+            .unwrap_or(4096) as u64;
+        Some(pages * page_size)
+    }
+}
+
+pub struct Supervisor {
+    spec: SidecarSpec,
+    state: watch::Receiver<SidecarState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Supervisor {
+    /// Starts the first instance (which must come up) and then watches it.
+    pub async fn start(spec: SidecarSpec) -> Result<Self, SidecarError> {
+        let running = RunningSidecar::start(&spec, READY_WITHIN).await?;
+        let (state_tx, state) = watch::channel(SidecarState {
+            pid: Some(running.pid),
+            up_since: Some(running.started_at),
+            restarts: 0,
+            last_exit: None,
+        });
+        let (stop, stop_rx) = oneshot::channel();
+        let task = tokio::spawn(watch_and_restart(spec.clone(), running, state_tx, stop_rx));
+        Ok(Self {
+            spec,
+            state,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    pub fn spec(&self) -> &SidecarSpec {
+        &self.spec
+    }
+
+    pub fn state(&self) -> watch::Receiver<SidecarState> {
+        self.state.clone()
+    }
+
+    /// Stops the sidecar and waits until it is gone.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+async fn watch_and_restart(
+    spec: SidecarSpec,
+    mut running: RunningSidecar,
+    state: watch::Sender<SidecarState>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stop => {
+                running.stop(STOP_GRACE).await;
+                state.send_modify(|s| { s.pid = None; s.up_since = None; });
+                return;
+            }
+            exit = running.wait_exit() => {
+                let stderr = running.stderr_tail();
+                tracing::warn!(%exit, %stderr, "nats-server exited unexpectedly; restarting");
+                state.send_modify(|s| {
+                    s.pid = None;
+                    s.up_since = None;
+                    s.last_exit = Some(exit);
+                });
+            }
+        }
+        // The first retry comes quickly (a crash is usually a one-off); later ones back
+        // off so a server that cannot start does not spin.
+        let mut delays = ExponentialBuilder::new()
+            .with_min_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(5))
+            .with_jitter()
+            .without_max_times()
+            .build();
+        running = loop {
+            let delay = delays.next().unwrap_or(Duration::from_secs(5));
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = tokio::time::sleep(delay) => {}
+            }
+            match RunningSidecar::start(&spec, READY_WITHIN).await {
+                Ok(started) => break started,
+                Err(e) => {
+                    tracing::warn!("nats-server restart failed: {e}");
+                    state.send_modify(|s| s.last_exit = Some(e.to_string()));
+                }
+            }
+        };
+        state.send_modify(|s| {
+            s.pid = Some(running.pid);
+            s.up_since = Some(running.started_at);
+            s.restarts += 1;
+        });
+    }
+}

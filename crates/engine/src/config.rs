@@ -1,0 +1,372 @@
+//! Engine configuration, resolved once at start from four layers:
+//! defaults < settings file (`<data>/settings.json`) < environment < command-line flags.
+//! Every layer is a [`ConfigLayer`] of optional values; [`Config::resolve`] merges and validates.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:3857";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{name}={value:?} is not valid: {reason}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("no data directory: set CARTOGRAPHUS_DATA_DIR or --data-dir")]
+    NoDataDir,
+}
+
+/// One layer of configuration: every field optional, later layers win.
+/// The same shape is read from the settings file, the environment and the CLI.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfigLayer {
+    pub listen: Option<SocketAddr>,
+    pub ws_port: Option<u16>,
+    pub nats_enabled: Option<bool>,
+    pub nats_embedded: Option<bool>,
+    pub nats_url: Option<String>,
+    pub nats_token: Option<String>,
+    pub nats_store_dir: Option<PathBuf>,
+    pub nats_retention_days: Option<u32>,
+    pub nats_batch_size: Option<u32>,
+    #[serde(with = "humantime_opt")]
+    pub nats_flush_interval: Option<Duration>,
+    pub nats_server_bin: Option<PathBuf>,
+    pub ui_dir: Option<PathBuf>,
+}
+
+impl ConfigLayer {
+    /// Reads the documented environment names through `lookup` (a closure so tests need
+    /// not touch the process environment).
+    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+        Ok(Self {
+            listen: get("CARTOGRAPHUS_LISTEN")
+                .map(|v| parse_addr("CARTOGRAPHUS_LISTEN", &v))
+                .transpose()?,
+            ws_port: get("CARTOGRAPHUS_WS_PORT")
+                .map(|v| parse_num("CARTOGRAPHUS_WS_PORT", &v))
+                .transpose()?,
+            nats_enabled: get("NATS_ENABLED")
+                .map(|v| parse_bool("NATS_ENABLED", &v))
+                .transpose()?,
+            nats_embedded: get("NATS_EMBEDDED")
+                .map(|v| parse_bool("NATS_EMBEDDED", &v))
+                .transpose()?,
+            nats_url: get("NATS_URL"),
+            nats_token: get("NATS_TOKEN"),
+            nats_store_dir: get("NATS_STORE_DIR").map(PathBuf::from),
+            nats_retention_days: get("NATS_RETENTION_DAYS")
+                .map(|v| parse_num("NATS_RETENTION_DAYS", &v))
+                .transpose()?,
+            nats_batch_size: get("NATS_BATCH_SIZE")
+                .map(|v| parse_num("NATS_BATCH_SIZE", &v))
+                .transpose()?,
+            nats_flush_interval: get("NATS_FLUSH_INTERVAL")
+                .map(|v| parse_duration("NATS_FLUSH_INTERVAL", &v))
+                .transpose()?,
+            nats_server_bin: get("NATS_SERVER_BIN").map(PathBuf::from),
+            ui_dir: get("CARTOGRAPHUS_UI_DIR").map(PathBuf::from),
+        })
+    }
+
+    /// `other` wins wherever it has a value.
+    pub fn overlay(self, other: ConfigLayer) -> ConfigLayer {
+        ConfigLayer {
+            listen: other.listen.or(self.listen),
+            ws_port: other.ws_port.or(self.ws_port),
+            nats_enabled: other.nats_enabled.or(self.nats_enabled),
+            nats_embedded: other.nats_embedded.or(self.nats_embedded),
+            nats_url: other.nats_url.or(self.nats_url),
+            nats_token: other.nats_token.or(self.nats_token),
+            nats_store_dir: other.nats_store_dir.or(self.nats_store_dir),
+            nats_retention_days: other.nats_retention_days.or(self.nats_retention_days),
+            nats_batch_size: other.nats_batch_size.or(self.nats_batch_size),
+            nats_flush_interval: other.nats_flush_interval.or(self.nats_flush_interval),
+            nats_server_bin: other.nats_server_bin.or(self.nats_server_bin),
+            ui_dir: other.ui_dir.or(self.ui_dir),
+        }
+    }
+}
+
+/// How the engine reaches NATS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NatsMode {
+    /// NATS_ENABLED=false: the direct path (listener → DuckDB), no replay.
+    Disabled,
+    /// Run the nats-server sidecar ourselves (the default).
+    Embedded { server_bin: Option<PathBuf> },
+    /// An external server or cluster.
+    External { url: String, token: Option<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct NatsConfig {
+    pub mode: NatsMode,
+    pub store_dir: PathBuf,
+    pub retention_days: u32,
+    pub batch_size: u32,
+    pub flush_interval: Duration,
+}
+
+/// The validated configuration the engine runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub ws_port: Option<u16>,
+    pub nats: NatsConfig,
+    /// Directory of the built web UI, served at `/` (headless mode).
+    pub ui_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Merges the layers (each later one wins) over the defaults and validates the result.
+    pub fn resolve(data_dir: PathBuf, layers: &[ConfigLayer]) -> Result<Self, ConfigError> {
+        let merged = layers
+            .iter()
+            .cloned()
+            .fold(ConfigLayer::default(), ConfigLayer::overlay);
+        let listen = match merged.listen {
+            Some(addr) => addr,
+            None => parse_addr("CARTOGRAPHUS_LISTEN", DEFAULT_LISTEN)?,
+        };
+        let retention_days = merged.nats_retention_days.unwrap_or(7);
+        if retention_days == 0 {
+            return Err(invalid("NATS_RETENTION_DAYS", "0", "must be at least 1"));
+        }
+        let batch_size = merged.nats_batch_size.unwrap_or(1000);
+        if batch_size == 0 {
+            return Err(invalid("NATS_BATCH_SIZE", "0", "must be at least 1"));
+        }
+        let flush_interval = merged.nats_flush_interval.unwrap_or(Duration::from_secs(5));
+        if flush_interval.is_zero() {
+            return Err(invalid("NATS_FLUSH_INTERVAL", "0s", "must be above zero"));
+        }
+        let mode = match (
+            merged.nats_enabled.unwrap_or(true),
+            merged.nats_embedded.unwrap_or(true),
+        ) {
+            (false, _) => NatsMode::Disabled,
+            (true, true) => NatsMode::Embedded {
+                server_bin: merged.nats_server_bin,
+            },
+            (true, false) => NatsMode::External {
+                url: merged.nats_url.ok_or_else(|| {
+                    invalid("NATS_URL", "", "is required when NATS_EMBEDDED=false")
+                })?,
+                token: merged.nats_token,
+            },
+        };
+        let store_dir = merged
+            .nats_store_dir
+            .unwrap_or_else(|| data_dir.join("jetstream"));
+        Ok(Config {
+            listen,
+            ws_port: merged.ws_port,
+            nats: NatsConfig {
+                mode,
+                store_dir,
+                retention_days,
+                batch_size,
+                flush_interval,
+            },
+            ui_dir: merged.ui_dir,
+            data_dir,
+        })
+    }
+
+    pub fn settings_path(&self) -> PathBuf {
+        settings_path(&self.data_dir)
+    }
+}
+
+pub fn settings_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("settings.json")
+}
+
+/// The platform data directory (`~/.local/share/cartographus` on Linux), overridable by
+/// `CARTOGRAPHUS_DATA_DIR`.
+pub fn default_data_dir(lookup: impl Fn(&str) -> Option<String>) -> Result<PathBuf, ConfigError> {
+    if let Some(dir) = lookup("CARTOGRAPHUS_DATA_DIR").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(xdg) = lookup("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(xdg).join("cartographus"));
+    }
+    lookup("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|home| PathBuf::from(home).join(".local/share/cartographus"))
+        .ok_or(ConfigError::NoDataDir)
+}
+
+fn invalid(name: &'static str, value: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        value: value.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| invalid(name, value, "expected HOST:PORT, for example 127.0.0.1:3857"))
+}
+
+fn parse_num<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| invalid(name, value, "expected a whole number"))
+}
+
+fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(invalid(name, value, "expected true or false")),
+    }
+}
+
+/// Parses `5s`, `250ms`, `2m` or a bare number of seconds.
+pub fn parse_duration(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    let v = value.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (digits, unit) = v.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| invalid(name, value, "expected a duration such as 5s or 250ms"))?;
+    match unit {
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "ms" => Ok(Duration::from_millis(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(invalid(name, value, "unit must be ms, s or m")),
+    }
+}
+
+/// Settings files store durations as strings (`"5s"`), like the environment.
+mod humantime_opt {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(d) => s.serialize_str(&format!("{}ms", d.as_millis())),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        let raw: Option<String> = Option::deserialize(d)?;
+        raw.map(|v| super::parse_duration("nats_flush_interval", &v))
+            .transpose()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_are_loopback_embedded_nats() {
+        let cfg = Config::resolve("/data".into(), &[]).unwrap();
+        assert_eq!(cfg.listen.to_string(), "127.0.0.1:3857");
+        assert_eq!(cfg.nats.mode, NatsMode::Embedded { server_bin: None });
+        assert_eq!(cfg.nats.store_dir, PathBuf::from("/data/jetstream"));
+        assert_eq!(cfg.nats.batch_size, 1000);
+        assert_eq!(cfg.nats.flush_interval, Duration::from_secs(5));
+        assert_eq!(cfg.nats.retention_days, 7);
+    }
+
+    #[test]
+    fn later_layers_win() {
+        let settings = ConfigLayer {
+            listen: Some("127.0.0.1:4000".parse().unwrap()),
+            nats_batch_size: Some(10),
+            ..Default::default()
+        };
+        let environment = ConfigLayer::from_env(env(&[("NATS_BATCH_SIZE", "20")])).unwrap();
+        let flags = ConfigLayer {
+            listen: Some("127.0.0.1:5000".parse().unwrap()),
+            ..Default::default()
+        };
+        let cfg = Config::resolve("/d".into(), &[settings, environment, flags]).unwrap();
+        assert_eq!(cfg.listen.port(), 5000);
+        assert_eq!(cfg.nats.batch_size, 20);
+    }
+
+    #[test]
+    fn environment_names_from_the_design_are_read() {
+        let layer = ConfigLayer::from_env(env(&[
+            ("NATS_ENABLED", "false"),
+            ("NATS_FLUSH_INTERVAL", "250ms"),
+            ("NATS_RETENTION_DAYS", "3"),
+            ("CARTOGRAPHUS_WS_PORT", "3858"),
+        ]))
+        .unwrap();
+        let cfg = Config::resolve("/d".into(), &[layer]).unwrap();
+        assert_eq!(cfg.nats.mode, NatsMode::Disabled);
+        assert_eq!(cfg.nats.flush_interval, Duration::from_millis(250));
+        assert_eq!(cfg.nats.retention_days, 3);
+        assert_eq!(cfg.ws_port, Some(3858));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = ConfigLayer::from_env(env(&[("CARTOGRAPHUS_LISTEN", "localhost")])).unwrap_err();
+        assert!(err.to_string().contains("CARTOGRAPHUS_LISTEN"), "{err}");
+        let err = ConfigLayer::from_env(env(&[("NATS_ENABLED", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("true or false"), "{err}");
+        let err = ConfigLayer::from_env(env(&[("NATS_FLUSH_INTERVAL", "5h")])).unwrap_err();
+        assert!(err.to_string().contains("NATS_FLUSH_INTERVAL"), "{err}");
+    }
+
+    #[test]
+    fn external_mode_requires_a_url() {
+        let layer = ConfigLayer::from_env(env(&[("NATS_EMBEDDED", "false")])).unwrap();
+        let err = Config::resolve("/d".into(), &[layer]).unwrap_err();
+        assert!(err.to_string().contains("NATS_URL"), "{err}");
+    }
+
+    #[test]
+    fn settings_file_round_trips() {
+        let layer = ConfigLayer {
+            nats_flush_interval: Some(Duration::from_millis(1500)),
+            nats_enabled: Some(false),
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&layer).unwrap();
+        let back: ConfigLayer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, layer);
+    }
+
+    #[test]
+    fn data_dir_prefers_the_explicit_variable() {
+        let dir = default_data_dir(env(&[("CARTOGRAPHUS_DATA_DIR", "/x"), ("HOME", "/h")])).unwrap();
+        assert_eq!(dir, PathBuf::from("/x"));
+        let dir = default_data_dir(env(&[("HOME", "/h")])).unwrap();
+        assert_eq!(dir, PathBuf::from("/h/.local/share/cartographus"));
+        assert_eq!(default_data_dir(env(&[])), Err(ConfigError::NoDataDir));
+    }
+}

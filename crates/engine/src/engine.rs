@@ -1,0 +1,283 @@
+//! The engine's life: start every part in order, keep their health, stop them cleanly.
+//! [`EngineHandle`] is the one set of functions both adapters (HTTP API, desktop commands)
+//! call, so the two can never drift.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+use crate::bus::publisher::Publisher;
+use crate::bus::{stream, Bus};
+use crate::config::Config;
+use crate::health::{Health, HealthHub, PartHealth, PartStatus};
+use crate::ingest::Ingest;
+use crate::persist::{Database, DbError};
+use crate::secret::Secret;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "port {port} on {ip} is already in use (another Cartographus?). \
+         Choose another address with CARTOGRAPHUS_LISTEN or --listen"
+    )]
+    PortInUse { ip: std::net::IpAddr, port: u16 },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+/// The tokens the engine checks. Resolved from the settings file and the environment.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub api: Secret,
+    pub webhooks: BTreeMap<String, Secret>,
+}
+
+/// Facts about the running engine, for the UI's footer and the `tokens` command.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct EngineInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub listen: String,
+}
+
+struct Shared {
+    health: HealthHub,
+    info: InfoInternal,
+    tokens: Tokens,
+    ingest: Ingest,
+}
+
+/// How long a webhook waits for JetStream's PublishAck before it is answered 503.
+const ACK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Internal view of the engine's facts, with typed values the edge needs.
+pub struct InfoInternal {
+    pub listen: SocketAddr,
+    pub listen_is_loopback: bool,
+    pub data_dir: PathBuf,
+    pub ui_dir: Option<PathBuf>,
+}
+
+/// A cheap, cloneable handle on the running engine.
+#[derive(Clone)]
+pub struct EngineHandle {
+    shared: Arc<Shared>,
+}
+
+impl EngineHandle {
+    pub fn health(&self) -> Health {
+        self.shared.health.current()
+    }
+
+    pub fn subscribe_health(&self) -> watch::Receiver<Health> {
+        self.shared.health.subscribe()
+    }
+
+    pub fn info(&self) -> EngineInfo {
+        let info = &self.shared.info;
+        EngineInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            data_dir: info.data_dir.display().to_string(),
+            listen: info.listen.to_string(),
+        }
+    }
+
+    pub fn info_ref(&self) -> &InfoInternal {
+        &self.shared.info
+    }
+
+    pub fn api_token(&self) -> &Secret {
+        &self.shared.tokens.api
+    }
+
+    pub fn webhook_token(&self, source: &str) -> Option<&Secret> {
+        self.shared.tokens.webhooks.get(source)
+    }
+
+    /// Where accepted webhooks go (JetStream, or DuckDB on the direct path).
+    pub fn ingest(&self) -> &Ingest {
+        &self.shared.ingest
+    }
+}
+
+pub struct Engine {
+    handle: EngineHandle,
+    http: JoinHandle<()>,
+    stop_http: oneshot::Sender<()>,
+    bus: Option<Bus>,
+    db: Database,
+    db_monitor: JoinHandle<()>,
+}
+
+impl Engine {
+    /// Starts every part. The listener is bound first so a taken port fails fast, before a
+    /// sidecar is spawned; NATS trouble degrades to the direct path instead of failing.
+    pub async fn start(config: Config, tokens: Tokens) -> Result<Self, EngineError> {
+        let health = HealthHub::new();
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| EngineError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+
+        let listener = bind(config.listen).await?;
+        let listen = listener.local_addr().map_err(|source| EngineError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+
+        let db_path = config.data_dir.join("cartographus.duckdb");
+        let db = tokio::task::spawn_blocking(move || Database::open(&db_path))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))??;
+        health.report(
+            "duckdb",
+            PartHealth::new(PartStatus::Up, db.path().display().to_string()),
+        );
+        let db_monitor = tokio::spawn(monitor_db(db.clone(), health.clone()));
+
+        let bus = start_bus(&config, &health).await;
+        let ingest = match &bus {
+            Some(bus) => Ingest::jetstream(Publisher::new(bus.jetstream(), ACK_TIMEOUT), db.clone()),
+            None => Ingest::direct(db.clone()),
+        };
+
+        let handle = EngineHandle {
+            shared: Arc::new(Shared {
+                health: health.clone(),
+                info: InfoInternal {
+                    listen,
+                    listen_is_loopback: listen.ip().is_loopback(),
+                    data_dir: config.data_dir.clone(),
+                    ui_dir: config.ui_dir.clone(),
+                },
+                tokens,
+                ingest,
+            }),
+        };
+        let (stop_http, stopped) = oneshot::channel::<()>();
+        let app = crate::api::router(handle.clone());
+        let http = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!("HTTP server failed: {e}");
+            }
+        });
+        health.report(
+            "listener",
+            PartHealth::new(PartStatus::Up, format!("http://{listen}")),
+        );
+        tracing::info!(%listen, data_dir = %config.data_dir.display(), "engine started");
+        Ok(Self {
+            handle,
+            http,
+            stop_http,
+            bus,
+            db,
+            db_monitor,
+        })
+    }
+
+    pub fn handle(&self) -> EngineHandle {
+        self.handle.clone()
+    }
+
+    pub fn listen_addr(&self) -> SocketAddr {
+        self.handle.shared.info.listen
+    }
+
+    pub fn bus(&self) -> Option<&Bus> {
+        self.bus.as_ref()
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Stops accepting requests, lets in-flight ones finish, stops the sidecar and
+    /// checkpoints the database.
+    pub async fn shutdown(self) {
+        tracing::info!("engine stopping");
+        let _ = self.stop_http.send(());
+        if tokio::time::timeout(Duration::from_secs(10), self.http)
+            .await
+            .is_err()
+        {
+            tracing::warn!("HTTP connections still open after 10 s; closing them");
+        }
+        self.db_monitor.abort();
+        if let Some(bus) = self.bus {
+            bus.shutdown().await;
+        }
+        let checkpoint = self
+            .db
+            .with_conn(|conn| Ok(conn.execute_batch("CHECKPOINT")?))
+            .await;
+        if let Err(e) = checkpoint {
+            tracing::warn!("database checkpoint at shutdown failed: {e}");
+        }
+        tracing::info!("engine stopped");
+    }
+}
+
+/// Connects NATS and provisions the stream; any failure leaves the direct path running.
+async fn start_bus(config: &Config, health: &HealthHub) -> Option<Bus> {
+    let bus = match Bus::start(&config.nats, &config.data_dir, health).await {
+        Ok(bus) => bus?,
+        Err(e) => {
+            tracing::warn!("NATS unavailable, running the direct path: {e}");
+            health.report("nats", PartHealth::new(PartStatus::Down, e.to_string()));
+            return None;
+        }
+    };
+    if let Err(e) = stream::provision(&bus.jetstream(), config.nats.retention_days, 1).await {
+        tracing::warn!("{e}; running the direct path");
+        bus.shutdown().await;
+        health.report("nats", PartHealth::new(PartStatus::Down, e.to_string()));
+        return None;
+    }
+    Some(bus)
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, EngineError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AddrInUse => EngineError::PortInUse {
+                ip: addr.ip(),
+                port: addr.port(),
+            },
+            _ => EngineError::Bind { addr, source },
+        })
+}
+
+async fn monitor_db(db: Database, health: HealthHub) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        let part = match db.ping().await {
+            Ok(()) => PartHealth::new(PartStatus::Up, db.path().display().to_string()),
+            Err(e) => PartHealth::new(PartStatus::Down, e.to_string()),
+        };
+        health.report("duckdb", part);
+    }
+}

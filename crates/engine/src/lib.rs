@@ -1,0 +1,21 @@
+//! Cartographus engine: receives playback webhooks, carries them through NATS JetStream into
+//! DuckDB and out to live subscribers. No Tauri here: the desktop shell and the headless
+//! server are thin adapters over [`Engine`] and [`EngineHandle`].
+
+pub mod api;
+pub mod bus;
+pub mod ingest;
+pub mod config;
+pub mod dlq;
+pub mod engine;
+pub mod event;
+pub mod health;
+pub mod logging;
+pub mod persist;
+pub mod secret;
+pub mod settings;
+pub mod sources;
+pub mod startup;
+
+pub use engine::{Engine, EngineError, EngineHandle, EngineInfo, Tokens};
+pub use health::{Health, OverallStatus, PartHealth, PartStatus, PipelineMode};

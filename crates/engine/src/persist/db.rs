@@ -1,0 +1,221 @@
+//! The DuckDB file: opened once, migrated at start, shared behind a mutex and used from
+//! blocking threads (a DuckDB connection is not `Sync`, and its calls block).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use duckdb::Connection;
+
+use super::migrations::{Migration, MIGRATIONS};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: duckdb::Error,
+    },
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: i32,
+        name: &'static str,
+        source: duckdb::Error,
+    },
+    #[error(
+        "the database is at schema version {found}, newer than this build knows ({known}); \
+         use a newer Cartographus"
+    )]
+    TooNew { found: i32, known: i32 },
+    #[error("database error: {0}")]
+    Query(#[from] duckdb::Error),
+    #[error("the database lock was poisoned by a panic")]
+    Poisoned,
+    #[error("the database task failed: {0}")]
+    Task(String),
+}
+
+#[derive(Clone)]
+pub struct Database {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl Database {
+    /// Opens (or creates) the file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, DbError> {
+        let open_error = |source| DbError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        // Never fetch extensions at run time: the app must work offline, and code from the
+        // network has no place in a database of the user's history.
+        let config = duckdb::Config::default()
+            .enable_autoload_extension(false)
+            .and_then(|c| c.with("autoinstall_known_extensions", "false"))
+            .map_err(open_error)?;
+        let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
+        migrate(&conn, MIGRATIONS)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    pub async fn with_conn<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| DbError::Poisoned)?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// A cheap liveness query for health checks.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.with_conn(|conn| {
+            conn.query_row("SELECT 1", [], |row| row.get::<_, i32>(0))?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn schema_version(&self) -> Result<i32, DbError> {
+        self.with_conn(|conn| current_version(conn)).await
+    }
+}
+
+fn current_version(conn: &Connection) -> Result<i32, DbError> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+pub(crate) fn migrate(conn: &Connection, migrations: &[Migration]) -> Result<(), DbError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version INTEGER PRIMARY KEY,
+             name VARCHAR NOT NULL,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+         )",
+    )?;
+    let found = current_version(conn)?;
+    let known = migrations.last().map_or(0, |m| m.version);
+    if found > known {
+        return Err(DbError::TooNew { found, known });
+    }
+    for migration in migrations.iter().filter(|m| m.version > found) {
+        let failed = |source| DbError::Migration {
+            version: migration.version,
+            name: migration.name,
+            source,
+        };
+        conn.execute_batch("BEGIN TRANSACTION").map_err(failed)?;
+        let applied = conn.execute_batch(migration.sql).and_then(|_| {
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                duckdb::params![migration.version, migration.name],
+            )
+        });
+        match applied {
+            Ok(_) => conn.execute_batch("COMMIT").map_err(failed)?,
+            Err(source) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(failed(source));
+            }
+        }
+        tracing::info!(version = migration.version, name = migration.name, "migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTRACT_TABLES: [&str; 5] = [
+        "playback_events",
+        "sessions",
+        "dedup_audit",
+        "dlq_entries",
+        "schema_migrations",
+    ];
+
+    #[tokio::test]
+    async fn a_new_file_gets_every_contract_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("c.duckdb")).unwrap();
+        let tables: Vec<String> = db
+            .with_conn(|conn| {
+                let mut stmt = conn.prepare(
+                    "SELECT table_name FROM information_schema.tables ORDER BY table_name",
+                )?;
+                let names = stmt
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<Vec<String>, _>>()?;
+                Ok(names)
+            })
+            .await
+            .unwrap();
+        for table in CONTRACT_TABLES {
+            assert!(tables.iter().any(|t| t == table), "{table} missing: {tables:?}");
+        }
+        assert_eq!(db.schema_version().await.unwrap(), 1);
+        db.ping().await.unwrap();
+    }
+
+    #[test]
+    fn migrations_run_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.duckdb");
+        drop(Database::open(&path).unwrap());
+        // A second open must not re-run migration 1 (it would fail on CREATE TABLE).
+        let db = Database::open(&path).unwrap();
+        let conn = db.conn.lock().unwrap();
+        let count: i32 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn a_failing_migration_rolls_back_and_names_itself() {
+        let conn = Connection::open_in_memory().unwrap();
+        let broken = [Migration {
+            version: 1,
+            name: "broken",
+            sql: "CREATE TABLE t (a INTEGER); SELECT * FROM missing_table;",
+        }];
+        let err = migrate(&conn, &broken).unwrap_err();
+        assert!(err.to_string().contains("broken"), "{err}");
+        let exists: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 't'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(exists, 0, "the half-applied migration must be rolled back");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn, MIGRATIONS).unwrap();
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')", [])
+            .unwrap();
+        let err = migrate(&conn, MIGRATIONS).unwrap_err();
+        assert!(matches!(err, DbError::TooNew { found: 99, .. }), "{err}");
+    }
+}

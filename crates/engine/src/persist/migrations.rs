@@ -1,0 +1,93 @@
+//! Schema migrations. Each runs once, in order, inside a transaction, and is recorded in
+//! `schema_migrations`; a database from a newer version is refused rather than damaged.
+//! Table names are part of the external contract (DESIGN §5).
+
+pub struct Migration {
+    pub version: i32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial schema",
+    sql: r#"
+CREATE TABLE playback_events (
+    event_id            VARCHAR PRIMARY KEY,
+    event_type          VARCHAR NOT NULL,
+    source              VARCHAR NOT NULL,
+    server_id           VARCHAR,
+    server_name         VARCHAR,
+    session_key         VARCHAR,
+    correlation_key     VARCHAR,
+    occurred_at         TIMESTAMPTZ NOT NULL,
+    received_at         TIMESTAMPTZ NOT NULL,
+    user_id             VARCHAR,
+    username            VARCHAR,
+    media_type          VARCHAR NOT NULL,
+    title               VARCHAR,
+    parent_title        VARCHAR,
+    grandparent_title   VARCHAR,
+    rating_key          VARCHAR,
+    year                INTEGER,
+    duration_ms         BIGINT,
+    view_offset_ms      BIGINT,
+    player              VARCHAR,
+    platform            VARCHAR,
+    product             VARCHAR,
+    device              VARCHAR,
+    machine_id          VARCHAR,
+    ip_address          VARCHAR,
+    location            VARCHAR,
+    transcode_decision  VARCHAR,
+    video_resolution    VARCHAR,
+    raw                 VARCHAR
+);
+CREATE TABLE sessions (
+    session_id          VARCHAR PRIMARY KEY,
+    source              VARCHAR NOT NULL,
+    server_id           VARCHAR,
+    user_id             VARCHAR,
+    username            VARCHAR,
+    rating_key          VARCHAR,
+    title               VARCHAR,
+    media_type          VARCHAR,
+    player              VARCHAR,
+    machine_id          VARCHAR,
+    state               VARCHAR NOT NULL,
+    started_at          TIMESTAMPTZ,
+    stopped_at          TIMESTAMPTZ,
+    paused_ms           BIGINT NOT NULL DEFAULT 0,
+    play_ms             BIGINT NOT NULL DEFAULT 0,
+    last_position_ms    BIGINT,
+    duration_ms         BIGINT,
+    percent_complete    DOUBLE,
+    transcode_decision  VARCHAR,
+    closed_by_timeout   BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE dedup_audit (
+    id                  VARCHAR PRIMARY KEY,
+    kept_event_id       VARCHAR NOT NULL,
+    dropped_event_id    VARCHAR NOT NULL,
+    matched_key         VARCHAR NOT NULL,
+    rule                VARCHAR NOT NULL,
+    "at"                TIMESTAMPTZ NOT NULL,
+    dropped             VARCHAR NOT NULL,
+    restored            BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE dlq_entries (
+    id                  VARCHAR PRIMARY KEY,
+    kind                VARCHAR NOT NULL,
+    source              VARCHAR,
+    subject             VARCHAR,
+    error               VARCHAR NOT NULL,
+    attempts            VARCHAR NOT NULL,
+    first_failed_at     TIMESTAMPTZ NOT NULL,
+    last_failed_at      TIMESTAMPTZ NOT NULL,
+    payload             BLOB,
+    headers             VARCHAR
+);
+CREATE INDEX playback_events_occurred_at ON playback_events (occurred_at);
+CREATE INDEX sessions_started_at ON sessions (started_at);
+"#,
+}];

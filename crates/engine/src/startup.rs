@@ -1,0 +1,121 @@
+//! What both binaries do before the engine starts: pick the data directory, read the
+//! settings file (generating tokens on first start), layer environment and flags on top.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::{default_data_dir, settings_path, Config, ConfigError, ConfigLayer};
+use crate::engine::Tokens;
+use crate::secret::Secret;
+use crate::settings::{Settings, SettingsError, SOURCES};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+pub struct Prepared {
+    pub config: Config,
+    pub tokens: Tokens,
+}
+
+/// Resolves configuration and tokens: defaults < settings < environment < `flags`.
+/// `data_dir` (a flag) wins over CARTOGRAPHUS_DATA_DIR and the platform default.
+pub fn prepare(
+    data_dir: Option<PathBuf>,
+    flags: ConfigLayer,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Prepared, StartupError> {
+    let data_dir = match data_dir {
+        Some(dir) => dir,
+        None => default_data_dir(&env)?,
+    };
+    let settings = Settings::load_or_init(&settings_path(&data_dir))?;
+    let env_layer = ConfigLayer::from_env(&env)?;
+    let config = Config::resolve(data_dir, &[settings.config.clone(), env_layer, flags])?;
+    let tokens = resolve_tokens(&settings, &env);
+    Ok(Prepared { config, tokens })
+}
+
+/// CARTOGRAPHUS_WEBHOOK_TOKEN (one token for every source) and CARTOGRAPHUS_API_TOKEN
+/// override the generated ones, for automation; they are not written to the settings.
+fn resolve_tokens(settings: &Settings, env: impl Fn(&str) -> Option<String>) -> Tokens {
+    let from_env = |name| env(name).filter(|v| !v.is_empty()).map(Secret::new);
+    let webhook_override = from_env("CARTOGRAPHUS_WEBHOOK_TOKEN");
+    let webhooks: BTreeMap<String, Secret> = SOURCES
+        .iter()
+        .filter_map(|source| {
+            let token = webhook_override
+                .clone()
+                .or_else(|| settings.webhook_tokens.get(*source).cloned())?;
+            Some((source.to_string(), token))
+        })
+        .collect();
+    let api = from_env("CARTOGRAPHUS_API_TOKEN")
+        .or_else(|| settings.api_token.clone())
+        .unwrap_or_else(crate::secret::generate_token);
+    Tokens { api, webhooks }
+}
+
+/// The ready-to-paste URLs for `cartographus-server tokens`.
+pub fn token_urls(config: &Config, tokens: &Tokens) -> Vec<(String, String)> {
+    let base = format!("http://{}", config.listen);
+    let mut urls: Vec<(String, String)> = tokens
+        .webhooks
+        .iter()
+        .map(|(source, token)| {
+            (
+                format!("{source} webhook"),
+                format!("{base}/webhooks/{source}?token={}", token.expose()),
+            )
+        })
+        .collect();
+    urls.push((
+        "web UI".to_string(),
+        format!("{base}/#token={}", tokens.api.expose()),
+    ));
+    urls.push(("API token".to_string(), tokens.api.expose().to_string()));
+    urls
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[test]
+    fn environment_tokens_override_generated_ones_without_being_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let env: HashMap<&str, &str> = [
+            ("CARTOGRAPHUS_WEBHOOK_TOKEN", "hook"),
+            ("CARTOGRAPHUS_API_TOKEN", "api"),
+        ]
+        .into();
+        let prepared = prepare(
+            Some(dir.path().to_path_buf()),
+            ConfigLayer::default(),
+            |k| env.get(k).map(|v| v.to_string()),
+        )
+        .unwrap();
+        assert!(prepared.tokens.api.matches("api"));
+        assert_eq!(prepared.tokens.webhooks.len(), 4);
+        assert!(prepared.tokens.webhooks.values().all(|t| t.matches("hook")));
+        let saved = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+        assert!(!saved.contains("\"hook\""), "{saved}");
+    }
+
+    #[test]
+    fn token_urls_carry_each_source_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let prepared =
+            prepare(Some(dir.path().to_path_buf()), ConfigLayer::default(), |_| None).unwrap();
+        let urls = token_urls(&prepared.config, &prepared.tokens);
+        let plex = &urls.iter().find(|(name, _)| name == "plex webhook").unwrap().1;
+        assert!(plex.starts_with("http://127.0.0.1:3857/webhooks/plex?token="));
+        assert!(plex.ends_with(prepared.tokens.webhooks["plex"].expose()));
+    }
+}

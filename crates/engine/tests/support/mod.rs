@@ -1,0 +1,108 @@
+//! Shared helpers for the engine's black-box tests: a real nats-server binary, a real DuckDB
+//! file in a temp dir, and waiting on conditions with deadlines instead of sleeps.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use cartographus_engine::config::{Config, ConfigLayer};
+use cartographus_engine::secret::Secret;
+use cartographus_engine::{Engine, Tokens};
+
+pub const API_TOKEN: &str = "test-api-token";
+pub const WEBHOOK_TOKEN: &str = "test-webhook-token";
+
+/// The pinned sidecar binary: NATS_SERVER_BIN, or where `make sidecar` puts it.
+pub fn nats_server_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("NATS_SERVER_BIN") {
+        return PathBuf::from(bin);
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/binaries");
+    std::fs::read_dir(&dir)
+        .ok()
+        .and_then(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("nats-server-"))
+                })
+        })
+        .unwrap_or_else(|| panic!("no nats-server in {}; run `make sidecar`", dir.display()))
+}
+
+pub fn tokens() -> Tokens {
+    Tokens {
+        api: Secret::new(API_TOKEN),
+        webhooks: ["tautulli", "plex", "jellyfin", "emby"]
+            .into_iter()
+            .map(|s| (s.to_string(), Secret::new(WEBHOOK_TOKEN)))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// Config for a test engine: its own data dir, a free port, the real sidecar.
+pub fn config(data_dir: &std::path::Path, extra: ConfigLayer) -> Config {
+    let base = ConfigLayer {
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        nats_server_bin: Some(nats_server_bin()),
+        ..ConfigLayer::default()
+    };
+    Config::resolve(data_dir.to_path_buf(), &[base, extra]).expect("valid test config")
+}
+
+pub struct TestEngine {
+    pub engine: Engine,
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+impl TestEngine {
+    pub async fn start(extra: ConfigLayer) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::start(config(dir.path(), extra), tokens())
+            .await
+            .expect("engine starts");
+        let base = format!("http://{}", engine.listen_addr());
+        Self {
+            engine,
+            base,
+            dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+/// Polls `check` until it returns Some or the deadline passes.
+pub async fn wait_for<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out after {within:?} waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub fn process_alive(pid: u32) -> bool {
+    // A zombie still has a /proc entry; only count processes that can still run.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            let state = stat.rsplit(')').next().and_then(|s| s.split_whitespace().next());
+            state != Some("Z")
+        })
+        .unwrap_or(false)
+}

@@ -1,0 +1,111 @@
+//! `cartographus-server`: the engine without a window, for a NAS or a machine with no
+//! display. `serve` runs it until SIGINT/SIGTERM; `tokens` prints the webhook URLs.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cartographus_engine::config::ConfigLayer;
+use cartographus_engine::startup::{prepare, token_urls, Prepared};
+use cartographus_engine::{logging, Engine};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cartographus-server", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the engine: webhooks, JetStream sidecar, DuckDB, HTTP API and web UI.
+    Serve(Common),
+    /// Print the webhook URLs (with their tokens) and the web UI link.
+    Tokens(Common),
+}
+
+#[derive(Args)]
+struct Common {
+    /// Where settings, the database, the JetStream store and logs live.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address of the HTTP listener (overrides CARTOGRAPHUS_LISTEN).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Directory of the built web UI to serve at / (overrides CARTOGRAPHUS_UI_DIR).
+    #[arg(long, value_name = "DIR")]
+    ui_dir: Option<PathBuf>,
+}
+
+impl Common {
+    fn prepare(self) -> anyhow::Result<Prepared> {
+        let flags = ConfigLayer {
+            listen: self.listen,
+            ui_dir: self.ui_dir,
+            ..ConfigLayer::default()
+        };
+        Ok(prepare(self.data_dir, flags, |k| std::env::var(k).ok())?)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(common) => serve(common),
+        Command::Tokens(common) => tokens(common),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cartographus-server: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn tokens(common: Common) -> anyhow::Result<()> {
+    let prepared = common.prepare()?;
+    for (name, url) in token_urls(&prepared.config, &prepared.tokens) {
+        println!("{name:<18} {url}");
+    }
+    Ok(())
+}
+
+fn serve(common: Common) -> anyhow::Result<()> {
+    let Prepared { config, tokens } = common.prepare()?;
+    let _log_guard = logging::init(&config.data_dir);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("engine")
+        .build()?;
+    runtime.block_on(async move {
+        let engine = Engine::start(config.clone(), tokens).await?;
+        tracing::info!(
+            "listening on http://{} — data in {} — `cartographus-server tokens` prints the \
+             webhook URLs and the web UI link",
+            engine.listen_addr(),
+            config.data_dir.display()
+        );
+        wait_for_stop_signal().await;
+        engine.shutdown().await;
+        Ok(())
+    })
+}
+
+async fn wait_for_stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(e) => {
+            tracing::warn!("cannot listen for SIGTERM ({e}); stopping on Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+    tracing::info!("stop signal received");
+}

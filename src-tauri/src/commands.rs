@@ -1,0 +1,83 @@
+//! The typed IPC surface: commands and events, exported to ui/src/bindings.ts by
+//! tauri-specta. Each command is one call into the engine, like its HTTP twin.
+
+use cartographus_engine::{EngineInfo, Health};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use crate::state::DesktopState;
+
+/// An error the UI can match on `code` and show as `message`.
+#[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct CommandError {
+    pub code: String,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn starting() -> Self {
+        Self {
+            code: "engine_starting".into(),
+            message: "the engine is still starting".into(),
+        }
+    }
+
+    pub fn failed(reason: &str) -> Self {
+        Self {
+            code: "engine_failed".into(),
+            message: reason.to_string(),
+        }
+    }
+}
+
+/// The health of every part, sent whenever it changes.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct HealthChanged(pub Health);
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_health(state: State<'_, DesktopState>) -> Health {
+    state.health()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_engine_info(state: State<'_, DesktopState>) -> Result<EngineInfo, CommandError> {
+    state.info()
+}
+
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![get_health, get_engine_info])
+        .events(tauri_specta::collect_events![HealthChanged])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The committed bindings must match the Rust types; a stale file is rewritten and the
+    /// test fails, so the fix is to commit the regenerated file.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let fresh = tempfile::NamedTempFile::new().unwrap();
+        specta_builder()
+            .export(
+                specta_typescript::Typescript::default().header("// @ts-nocheck\n"),
+                fresh.path(),
+            )
+            .expect("bindings export");
+        let fresh_text = std::fs::read_to_string(fresh.path()).unwrap();
+        let committed_text = std::fs::read_to_string(&committed).unwrap_or_default();
+        if fresh_text != committed_text {
+            std::fs::write(&committed, &fresh_text).unwrap();
+            panic!(
+                "ui/src/bindings.ts was stale and has been regenerated; review and commit it"
+            );
+        }
+    }
+}

@@ -1,0 +1,6 @@
+// Cartographus Desktop: see lib.rs. Keeps the binary a one-liner so tests can use the lib.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    cartographus_desktop::run();
+}

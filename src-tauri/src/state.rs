@@ -1,0 +1,81 @@
+//! What the desktop shell holds: the engine (owned, so it can be stopped on exit) and what
+//! the UI should see while it starts or after it failed to.
+
+use std::sync::{Mutex, RwLock};
+
+use cartographus_engine::logging::LogGuard;
+use cartographus_engine::{Engine, EngineHandle, EngineInfo, Health};
+
+use crate::commands::CommandError;
+
+enum EngineStatus {
+    Starting,
+    Running(EngineHandle),
+    Failed(String),
+}
+
+pub struct DesktopState {
+    status: RwLock<EngineStatus>,
+    engine: Mutex<Option<Engine>>,
+    log_guard: Mutex<Option<LogGuard>>,
+}
+
+impl Default for DesktopState {
+    fn default() -> Self {
+        Self {
+            status: RwLock::new(EngineStatus::Starting),
+            engine: Mutex::new(None),
+            log_guard: Mutex::new(None),
+        }
+    }
+}
+
+impl DesktopState {
+    pub fn health(&self) -> Health {
+        match &*self.read() {
+            EngineStatus::Starting => Health::starting(),
+            EngineStatus::Running(handle) => handle.health(),
+            EngineStatus::Failed(reason) => Health::failed(reason.clone()),
+        }
+    }
+
+    pub fn info(&self) -> Result<EngineInfo, CommandError> {
+        match &*self.read() {
+            EngineStatus::Starting => Err(CommandError::starting()),
+            EngineStatus::Running(handle) => Ok(handle.info()),
+            EngineStatus::Failed(reason) => Err(CommandError::failed(reason)),
+        }
+    }
+
+    pub fn running(&self, engine: Engine) -> EngineHandle {
+        let handle = engine.handle();
+        *self.write() = EngineStatus::Running(handle.clone());
+        if let Ok(mut slot) = self.engine.lock() {
+            *slot = Some(engine);
+        }
+        handle
+    }
+
+    pub fn failed(&self, reason: String) {
+        *self.write() = EngineStatus::Failed(reason);
+    }
+
+    /// The engine, once: exit handlers may run more than once.
+    pub fn take_engine(&self) -> Option<Engine> {
+        self.engine.lock().ok().and_then(|mut slot| slot.take())
+    }
+
+    pub fn keep_log_guard(&self, guard: LogGuard) {
+        if let Ok(mut slot) = self.log_guard.lock() {
+            *slot = Some(guard);
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, EngineStatus> {
+        self.status.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, EngineStatus> {
+        self.status.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

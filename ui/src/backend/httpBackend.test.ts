@@ -1,0 +1,232 @@
+// The browser host's backend against an injected fetch and a fake WebSocket: status handling,
+// the token, live messages, polling and reconnect backoff.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Health } from "./Backend";
+import { createHttpBackend, type HttpBackendOptions } from "./httpBackend";
+import { FakeWebSocket } from "../test/FakeWebSocket";
+import { engineInfo, healthyHealth, mixedHealth } from "../test/fixtures";
+
+const ORIGIN = "http://127.0.0.1:3857";
+
+function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+function fakeFetch(answer: () => Response | Promise<Response>) {
+  return vi.fn<typeof fetch>(async () => answer());
+}
+
+function backendWith(options: Partial<HttpBackendOptions>) {
+  return createHttpBackend({
+    origin: ORIGIN,
+    token: "secret-token",
+    fetch: fakeFetch(() => jsonResponse(healthyHealth)),
+    WebSocket: FakeWebSocket,
+    ...options,
+  });
+}
+
+beforeEach(() => {
+  FakeWebSocket.reset();
+});
+
+describe("httpBackend calls", () => {
+  it("reads health from a 200 answer", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(healthyHealth));
+    const backend = backendWith({ fetch: fetchMock });
+
+    await expect(backend.getHealth()).resolves.toEqual(healthyHealth);
+    expect(fetchMock.mock.calls[0]?.[0]).toBe(`${ORIGIN}/api/v1/health`);
+  });
+
+  it("reads the Health body of a 503 instead of treating it as a failure", async () => {
+    const downHealth: Health = { ...mixedHealth, status: "down" };
+    const backend = backendWith({ fetch: fakeFetch(() => jsonResponse(downHealth, 503)) });
+
+    await expect(backend.getHealth()).resolves.toEqual(downHealth);
+  });
+
+  it("reports an unreachable engine with where and why", async () => {
+    const backend = backendWith({ fetch: fakeFetch(() => Promise.reject(new TypeError("Failed to fetch"))) });
+
+    await expect(backend.getHealth()).rejects.toThrow(`Cannot reach the engine at ${ORIGIN}: Failed to fetch`);
+  });
+
+  it("rejects other statuses and bodies that are not Health, with readable messages", async () => {
+    const failing = backendWith({
+      fetch: fakeFetch(() => new Response("oops", { status: 500, statusText: "Internal Server Error" })),
+    });
+    await expect(failing.getHealth()).rejects.toThrow(
+      `The engine at ${ORIGIN} answered /api/v1/health with HTTP 500 Internal Server Error.`,
+    );
+
+    const strange = backendWith({ fetch: fakeFetch(() => jsonResponse({ hello: "world" })) });
+    await expect(strange.getHealth()).rejects.toThrow("health answer this UI does not understand");
+  });
+
+  it("sends the token as a Bearer header for engine info", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(engineInfo));
+    const backend = backendWith({ fetch: fetchMock });
+
+    await expect(backend.getEngineInfo()).resolves.toEqual(engineInfo);
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe(`${ORIGIN}/api/v1/info`);
+    expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer secret-token");
+  });
+
+  it("explains a refused token", async () => {
+    const backend = backendWith({ fetch: fakeFetch(() => new Response("", { status: 401 })) });
+
+    await expect(backend.getEngineInfo()).rejects.toThrow("The engine refused the API token");
+  });
+
+  it("without a token, is not authorized and does not ask for engine info", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(engineInfo));
+    const backend = backendWith({ token: null, fetch: fetchMock });
+
+    expect(backend.authorized).toBe(false);
+    expect(backend.kind).toBe("http");
+    await expect(backend.getEngineInfo()).rejects.toThrow("need the API token");
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe("httpBackend live health", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("opens the WebSocket on the same host with the token", () => {
+    const backend = backendWith({});
+    const unsubscribe = backend.onHealth(() => {});
+
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    const url = new URL(FakeWebSocket.latest().url);
+    expect(`${url.protocol}//${url.host}${url.pathname}`).toBe("ws://127.0.0.1:3857/api/v1/ws");
+    expect(url.searchParams.get("token")).toBe("secret-token");
+    unsubscribe();
+  });
+
+  it("delivers health messages to every listener and ignores other types and junk", () => {
+    const backend = backendWith({});
+    const first = vi.fn();
+    const second = vi.fn();
+    const unsubscribeFirst = backend.onHealth(first);
+    const unsubscribeSecond = backend.onHealth(second);
+    const socket = FakeWebSocket.latest();
+    socket.simulateOpen();
+
+    socket.simulateMessage({ type: "session", data: { id: "abc" } });
+    socket.simulateMessage({ type: "stats", data: healthyHealth });
+    socket.simulateMessage("not json");
+    socket.simulateMessage({ type: "health", data: { nonsense: true } });
+    expect(first).not.toHaveBeenCalled();
+
+    socket.simulateMessage({ type: "health", data: mixedHealth });
+
+    expect(first).toHaveBeenCalledExactlyOnceWith(mixedHealth);
+    expect(second).toHaveBeenCalledExactlyOnceWith(mixedHealth);
+    // Both listeners share one socket.
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    unsubscribeFirst();
+    unsubscribeSecond();
+  });
+
+  it("without a token, polls /api/v1/health every 2 s and opens no socket", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(mixedHealth, 503));
+    const backend = backendWith({ token: null, fetch: fetchMock });
+    const listener = vi.fn();
+    const unsubscribe = backend.onHealth(listener);
+
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(fetchMock).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(listener).toHaveBeenCalledExactlyOnceWith(mixedHealth);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(FakeWebSocket.instances).toHaveLength(0);
+
+    unsubscribe();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+  });
+
+  it("reports failed polls to onError and recovers on the next good one", async () => {
+    let engineUp = false;
+    const fetchMock = fakeFetch(() =>
+      engineUp ? jsonResponse(healthyHealth) : Promise.reject(new TypeError("connection refused")),
+    );
+    const backend = backendWith({ token: null, fetch: fetchMock });
+    const listener = vi.fn();
+    const onError = vi.fn();
+    const unsubscribe = backend.onHealth(listener, onError);
+
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(onError).toHaveBeenCalledOnce();
+    expect((onError.mock.calls[0]?.[0] as Error).message).toBe(
+      `Cannot reach the engine at ${ORIGIN}: connection refused`,
+    );
+
+    engineUp = true;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(listener).toHaveBeenCalledExactlyOnceWith(healthyHealth);
+    unsubscribe();
+  });
+
+  it("polls only while the socket is not open", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(healthyHealth));
+    const backend = backendWith({ fetch: fetchMock });
+    const unsubscribe = backend.onHealth(() => {});
+    const socket = FakeWebSocket.latest();
+
+    socket.simulateOpen();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetchMock).not.toHaveBeenCalled();
+
+    socket.simulateClose();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    unsubscribe();
+  });
+
+  it("reconnects with backoff doubling from 1 s up to 30 s, reset by a successful open", async () => {
+    const backend = backendWith({});
+    const unsubscribe = backend.onHealth(() => {});
+
+    // Each failed attempt waits twice as long as the previous one, capped at 30 s.
+    const expectedDelays = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000];
+    for (const delay of expectedDelays) {
+      const attemptsBefore = FakeWebSocket.instances.length;
+      FakeWebSocket.latest().simulateClose();
+      await vi.advanceTimersByTimeAsync(delay - 1);
+      expect(FakeWebSocket.instances).toHaveLength(attemptsBefore);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(FakeWebSocket.instances).toHaveLength(attemptsBefore + 1);
+    }
+
+    FakeWebSocket.latest().simulateOpen();
+    FakeWebSocket.latest().simulateClose();
+    const attemptsBefore = FakeWebSocket.instances.length;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(FakeWebSocket.instances).toHaveLength(attemptsBefore + 1);
+    unsubscribe();
+  });
+
+  it("closes the socket and stops reconnecting once the last listener leaves", async () => {
+    const backend = backendWith({});
+    const unsubscribe = backend.onHealth(() => {});
+    const socket = FakeWebSocket.latest();
+    socket.simulateOpen();
+
+    unsubscribe();
+    socket.simulateClose();
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect(socket.closedByClient).toBe(true);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+});
