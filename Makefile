@@ -77,8 +77,11 @@ sidecar:
 ui: ui-deps
 	cd ui && npm run build
 
+# `cargo test --no-run` also builds the binaries. Every cargo call here resolves features over
+# the whole workspace with dev-dependencies, so DuckDB's C++ is built once, not per command
+# (see docs/adr/0005-one-build-profile.md).
 build: sidecar ui
-	cargo build -p cartographus-server -p cartographus
+	cargo test --workspace --no-run
 
 tauri-driver:
 	@command -v tauri-driver >/dev/null || [ -x "$$HOME/.cargo/bin/tauri-driver" ] || \

@@ -49,6 +49,9 @@ pub fn get_engine_info(state: State<'_, DesktopState>) -> Result<EngineInfo, Com
 
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
+        // Failed commands reject their promise with the CommandError ({code, message}),
+        // like a failed fetch in the browser backend.
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         .commands(tauri_specta::collect_commands![get_health, get_engine_info])
         .events(tauri_specta::collect_events![HealthChanged])
 }

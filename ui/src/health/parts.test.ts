@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { orderedParts, partDisplayName } from "./parts";
 
 describe("orderedParts", () => {
-  it("puts listener, nats, duckdb first, then other keys alphabetically, skipping missing entries", () => {
+  it("puts listener, nats, duckdb first, then other keys alphabetically", () => {
     const up = { status: "up", detail: "" } as const;
-    const keys = orderedParts({ zulu: up, duckdb: up, alpha: up, listener: up, gone: undefined, nats: up }).map(
+    const keys = orderedParts({ zulu: up, duckdb: up, alpha: up, listener: up, nats: up }).map(
       (part) => part.key,
     );
     expect(keys).toEqual(["listener", "nats", "duckdb", "alpha", "zulu"]);
