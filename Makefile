@@ -48,9 +48,9 @@ test-e2e: ui-deps
 bench:
 	@echo "make bench: no benchmarks yet — the pipeline benchmark arrives with issue #7."
 
-## fuzz: run each fuzz target for a set time
+## fuzz: run each parser's fuzz target for FUZZ_SECONDS (default 60) each
 fuzz:
-	@echo "make fuzz: no fuzz targets yet — the webhook parsers arrive with issue #3."
+	./fuzz/run.sh
 
 deps: apt-deps ui-deps
 

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir, freePort, required, sidecarsFor, tempDataDir, waitFor } from './support.mjs';
 
@@ -17,6 +17,8 @@ async function webdriver(method, path, body) {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // A WebDriver call that hangs must fail the test, not stall CI.
+    signal: AbortSignal.timeout(30_000),
   });
   const json = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json.value ?? json)}`);
@@ -40,6 +42,7 @@ before(async () => {
   const nativePort = await freePort();
   const listenPort = await freePort();
   dataDir = tempDataDir('desktop');
+  const logFile = openSync(join(artifactsDir, 'desktop-app.log'), 'w');
   driverUrl = `http://127.0.0.1:${port}`;
   driver = spawn(
     'xvfb-run',
@@ -50,12 +53,14 @@ before(async () => {
         CARTOGRAPHUS_DATA_DIR: dataDir,
         CARTOGRAPHUS_LISTEN: `127.0.0.1:${listenPort}`,
         NO_AT_BRIDGE: '1',
-        WEBKIT_DISABLE_DMABUF_RENDERER: '1',
+        // Leave WEBKIT_DISABLE_DMABUF_RENDERER / _COMPOSITING_MODE unset: with either one,
+        // WebKitWebDriver's screenshot never answers under Xvfb (seen with WebKitGTK 2.50).
         RUST_LOG: 'warn',
         // The app must find its sidecar beside its own executable, as an installed app does.
         NATS_SERVER_BIN: '',
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The app's, WebKit's and D-Bus's chatter goes to a file next to the screenshots.
+      stdio: ['ignore', logFile, logFile],
       detached: true,
     },
   );

@@ -8,14 +8,14 @@ pub mod ingest;
 pub mod config;
 pub mod dlq;
 pub mod engine;
-pub mod event;
 pub mod health;
 pub mod logging;
 pub mod persist;
 pub mod secret;
 pub mod settings;
-pub mod sources;
 pub mod startup;
 
+pub use cartographus_sources as sources;
+pub use cartographus_sources::event;
 pub use engine::{Engine, EngineError, EngineHandle, EngineInfo, Tokens};
 pub use health::{Health, OverallStatus, PartHealth, PartStatus, PipelineMode};

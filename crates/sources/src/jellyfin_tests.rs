@@ -5,8 +5,8 @@ use chrono::{TimeZone, Timelike, Utc};
 use serde_json::json;
 
 use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
-use crate::sources::support::{fixture, parse_body, playback, received_at, refusal};
-use crate::sources::Parsed;
+use crate::support::{fixture, parse_body, playback, received_at, refusal};
+use crate::Parsed;
 
 const DEVICE: &str = "TW96aWxsYS81LjAgKFgxMTsgTGludXggeDg2XzY0KQ11";
 const ITEM: &str = "a41c9e07b3d24f5e8c6b1a2d3e4f5061";

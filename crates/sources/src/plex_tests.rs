@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
-use crate::sources::support::{fixture, parse_body, playback, received_at, refusal};
-use crate::sources::Parsed;
+use crate::support::{fixture, parse_body, playback, received_at, refusal};
+use crate::Parsed;
 
 /// A change to a fixture's JSON, for table-driven tests.
 type Edit = Box<dyn Fn(&mut serde_json::Value)>;

@@ -5,10 +5,10 @@ use chrono::{TimeZone, Utc};
 use serde_json::json;
 
 use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
-use crate::sources::support::{
+use crate::support::{
     fixture, form_encode_data, parse_body, playback, received_at, refusal,
 };
-use crate::sources::Parsed;
+use crate::Parsed;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 const DEVICE: &str = "30239450-1748-4855-9799-de3544fc2745";

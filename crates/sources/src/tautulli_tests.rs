@@ -5,8 +5,8 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
 
 use crate::event::{EventType, Location, MediaType, Source};
-use crate::sources::support::{fixture, parse_body, playback, received_at, refusal};
-use crate::sources::Parsed;
+use crate::support::{fixture, parse_body, playback, received_at, refusal};
+use crate::Parsed;
 
 fn at(seconds: i64) -> chrono::DateTime<Utc> {
     Utc.timestamp_opt(seconds, 0).single().expect("valid time")
@@ -97,7 +97,7 @@ fn every_trigger_fixture_maps_type_time_and_position() {
 fn a_retry_keeps_its_id_and_another_event_does_not() {
     let body = fixture("tautulli/pause.json");
     let first = tautulli(&body);
-    let retry = match crate::sources::parse(&crate::sources::Incoming {
+    let retry = match crate::parse(&crate::Incoming {
         source: Source::Tautulli,
         content_type: None,
         body: &body,
@@ -251,7 +251,7 @@ fn without_a_source_time_the_arrival_time_is_used_but_not_hashed() {
     let body = json_body(template);
     let event = tautulli(&body);
     assert_eq!(event.occurred_at, received_at());
-    let later = crate::sources::parse(&crate::sources::Incoming {
+    let later = crate::parse(&crate::Incoming {
         source: Source::Tautulli,
         content_type: None,
         body: &body,

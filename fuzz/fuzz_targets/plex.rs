@@ -1,0 +1,20 @@
+//! Fuzz target: any bytes into the plex parser, under each content type the source sends.
+//! The parser may refuse the input, but must never panic.
+#![no_main]
+
+use cartographus_sources::event::Source;
+use cartographus_sources::{parse, Incoming};
+use libfuzzer_sys::fuzz_target;
+
+const CONTENT_TYPES: [&str; 1] = ["application/json"];
+
+fuzz_target!(|body: &[u8]| {
+    for content_type in CONTENT_TYPES {
+        let _ = parse(&Incoming {
+            source: Source::Plex,
+            content_type: Some(content_type),
+            body,
+            received_at: chrono::DateTime::UNIX_EPOCH,
+        });
+    }
+});
