@@ -78,9 +78,7 @@ mod tests {
         let committed_text = std::fs::read_to_string(&committed).unwrap_or_default();
         if fresh_text != committed_text {
             std::fs::write(&committed, &fresh_text).unwrap();
-            panic!(
-                "ui/src/bindings.ts was stale and has been regenerated; review and commit it"
-            );
+            panic!("ui/src/bindings.ts was stale and has been regenerated; review and commit it");
         }
     }
 }

@@ -72,10 +72,14 @@ impl DesktopState {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, EngineStatus> {
-        self.status.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.status
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, EngineStatus> {
-        self.status.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.status
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

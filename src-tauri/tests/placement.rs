@@ -14,7 +14,10 @@ fn the_sidecar_sits_beside_the_desktop_binary() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert!(metadata.permissions().mode() & 0o111 != 0, "sidecar is not executable");
+        assert!(
+            metadata.permissions().mode() & 0o111 != 0,
+            "sidecar is not executable"
+        );
     }
     let version = std::process::Command::new(&sidecar)
         .arg("--version")
@@ -25,5 +28,8 @@ fn the_sidecar_sits_beside_the_desktop_binary() {
         .lines()
         .find_map(|line| line.strip_prefix("version="))
         .expect("a pinned version");
-    assert!(text.contains(pinned), "sidecar says {text:?}, pinned {pinned}");
+    assert!(
+        text.contains(pinned),
+        "sidecar says {text:?}, pinned {pinned}"
+    );
 }

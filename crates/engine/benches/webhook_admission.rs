@@ -17,7 +17,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 const TOKEN: &str = "bench-token";
 
 fn fixture(path: &str) -> Vec<u8> {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(path);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(path);
     std::fs::read(full).expect("fixture")
 }
 
@@ -50,7 +52,11 @@ fn bench(c: &mut Criterion) {
     let query = format!("token={TOKEN}");
 
     let cases = [
-        ("tautulli", "application/json".to_string(), fixture("tautulli/play.json")),
+        (
+            "tautulli",
+            "application/json".to_string(),
+            fixture("tautulli/play.json"),
+        ),
         (
             "plex",
             String::from_utf8(fixture("plex/media.play.multipart.content-type"))
@@ -68,7 +74,11 @@ fn bench(c: &mut Criterion) {
             HeaderValue::from_str(&content_type).expect("header"),
         );
         headers.insert("content-length", HeaderValue::from(body.len()));
-        let name = if source == "plex" { "plex_multipart" } else { source };
+        let name = if source == "plex" {
+            "plex_multipart"
+        } else {
+            source
+        };
         group.bench_function(name, |b| {
             b.to_async(&runtime).iter(|| async {
                 let admission = admit(

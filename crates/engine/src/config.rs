@@ -216,10 +216,13 @@ fn invalid(name: &'static str, value: &str, reason: &str) -> ConfigError {
 }
 
 fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| invalid(name, value, "expected HOST:PORT, for example 127.0.0.1:3857"))
+    value.trim().parse().map_err(|_| {
+        invalid(
+            name,
+            value,
+            "expected HOST:PORT, for example 127.0.0.1:3857",
+        )
+    })
 }
 
 fn parse_num<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError> {
@@ -363,7 +366,8 @@ mod tests {
 
     #[test]
     fn data_dir_prefers_the_explicit_variable() {
-        let dir = default_data_dir(env(&[("CARTOGRAPHUS_DATA_DIR", "/x"), ("HOME", "/h")])).unwrap();
+        let dir =
+            default_data_dir(env(&[("CARTOGRAPHUS_DATA_DIR", "/x"), ("HOME", "/h")])).unwrap();
         assert_eq!(dir, PathBuf::from("/x"));
         let dir = default_data_dir(env(&[("HOME", "/h")])).unwrap();
         assert_eq!(dir, PathBuf::from("/h/.local/share/cartographus"));

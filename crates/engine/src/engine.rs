@@ -153,7 +153,9 @@ impl Engine {
 
         let bus = start_bus(&config, &health).await;
         let ingest = match &bus {
-            Some(bus) => Ingest::jetstream(Publisher::new(bus.jetstream(), ACK_TIMEOUT), db.clone()),
+            Some(bus) => {
+                Ingest::jetstream(Publisher::new(bus.jetstream(), ACK_TIMEOUT), db.clone())
+            }
             None => Ingest::direct(db.clone()),
         };
 

@@ -62,11 +62,9 @@ const ESSENTIAL: [&str; 2] = ["listener", "duckdb"];
 impl Health {
     /// Derives the overall status and mode from the parts, so the two can never disagree.
     pub fn from_parts(parts: BTreeMap<String, PartHealth>) -> Self {
-        let essential_down = ESSENTIAL.iter().any(|name| {
-            parts
-                .get(*name)
-                .is_none_or(|p| p.status != PartStatus::Up)
-        });
+        let essential_down = ESSENTIAL
+            .iter()
+            .any(|name| parts.get(*name).is_none_or(|p| p.status != PartStatus::Up));
         let any_other_unhealthy = parts
             .iter()
             .filter(|(name, _)| !ESSENTIAL.contains(&name.as_str()))
@@ -92,7 +90,10 @@ impl Health {
     /// What a host shows when the engine could not start at all.
     pub fn failed(reason: impl Into<String>) -> Self {
         let mut parts = BTreeMap::new();
-        parts.insert("engine".to_string(), PartHealth::new(PartStatus::Down, reason));
+        parts.insert(
+            "engine".to_string(),
+            PartHealth::new(PartStatus::Down, reason),
+        );
         Self::from_parts(parts)
     }
 
@@ -100,7 +101,12 @@ impl Health {
     pub fn starting() -> Self {
         let parts = ["listener", "nats", "duckdb"]
             .into_iter()
-            .map(|name| (name.to_string(), PartHealth::new(PartStatus::Starting, "starting")))
+            .map(|name| {
+                (
+                    name.to_string(),
+                    PartHealth::new(PartStatus::Starting, "starting"),
+                )
+            })
             .collect();
         Self::from_parts(parts)
     }
@@ -186,7 +192,10 @@ mod tests {
         let hub = HealthHub::new();
         hub.report("listener", up("x"));
         hub.report("duckdb", up("x"));
-        hub.report("nats", PartHealth::new(PartStatus::Disabled, "NATS_ENABLED=false"));
+        hub.report(
+            "nats",
+            PartHealth::new(PartStatus::Disabled, "NATS_ENABLED=false"),
+        );
         let h = hub.current();
         assert_eq!(h.status, OverallStatus::Ok);
         assert_eq!(h.mode, PipelineMode::Direct);

@@ -2,9 +2,12 @@
 //! or, on the direct path, straight into DuckDB. Either way the answer says whether it was
 //! a duplicate, and refused bodies are kept for the dead-letter view.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
 use crate::bus::publisher::{PublishError, Publisher};
 use crate::dlq::{rejected, RejectedBody};
-use crate::event::MediaEvent;
+use crate::event::{MediaEvent, Source};
 use crate::persist::{events, Database, DbError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +34,7 @@ enum Route {
 pub struct Ingest {
     route: Route,
     db: Database,
+    ignored: Arc<Mutex<BTreeMap<(Source, String), u64>>>,
 }
 
 impl Ingest {
@@ -38,6 +42,7 @@ impl Ingest {
         Self {
             route: Route::Jetstream(publisher),
             db,
+            ignored: Arc::default(),
         }
     }
 
@@ -45,6 +50,7 @@ impl Ingest {
         Self {
             route: Route::Direct,
             db,
+            ignored: Arc::default(),
         }
     }
 
@@ -74,6 +80,27 @@ impl Ingest {
                 })
             }
         }
+    }
+
+    /// Counts a valid notification that is not about playback (library.new, …). They are
+    /// counted, not stored: they carry no playback, and the sender did nothing wrong.
+    pub fn count_ignored(&self, source: Source, kind: &str) {
+        if let Ok(mut counts) = self.ignored.lock() {
+            *counts.entry((source, kind.to_string())).or_default() += 1;
+        }
+    }
+
+    /// How many non-playback notifications arrived, per source and kind.
+    pub fn ignored_counts(&self) -> Vec<(Source, String, u64)> {
+        self.ignored
+            .lock()
+            .map(|counts| {
+                counts
+                    .iter()
+                    .map(|((source, kind), n)| (*source, kind.clone(), *n))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Keeps a refused body in the DLQ; returns its entry id.

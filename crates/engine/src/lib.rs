@@ -4,11 +4,11 @@
 
 pub mod api;
 pub mod bus;
-pub mod ingest;
 pub mod config;
 pub mod dlq;
 pub mod engine;
 pub mod health;
+pub mod ingest;
 pub mod logging;
 pub mod persist;
 pub mod secret;

@@ -41,7 +41,10 @@ pub fn init(data_dir: &Path) -> LogGuard {
         .with(file_layer)
         .try_init();
     if let Some(e) = file_error {
-        tracing::warn!("logging to stderr only; cannot open {}: {e}", log_dir.display());
+        tracing::warn!(
+            "logging to stderr only; cannot open {}: {e}",
+            log_dir.display()
+        );
     }
     LogGuard(guard)
 }

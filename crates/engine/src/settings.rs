@@ -153,7 +153,11 @@ mod tests {
     fn unknown_keys_survive_a_save() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
-        fs::write(&path, r#"{"desktop":{"theme":"dark"},"config":{"nats_batch_size":5}}"#).unwrap();
+        fs::write(
+            &path,
+            r#"{"desktop":{"theme":"dark"},"config":{"nats_batch_size":5}}"#,
+        )
+        .unwrap();
         let settings = Settings::load_or_init(&path).unwrap();
         assert_eq!(settings.config.nats_batch_size, Some(5));
         let text = fs::read_to_string(&path).unwrap();

@@ -111,10 +111,18 @@ mod tests {
     #[test]
     fn token_urls_carry_each_source_token() {
         let dir = tempfile::tempdir().unwrap();
-        let prepared =
-            prepare(Some(dir.path().to_path_buf()), ConfigLayer::default(), |_| None).unwrap();
+        let prepared = prepare(
+            Some(dir.path().to_path_buf()),
+            ConfigLayer::default(),
+            |_| None,
+        )
+        .unwrap();
         let urls = token_urls(&prepared.config, &prepared.tokens);
-        let plex = &urls.iter().find(|(name, _)| name == "plex webhook").unwrap().1;
+        let plex = &urls
+            .iter()
+            .find(|(name, _)| name == "plex webhook")
+            .unwrap()
+            .1;
         assert!(plex.starts_with("http://127.0.0.1:3857/webhooks/plex?token="));
         assert!(plex.ends_with(prepared.tokens.webhooks["plex"].expose()));
     }

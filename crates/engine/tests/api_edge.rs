@@ -134,7 +134,10 @@ async fn the_web_ui_is_served_with_a_strict_csp() {
     // Deep links fall back to index.html.
     let response = t.http.get(t.url("/history/anything")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(response.text().await.unwrap().contains("<p>ui</p>"));

@@ -30,7 +30,14 @@ async fn health_is_ok_with_every_part_up_and_shutdown_stops_the_sidecar() {
     assert!(t.dir.path().join("cartographus.duckdb").exists());
     assert!(t.dir.path().join("jetstream").is_dir());
 
-    let pid = t.engine.bus().unwrap().sidecar_state().unwrap().pid.unwrap();
+    let pid = t
+        .engine
+        .bus()
+        .unwrap()
+        .sidecar_state()
+        .unwrap()
+        .pid
+        .unwrap();
     assert!(process_alive(pid));
     t.engine.shutdown().await;
     assert!(!process_alive(pid), "nats-server {pid} outlived the engine");
@@ -131,7 +138,9 @@ async fn a_stale_sidecar_from_a_dead_run_is_stopped_at_start() {
         port: free_loopback_port().unwrap(),
         token: generate_token(),
     };
-    let orphan = RunningSidecar::start(&spec, Duration::from_secs(10)).await.unwrap();
+    let orphan = RunningSidecar::start(&spec, Duration::from_secs(10))
+        .await
+        .unwrap();
     let stale = orphan.pid;
     std::mem::forget(orphan);
     assert!(process_alive(stale));

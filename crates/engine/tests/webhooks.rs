@@ -13,7 +13,9 @@ use serde_json::Value;
 use support::*;
 
 fn fixture(path: &str) -> Vec<u8> {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(path);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(path);
     std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
@@ -28,9 +30,21 @@ const PLAYBACK_FIXTURES: &[(&str, &str, &str)] = &[
     ("plex", "plex/media.pause.episode.json", "application/json"),
     ("plex", "plex/media.resume.episode.json", "application/json"),
     ("plex", "plex/media.stop.episode.json", "application/json"),
-    ("plex", "plex/media.scrobble.episode.json", "application/json"),
-    ("plex", "plex/media.play.movie.remote.json", "application/json"),
-    ("plex", "plex/media.stop.movie.remote.json", "application/json"),
+    (
+        "plex",
+        "plex/media.scrobble.episode.json",
+        "application/json",
+    ),
+    (
+        "plex",
+        "plex/media.play.movie.remote.json",
+        "application/json",
+    ),
+    (
+        "plex",
+        "plex/media.stop.movie.remote.json",
+        "application/json",
+    ),
     ("plex", "plex/media.play.track.json", "application/json"),
     ("jellyfin", "jellyfin/PlaybackStart.json", "text/plain"),
     ("jellyfin", "jellyfin/PlaybackProgress.json", "text/plain"),
@@ -72,7 +86,10 @@ async fn every_fixture_lands_in_the_stream_once_under_its_subject() {
         assert_eq!(status, 202, "{path}: {body}");
         assert_eq!(body["status"], "accepted", "{path}: {body}");
         assert_eq!(body["duplicate"], false, "{path}: {body}");
-        assert!(ids.insert(body["event_id"].as_str().unwrap().to_string()), "{path}: id reused");
+        assert!(
+            ids.insert(body["event_id"].as_str().unwrap().to_string()),
+            "{path}: id reused"
+        );
     }
     let mut stream = jetstream.get_stream("MEDIA_EVENTS").await.unwrap();
     let info = stream.info().await.unwrap();
@@ -95,7 +112,14 @@ async fn the_same_webhook_twice_is_answered_duplicate_and_stored_once() {
     assert_eq!(status, 202);
     assert_eq!(second["duplicate"], true, "{second}");
     assert_eq!(first["event_id"], second["event_id"]);
-    let mut stream = t.engine.bus().unwrap().jetstream().get_stream("MEDIA_EVENTS").await.unwrap();
+    let mut stream = t
+        .engine
+        .bus()
+        .unwrap()
+        .jetstream()
+        .get_stream("MEDIA_EVENTS")
+        .await
+        .unwrap();
     assert_eq!(stream.info().await.unwrap().state.messages, 1);
     t.engine.shutdown().await;
 }
@@ -113,7 +137,12 @@ async fn the_direct_path_stores_each_event_once_in_duckdb() {
     assert_eq!(first["duplicate"], false);
     let (_, second) = post(&t, "jellyfin", "text/plain", body).await;
     assert_eq!(second["duplicate"], true);
-    let rows = t.engine.database().with_conn(|c| count_events(c)).await.unwrap();
+    let rows = t
+        .engine
+        .database()
+        .with_conn(|c| count_events(c))
+        .await
+        .unwrap();
     assert_eq!(rows, 1);
     t.engine.shutdown().await;
 }
@@ -143,9 +172,15 @@ async fn plex_multipart_reads_only_the_payload_part_in_any_order() {
     })
     .await;
     // The real captured body.
-    let content_type = String::from_utf8(fixture("plex/media.play.multipart.content-type")).unwrap();
-    let (status, body) =
-        post(&t, "plex", content_type.trim(), fixture("plex/media.play.multipart.body")).await;
+    let content_type =
+        String::from_utf8(fixture("plex/media.play.multipart.content-type")).unwrap();
+    let (status, body) = post(
+        &t,
+        "plex",
+        content_type.trim(),
+        fixture("plex/media.play.multipart.body"),
+    )
+    .await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["status"], "accepted");
 
@@ -173,10 +208,29 @@ async fn non_playback_notifications_are_accepted_as_ignored() {
         ..Default::default()
     })
     .await;
-    let (status, body) = post(&t, "plex", "application/json", fixture("plex/library.new.json")).await;
+    let (status, body) = post(
+        &t,
+        "plex",
+        "application/json",
+        fixture("plex/library.new.json"),
+    )
+    .await;
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["status"], "ignored");
-    let rows = t.engine.database().with_conn(|c| count_events(c)).await.unwrap();
+    let kind = body["kind"].as_str().unwrap().to_string();
+    let counts = t.engine.handle().ingest().ignored_counts();
+    assert!(
+        counts
+            .iter()
+            .any(|(source, k, n)| source.as_str() == "plex" && *k == kind && *n == 1),
+        "{counts:?}"
+    );
+    let rows = t
+        .engine
+        .database()
+        .with_conn(|c| count_events(c))
+        .await
+        .unwrap();
     assert_eq!(rows, 0);
     t.engine.shutdown().await;
 }
@@ -192,10 +246,26 @@ async fn webhooks_need_their_own_source_token() {
     let url = t.url("/webhooks/tautulli");
     let none = t.http.post(&url).body(body.clone()).send().await.unwrap();
     assert_eq!(none.status(), 401);
-    let wrong = t.http.post(format!("{url}?token=wrong")).body(body.clone()).send().await.unwrap();
+    let wrong = t
+        .http
+        .post(format!("{url}?token=wrong"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
-    let api_token = t.http.post(format!("{url}?token={API_TOKEN}")).body(body.clone()).send().await.unwrap();
-    assert_eq!(api_token.status(), 401, "the API token is not a webhook token");
+    let api_token = t
+        .http
+        .post(format!("{url}?token={API_TOKEN}"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api_token.status(),
+        401,
+        "the API token is not a webhook token"
+    );
     let header = t
         .http
         .post(&url)
@@ -206,7 +276,12 @@ async fn webhooks_need_their_own_source_token() {
         .await
         .unwrap();
     assert_eq!(header.status(), 202);
-    let unknown = t.http.post(t.url(&format!("/webhooks/kodi?token={WEBHOOK_TOKEN}"))).send().await.unwrap();
+    let unknown = t
+        .http
+        .post(t.url(&format!("/webhooks/kodi?token={WEBHOOK_TOKEN}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 404);
     t.engine.shutdown().await;
 }
@@ -236,12 +311,18 @@ async fn bad_bodies_are_refused_with_a_reason_and_kept() {
             if path == "bad/wrong-types.json" && source != "plex" {
                 // A Plex-shaped body with wrong types: for the other sources it lacks their
                 // required fields, which is the more useful thing to say.
-                assert!(["wrong_type", "missing_field"].contains(&got), "{source}: {answer}");
+                assert!(
+                    ["wrong_type", "missing_field"].contains(&got),
+                    "{source}: {answer}"
+                );
             } else {
                 assert_eq!(got, code, "{source} {path}: {answer}");
             }
             let message = answer["error"]["message"].as_str().unwrap();
-            assert!(message.len() > 10, "{source} {path}: message too thin: {message}");
+            assert!(
+                message.len() > 10,
+                "{source} {path}: message too thin: {message}"
+            );
             kept += 1;
         }
     }
@@ -271,7 +352,9 @@ async fn bad_bodies_are_refused_with_a_reason_and_kept() {
 /// has answered) over a raw socket and returns the status line's code.
 async fn raw_status(t: &TestEngine, head: &str, body_chunks: usize) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut socket = tokio::net::TcpStream::connect(t.engine.listen_addr()).await.unwrap();
+    let mut socket = tokio::net::TcpStream::connect(t.engine.listen_addr())
+        .await
+        .unwrap();
     socket.write_all(head.as_bytes()).await.unwrap();
     let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
     for _ in 0..body_chunks {
@@ -320,7 +403,13 @@ async fn a_content_type_the_source_never_sends_is_415() {
         ..Default::default()
     })
     .await;
-    let (status, answer) = post(&t, "tautulli", "application/xml", fixture("tautulli/play.json")).await;
+    let (status, answer) = post(
+        &t,
+        "tautulli",
+        "application/xml",
+        fixture("tautulli/play.json"),
+    )
+    .await;
     assert_eq!(status, 415, "{answer}");
     assert_eq!(answer["error"]["code"], "unsupported_content_type");
     t.engine.shutdown().await;
@@ -331,12 +420,24 @@ async fn a_stalled_nats_never_hangs_a_webhook_forever() {
     // Guard for the ack timeout: with the sidecar stopped (SIGSTOP), a webhook gets an
     // answer within the timeout instead of hanging.
     let t = TestEngine::start(ConfigLayer::default()).await;
-    let pid = t.engine.bus().unwrap().sidecar_state().unwrap().pid.unwrap();
+    let pid = t
+        .engine
+        .bus()
+        .unwrap()
+        .sidecar_state()
+        .unwrap()
+        .pid
+        .unwrap();
     let nats = nix::unistd::Pid::from_raw(pid as i32);
     nix::sys::signal::kill(nats, nix::sys::signal::Signal::SIGSTOP).unwrap();
     let answer = tokio::time::timeout(
         Duration::from_secs(10),
-        post(&t, "tautulli", "application/json", fixture("tautulli/stop.json")),
+        post(
+            &t,
+            "tautulli",
+            "application/json",
+            fixture("tautulli/stop.json"),
+        ),
     )
     .await;
     nix::sys::signal::kill(nats, nix::sys::signal::Signal::SIGCONT).unwrap();

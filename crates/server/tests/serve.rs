@@ -16,17 +16,31 @@ fn nats_server_bin() -> std::path::PathBuf {
         .expect("run `make sidecar` first")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("nats-server-"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("nats-server-")
+        })
         .expect("run `make sidecar` first")
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn serve(data_dir: &Path, port: u16) -> Child {
     Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
         .arg(data_dir)
         .env("NATS_SERVER_BIN", nats_server_bin())
         .env("RUST_LOG", "info")
@@ -39,7 +53,10 @@ fn serve(data_dir: &Path, port: u16) -> Child {
 fn wait_until(what: &str, within: Duration, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + within;
     while !check() {
-        assert!(Instant::now() < deadline, "timed out after {within:?} waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {within:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -69,7 +86,12 @@ fn sidecar_pid(data_dir: &Path) -> Option<u32> {
 
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| stat.rsplit(')').next().and_then(|s| s.split_whitespace().next()) != Some("Z"))
+        .map(|stat| {
+            stat.rsplit(')')
+                .next()
+                .and_then(|s| s.split_whitespace().next())
+                != Some("Z")
+        })
         .unwrap_or(false)
 }
 
@@ -94,22 +116,30 @@ fn kill_9_of_the_server_leaves_no_sidecar_after_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut server = serve(dir.path(), port);
-    wait_until("health 200", Duration::from_secs(30), || health_status(port) == Some(200));
+    wait_until("health 200", Duration::from_secs(30), || {
+        health_status(port) == Some(200)
+    });
     let first_sidecar = sidecar_pid(dir.path()).expect("a pid file");
     assert!(alive(first_sidecar));
 
     server.kill().unwrap(); // SIGKILL: no chance to clean up
     server.wait().unwrap();
-    wait_until("the orphaned sidecar to die", Duration::from_secs(10), || {
-        !alive(first_sidecar)
-    });
+    wait_until(
+        "the orphaned sidecar to die",
+        Duration::from_secs(10),
+        || !alive(first_sidecar),
+    );
 
     let mut again = serve(dir.path(), port);
     wait_until("health 200 after restart", Duration::from_secs(30), || {
         health_status(port) == Some(200)
     });
     let running = sidecars_for(dir.path());
-    assert_eq!(running.len(), 1, "exactly one sidecar expected: {running:?}");
+    assert_eq!(
+        running.len(),
+        1,
+        "exactly one sidecar expected: {running:?}"
+    );
     assert_ne!(running[0], first_sidecar);
 
     nix::sys::signal::kill(
@@ -119,7 +149,10 @@ fn kill_9_of_the_server_leaves_no_sidecar_after_the_next_start() {
     .unwrap();
     let status = again.wait().unwrap();
     assert!(status.success(), "SIGTERM must stop cleanly: {status}");
-    assert!(sidecars_for(dir.path()).is_empty(), "sidecar outlived a clean stop");
+    assert!(
+        sidecars_for(dir.path()).is_empty(),
+        "sidecar outlived a clean stop"
+    );
 }
 
 #[test]

@@ -5,9 +5,7 @@ use chrono::{TimeZone, Utc};
 use serde_json::json;
 
 use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
-use crate::support::{
-    fixture, form_encode_data, parse_body, playback, received_at, refusal,
-};
+use crate::support::{fixture, form_encode_data, parse_body, playback, received_at, refusal};
 use crate::Parsed;
 
 const FORM: &str = "application/x-www-form-urlencoded";

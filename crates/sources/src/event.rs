@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     Tautulli,
@@ -15,7 +17,12 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 4] = [Source::Tautulli, Source::Plex, Source::Jellyfin, Source::Emby];
+    pub const ALL: [Source; 4] = [
+        Source::Tautulli,
+        Source::Plex,
+        Source::Jellyfin,
+        Source::Emby,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -130,6 +137,10 @@ pub struct MediaEvent {
 impl MediaEvent {
     /// The JetStream subject: `playback.<source>.<media_type>`.
     pub fn subject(&self) -> String {
-        format!("playback.{}.{}", self.source.as_str(), self.media_type.as_str())
+        format!(
+            "playback.{}.{}",
+            self.source.as_str(),
+            self.media_type.as_str()
+        )
     }
 }

@@ -93,13 +93,22 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
         assert_eq!(presented_token(&headers, Some("token=xyz")), Some("abc"));
-        assert_eq!(presented_token(&HeaderMap::new(), Some("a=1&token=xyz")), Some("xyz"));
+        assert_eq!(
+            presented_token(&HeaderMap::new(), Some("a=1&token=xyz")),
+            Some("xyz")
+        );
         assert_eq!(presented_token(&HeaderMap::new(), Some("a=1")), None);
     }
 
     #[test]
     fn loopback_hosts() {
-        for host in ["127.0.0.1:3857", "localhost:3857", "LOCALHOST", "[::1]:3857", "127.0.0.2"] {
+        for host in [
+            "127.0.0.1:3857",
+            "localhost:3857",
+            "LOCALHOST",
+            "[::1]:3857",
+            "127.0.0.2",
+        ] {
             assert!(is_loopback_host(host), "{host}");
         }
         for host in ["evil.example:3857", "192.168.1.2:3857", "", "[fe80::1]:80"] {

@@ -17,8 +17,8 @@ use super::error::ApiError;
 use super::{AppState, MAX_BODY_BYTES};
 use crate::dlq::RejectedBody;
 use crate::engine::EngineHandle;
-use crate::ingest::Accepted;
 use crate::event::Source;
+use crate::ingest::Accepted;
 use crate::sources::{self, Incoming, Parsed};
 
 /// Plex's multipart body may carry a thumbnail beside the payload; the thumbnail is drained
@@ -41,16 +41,23 @@ pub async fn receive(
                 Ok(accepted) => accepted_answer(&accepted),
                 Err(e) => {
                     tracing::warn!(source = source.as_str(), "event not made durable: {e}");
-                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_durable", e.to_string())
-                        .into_response()
+                    ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "not_durable",
+                        e.to_string(),
+                    )
+                    .into_response()
                 }
             }
         }
-        Admission::Ignored(kind) => (
-            StatusCode::ACCEPTED,
-            Json(json!({ "status": "ignored", "kind": kind })),
-        )
-            .into_response(),
+        Admission::Ignored { source, kind } => {
+            state.engine.ingest().count_ignored(source, &kind);
+            (
+                StatusCode::ACCEPTED,
+                Json(json!({ "status": "ignored", "kind": kind })),
+            )
+                .into_response()
+        }
         Admission::Refused {
             source,
             code,
@@ -65,7 +72,10 @@ pub async fn receive(
 pub enum Admission {
     Playback(crate::event::MediaEvent),
     /// A valid notification that is not about playback (library.new, …).
-    Ignored(String),
+    Ignored {
+        source: Source,
+        kind: String,
+    },
     /// Bad input within the size limit: answered 4xx, and the raw body is kept.
     Refused {
         source: Source,
@@ -130,7 +140,7 @@ pub async fn admit(
     };
     match sources::parse(&incoming) {
         Ok(Parsed::Playback(event)) => Admission::Playback(event),
-        Ok(Parsed::Ignored { kind, .. }) => Admission::Ignored(kind),
+        Ok(Parsed::Ignored { kind, .. }) => Admission::Ignored { source, kind },
         Err(error) => Admission::Refused {
             source,
             code: error.code(),
@@ -253,7 +263,10 @@ async fn read_plex_payload(content_type: &str, body: Body) -> Result<ReadBody, B
         raw: Vec::new(),
     };
     let boundary = multer::parse_boundary(content_type).map_err(|e| {
-        bad("multipart_malformed", format!("the multipart Content-Type has no usable boundary: {e}"))
+        bad(
+            "multipart_malformed",
+            format!("the multipart Content-Type has no usable boundary: {e}"),
+        )
     })?;
     let constraints = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()

@@ -120,17 +120,12 @@ async fn connect(url: &str, token: Option<&Secret>) -> Result<async_nats::Client
     .name("cartographus")
     .connection_timeout(Duration::from_secs(5))
     // Reconnect fast: a restarted sidecar is back within a second or two.
-    .reconnect_delay_callback(|attempt| {
-        Duration::from_millis((50u64 << attempt.min(5)).min(1000))
-    })
+    .reconnect_delay_callback(|attempt| Duration::from_millis((50u64 << attempt.min(5)).min(1000)))
     .max_reconnects(None);
-    options
-        .connect(url)
-        .await
-        .map_err(|e| BusError::Connect {
-            url: url.to_string(),
-            reason: e.to_string(),
-        })
+    options.connect(url).await.map_err(|e| BusError::Connect {
+        url: url.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 /// Reports the "nats" part: up only while the client is connected (and, in embedded mode,

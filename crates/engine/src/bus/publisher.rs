@@ -41,7 +41,9 @@ impl Publisher {
 
     pub async fn publish(&self, event: &MediaEvent) -> Result<Published, PublishError> {
         let payload = Bytes::from(serde_json::to_vec(event)?);
-        let message = PublishMessage::build().payload(payload).message_id(&event.event_id);
+        let message = PublishMessage::build()
+            .payload(payload)
+            .message_id(&event.event_id);
         let ack = async {
             let pending = self
                 .jetstream

@@ -104,7 +104,11 @@ pub fn locate_binary(explicit: Option<&Path>) -> Result<PathBuf, SidecarError> {
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join("nats-server")));
     let on_path = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join("nats-server")).collect())
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("nats-server"))
+                .collect()
+        })
         .unwrap_or_else(Vec::new);
     beside_exe
         .into_iter()
@@ -116,7 +120,9 @@ pub fn locate_binary(explicit: Option<&Path>) -> Result<PathBuf, SidecarError> {
 /// Picks a free loopback port. The OS may hand it to someone else before nats-server binds
 /// it; the supervisor retries with a fresh port when that happens.
 pub fn free_loopback_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
 }
 
 /// A started nats-server. Dropping it does not stop the process; call [`stop`](Self::stop).
@@ -300,7 +306,11 @@ fn die_with_parent(_command: &mut Command) {}
 /// recycled pid never gets a signal.
 pub fn stop_stale(work_dir: &Path) -> Option<u32> {
     let pid_file = pid_path(work_dir);
-    let pid: u32 = std::fs::read_to_string(&pid_file).ok()?.trim().parse().ok()?;
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     let config = work_dir.join("nats-server.conf");
     let ours = std::fs::read(format!("/proc/{pid}/cmdline"))
         .map(|cmdline| {
@@ -366,7 +376,10 @@ mod tests {
         assert!(conf.contains("token: \"t0k\""), "{conf}");
         assert!(conf.contains("sync_interval: \"always\""), "{conf}");
         assert!(conf.contains(r#"store_dir: "/d/jet \"stream\"""#), "{conf}");
-        assert!(!conf.contains("http"), "monitoring port must stay off: {conf}");
+        assert!(
+            !conf.contains("http"),
+            "monitoring port must stay off: {conf}"
+        );
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub struct RejectedBody {
 
 impl RejectedBody {
     /// Keeps the headers worth seeing when fixing a mapping, minus secrets.
-    pub fn safe_headers<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    pub fn safe_headers<'a>(
+        headers: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<(String, String)> {
         headers
             .filter(|(name, _)| !SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
             .map(|(name, value)| (name.to_string(), value.to_string()))

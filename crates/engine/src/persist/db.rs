@@ -135,7 +135,11 @@ pub(crate) fn migrate(conn: &Connection, migrations: &[Migration]) -> Result<(),
                 return Err(failed(source));
             }
         }
-        tracing::info!(version = migration.version, name = migration.name, "migrated");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "migrated"
+        );
     }
     Ok(())
 }
@@ -169,7 +173,10 @@ mod tests {
             .await
             .unwrap();
         for table in CONTRACT_TABLES {
-            assert!(tables.iter().any(|t| t == table), "{table} missing: {tables:?}");
+            assert!(
+                tables.iter().any(|t| t == table),
+                "{table} missing: {tables:?}"
+            );
         }
         assert_eq!(db.schema_version().await.unwrap(), 1);
         db.ping().await.unwrap();
@@ -213,8 +220,11 @@ mod tests {
     fn a_newer_database_is_refused() {
         let conn = Connection::open_in_memory().unwrap();
         migrate(&conn, MIGRATIONS).unwrap();
-        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')", [])
-            .unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (99, 'future')",
+            [],
+        )
+        .unwrap();
         let err = migrate(&conn, MIGRATIONS).unwrap_err();
         assert!(matches!(err, DbError::TooNew { found: 99, .. }), "{err}");
     }

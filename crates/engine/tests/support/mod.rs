@@ -23,13 +23,10 @@ pub fn nats_server_bin() -> PathBuf {
     std::fs::read_dir(&dir)
         .ok()
         .and_then(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .find(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with("nats-server-"))
-                })
+            entries.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("nats-server-"))
+            })
         })
         .unwrap_or_else(|| panic!("no nats-server in {}; run `make sidecar`", dir.display()))
 }
@@ -92,7 +89,10 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(Instant::now() < deadline, "timed out after {within:?} waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {within:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -101,7 +101,10 @@ pub fn process_alive(pid: u32) -> bool {
     // A zombie still has a /proc entry; only count processes that can still run.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|stat| {
-            let state = stat.rsplit(')').next().and_then(|s| s.split_whitespace().next());
+            let state = stat
+                .rsplit(')')
+                .next()
+                .and_then(|s| s.split_whitespace().next());
             state != Some("Z")
         })
         .unwrap_or(false)
