@@ -26,7 +26,7 @@ pub enum IngestError {
 
 #[derive(Clone)]
 enum Route {
-    Jetstream(Publisher),
+    Jetstream(Box<Publisher>),
     Direct,
 }
 
@@ -40,7 +40,7 @@ pub struct Ingest {
 impl Ingest {
     pub fn jetstream(publisher: Publisher, db: Database) -> Self {
         Self {
-            route: Route::Jetstream(publisher),
+            route: Route::Jetstream(Box::new(publisher)),
             db,
             ignored: Arc::default(),
         }

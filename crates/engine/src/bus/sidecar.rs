@@ -103,13 +103,13 @@ pub fn locate_binary(explicit: Option<&Path>) -> Result<PathBuf, SidecarError> {
     let beside_exe = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join("nats-server")));
-    let on_path = std::env::var_os("PATH")
+    let on_path: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|paths| {
             std::env::split_paths(&paths)
                 .map(|dir| dir.join("nats-server"))
                 .collect()
         })
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     beside_exe
         .into_iter()
         .chain(on_path)
