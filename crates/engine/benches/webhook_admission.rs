@@ -93,6 +93,7 @@ fn bench(c: &mut Criterion) {
                     Admission::Playback(event) => accepted_answer(&Accepted {
                         event_id: event.event_id,
                         duplicate: false,
+                        spooled: false,
                     }),
                     _ => panic!("{source} fixture not admitted"),
                 }

@@ -13,6 +13,7 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::bus::publisher::Publisher;
+use crate::bus::spool::{forwarder, Spool, SpoolError};
 use crate::bus::{stream, Bus};
 use crate::config::Config;
 use crate::health::{Health, HealthHub, PartHealth, PartStatus};
@@ -39,6 +40,8 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Database(#[from] DbError),
+    #[error(transparent)]
+    Spool(#[from] SpoolError),
 }
 
 /// The tokens the engine checks. Resolved from the settings file and the environment.
@@ -63,8 +66,10 @@ struct Shared {
     ingest: Ingest,
 }
 
-/// How long a webhook waits for JetStream's PublishAck before it is answered 503.
-const ACK_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
+const ACK_TIMEOUT: Duration = Duration::from_secs(2);
+/// The spool's bound; past it webhooks get 503 (the only 5xx of the ingest path).
+const SPOOL_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Internal view of the engine's facts, with typed values the edge needs.
 pub struct InfoInternal {
@@ -122,7 +127,8 @@ pub struct Engine {
     stop_http: oneshot::Sender<()>,
     bus: Option<Bus>,
     db: Database,
-    db_monitor: JoinHandle<()>,
+    /// Health monitors and the spool forwarder; aborted at shutdown.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Engine {
@@ -152,9 +158,17 @@ impl Engine {
         let db_monitor = tokio::spawn(monitor_db(db.clone(), health.clone()));
 
         let bus = start_bus(&config, &health).await;
+        let mut background = vec![db_monitor];
         let ingest = match &bus {
             Some(bus) => {
-                Ingest::jetstream(Publisher::new(bus.jetstream(), ACK_TIMEOUT), db.clone())
+                let spool = Spool::open(&config.data_dir.join("spool"), SPOOL_MAX_BYTES)?;
+                let publisher = Publisher::new(bus.jetstream(), ACK_TIMEOUT);
+                background.push(tokio::spawn(forwarder::run(
+                    spool.clone(),
+                    publisher.clone(),
+                )));
+                background.push(tokio::spawn(monitor_spool(spool.clone(), health.clone())));
+                Ingest::jetstream(publisher, spool, db.clone())
             }
             None => Ingest::direct(db.clone()),
         };
@@ -195,7 +209,7 @@ impl Engine {
             stop_http,
             bus,
             db,
-            db_monitor,
+            background,
         })
     }
 
@@ -226,7 +240,9 @@ impl Engine {
         {
             tracing::warn!("HTTP connections still open after 10 s; closing them");
         }
-        self.db_monitor.abort();
+        for task in &self.background {
+            task.abort();
+        }
         if let Some(bus) = self.bus {
             bus.shutdown().await;
         }
@@ -270,6 +286,18 @@ async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, EngineError> 
             },
             _ => EngineError::Bind { addr, source },
         })
+}
+
+async fn monitor_spool(spool: Spool, health: HealthHub) {
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    loop {
+        tick.tick().await;
+        let detail = match spool.pending() {
+            0 => "empty".to_string(),
+            n => format!("{n} events waiting for JetStream ({} bytes)", spool.bytes()),
+        };
+        health.report("spool", PartHealth::new(PartStatus::Up, detail));
+    }
 }
 
 async fn monitor_db(db: Database, health: HealthHub) {

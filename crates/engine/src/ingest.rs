@@ -1,11 +1,13 @@
-//! Where an accepted event goes: into JetStream (acknowledged only after its PublishAck),
-//! or, on the direct path, straight into DuckDB. Either way the answer says whether it was
-//! a duplicate, and refused bodies are kept for the dead-letter view.
+//! Where an accepted event goes: into JetStream (acknowledged only after its PublishAck), or
+//! into the fsynced spool while JetStream cannot take it (and, to keep order, for as long as
+//! the spool is not empty), or, on the direct path, straight into DuckDB. Refused bodies are
+//! kept for the dead-letter view.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use crate::bus::publisher::{PublishError, Publisher};
+use crate::bus::spool::{Spool, SpoolError};
 use crate::dlq::{rejected, RejectedBody};
 use crate::event::{MediaEvent, Source};
 use crate::persist::{events, Database, DbError};
@@ -13,7 +15,11 @@ use crate::persist::{events, Database, DbError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
     pub event_id: String,
+    /// JetStream saw this id inside its duplicate window (or DuckDB already has it). A
+    /// spooled event answers false: its duplicate is caught when it is forwarded.
     pub duplicate: bool,
+    /// Held in the spool until JetStream is back.
+    pub spooled: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -22,11 +28,28 @@ pub enum IngestError {
     Publish(#[from] PublishError),
     #[error("the event could not be stored: {0}")]
     Store(#[from] DbError),
+    #[error("JetStream is unavailable and {0}")]
+    Spool(#[from] SpoolError),
+}
+
+impl IngestError {
+    /// The stable code of the 503 the sender gets.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::Spool(SpoolError::Full { .. }) => "spool_full",
+            IngestError::Spool(_) => "spool_unwritable",
+            IngestError::Publish(_) => "not_durable",
+            IngestError::Store(_) => "store_failed",
+        }
+    }
 }
 
 #[derive(Clone)]
 enum Route {
-    Jetstream(Box<Publisher>),
+    Jetstream {
+        publisher: Box<Publisher>,
+        spool: Spool,
+    },
     Direct,
 }
 
@@ -38,9 +61,12 @@ pub struct Ingest {
 }
 
 impl Ingest {
-    pub fn jetstream(publisher: Publisher, db: Database) -> Self {
+    pub fn jetstream(publisher: Publisher, spool: Spool, db: Database) -> Self {
         Self {
-            route: Route::Jetstream(Box::new(publisher)),
+            route: Route::Jetstream {
+                publisher: Box::new(publisher),
+                spool,
+            },
             db,
             ignored: Arc::default(),
         }
@@ -58,14 +84,37 @@ impl Ingest {
         matches!(self.route, Route::Direct)
     }
 
+    pub fn spool(&self) -> Option<&Spool> {
+        match &self.route {
+            Route::Jetstream { spool, .. } => Some(spool),
+            Route::Direct => None,
+        }
+    }
+
     /// Makes the event durable; only then may the sender be told "accepted".
     pub async fn accept(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
         match &self.route {
-            Route::Jetstream(publisher) => {
-                let published = publisher.publish(&event).await?;
+            Route::Jetstream { publisher, spool } => {
+                // While older events wait in the spool, newer ones queue behind them.
+                if spool.pending() == 0 {
+                    match publisher.publish(&event).await {
+                        Ok(published) => {
+                            return Ok(Accepted {
+                                event_id: event.event_id,
+                                duplicate: published.duplicate,
+                                spooled: false,
+                            })
+                        }
+                        Err(e) => {
+                            tracing::warn!("JetStream did not take the event ({e}); spooling")
+                        }
+                    }
+                }
+                spool.append(&event).await?;
                 Ok(Accepted {
                     event_id: event.event_id,
-                    duplicate: published.duplicate,
+                    duplicate: false,
+                    spooled: true,
                 })
             }
             Route::Direct => {
@@ -77,6 +126,7 @@ impl Ingest {
                 Ok(Accepted {
                     event_id,
                     duplicate: inserted.first() != Some(&true),
+                    spooled: false,
                 })
             }
         }

@@ -160,6 +160,7 @@ pub fn accepted_answer(accepted: &Accepted) -> Response {
             "status": "accepted",
             "event_id": accepted.event_id,
             "duplicate": accepted.duplicate,
+            "spooled": accepted.spooled,
         })),
     )
         .into_response()

@@ -4,6 +4,7 @@
 
 pub mod publisher;
 pub mod sidecar;
+pub mod spool;
 pub mod stream;
 pub mod supervisor;
 

@@ -1,0 +1,104 @@
+//! Drains the spool into JetStream, oldest segment first, record by record. A record
+//! counts as sent only after its PublishAck; progress is saved in a cursor file so a crash
+//! resends at most the last few records (which JetStream's Nats-Msg-Id window, and the
+//! DuckDB key after it, recognise as duplicates). A segment is deleted only when all of it
+//! is acknowledged.
+
+use std::path::Path;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+
+use super::{segment, Spool};
+use crate::bus::publisher::Publisher;
+use crate::event::MediaEvent;
+
+/// Records between two cursor saves: bounds what a crash can resend.
+const CURSOR_EVERY: usize = 64;
+
+/// Runs until the task is aborted.
+pub async fn run(spool: Spool, publisher: Publisher) {
+    loop {
+        if spool.pending() == 0 {
+            // Checked again every second in case a wake-up was missed.
+            let _ = tokio::time::timeout(Duration::from_secs(1), spool.appended()).await;
+            continue;
+        }
+        match spool.seal().await {
+            Ok(segments) => {
+                for path in segments {
+                    drain_segment(&spool, &publisher, &path).await;
+                }
+            }
+            Err(e) => {
+                tracing::error!("cannot seal the spool: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+async fn drain_segment(spool: &Spool, publisher: &Publisher, path: &Path) {
+    let records = match segment::read_records(path) {
+        Ok(records) => records,
+        Err(e) => {
+            tracing::error!(path = %path.display(), "cannot read a spool segment: {e}");
+            return;
+        }
+    };
+    let start = segment::read_cursor(path);
+    let mut acked = start;
+    for record in records.iter().skip(start) {
+        match serde_json::from_slice::<MediaEvent>(record) {
+            Ok(event) => publish_until_acked(publisher, &event).await,
+            // We wrote it ourselves, with a matching checksum: this would be a bug, not bad
+            // luck. Keep the segment on disk for inspection rather than lose it.
+            Err(e) => {
+                tracing::error!(path = %path.display(), "unreadable spool record: {e}; segment kept");
+                return;
+            }
+        }
+        acked += 1;
+        spool.acknowledged(1);
+        if (acked - start) % CURSOR_EVERY == 0 {
+            if let Err(e) = segment::write_cursor(path, acked) {
+                tracing::warn!("cannot save the spool cursor: {e}");
+            }
+        }
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    match std::fs::remove_file(path) {
+        Ok(()) => {
+            spool.removed(size);
+            let _ = std::fs::remove_file(segment::cursor_path(path));
+        }
+        Err(e) => tracing::warn!(path = %path.display(), "cannot remove a drained segment: {e}"),
+    }
+    if records.len() > start {
+        tracing::info!(
+            forwarded = records.len() - start,
+            "spool segment forwarded to JetStream"
+        );
+    }
+}
+
+/// Retries with backoff (100 ms doubling to 5 s) until JetStream acknowledges: the record
+/// must never be skipped, and the spool keeps order.
+async fn publish_until_acked(publisher: &Publisher, event: &MediaEvent) {
+    let mut delays = ExponentialBuilder::new()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(5))
+        .with_jitter()
+        .without_max_times()
+        .build();
+    loop {
+        match publisher.publish(event).await {
+            Ok(_) => return,
+            Err(e) => {
+                let delay = delays.next().unwrap_or(Duration::from_secs(5));
+                tracing::debug!("spool forward failed ({e}); retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The durability chain under NATS failures, with the real sidecar: every webhook answered
+//! 2xx ends up in the stream exactly once — through a stopped (SIGSTOP) server and through
+//! repeated kill -9 of it.
+
+mod support;
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use cartographus_engine::config::ConfigLayer;
+use futures_util::StreamExt;
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use serde_json::Value;
+use support::*;
+
+/// A Tautulli play webhook for playback number `n` (its own session, so its own event id).
+fn tautulli_play(n: usize) -> Vec<u8> {
+    let mut body: Value = serde_json::from_slice(
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/tautulli/play.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    body["session"]["session_key"] = Value::String(format!("s{n}"));
+    body["unixtime"] = Value::String((1_764_251_010 + n).to_string());
+    serde_json::to_vec(&body).unwrap()
+}
+
+/// Posts webhook `n`; Some(event id) when answered 202.
+async fn post(t: &TestEngine, n: usize) -> Option<String> {
+    let response = t
+        .http
+        .post(t.url(&format!("/webhooks/tautulli?token={WEBHOOK_TOKEN}")))
+        .header("content-type", "application/json")
+        .body(tautulli_play(n))
+        .timeout(Duration::from_secs(15))
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 202 {
+        return None;
+    }
+    let body: Value = response.json().await.ok()?;
+    body["event_id"].as_str().map(str::to_string)
+}
+
+/// Every message's event id in MEDIA_EVENTS, with how often it occurs.
+async fn ids_in_stream(t: &TestEngine) -> HashMap<String, usize> {
+    let jetstream = t.engine.bus().unwrap().jetstream();
+    let mut stream = jetstream.get_stream("MEDIA_EVENTS").await.unwrap();
+    let last = stream.info().await.unwrap().state.last_sequence;
+    let mut counts = HashMap::new();
+    for seq in 1..=last {
+        if let Ok(message) = stream.get_raw_message(seq).await {
+            let event: Value = serde_json::from_slice(&message.payload).unwrap();
+            *counts
+                .entry(event["event_id"].as_str().unwrap().to_string())
+                .or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+async fn wait_until_drained(t: &TestEngine, expected: usize) -> HashMap<String, usize> {
+    let spool = t.engine.handle().ingest().spool().unwrap().clone();
+    wait_for("the spool to drain", Duration::from_secs(60), || {
+        let spool = spool.clone();
+        async move { (spool.pending() == 0).then_some(()) }
+    })
+    .await;
+    wait_for(
+        "every event in the stream",
+        Duration::from_secs(30),
+        || async {
+            let counts = ids_in_stream(t).await;
+            (counts.len() >= expected).then_some(counts)
+        },
+    )
+    .await
+}
+
+fn sidecar_pid(t: &TestEngine) -> Pid {
+    Pid::from_raw(
+        t.engine
+            .bus()
+            .unwrap()
+            .sidecar_state()
+            .unwrap()
+            .pid
+            .unwrap() as i32,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_keep_getting_2xx_while_nats_is_stopped_and_all_arrive_after() {
+    let t = TestEngine::start(ConfigLayer::default()).await;
+    let nats = sidecar_pid(&t);
+    kill(nats, Signal::SIGSTOP).unwrap();
+    let stopped_for = Duration::from_secs(30);
+    let started = Instant::now();
+    let mut acked = Vec::new();
+    let mut n = 0;
+    while started.elapsed() < stopped_for {
+        let id = post(&t, n)
+            .await
+            .unwrap_or_else(|| panic!("webhook {n} not accepted"));
+        acked.push(id);
+        n += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(t.engine.handle().ingest().spool().unwrap().pending() > 0);
+    kill(nats, Signal::SIGCONT).unwrap();
+
+    let counts = wait_until_drained(&t, acked.len()).await;
+    for id in &acked {
+        assert_eq!(
+            counts.get(id),
+            Some(&1),
+            "{id} should be in the stream exactly once"
+        );
+    }
+    assert_eq!(counts.len(), acked.len());
+    t.engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once() {
+    let t = TestEngine::start(ConfigLayer::default()).await;
+    const EVENTS: usize = 600;
+    const KILLS: usize = 3;
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(HashSet::new()));
+    let load = {
+        let acked = acked.clone();
+        futures_util::stream::iter(0..EVENTS)
+            .map(|n| {
+                let t = &t;
+                async move { post(t, n).await }
+            })
+            .buffer_unordered(4)
+            .for_each(move |id| {
+                if let Some(id) = id {
+                    acked.lock().unwrap().insert(id);
+                }
+                async {}
+            })
+    };
+    let killer = async {
+        for kill_number in 0..KILLS {
+            // Spread the kills over the load.
+            wait_for("load progress", Duration::from_secs(60), || async {
+                (acked.lock().unwrap().len() >= (kill_number + 1) * EVENTS / (KILLS + 1))
+                    .then_some(())
+            })
+            .await;
+            let pid = sidecar_pid(&t);
+            kill(pid, Signal::SIGKILL).unwrap();
+            wait_for("the sidecar back", Duration::from_secs(20), || async {
+                let state = t.engine.bus().unwrap().sidecar_state().unwrap();
+                (state.pid.is_some() && state.restarts as usize == kill_number + 1).then_some(())
+            })
+            .await;
+        }
+    };
+    tokio::join!(load, killer);
+
+    let acked = acked.lock().unwrap().clone();
+    // With the spool, a dead NATS costs no webhook its 2xx.
+    assert_eq!(acked.len(), EVENTS, "every webhook answered 2xx");
+    let counts = wait_until_drained(&t, acked.len()).await;
+    for id in &acked {
+        assert_eq!(
+            counts.get(id),
+            Some(&1),
+            "{id}: acknowledged, so exactly once in the stream"
+        );
+    }
+    t.engine.shutdown().await;
+}

@@ -1,0 +1,197 @@
+//! kill -9 of the server while events wait in the spool (NATS stopped): the next start
+//! forwards every one of them to JetStream, and none twice.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cartographus-server");
+const TOKEN: &str = "spool-test-token";
+
+fn nats_server_bin() -> std::path::PathBuf {
+    if let Some(bin) = std::env::var_os("NATS_SERVER_BIN") {
+        return bin.into();
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/binaries");
+    std::fs::read_dir(&dir)
+        .expect("run `make sidecar` first")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("nats-server-")
+        })
+        .expect("run `make sidecar` first")
+}
+
+fn serve(data_dir: &Path, port: u16) -> Child {
+    Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env("NATS_SERVER_BIN", nats_server_bin())
+        .env("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cartographus-server starts")
+}
+
+async fn wait_for<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {within:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn health(http: &reqwest::Client, base: &str) -> Option<Value> {
+    http.get(format!("{base}/api/v1/health"))
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
+}
+
+fn sidecar_pid(data_dir: &Path) -> Option<i32> {
+    std::fs::read_to_string(data_dir.join("nats/nats-server.pid"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit(')')
+                .next()
+                .and_then(|s| s.split_whitespace().next())
+                != Some("Z")
+        })
+        .unwrap_or(false)
+}
+
+fn play(n: usize) -> Vec<u8> {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tautulli/play.json");
+    let mut body: Value = serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
+    body["session"]["session_key"] = Value::String(format!("spool-{n}"));
+    serde_json::to_vec(&body).unwrap()
+}
+
+/// Reads every event id in MEDIA_EVENTS through the running sidecar's own config.
+async fn stream_ids(data_dir: &Path) -> Vec<String> {
+    let conf = std::fs::read_to_string(data_dir.join("nats/nats-server.conf")).unwrap();
+    let field = |key: &str| -> String {
+        let line = conf.lines().find(|l| l.contains(key)).unwrap();
+        line.split('"').nth(1).unwrap().to_string()
+    };
+    let listen = field("listen:");
+    let token = field("token:");
+    let client = async_nats::ConnectOptions::with_token(token)
+        .connect(format!("nats://{listen}"))
+        .await
+        .unwrap();
+    let jetstream = async_nats::jetstream::new(client);
+    let mut stream = jetstream.get_stream("MEDIA_EVENTS").await.unwrap();
+    let last = stream.info().await.unwrap().state.last_sequence;
+    let mut ids = Vec::new();
+    for seq in 1..=last {
+        let message = stream.get_raw_message(seq).await.unwrap();
+        let event: Value = serde_json::from_slice(&message.payload).unwrap();
+        ids.push(event["event_id"].as_str().unwrap().to_string());
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+
+    let mut server = serve(dir.path(), port);
+    wait_for("health ok", Duration::from_secs(30), || async {
+        health(&http, &base).await.filter(|h| h["status"] == "ok")
+    })
+    .await;
+    let nats = sidecar_pid(dir.path()).unwrap();
+    kill(Pid::from_raw(nats), Signal::SIGSTOP).unwrap();
+
+    let mut acked = Vec::new();
+    for n in 0..40 {
+        let response = http
+            .post(format!("{base}/webhooks/tautulli?token={TOKEN}"))
+            .header("content-type", "application/json")
+            .body(play(n))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["spooled"], true, "{body}");
+        acked.push(body["event_id"].as_str().unwrap().to_string());
+    }
+
+    server.kill().unwrap(); // SIGKILL, spool not empty
+    server.wait().unwrap();
+    // The stopped sidecar holds its PDEATHSIG until it may run again.
+    kill(Pid::from_raw(nats), Signal::SIGCONT).unwrap();
+    wait_for(
+        "the orphaned sidecar to exit",
+        Duration::from_secs(10),
+        || async { (!alive(nats)).then_some(()) },
+    )
+    .await;
+
+    let mut again = serve(dir.path(), port);
+    wait_for(
+        "the spool drained after restart",
+        Duration::from_secs(60),
+        || async {
+            health(&http, &base)
+                .await
+                .filter(|h| h["status"] == "ok" && h["parts"]["spool"]["detail"] == "empty")
+        },
+    )
+    .await;
+    let mut ids = stream_ids(dir.path()).await;
+    ids.sort();
+    acked.sort();
+    assert_eq!(
+        ids, acked,
+        "every acknowledged event exactly once, nothing else"
+    );
+
+    kill(Pid::from_raw(again.id() as i32), Signal::SIGTERM).unwrap();
+    assert!(again.wait().unwrap().success());
+}
