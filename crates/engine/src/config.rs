@@ -33,6 +33,10 @@ pub struct ConfigLayer {
     pub nats_embedded: Option<bool>,
     pub nats_url: Option<String>,
     pub nats_token: Option<String>,
+    /// A NATS credentials file (JWT + nkey seed) for an external server.
+    pub nats_creds: Option<PathBuf>,
+    /// Replicas of the MEDIA_EVENTS stream: 1 on the sidecar, 3 on a cluster.
+    pub nats_stream_replicas: Option<usize>,
     pub nats_store_dir: Option<PathBuf>,
     pub nats_retention_days: Option<u32>,
     pub nats_batch_size: Option<u32>,
@@ -62,6 +66,10 @@ impl ConfigLayer {
                 .transpose()?,
             nats_url: get("NATS_URL"),
             nats_token: get("NATS_TOKEN"),
+            nats_creds: get("NATS_CREDS").map(PathBuf::from),
+            nats_stream_replicas: get("NATS_STREAM_REPLICAS")
+                .map(|v| parse_num("NATS_STREAM_REPLICAS", &v))
+                .transpose()?,
             nats_store_dir: get("NATS_STORE_DIR").map(PathBuf::from),
             nats_retention_days: get("NATS_RETENTION_DAYS")
                 .map(|v| parse_num("NATS_RETENTION_DAYS", &v))
@@ -86,6 +94,8 @@ impl ConfigLayer {
             nats_embedded: other.nats_embedded.or(self.nats_embedded),
             nats_url: other.nats_url.or(self.nats_url),
             nats_token: other.nats_token.or(self.nats_token),
+            nats_creds: other.nats_creds.or(self.nats_creds),
+            nats_stream_replicas: other.nats_stream_replicas.or(self.nats_stream_replicas),
             nats_store_dir: other.nats_store_dir.or(self.nats_store_dir),
             nats_retention_days: other.nats_retention_days.or(self.nats_retention_days),
             nats_batch_size: other.nats_batch_size.or(self.nats_batch_size),
@@ -103,13 +113,18 @@ pub enum NatsMode {
     Disabled,
     /// Run the nats-server sidecar ourselves (the default).
     Embedded { server_bin: Option<PathBuf> },
-    /// An external server or cluster.
-    External { url: String, token: Option<String> },
+    /// An external server or cluster; `url` may list several servers, comma-separated.
+    External {
+        url: String,
+        token: Option<String>,
+        creds: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub struct NatsConfig {
     pub mode: NatsMode,
+    pub stream_replicas: usize,
     pub store_dir: PathBuf,
     pub retention_days: u32,
     pub batch_size: u32,
@@ -163,8 +178,24 @@ impl Config {
                     invalid("NATS_URL", "", "is required when NATS_EMBEDDED=false")
                 })?,
                 token: merged.nats_token,
+                creds: merged.nats_creds,
             },
         };
+        let stream_replicas = merged.nats_stream_replicas.unwrap_or(1);
+        if !(1..=5).contains(&stream_replicas) {
+            return Err(invalid(
+                "NATS_STREAM_REPLICAS",
+                &stream_replicas.to_string(),
+                "must be between 1 and 5",
+            ));
+        }
+        if stream_replicas > 1 && matches!(mode, NatsMode::Embedded { .. }) {
+            return Err(invalid(
+                "NATS_STREAM_REPLICAS",
+                &stream_replicas.to_string(),
+                "the embedded sidecar is a single server; replicas need NATS_EMBEDDED=false and a cluster",
+            ));
+        }
         let store_dir = merged
             .nats_store_dir
             .unwrap_or_else(|| data_dir.join("jetstream"));
@@ -173,6 +204,7 @@ impl Config {
             ws_port: merged.ws_port,
             nats: NatsConfig {
                 mode,
+                stream_replicas,
                 store_dir,
                 retention_days,
                 batch_size,
@@ -343,6 +375,27 @@ mod tests {
         assert!(err.to_string().contains("true or false"), "{err}");
         let err = ConfigLayer::from_env(env(&[("NATS_FLUSH_INTERVAL", "5h")])).unwrap_err();
         assert!(err.to_string().contains("NATS_FLUSH_INTERVAL"), "{err}");
+    }
+
+    #[test]
+    fn external_cluster_settings_are_read_and_checked() {
+        let layer = ConfigLayer::from_env(env(&[
+            ("NATS_EMBEDDED", "false"),
+            ("NATS_URL", "nats://a:4222,nats://b:4222"),
+            ("NATS_CREDS", "/etc/nats/app.creds"),
+            ("NATS_STREAM_REPLICAS", "3"),
+        ]))
+        .unwrap();
+        let cfg = Config::resolve("/d".into(), &[layer]).unwrap();
+        assert_eq!(cfg.nats.stream_replicas, 3);
+        assert!(matches!(
+            cfg.nats.mode,
+            NatsMode::External { ref url, ref creds, .. }
+                if url == "nats://a:4222,nats://b:4222" && creds.is_some()
+        ));
+        let embedded = ConfigLayer::from_env(env(&[("NATS_STREAM_REPLICAS", "3")])).unwrap();
+        let err = Config::resolve("/d".into(), &[embedded]).unwrap_err();
+        assert!(err.to_string().contains("NATS_EMBEDDED=false"), "{err}");
     }
 
     #[test]

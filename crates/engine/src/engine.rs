@@ -267,7 +267,13 @@ async fn start_bus(config: &Config, health: &HealthHub) -> Option<Bus> {
             return None;
         }
     };
-    if let Err(e) = stream::provision(&bus.jetstream(), config.nats.retention_days, 1).await {
+    let provisioned = stream::provision(
+        &bus.jetstream(),
+        config.nats.retention_days,
+        config.nats.stream_replicas,
+    )
+    .await;
+    if let Err(e) = provisioned {
         tracing::warn!("{e}; running the direct path");
         bus.shutdown().await;
         health.report("nats", PartHealth::new(PartStatus::Down, e.to_string()));

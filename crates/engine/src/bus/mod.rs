@@ -52,8 +52,14 @@ impl Bus {
                 );
                 return Ok(None);
             }
-            NatsMode::External { url, token } => {
-                (url.clone(), token.clone().map(Secret::new), None)
+            NatsMode::External { url, token, creds } => {
+                let client = connect(
+                    url,
+                    token.clone().map(Secret::new).as_ref(),
+                    creds.as_deref(),
+                )
+                .await?;
+                return Ok(Some(Self::watch(client, url.clone(), None, health)));
             }
             NatsMode::Embedded { server_bin } => {
                 let bin = sidecar::locate_binary(server_bin.as_deref())?;
@@ -71,19 +77,28 @@ impl Bus {
                 (spec.url(), Some(spec.token.clone()), Some(supervisor))
             }
         };
-        let client = connect(&url, token.as_ref()).await?;
+        let client = connect(&url, token.as_ref(), None).await?;
+        Ok(Some(Self::watch(client, url, supervisor, health)))
+    }
+
+    fn watch(
+        client: async_nats::Client,
+        url: String,
+        supervisor: Option<Supervisor>,
+        health: &HealthHub,
+    ) -> Self {
         let monitor = tokio::spawn(monitor_health(
             client.clone(),
             url.clone(),
             supervisor.as_ref().map(Supervisor::state),
             health.clone(),
         ));
-        Ok(Some(Self {
+        Self {
             client,
             url,
             supervisor,
             monitor,
-        }))
+        }
     }
 
     pub fn client(&self) -> &async_nats::Client {
@@ -113,20 +128,38 @@ impl Bus {
     }
 }
 
-async fn connect(url: &str, token: Option<&Secret>) -> Result<async_nats::Client, BusError> {
-    let options = match token {
-        Some(token) => async_nats::ConnectOptions::with_token(token.expose().to_string()),
-        None => async_nats::ConnectOptions::new(),
+/// Connects to `url` (several servers may be listed, comma-separated), authenticating with
+/// a token, a credentials file, or the user:password in the URL itself.
+async fn connect(
+    url: &str,
+    token: Option<&Secret>,
+    creds: Option<&Path>,
+) -> Result<async_nats::Client, BusError> {
+    let failed = |reason: String| BusError::Connect {
+        url: url.to_string(),
+        reason,
+    };
+    let options = match (token, creds) {
+        (_, Some(creds)) => async_nats::ConnectOptions::with_credentials_file(creds)
+            .await
+            .map_err(|e| failed(format!("cannot read credentials {}: {e}", creds.display())))?,
+        (Some(token), None) => async_nats::ConnectOptions::with_token(token.expose().to_string()),
+        (None, None) => async_nats::ConnectOptions::new(),
     }
     .name("cartographus")
     .connection_timeout(Duration::from_secs(5))
     // Reconnect fast: a restarted sidecar is back within a second or two.
     .reconnect_delay_callback(|attempt| Duration::from_millis((50u64 << attempt.min(5)).min(1000)))
     .max_reconnects(None);
-    options.connect(url).await.map_err(|e| BusError::Connect {
-        url: url.to_string(),
-        reason: e.to_string(),
-    })
+    let servers: Vec<&str> = url
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    options
+        .connect(servers)
+        .await
+        .map_err(|e| failed(e.to_string()))
 }
 
 /// Reports the "nats" part: up only while the client is connected (and, in embedded mode,

@@ -31,14 +31,29 @@ pub fn stream_config(retention_days: u32, replicas: usize) -> Config {
     }
 }
 
+/// Creates or updates the stream, retrying for a while: a cluster that has just started
+/// needs a moment to elect its JetStream leader.
 pub async fn provision(
     jetstream: &async_nats::jetstream::Context,
     retention_days: u32,
     replicas: usize,
 ) -> Result<(), ProvisionError> {
-    jetstream
-        .create_or_update_stream(stream_config(retention_days, replicas))
-        .await
-        .map(|_| ())
-        .map_err(|e| ProvisionError(e.to_string()))
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut delay = Duration::from_millis(100);
+    loop {
+        match jetstream
+            .create_or_update_stream(stream_config(retention_days, replicas))
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if std::time::Instant::now() >= deadline => {
+                return Err(ProvisionError(e.to_string()))
+            }
+            Err(e) => {
+                tracing::debug!("stream not provisioned yet ({e}); retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! file in a temp dir, and waiting on conditions with deadlines instead of sleeps.
 #![allow(dead_code)]
 
+pub mod load;
+
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
