@@ -1,6 +1,7 @@
 //! The typed IPC surface: commands and events, exported to ui/src/bindings.ts by
 //! tauri-specta. Each command is one call into the engine, like its HTTP twin.
 
+use cartographus_engine::stats::{SidecarStatus, Stats};
 use cartographus_engine::{EngineInfo, Health};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -35,6 +36,20 @@ impl CommandError {
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct HealthChanged(pub Health);
 
+/// The sidecar after a start, an exit or a restart.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SidecarChanged(pub SidecarStatus);
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_stats(state: State<'_, DesktopState>) -> Result<Stats, CommandError> {
+    let engine = state.engine_handle()?;
+    engine.stats().await.map_err(|e| CommandError {
+        code: "stats_unavailable".into(),
+        message: e.to_string(),
+    })
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn get_health(state: State<'_, DesktopState>) -> Health {
@@ -52,8 +67,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         // Failed commands reject their promise with the CommandError ({code, message}),
         // like a failed fetch in the browser backend.
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
-        .commands(tauri_specta::collect_commands![get_health, get_engine_info])
-        .events(tauri_specta::collect_events![HealthChanged])
+        // One TypeScript type per Rust type: our IPC types only travel to the UI, so the
+        // separate serialize/deserialize shapes would only add unions to narrow.
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            get_health,
+            get_engine_info,
+            get_stats
+        ])
+        .events(tauri_specta::collect_events![HealthChanged, SidecarChanged])
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use cartographus_engine::{logging, Engine};
 use tauri::{App, AppHandle, Manager, RunEvent, WindowEvent};
 use tauri_specta::Event;
 
-use crate::commands::HealthChanged;
+use cartographus_engine::stats::SidecarStatus;
+
+use crate::commands::{HealthChanged, SidecarChanged};
 use crate::prefs::{self, PrefsPath};
 use crate::state::DesktopState;
 use crate::tray;
@@ -36,6 +38,9 @@ pub fn setup(app: &mut App) {
         match Engine::start(prepared.config, prepared.tokens).await {
             Ok(engine) => {
                 let engine = handle.state::<DesktopState>().running(engine);
+                if let Some(sidecar) = engine.subscribe_sidecar() {
+                    tauri::async_runtime::spawn(forward_sidecar(handle.clone(), sidecar));
+                }
                 forward_health(handle, engine.subscribe_health()).await;
             }
             Err(e) => fail(&handle, e.to_string()),
@@ -79,6 +84,21 @@ async fn forward_health(
             tracing::warn!("cannot send health to the window: {e}");
         }
         if health.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn forward_sidecar(
+    app: AppHandle,
+    mut sidecar: tokio::sync::watch::Receiver<cartographus_engine::bus::supervisor::SidecarState>,
+) {
+    loop {
+        let status = SidecarStatus::from_state(&sidecar.borrow_and_update());
+        if let Err(e) = SidecarChanged(status).emit(&app) {
+            tracing::warn!("cannot send the sidecar state to the window: {e}");
+        }
+        if sidecar.changed().await.is_err() {
             return;
         }
     }

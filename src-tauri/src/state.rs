@@ -47,6 +47,14 @@ impl DesktopState {
         }
     }
 
+    pub fn engine_handle(&self) -> Result<EngineHandle, CommandError> {
+        match &*self.read() {
+            EngineStatus::Starting => Err(CommandError::starting()),
+            EngineStatus::Running(handle) => Ok(handle.clone()),
+            EngineStatus::Failed(reason) => Err(CommandError::failed(reason)),
+        }
+    }
+
     pub fn running(&self, engine: Engine) -> EngineHandle {
         let handle = engine.handle();
         *self.write() = EngineStatus::Running(handle.clone());

@@ -9,11 +9,13 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	getHealth: () => __TAURI_INVOKE<Health>("get_health"),
 	getEngineInfo: () => __TAURI_INVOKE<EngineInfo>("get_engine_info"),
+	getStats: () => __TAURI_INVOKE<Stats>("get_stats"),
 };
 
 /** Events */
 export const events = {
 	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
+	sidecarChanged: makeEvent<SidecarChanged, SidecarChanged>("sidecar-changed"),
 };
 
 /* Types */
@@ -53,6 +55,40 @@ export type PartStatus = "starting" | "up" | "down" |
 
 /**  Which path events take: through JetStream, or straight into DuckDB. */
 export type PipelineMode = "jetstream" | "direct";
+
+/**  The sidecar after a start, an exit or a restart. */
+export type SidecarChanged = SidecarStatus;
+
+/**  The nats-server sidecar as the user may want to see it. */
+export type SidecarStatus = {
+	/**  None while it is down (and restarting). */
+	pid: number | null,
+	uptime_s: number | null,
+	restarts: number,
+	rss_bytes: number | null,
+	/**  Why it last stopped on its own, if it ever did. */
+	last_exit: string | null,
+};
+
+export type SpoolStats = {
+	pending: number | null,
+	bytes: number | null,
+};
+
+export type Stats = {
+	events_stored: number | null,
+	dlq_size: number | null,
+	stream: StreamStats | null,
+	spool: SpoolStats | null,
+	sidecar: SidecarStatus | null,
+};
+
+export type StreamStats = {
+	messages: number | null,
+	bytes: number | null,
+	first_seq: number | null,
+	last_seq: number | null,
+};
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

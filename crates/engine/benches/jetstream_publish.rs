@@ -38,7 +38,11 @@ fn start(dir: &Path, sync_always: bool) -> (Server, String) {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port");
-    let sync = if sync_always { "sync_interval: \"always\"" } else { "" };
+    let sync = if sync_always {
+        "sync_interval: \"always\""
+    } else {
+        ""
+    };
     let config = format!(
         "listen: \"127.0.0.1:{port}\"\njetstream {{\n  store_dir: \"{}\"\n  {sync}\n}}\n",
         dir.display()
@@ -118,13 +122,17 @@ fn main() {
         return;
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tautulli/play.json");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tautulli/play.json");
     let payload = Bytes::from(std::fs::read(fixture).expect("fixture"));
     println!(
         "JetStream publish, {} B payload, {SEQUENTIAL} sequential / {CONCURRENT} with {IN_FLIGHT} in flight",
         payload.len()
     );
-    println!("{:<22} {:>14} {:>10} {:>10} {:>16}", "setting", "sequential/s", "ack p50", "ack p99", "in flight/s");
+    println!(
+        "{:<22} {:>14} {:>10} {:>10} {:>16}",
+        "setting", "sequential/s", "ack p50", "ack p99", "in flight/s"
+    );
     for (name, sync_always) in [("sync_interval: always", true), ("default (2 min)", false)] {
         let (seq, p50, p99, conc) = runtime.block_on(measure(sync_always, &payload));
         println!("{name:<22} {seq:>14.0} {p50:>8.2}ms {p99:>8.2}ms {conc:>16.0}");

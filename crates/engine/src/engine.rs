@@ -14,12 +14,14 @@ use tokio::task::JoinHandle;
 
 use crate::bus::publisher::Publisher;
 use crate::bus::spool::{forwarder, Spool, SpoolError};
+use crate::bus::supervisor::SidecarState;
 use crate::bus::{stream, Bus};
 use crate::config::Config;
 use crate::health::{Health, HealthHub, PartHealth, PartStatus};
 use crate::ingest::Ingest;
 use crate::persist::{Database, DbError};
 use crate::secret::Secret;
+use crate::stats::{SidecarStatus, SpoolStats, Stats, StreamStats};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -64,6 +66,8 @@ struct Shared {
     info: InfoInternal,
     tokens: Tokens,
     ingest: Ingest,
+    jetstream: Option<async_nats::jetstream::Context>,
+    sidecar: Option<watch::Receiver<SidecarState>>,
 }
 
 /// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
@@ -113,6 +117,53 @@ impl EngineHandle {
 
     pub fn webhook_token(&self, source: &str) -> Option<&Secret> {
         self.shared.tokens.webhooks.get(source)
+    }
+
+    /// The sidecar's state now (embedded mode only).
+    pub fn sidecar(&self) -> Option<SidecarStatus> {
+        let state = self.shared.sidecar.as_ref()?.borrow().clone();
+        Some(SidecarStatus::from_state(&state))
+    }
+
+    /// Wakes on every sidecar start, exit and restart (embedded mode only).
+    pub fn subscribe_sidecar(&self) -> Option<watch::Receiver<SidecarState>> {
+        self.shared.sidecar.clone()
+    }
+
+    pub async fn stats(&self) -> Result<Stats, DbError> {
+        let (events_stored, dlq_size) = self
+            .shared
+            .ingest
+            .database()
+            .with_conn(|conn| {
+                Ok((
+                    crate::persist::events::count_events(conn)?,
+                    crate::dlq::rejected::count(conn)?,
+                ))
+            })
+            .await?;
+        let stream = match &self.shared.jetstream {
+            Some(js) => match js.get_stream(stream::STREAM).await {
+                Ok(mut s) => s.info().await.ok().map(|info| StreamStats {
+                    messages: info.state.messages as f64,
+                    bytes: info.state.bytes as f64,
+                    first_seq: info.state.first_sequence as f64,
+                    last_seq: info.state.last_sequence as f64,
+                }),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        Ok(Stats {
+            events_stored: events_stored as f64,
+            dlq_size: dlq_size as f64,
+            stream,
+            spool: self.shared.ingest.spool().map(|spool| SpoolStats {
+                pending: spool.pending() as f64,
+                bytes: spool.bytes() as f64,
+            }),
+            sidecar: self.sidecar(),
+        })
     }
 
     /// Where accepted webhooks go (JetStream, or DuckDB on the direct path).
@@ -184,6 +235,8 @@ impl Engine {
                 },
                 tokens,
                 ingest,
+                jetstream: bus.as_ref().map(Bus::jetstream),
+                sidecar: bus.as_ref().and_then(Bus::sidecar_watch),
             }),
         };
         let (stop_http, stopped) = oneshot::channel::<()>();

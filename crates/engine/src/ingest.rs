@@ -84,6 +84,10 @@ impl Ingest {
         matches!(self.route, Route::Direct)
     }
 
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
     pub fn spool(&self) -> Option<&Spool> {
         match &self.route {
             Route::Jetstream { spool, .. } => Some(spool),

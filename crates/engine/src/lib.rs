@@ -14,6 +14,7 @@ pub mod persist;
 pub mod secret;
 pub mod settings;
 pub mod startup;
+pub mod stats;
 
 pub use cartographus_sources as sources;
 pub use cartographus_sources::event;

@@ -95,6 +95,33 @@ async fn every_fixture_lands_in_the_stream_once_under_its_subject() {
     let info = stream.info().await.unwrap();
     assert_eq!(info.state.messages, PLAYBACK_FIXTURES.len() as u64);
 
+    let stats: Value = t
+        .http
+        .get(t.url("/api/v1/stats"))
+        .bearer_auth(API_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stats["stream"]["messages"],
+        PLAYBACK_FIXTURES.len() as f64,
+        "{stats}"
+    );
+    assert_eq!(
+        stats["stream"]["last_seq"],
+        PLAYBACK_FIXTURES.len() as f64,
+        "{stats}"
+    );
+    assert_eq!(stats["spool"]["pending"], 0.0, "{stats}");
+    assert!(stats["sidecar"]["pid"].as_u64().is_some(), "{stats}");
+    assert!(
+        stats["sidecar"]["rss_bytes"].as_f64().unwrap() > 1e6,
+        "{stats}"
+    );
+
     let first = stream.get_raw_message(1).await.unwrap();
     assert_eq!(first.subject.as_str(), "playback.tautulli.episode");
     let event: Value = serde_json::from_slice(&first.payload).unwrap();

@@ -29,6 +29,7 @@ pub fn router(engine: EngineHandle) -> Router {
     let state = AppState { engine };
     let protected = Router::new()
         .route("/info", get(info))
+        .route("/stats", get(stats))
         .route("/ws", get(ws::upgrade))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
@@ -68,6 +69,18 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn info(State(state): State<AppState>) -> impl IntoResponse {
     Json(state.engine.info())
+}
+
+async fn stats(
+    State(state): State<AppState>,
+) -> Result<Json<crate::stats::Stats>, error::ApiError> {
+    state.engine.stats().await.map(Json).map_err(|e| {
+        error::ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stats_unavailable",
+            e.to_string(),
+        )
+    })
 }
 
 async fn api_not_found() -> error::ApiError {

@@ -113,6 +113,10 @@ impl Bus {
         &self.url
     }
 
+    pub fn sidecar_watch(&self) -> Option<tokio::sync::watch::Receiver<SidecarState>> {
+        self.supervisor.as_ref().map(Supervisor::state)
+    }
+
     pub fn sidecar_state(&self) -> Option<SidecarState> {
         self.supervisor.as_ref().map(|s| s.state().borrow().clone())
     }

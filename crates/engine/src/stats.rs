@@ -1,0 +1,56 @@
+//! Figures about the running pipeline, for `/api/v1/stats`, the desktop and the tray:
+//! what is stored, what waits in the spool, what the stream holds, how the sidecar is.
+//! Numbers are f64 where they cross into TypeScript (specta refuses 64-bit integers).
+
+use serde::{Deserialize, Serialize};
+
+use crate::bus::supervisor::SidecarState;
+
+/// The nats-server sidecar as the user may want to see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct SidecarStatus {
+    /// None while it is down (and restarting).
+    pub pid: Option<u32>,
+    pub uptime_s: f64,
+    pub restarts: u32,
+    pub rss_bytes: Option<f64>,
+    /// Why it last stopped on its own, if it ever did.
+    pub last_exit: Option<String>,
+}
+
+impl SidecarStatus {
+    pub fn from_state(state: &SidecarState) -> Self {
+        Self {
+            pid: state.pid,
+            uptime_s: state
+                .up_since
+                .map_or(0.0, |since| since.elapsed().as_secs_f64().floor()),
+            restarts: state.restarts,
+            rss_bytes: state.rss_bytes().map(|b| b as f64),
+            last_exit: state.last_exit.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct StreamStats {
+    pub messages: f64,
+    pub bytes: f64,
+    pub first_seq: f64,
+    pub last_seq: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct SpoolStats {
+    pub pending: f64,
+    pub bytes: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct Stats {
+    pub events_stored: f64,
+    pub dlq_size: f64,
+    pub stream: Option<StreamStats>,
+    pub spool: Option<SpoolStats>,
+    pub sidecar: Option<SidecarStatus>,
+}
