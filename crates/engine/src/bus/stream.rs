@@ -3,9 +3,13 @@
 
 use std::time::Duration;
 
+use async_nats::jetstream::consumer::{pull, AckPolicy, DeliverPolicy};
 use async_nats::jetstream::stream::{Config, DiscardPolicy, StorageType};
 
 pub const STREAM: &str = "MEDIA_EVENTS";
+/// The durable pull consumer the DuckDB writer reads from. The live path uses an ordered
+/// (ephemeral) consumer of its own, created when it starts, so it is not provisioned here.
+pub const PERSIST_CONSUMER: &str = "persist";
 pub const SUBJECTS: [&str; 4] = ["playback.>", "plex.>", "jellyfin.>", "tautulli.>"];
 pub const MAX_BYTES: i64 = 10 * 1024 * 1024 * 1024;
 /// JetStream drops a second message with the same `Nats-Msg-Id` within this window.
@@ -31,6 +35,19 @@ pub fn stream_config(retention_days: u32, replicas: usize) -> Config {
     }
 }
 
+pub fn persist_consumer_config() -> pull::Config {
+    pull::Config {
+        durable_name: Some(PERSIST_CONSUMER.to_string()),
+        description: Some("DuckDB writer: acks only after the commit".to_string()),
+        deliver_policy: DeliverPolicy::All,
+        ack_policy: AckPolicy::Explicit,
+        // A batch is written in one transaction; long enough for a slow disk.
+        ack_wait: Duration::from_secs(60),
+        max_ack_pending: 20_000,
+        ..pull::Config::default()
+    }
+}
+
 /// Creates or updates the stream, retrying for a while: a cluster that has just started
 /// needs a moment to elect its JetStream leader.
 pub async fn provision(
@@ -41,14 +58,23 @@ pub async fn provision(
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let mut delay = Duration::from_millis(100);
     loop {
-        match jetstream
-            .create_or_update_stream(stream_config(retention_days, replicas))
-            .await
-        {
-            Ok(_) => return Ok(()),
-            Err(e) if std::time::Instant::now() >= deadline => {
-                return Err(ProvisionError(e.to_string()))
-            }
+        let provisioned = async {
+            jetstream
+                .create_or_update_stream(stream_config(retention_days, replicas))
+                .await
+                .map_err(|e| e.to_string())?;
+            jetstream
+                .get_stream(STREAM)
+                .await
+                .map_err(|e| e.to_string())?
+                .create_consumer(persist_consumer_config())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok::<_, String>(())
+        };
+        match provisioned.await {
+            Ok(()) => return Ok(()),
+            Err(e) if std::time::Instant::now() >= deadline => return Err(ProvisionError(e)),
             Err(e) => {
                 tracing::debug!("stream not provisioned yet ({e}); retrying");
                 tokio::time::sleep(delay).await;
