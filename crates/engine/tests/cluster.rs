@@ -8,8 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use cartographus_engine::config::ConfigLayer;
-use futures_util::StreamExt;
-use support::load::{post, wait_until_drained};
+use support::load::{post_concurrently, wait_until_drained};
 use support::*;
 
 const TOKEN: &str = "cluster-test-token";
@@ -120,18 +119,7 @@ async fn an_r3_stream_loses_nothing_when_a_node_is_killed_during_publishing() {
 
     const EVENTS: usize = 300;
     let acked = std::sync::Mutex::new(HashSet::new());
-    let load = futures_util::stream::iter(0..EVENTS)
-        .map(|n| {
-            let t = &t;
-            async move { post(t, n).await }
-        })
-        .buffer_unordered(4)
-        .for_each(|id| {
-            if let Some(id) = id {
-                acked.lock().unwrap().insert(id);
-            }
-            async {}
-        });
+    let load = post_concurrently(&t, EVENTS, &acked);
     let killer = async {
         wait_for("a third of the load", Duration::from_secs(60), || async {
             (acked.lock().unwrap().len() >= EVENTS / 3).then_some(())

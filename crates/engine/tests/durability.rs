@@ -8,10 +8,9 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use cartographus_engine::config::ConfigLayer;
-use futures_util::StreamExt;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
-use support::load::{post, wait_until_drained};
+use support::load::{post, post_concurrently, wait_until_drained};
 use support::*;
 
 fn sidecar_pid(t: &TestEngine) -> Pid {
@@ -63,22 +62,8 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
     let t = TestEngine::start(ConfigLayer::default()).await;
     const EVENTS: usize = 600;
     const KILLS: usize = 3;
-    let acked = std::sync::Arc::new(std::sync::Mutex::new(HashSet::new()));
-    let load = {
-        let acked = acked.clone();
-        futures_util::stream::iter(0..EVENTS)
-            .map(|n| {
-                let t = &t;
-                async move { post(t, n).await }
-            })
-            .buffer_unordered(4)
-            .for_each(move |id| {
-                if let Some(id) = id {
-                    acked.lock().unwrap().insert(id);
-                }
-                async {}
-            })
-    };
+    let acked = std::sync::Mutex::new(HashSet::new());
+    let load = post_concurrently(&t, EVENTS, &acked);
     let killer = async {
         for kill_number in 0..KILLS {
             // Spread the kills over the load.
@@ -98,7 +83,7 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
     };
     tokio::join!(load, killer);
 
-    let acked = acked.lock().unwrap().clone();
+    let acked = acked.into_inner().unwrap();
     // With the spool, a dead NATS costs no webhook its 2xx.
     assert_eq!(acked.len(), EVENTS, "every webhook answered 2xx");
     let counts = wait_until_drained(&t, acked.len()).await;

@@ -1,65 +1,13 @@
 //! `cartographus-server` as a user runs it: a real process, its real sidecar, signals.
 //! The central promise here: the sidecar never outlives the server, even after kill -9.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cartographus-server");
-
-fn nats_server_bin() -> std::path::PathBuf {
-    if let Some(bin) = std::env::var_os("NATS_SERVER_BIN") {
-        return bin.into();
-    }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/binaries");
-    std::fs::read_dir(&dir)
-        .expect("run `make sidecar` first")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("nats-server-")
-        })
-        .expect("run `make sidecar` first")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(data_dir: &Path, port: u16) -> Child {
-    Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .env("NATS_SERVER_BIN", nats_server_bin())
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cartographus-server starts")
-}
-
-fn wait_until(what: &str, within: Duration, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !check() {
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {within:?} waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+use common::*;
 
 /// A blocking GET of /api/v1/health; Some(status code) once something answers.
 fn health_status(port: u16) -> Option<u16> {
@@ -74,25 +22,6 @@ fn health_status(port: u16) -> Option<u16> {
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     response.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn sidecar_pid(data_dir: &Path) -> Option<u32> {
-    std::fs::read_to_string(data_dir.join("nats/nats-server.pid"))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| {
-            stat.rsplit(')')
-                .next()
-                .and_then(|s| s.split_whitespace().next())
-                != Some("Z")
-        })
-        .unwrap_or(false)
 }
 
 /// nats-server processes running on this data dir's config.
@@ -115,7 +44,7 @@ fn sidecars_for(data_dir: &Path) -> Vec<u32> {
 fn kill_9_of_the_server_leaves_no_sidecar_after_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut server = serve(dir.path(), port);
+    let mut server = serve(dir.path(), port, &[]);
     wait_until("health 200", Duration::from_secs(30), || {
         health_status(port) == Some(200)
     });
@@ -130,7 +59,7 @@ fn kill_9_of_the_server_leaves_no_sidecar_after_the_next_start() {
         || !alive(first_sidecar),
     );
 
-    let mut again = serve(dir.path(), port);
+    let mut again = serve(dir.path(), port, &[]);
     wait_until("health 200 after restart", Duration::from_secs(30), || {
         health_status(port) == Some(200)
     });
@@ -160,7 +89,10 @@ fn a_taken_port_fails_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let output = serve(dir.path(), port).wait_with_output().unwrap();
+    let output = serve_command(dir.path(), port, &[])
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("port {port}")), "{stderr}");

@@ -1,52 +1,18 @@
 //! kill -9 of the server while events wait in the spool (NATS stopped): the next start
 //! forwards every one of them to JetStream, and none twice.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::*;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cartographus-server");
 const TOKEN: &str = "spool-test-token";
-
-fn nats_server_bin() -> std::path::PathBuf {
-    if let Some(bin) = std::env::var_os("NATS_SERVER_BIN") {
-        return bin.into();
-    }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/binaries");
-    std::fs::read_dir(&dir)
-        .expect("run `make sidecar` first")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("nats-server-")
-        })
-        .expect("run `make sidecar` first")
-}
-
-fn serve(data_dir: &Path, port: u16) -> Child {
-    Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .env("NATS_SERVER_BIN", nats_server_bin())
-        .env("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cartographus-server starts")
-}
 
 async fn wait_for<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
 where
@@ -74,25 +40,6 @@ async fn health(http: &reqwest::Client, base: &str) -> Option<Value> {
         .json()
         .await
         .ok()
-}
-
-fn sidecar_pid(data_dir: &Path) -> Option<i32> {
-    std::fs::read_to_string(data_dir.join("nats/nats-server.pid"))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| {
-            stat.rsplit(')')
-                .next()
-                .and_then(|s| s.split_whitespace().next())
-                != Some("Z")
-        })
-        .unwrap_or(false)
 }
 
 fn play(n: usize) -> Vec<u8> {
@@ -139,13 +86,13 @@ async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
 
-    let mut server = serve(dir.path(), port);
+    let mut server = serve(dir.path(), port, &[("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN)]);
     wait_for("health ok", Duration::from_secs(30), || async {
         health(&http, &base).await.filter(|h| h["status"] == "ok")
     })
     .await;
     let nats = sidecar_pid(dir.path()).unwrap();
-    kill(Pid::from_raw(nats), Signal::SIGSTOP).unwrap();
+    kill(Pid::from_raw(nats as i32), Signal::SIGSTOP).unwrap();
 
     let mut acked = Vec::new();
     for n in 0..40 {
@@ -165,7 +112,7 @@ async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
     server.kill().unwrap(); // SIGKILL, spool not empty
     server.wait().unwrap();
     // The stopped sidecar holds its PDEATHSIG until it may run again.
-    kill(Pid::from_raw(nats), Signal::SIGCONT).unwrap();
+    kill(Pid::from_raw(nats as i32), Signal::SIGCONT).unwrap();
     wait_for(
         "the orphaned sidecar to exit",
         Duration::from_secs(10),
@@ -173,7 +120,7 @@ async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
     )
     .await;
 
-    let mut again = serve(dir.path(), port);
+    let mut again = serve(dir.path(), port, &[("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN)]);
     wait_for(
         "the spool drained after restart",
         Duration::from_secs(60),

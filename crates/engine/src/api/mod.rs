@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 use crate::engine::EngineHandle;
 
@@ -50,9 +50,13 @@ pub fn router(engine: EngineHandle) -> Router {
         ))
         .layer(
             // Only method and path: query strings carry webhook tokens.
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                tracing::debug_span!("http", method = %request.method(), path = %request.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    tracing::debug_span!("http", method = %request.method(), path = %request.uri().path())
+                })
+                // A 503 from health is an answer, not an error; failures worth an error are
+                // logged where they happen, with their reason.
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
         )
         .with_state(state)
 }

@@ -134,6 +134,18 @@ impl Bus {
 
 /// Connects to `url` (several servers may be listed, comma-separated), authenticating with
 /// a token, a credentials file, or the user:password in the URL itself.
+/// Endless retry delays for what must eventually succeed (a sidecar restart, a spooled
+/// record's publish): 100 ms doubling to 5 s, with jitter so retries do not march in step.
+pub(crate) fn retry_delays() -> impl Iterator<Item = Duration> {
+    use backon::{BackoffBuilder, ExponentialBuilder};
+    ExponentialBuilder::new()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(5))
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
 async fn connect(
     url: &str,
     token: Option<&Secret>,

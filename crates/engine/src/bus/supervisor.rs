@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use backon::{BackoffBuilder, ExponentialBuilder};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -103,12 +102,7 @@ async fn watch_and_restart(
         }
         // The first retry comes quickly (a crash is usually a one-off); later ones back
         // off so a server that cannot start does not spin.
-        let mut delays = ExponentialBuilder::new()
-            .with_min_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_secs(5))
-            .with_jitter()
-            .without_max_times()
-            .build();
+        let mut delays = crate::bus::retry_delays();
         running = loop {
             let delay = delays.next().unwrap_or(Duration::from_secs(5));
             tokio::select! {

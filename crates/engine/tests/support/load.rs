@@ -1,8 +1,11 @@
 //! Load helpers shared by the durability tests: distinct webhooks, and reading back what
 //! the stream holds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::time::Duration;
+
+use futures_util::StreamExt;
 
 use serde_json::Value;
 
@@ -74,4 +77,18 @@ pub async fn wait_until_drained(t: &TestEngine, expected: usize) -> HashMap<Stri
         },
     )
     .await
+}
+
+/// Posts webhooks 0..count, four at a time, recording the id of each one answered 202.
+pub async fn post_concurrently(t: &TestEngine, count: usize, acked: &Mutex<HashSet<String>>) {
+    futures_util::stream::iter(0..count)
+        .map(|n| post(t, n))
+        .buffer_unordered(4)
+        .for_each(|id| {
+            if let Some(id) = id {
+                acked.lock().unwrap().insert(id);
+            }
+            async {}
+        })
+        .await
 }

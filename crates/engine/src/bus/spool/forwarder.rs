@@ -7,8 +7,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
-
 use super::{segment, Spool};
 use crate::bus::publisher::Publisher;
 use crate::event::MediaEvent;
@@ -85,12 +83,7 @@ async fn drain_segment(spool: &Spool, publisher: &Publisher, path: &Path) {
 /// Retries with backoff (100 ms doubling to 5 s) until JetStream acknowledges: the record
 /// must never be skipped, and the spool keeps order.
 async fn publish_until_acked(publisher: &Publisher, event: &MediaEvent) {
-    let mut delays = ExponentialBuilder::new()
-        .with_min_delay(Duration::from_millis(100))
-        .with_max_delay(Duration::from_secs(5))
-        .with_jitter()
-        .without_max_times()
-        .build();
+    let mut delays = crate::bus::retry_delays();
     loop {
         match publisher.publish(event).await {
             Ok(_) => return,
