@@ -58,7 +58,7 @@ async fn drain_segment(spool: &Spool, publisher: &Publisher, path: &Path) {
         }
         acked += 1;
         spool.acknowledged(1);
-        if (acked - start) % CURSOR_EVERY == 0 {
+        if (acked - start).is_multiple_of(CURSOR_EVERY) {
             if let Err(e) = segment::write_cursor(path, acked) {
                 tracing::warn!("cannot save the spool cursor: {e}");
             }

@@ -34,10 +34,12 @@ pub enum SpoolError {
     Stopped,
 }
 
+type Done<T> = oneshot::Sender<Result<T, SpoolError>>;
+
 enum Command {
-    Append(Vec<u8>, oneshot::Sender<Result<(), SpoolError>>),
+    Append(Vec<u8>, Done<()>),
     /// Closes the active segment so the forwarder can drain everything written so far.
-    Seal(oneshot::Sender<Result<Vec<PathBuf>, SpoolError>>),
+    Seal(Done<Vec<PathBuf>>),
 }
 
 struct Shared {
@@ -187,7 +189,7 @@ impl Writer {
         }
     }
 
-    fn commit(&mut self, group: &mut Vec<(Vec<u8>, oneshot::Sender<Result<(), SpoolError>>)>) {
+    fn commit(&mut self, group: &mut Vec<(Vec<u8>, Done<()>)>) {
         if group.is_empty() {
             return;
         }
