@@ -3,10 +3,16 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
-import type { Health } from "./backend/Backend";
+import type { Health, Stats } from "./backend/Backend";
 import { BackendProvider } from "./backend/BackendContext";
 import { createFakeBackend, type FakeBackend } from "./test/fakeBackend";
-import { engineInfo, healthyHealth, mixedHealth } from "./test/fixtures";
+import {
+  directStats,
+  engineInfo,
+  healthyHealth,
+  jetstreamStats,
+  mixedHealth,
+} from "./test/fixtures";
 
 function renderApp(backend: FakeBackend) {
   return render(
@@ -163,5 +169,152 @@ describe("App", () => {
     unmount();
 
     expect(backend.subscriberCount()).toBe(0);
+  });
+});
+
+describe("App pipeline figures", () => {
+  async function renderWithStats(stats: Stats) {
+    const backend = createFakeBackend({ getHealth: () => Promise.resolve(healthyHealth) });
+    renderApp(backend);
+    await screen.findByTestId("health-loaded");
+    act(() => backend.pushStats(stats));
+    return backend;
+  }
+
+  const STAT_IDS = ["stat-stream-messages", "stat-spool-pending", "stat-events-stored", "stat-dlq-size"];
+
+  it("shows a tile per figure, with thousands separators, below the part cards", async () => {
+    await renderWithStats(jetstreamStats);
+
+    expect(screen.getByTestId("stat-stream-messages").textContent).toBe("48,210");
+    expect(screen.getByTestId("stat-spool-pending").textContent).toBe("0");
+    expect(screen.getByTestId("stat-events-stored").textContent).toBe("1,234,567");
+    expect(screen.getByTestId("stat-dlq-size").textContent).toBe("3");
+
+    const strip = screen.getByRole("region", { name: "Pipeline" });
+    expect(strip.textContent).toContain("Events in stream");
+    expect(strip.textContent).toContain("Waiting in spool");
+    expect(strip.textContent).toContain("Stored in DuckDB");
+    expect(strip.textContent).toContain("Dead letters");
+    // After the cards, not inside them.
+    const cards = screen.getByTestId("health-loaded");
+    expect(cards.contains(strip)).toBe(false);
+    expect(cards.compareDocumentPosition(strip) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it("puts the sidecar line in the NATS card only", async () => {
+    await renderWithStats(jetstreamStats);
+
+    const line = screen.getByTestId("sidecar-status");
+    expect(line.textContent).toBe("pid 1234 · up 5m 12s · 0 restarts · 38 MB");
+    expect(screen.getByTestId("part-nats").contains(line)).toBe(true);
+    expect(screen.getAllByTestId("sidecar-status")).toHaveLength(1);
+    // No restarts yet: no last exit to explain.
+    expect(screen.queryByTestId("sidecar-last-exit")).toBeNull();
+    // The existing test ids are untouched.
+    expect(screen.getByTestId("part-nats").getAttribute("data-status")).toBe("up");
+  });
+
+  it("updates the sidecar line when a restart is pushed", async () => {
+    const backend = await renderWithStats(jetstreamStats);
+    expect(screen.getByTestId("sidecar-status").textContent).toContain("pid 1234");
+
+    act(() =>
+      backend.pushStats({
+        ...jetstreamStats,
+        sidecar: { pid: null, uptime_s: null, restarts: 1, rss_bytes: null, last_exit: "signal: 9 (SIGKILL)" },
+      }),
+    );
+    expect(screen.getByTestId("sidecar-status").textContent).toBe("not running · 1 restart");
+    expect(screen.getByTestId("sidecar-last-exit").textContent).toBe("last exit: signal: 9 (SIGKILL)");
+
+    act(() =>
+      backend.pushStats({
+        ...jetstreamStats,
+        sidecar: { pid: 5678, uptime_s: 3, restarts: 1, rss_bytes: 1_536 * 1024, last_exit: "signal: 9 (SIGKILL)" },
+      }),
+    );
+    expect(screen.getByTestId("sidecar-status").textContent).toBe("pid 5678 · up 3s · 1 restart · 1.5 MB");
+    expect(screen.getByTestId("sidecar-last-exit").textContent).toBe("last exit: signal: 9 (SIGKILL)");
+  });
+
+  it("hides tiles whose figure is null, and the sidecar line without a sidecar", async () => {
+    await renderWithStats(directStats);
+
+    expect(screen.queryByTestId("stat-stream-messages")).toBeNull();
+    expect(screen.queryByTestId("stat-spool-pending")).toBeNull();
+    expect(screen.getByTestId("stat-events-stored").textContent).toBe("42");
+    expect(screen.getByTestId("stat-dlq-size").textContent).toBe("0");
+    expect(screen.queryByTestId("sidecar-status")).toBeNull();
+  });
+
+  it("hides the whole strip when every figure is null", async () => {
+    await renderWithStats({ events_stored: null, dlq_size: null, stream: null, spool: null, sidecar: null });
+
+    for (const id of STAT_IDS) expect(screen.queryByTestId(id)).toBeNull();
+    expect(screen.queryByRole("region", { name: "Pipeline" })).toBeNull();
+  });
+
+  it("hides single null figures inside stream and spool too", async () => {
+    await renderWithStats({
+      ...jetstreamStats,
+      stream: { messages: null, bytes: null, first_seq: null, last_seq: null },
+      spool: { pending: 7, bytes: null },
+    });
+
+    expect(screen.queryByTestId("stat-stream-messages")).toBeNull();
+    expect(screen.getByTestId("stat-spool-pending").textContent).toBe("7");
+  });
+
+  it("flags events waiting in the spool with the warning style, and only then", async () => {
+    const backend = await renderWithStats(jetstreamStats);
+    const tileOf = (id: string) => screen.getByTestId(id).closest(".stat-tile");
+    expect(tileOf("stat-spool-pending")?.classList.contains("stat-tile--warn")).toBe(false);
+
+    act(() => backend.pushStats({ ...jetstreamStats, spool: { pending: 1_500, bytes: 300_000 } }));
+
+    expect(screen.getByTestId("stat-spool-pending").textContent).toBe("1,500");
+    expect(tileOf("stat-spool-pending")?.classList.contains("stat-tile--warn")).toBe(true);
+    expect(tileOf("stat-stream-messages")?.classList.contains("stat-tile--warn")).toBe(false);
+  });
+
+  it("says why figures are missing or stale, and clears it with the next figures", async () => {
+    const backend = createFakeBackend({ getHealth: () => Promise.resolve(healthyHealth) });
+    renderApp(backend);
+    await screen.findByTestId("health-loaded");
+
+    act(() => backend.pushStatsError(new Error("database is locked")));
+    expect(screen.getByTestId("stats-error").textContent).toBe("Pipeline figures unavailable: database is locked");
+
+    act(() => backend.pushStats(jetstreamStats));
+    expect(screen.queryByTestId("stats-error")).toBeNull();
+
+    act(() => backend.pushStatsError(new Error("database is locked")));
+    expect(screen.getByTestId("stats-error").textContent).toBe("Figures may be out of date: database is locked");
+    expect(screen.getByTestId("stat-events-stored").textContent).toBe("1,234,567");
+  });
+
+  it("in a browser without the token, does not ask for figures", async () => {
+    const backend = createFakeBackend({
+      kind: "http",
+      authorized: false,
+      getHealth: () => Promise.resolve(healthyHealth),
+    });
+    renderApp(backend);
+    await screen.findByTestId("health-loaded");
+
+    expect(backend.onStats).not.toHaveBeenCalled();
+    expect(backend.statsSubscriberCount()).toBe(0);
+    expect(screen.queryByRole("region", { name: "Pipeline" })).toBeNull();
+  });
+
+  it("stops listening for figures when unmounted", async () => {
+    const backend = createFakeBackend({ getHealth: () => Promise.resolve(healthyHealth) });
+    const { unmount } = renderApp(backend);
+    await waitFor(() => expect(backend.statsSubscriberCount()).toBe(1));
+
+    unmount();
+
+    expect(backend.statsSubscriberCount()).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 import { useBackend } from "./backend/BackendContext";
 import { HealthView } from "./health/HealthView";
 import { useHealth } from "./health/useHealth";
+import { useStats } from "./health/useStats";
 import { AppFooter } from "./layout/AppFooter";
 import { AppHeader } from "./layout/AppHeader";
 import { ConnectionNotice } from "./layout/ConnectionNotice";
@@ -12,6 +13,7 @@ export function App() {
   const backend = useBackend();
   // Lives here, not in HealthView, because the header shows the overall status too.
   const { retry, ...healthState } = useHealth();
+  const statsState = useStats();
 
   return (
     <div className="app-shell">
@@ -19,7 +21,7 @@ export function App() {
       <SectionTabs active="health" />
       {!backend.authorized && <ConnectionNotice />}
       <main className="app-main" id="section-health" role="tabpanel" aria-labelledby="tab-health">
-        <HealthView state={healthState} onRetry={retry} />
+        <HealthView state={healthState} stats={statsState} onRetry={retry} />
       </main>
       <AppFooter backendKind={backend.kind} />
     </div>

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Health } from "./Backend";
 import { createHttpBackend, type HttpBackendOptions } from "./httpBackend";
 import { FakeWebSocket } from "../test/FakeWebSocket";
-import { engineInfo, healthyHealth, mixedHealth } from "../test/fixtures";
+import { directStats, engineInfo, healthyHealth, jetstreamStats, mixedHealth } from "../test/fixtures";
 
 const ORIGIN = "http://127.0.0.1:3857";
 
@@ -228,5 +228,152 @@ describe("httpBackend live health", () => {
 
     expect(socket.closedByClient).toBe(true);
     expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+});
+
+describe("httpBackend stats", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function statsCalls(fetchMock: ReturnType<typeof fakeFetch>) {
+    return fetchMock.mock.calls.filter(([url]) => url === `${ORIGIN}/api/v1/stats`);
+  }
+
+  it("reads stats from /api/v1/stats with the token as a Bearer header", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(jetstreamStats));
+    const backend = backendWith({ fetch: fetchMock });
+
+    await expect(backend.getStats()).resolves.toEqual(jetstreamStats);
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe(`${ORIGIN}/api/v1/stats`);
+    expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer secret-token");
+  });
+
+  it("accepts the null figures of direct mode", async () => {
+    const backend = backendWith({ fetch: fakeFetch(() => jsonResponse(directStats)) });
+
+    await expect(backend.getStats()).resolves.toEqual(directStats);
+  });
+
+  it("explains refused tokens, engine-side failures and strange bodies", async () => {
+    const refused = backendWith({ fetch: fakeFetch(() => new Response("", { status: 401 })) });
+    await expect(refused.getStats()).rejects.toThrow("The engine refused the API token");
+
+    const busy = backendWith({
+      fetch: fakeFetch(() =>
+        jsonResponse({ error: { code: "stats_unavailable", message: "database is locked" } }, 503),
+      ),
+    });
+    await expect(busy.getStats()).rejects.toThrow(
+      "The engine could not report its pipeline figures: database is locked",
+    );
+
+    const broken = backendWith({
+      fetch: fakeFetch(() => new Response("oops", { status: 502, statusText: "Bad Gateway" })),
+    });
+    await expect(broken.getStats()).rejects.toThrow(
+      `The engine at ${ORIGIN} answered /api/v1/stats with HTTP 502 Bad Gateway.`,
+    );
+
+    const strange = backendWith({ fetch: fakeFetch(() => jsonResponse({ ...jetstreamStats, dlq_size: "3" })) });
+    await expect(strange.getStats()).rejects.toThrow("pipeline figures this UI does not understand");
+  });
+
+  it("without a token, getStats rejects readably and onStats never asks nor calls back", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(jetstreamStats));
+    const backend = backendWith({ token: null, fetch: fetchMock });
+
+    await expect(backend.getStats()).rejects.toThrow(
+      "Pipeline figures need the API token: open the link printed by cartographus-server.",
+    );
+    const listener = vi.fn();
+    const onError = vi.fn();
+    const unsubscribe = backend.onStats(listener, onError);
+    await vi.advanceTimersByTimeAsync(60_000);
+    unsubscribe();
+
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(listener).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it("polls /api/v1/stats at once and every 5 s with the Bearer header, until unsubscribed", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(jetstreamStats));
+    const backend = backendWith({ fetch: fetchMock });
+    const listener = vi.fn();
+
+    const unsubscribe = backend.onStats(listener);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(statsCalls(fetchMock)).toHaveLength(1);
+    expect(listener).toHaveBeenCalledExactlyOnceWith(jetstreamStats);
+
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(statsCalls(fetchMock)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(statsCalls(fetchMock)).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(statsCalls(fetchMock)).toHaveLength(4);
+    expect(listener).toHaveBeenCalledTimes(4);
+    for (const [, init] of statsCalls(fetchMock)) {
+      expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer secret-token");
+    }
+
+    unsubscribe();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(statsCalls(fetchMock)).toHaveLength(4);
+    expect(listener).toHaveBeenCalledTimes(4);
+  });
+
+  it("reports a failed poll to onError and recovers on the next good one", async () => {
+    let engineUp = false;
+    const fetchMock = fakeFetch(() =>
+      engineUp ? jsonResponse(directStats) : Promise.reject(new TypeError("connection refused")),
+    );
+    const backend = backendWith({ fetch: fetchMock });
+    const listener = vi.fn();
+    const onError = vi.fn();
+    const unsubscribe = backend.onStats(listener, onError);
+
+    await vi.advanceTimersByTimeAsync(0);
+    expect((onError.mock.calls[0]?.[0] as Error).message).toBe(
+      `Cannot reach the engine at ${ORIGIN}: connection refused`,
+    );
+    expect(listener).not.toHaveBeenCalled();
+
+    engineUp = true;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(listener).toHaveBeenCalledExactlyOnceWith(directStats);
+    unsubscribe();
+  });
+
+  it("shares one poll between subscribers, giving a late one the latest figures at once", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(jetstreamStats));
+    const backend = backendWith({ fetch: fetchMock });
+    const first = vi.fn();
+    const second = vi.fn();
+    const unsubscribeFirst = backend.onStats(first);
+    await vi.advanceTimersByTimeAsync(0);
+
+    const unsubscribeSecond = backend.onStats(second);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toHaveBeenCalledExactlyOnceWith(jetstreamStats);
+    expect(statsCalls(fetchMock)).toHaveLength(1);
+
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(statsCalls(fetchMock)).toHaveLength(2);
+    expect(first).toHaveBeenCalledTimes(2);
+    expect(second).toHaveBeenCalledTimes(2);
+
+    unsubscribeFirst();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(statsCalls(fetchMock)).toHaveLength(3);
+    unsubscribeSecond();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(statsCalls(fetchMock)).toHaveLength(3);
   });
 });

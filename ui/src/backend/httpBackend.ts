@@ -1,9 +1,11 @@
 // Browser host: the headless `cartographus-server serve` on the same origin, over HTTP for calls
 // and a WebSocket for live updates. fetch and WebSocket are injectable so tests need no network.
-import type { Backend, EngineInfo, Health } from "./Backend";
+import type { Backend, EngineInfo, Health, Stats } from "./Backend";
 import { unreachableEngineError } from "./errors";
 import { isHealth } from "./healthGuard";
 import { createLiveHealthFeed, type WebSocketConstructorLike } from "./liveHealthFeed";
+import { createStatsFeed } from "./statsFeed";
+import { isStats } from "./statsGuard";
 
 export type HttpBackendOptions = {
   /** Origin of cartographus-server, e.g. "http://127.0.0.1:3857" (the page's own origin in practice). */
@@ -13,6 +15,8 @@ export type HttpBackendOptions = {
   fetch?: typeof fetch;
   WebSocket?: WebSocketConstructorLike;
   pollIntervalMs?: number;
+  /** How often onStats asks for /api/v1/stats (the server does not push them). */
+  statsIntervalMs?: number;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   requestTimeoutMs?: number;
@@ -20,6 +24,7 @@ export type HttpBackendOptions = {
 
 const HEALTH_PATH = "/api/v1/health";
 const INFO_PATH = "/api/v1/info";
+const STATS_PATH = "/api/v1/stats";
 const SOCKET_PATH = "/api/v1/ws";
 
 export function createHttpBackend(options: HttpBackendOptions): Backend {
@@ -62,16 +67,46 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     return body;
   }
 
-  async function getEngineInfo(): Promise<EngineInfo> {
-    if (token === null) {
-      throw new Error("Engine details need the API token: open the link printed by cartographus-server.");
+  /** The engine's own words from an `{"error":{"message":…}}` body, if it sent one. */
+  async function errorMessage(response: Response): Promise<string | null> {
+    try {
+      const body: unknown = await response.json();
+      const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+      return typeof message === "string" && message.trim() !== "" ? message.trim() : null;
+    } catch {
+      return null;
     }
-    const response = await request(INFO_PATH, { Authorization: `Bearer ${token}` });
+  }
+
+  /** GET a token-gated path; `what` names it for the no-token error ("Engine details"). */
+  async function requestWithToken(path: string, what: string): Promise<Response> {
+    if (token === null) {
+      throw new Error(`${what} need the API token: open the link printed by cartographus-server.`);
+    }
+    const response = await request(path, { Authorization: `Bearer ${token}` });
     if (response.status === 401 || response.status === 403) {
       throw new Error("The engine refused the API token: open the link printed by cartographus-server again.");
     }
+    return response;
+  }
+
+  async function getEngineInfo(): Promise<EngineInfo> {
+    const response = await requestWithToken(INFO_PATH, "Engine details");
     if (!response.ok) throw unexpectedStatus(response, INFO_PATH);
     return (await readJson(response, INFO_PATH)) as EngineInfo;
+  }
+
+  async function getStats(): Promise<Stats> {
+    const response = await requestWithToken(STATS_PATH, "Pipeline figures");
+    if (!response.ok) {
+      // 503 stats_unavailable says why (e.g. DuckDB busy): worth showing as is.
+      const reason = await errorMessage(response);
+      if (reason === null) throw unexpectedStatus(response, STATS_PATH);
+      throw new Error(`The engine could not report its pipeline figures: ${reason}`);
+    }
+    const body = await readJson(response, STATS_PATH);
+    if (!isStats(body)) throw new Error(`The engine at ${origin} sent pipeline figures this UI does not understand.`);
+    return body;
   }
 
   const liveHealth = createLiveHealthFeed({
@@ -83,12 +118,17 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 30_000,
   });
 
+  const liveStats = createStatsFeed({ getStats, intervalMs: options.statsIntervalMs ?? 5_000 });
+
   return {
     kind: "http",
     authorized: token !== null,
     getHealth,
     getEngineInfo,
     onHealth: (listener, onError) => liveHealth.subscribe(listener, onError),
+    getStats,
+    // Without the token every request would be refused: do not poll at all.
+    onStats: (listener, onError) => (token === null ? () => {} : liveStats.subscribe(listener, onError)),
   };
 }
 

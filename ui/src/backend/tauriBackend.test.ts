@@ -1,21 +1,25 @@
 // The desktop host's backend against fake generated bindings: calls, events and unsubscribing.
-import { describe, expect, it, vi } from "vitest";
-import type { Health } from "./Backend";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Health, SidecarStatus, Stats } from "./Backend";
 import { createTauriBackend, type TauriBindings } from "./tauriBackend";
-import { engineInfo, healthyHealth, mixedHealth } from "../test/fixtures";
+import { directStats, engineInfo, healthyHealth, jetstreamStats, mixedHealth, runningSidecar } from "../test/fixtures";
 
-function fakeBindings(overrides: Partial<TauriBindings["commands"]> = {}) {
+type Commands = TauriBindings["commands"];
+
+function fakeBindings(overrides: { [K in keyof Commands]?: Commands[K] } = {}) {
   let emit: ((event: { payload: Health }) => void) | null = null;
+  let emitSidecar: ((event: { payload: SidecarStatus }) => void) | null = null;
   const unlisten = vi.fn();
+  const unlistenSidecar = vi.fn();
   let finishRegistering: (stopListening: () => void) => void = () => {};
   const registered = new Promise<() => void>((resolve) => {
     finishRegistering = resolve;
   });
   const bindings: TauriBindings = {
     commands: {
-      getHealth: () => Promise.resolve(healthyHealth),
-      getEngineInfo: () => Promise.resolve(engineInfo),
-      ...overrides,
+      getHealth: overrides.getHealth ?? (() => Promise.resolve(healthyHealth)),
+      getEngineInfo: overrides.getEngineInfo ?? (() => Promise.resolve(engineInfo)),
+      getStats: overrides.getStats ?? (() => Promise.resolve(jetstreamStats)),
     },
     events: {
       healthChanged: {
@@ -24,13 +28,21 @@ function fakeBindings(overrides: Partial<TauriBindings["commands"]> = {}) {
           return registered;
         },
       },
+      sidecarChanged: {
+        listen: vi.fn((callback: (event: { payload: SidecarStatus }) => void) => {
+          emitSidecar = callback;
+          return Promise.resolve(unlistenSidecar);
+        }),
+      },
     },
   };
   return {
     bindings,
     unlisten,
+    unlistenSidecar,
     finishRegistering: () => finishRegistering(unlisten),
     emit: (payload: Health) => emit?.({ payload }),
+    emitSidecar: (payload: SidecarStatus) => emitSidecar?.({ payload }),
   };
 }
 
@@ -82,5 +94,134 @@ describe("tauriBackend", () => {
     await vi.waitFor(() => expect(fake.unlisten).toHaveBeenCalledOnce());
     fake.emit(mixedHealth);
     expect(listener).not.toHaveBeenCalled();
+  });
+});
+
+describe("tauriBackend stats", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("answers getStats through the generated command, with readable failures", async () => {
+    await expect(createTauriBackend(fakeBindings().bindings).getStats()).resolves.toEqual(jetstreamStats);
+
+    const failing = createTauriBackend(fakeBindings({ getStats: () => Promise.reject("database is locked") }).bindings);
+    await expect(failing.getStats()).rejects.toThrow(
+      "Cannot reach the engine at the app core (Tauri IPC): database is locked",
+    );
+  });
+
+  it("fetches stats at once, then every 5 s, and stops on unsubscribe", async () => {
+    const getStats = vi.fn(() => Promise.resolve(jetstreamStats));
+    const fake = fakeBindings({ getStats });
+    const backend = createTauriBackend(fake.bindings);
+    const listener = vi.fn();
+
+    const unsubscribe = backend.onStats(listener);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(getStats).toHaveBeenCalledOnce();
+    expect(listener).toHaveBeenCalledExactlyOnceWith(jetstreamStats);
+
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(getStats).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(getStats).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(getStats).toHaveBeenCalledTimes(4);
+    expect(listener).toHaveBeenCalledTimes(4);
+
+    unsubscribe();
+    expect(fake.unlistenSidecar).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(getStats).toHaveBeenCalledTimes(4);
+    fake.emitSidecar({ ...runningSidecar, restarts: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(getStats).toHaveBeenCalledTimes(4);
+    expect(listener).toHaveBeenCalledTimes(4);
+  });
+
+  it("shows a sidecar change at once and re-fetches without waiting for the next poll", async () => {
+    const restarted: SidecarStatus = {
+      pid: 5678,
+      uptime_s: 0,
+      restarts: 1,
+      rss_bytes: null,
+      last_exit: "signal: 9 (SIGKILL)",
+    };
+    let answer: Stats = jetstreamStats;
+    const getStats = vi.fn(() => Promise.resolve(answer));
+    const fake = fakeBindings({ getStats });
+    const backend = createTauriBackend(fake.bindings);
+    const listener = vi.fn();
+    const unsubscribe = backend.onStats(listener);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.bindings.events.sidecarChanged.listen).toHaveBeenCalledOnce();
+    listener.mockClear();
+
+    await vi.advanceTimersByTimeAsync(2_000);
+    answer = { ...jetstreamStats, sidecar: { ...restarted, rss_bytes: 20_000_000 } };
+    fake.emitSidecar(restarted);
+
+    // The event's payload shows synchronously, on top of the figures already known…
+    expect(listener).toHaveBeenCalledExactlyOnceWith({ ...jetstreamStats, sidecar: restarted });
+    // …and a fresh fetch goes out now, not at the 5 s tick.
+    expect(getStats).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listener).toHaveBeenLastCalledWith(answer);
+
+    // The poll schedule restarts from the re-fetch: the next one is 5 s after the event.
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(getStats).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(getStats).toHaveBeenCalledTimes(3);
+    unsubscribe();
+  });
+
+  it("drops an answer that was overtaken by a sidecar-triggered re-fetch", async () => {
+    let resolveSlow: (stats: Stats) => void = () => {};
+    const slow = new Promise<Stats>((resolve) => {
+      resolveSlow = resolve;
+    });
+    const answers = [slow, Promise.resolve(jetstreamStats)];
+    const fake = fakeBindings({ getStats: () => answers.shift() ?? Promise.resolve(jetstreamStats) });
+    const backend = createTauriBackend(fake.bindings);
+    const listener = vi.fn();
+    const unsubscribe = backend.onStats(listener);
+    await vi.advanceTimersByTimeAsync(0);
+
+    fake.emitSidecar(runningSidecar);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listener).toHaveBeenLastCalledWith(jetstreamStats);
+    resolveSlow(directStats);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(listener).toHaveBeenCalledExactlyOnceWith(jetstreamStats);
+    unsubscribe();
+  });
+
+  it("reports a failed fetch to onError and keeps polling", async () => {
+    let engineUp = false;
+    const fake = fakeBindings({
+      getStats: () => (engineUp ? Promise.resolve(directStats) : Promise.reject("engine not started")),
+    });
+    const backend = createTauriBackend(fake.bindings);
+    const listener = vi.fn();
+    const onError = vi.fn();
+    const unsubscribe = backend.onStats(listener, onError);
+
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listener).not.toHaveBeenCalled();
+    expect((onError.mock.calls[0]?.[0] as Error).message).toBe(
+      "Cannot reach the engine at the app core (Tauri IPC): engine not started",
+    );
+
+    engineUp = true;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(listener).toHaveBeenCalledExactlyOnceWith(directStats);
+    unsubscribe();
   });
 });

@@ -1,13 +1,18 @@
-// The Health section: a card per engine part, or a readable reason why there is nothing to show.
+// The Health section: a card per engine part and the pipeline's figures below them, or a
+// readable reason why there is nothing to show.
 import type { HealthState } from "./useHealth";
+import type { StatsState } from "./useStats";
 import { orderedParts } from "./parts";
 import { PartCard } from "./PartCard";
+import { PipelineStrip } from "./PipelineStrip";
+import { SidecarLine } from "./SidecarLine";
 import "./health.css";
 
-type HealthViewProps = { state: HealthState; onRetry: () => void };
+type HealthViewProps = { state: HealthState; stats: StatsState; onRetry: () => void };
 
-export function HealthView({ state, onRetry }: HealthViewProps) {
+export function HealthView({ state, stats, onRetry }: HealthViewProps) {
   const { health, error } = state;
+  const sidecar = stats.stats?.sidecar ?? null;
 
   if (health === null) {
     if (error !== null) {
@@ -38,10 +43,13 @@ export function HealthView({ state, onRetry }: HealthViewProps) {
       )}
       <section className="part-grid" aria-label="Engine parts" data-testid="health-loaded">
         {parts.map((part) => (
-          <PartCard key={part.key} part={part} />
+          <PartCard key={part.key} part={part}>
+            {part.key === "nats" && sidecar !== null && <SidecarLine sidecar={sidecar} />}
+          </PartCard>
         ))}
         {parts.length === 0 && <p className="health-empty">The engine reported no parts.</p>}
       </section>
+      <PipelineStrip state={stats} />
     </>
   );
 }

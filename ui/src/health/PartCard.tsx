@@ -1,8 +1,10 @@
-// One engine part (listener, NATS, DuckDB, …): its name, status and the engine's detail text.
+// One engine part (listener, NATS, DuckDB, …): its name, status and the engine's detail text,
+// plus whatever else the view knows about it (the NATS card shows the sidecar).
+import type { ReactNode } from "react";
 import type { NamedPart } from "./parts";
 import "./health.css";
 
-export function PartCard({ part }: { part: NamedPart }) {
+export function PartCard({ part, children }: { part: NamedPart; children?: ReactNode }) {
   const { key, name, health } = part;
   return (
     <article className="part-card" data-testid={`part-${key}`} data-status={health.status}>
@@ -14,6 +16,7 @@ export function PartCard({ part }: { part: NamedPart }) {
         </span>
       </header>
       <p className="part-card__detail">{health.detail || "No details reported."}</p>
+      {children}
     </article>
   );
 }
