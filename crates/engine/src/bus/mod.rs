@@ -200,14 +200,9 @@ async fn monitor_health(
                 ),
             ),
             (_, false) => PartHealth::new(PartStatus::Down, format!("not connected to {url}")),
-            (Some(s), true) => PartHealth::new(
-                PartStatus::Up,
-                format!(
-                    "sidecar on {url} (pid {}, {} restarts)",
-                    s.pid.unwrap_or_default(),
-                    s.restarts
-                ),
-            ),
+            // pid, uptime and restarts live in the sidecar status (stats, SidecarChanged),
+            // so health changes only when something is up or down.
+            (Some(_), true) => PartHealth::new(PartStatus::Up, format!("sidecar on {url}")),
             (None, true) => PartHealth::new(PartStatus::Up, format!("external server {url}")),
         };
         health.report("nats", part);
