@@ -44,6 +44,8 @@ pub struct ConfigLayer {
     pub nats_flush_interval: Option<Duration>,
     pub nats_server_bin: Option<PathBuf>,
     pub ui_dir: Option<PathBuf>,
+    /// Bound of the spool (events waiting for JetStream), in bytes.
+    pub spool_max_bytes: Option<u64>,
 }
 
 impl ConfigLayer {
@@ -82,6 +84,9 @@ impl ConfigLayer {
                 .transpose()?,
             nats_server_bin: get("NATS_SERVER_BIN").map(PathBuf::from),
             ui_dir: get("CARTOGRAPHUS_UI_DIR").map(PathBuf::from),
+            spool_max_bytes: get("CARTOGRAPHUS_SPOOL_MAX_BYTES")
+                .map(|v| parse_num("CARTOGRAPHUS_SPOOL_MAX_BYTES", &v))
+                .transpose()?,
         })
     }
 
@@ -102,6 +107,7 @@ impl ConfigLayer {
             nats_flush_interval: other.nats_flush_interval.or(self.nats_flush_interval),
             nats_server_bin: other.nats_server_bin.or(self.nats_server_bin),
             ui_dir: other.ui_dir.or(self.ui_dir),
+            spool_max_bytes: other.spool_max_bytes.or(self.spool_max_bytes),
         }
     }
 }
@@ -140,6 +146,7 @@ pub struct Config {
     pub nats: NatsConfig,
     /// Directory of the built web UI, served at `/` (headless mode).
     pub ui_dir: Option<PathBuf>,
+    pub spool_max_bytes: u64,
 }
 
 impl Config {
@@ -211,6 +218,7 @@ impl Config {
                 flush_interval,
             },
             ui_dir: merged.ui_dir,
+            spool_max_bytes: merged.spool_max_bytes.unwrap_or(1024 * 1024 * 1024),
             data_dir,
         })
     }

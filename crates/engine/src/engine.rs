@@ -72,8 +72,6 @@ struct Shared {
 
 /// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
 const ACK_TIMEOUT: Duration = Duration::from_secs(2);
-/// The spool's bound; past it webhooks get 503 (the only 5xx of the ingest path).
-const SPOOL_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Internal view of the engine's facts, with typed values the edge needs.
 pub struct InfoInternal {
@@ -212,7 +210,7 @@ impl Engine {
         let mut background = vec![db_monitor];
         let ingest = match &bus {
             Some(bus) => {
-                let spool = Spool::open(&config.data_dir.join("spool"), SPOOL_MAX_BYTES)?;
+                let spool = Spool::open(&config.data_dir.join("spool"), config.spool_max_bytes)?;
                 let publisher = Publisher::new(bus.jetstream(), ACK_TIMEOUT);
                 background.push(tokio::spawn(forwarder::run(
                     spool.clone(),

@@ -96,3 +96,47 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
     }
     t.engine.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_spool_answers_503_with_a_reason_and_keeps_what_it_took() {
+    let t = TestEngine::start(ConfigLayer {
+        // Room for a handful of events.
+        spool_max_bytes: Some(12 * 1024),
+        ..Default::default()
+    })
+    .await;
+    let nats = sidecar_pid(&t);
+    kill(nats, Signal::SIGSTOP).unwrap();
+    let mut accepted = Vec::new();
+    let refusal = loop {
+        let response = t
+            .http
+            .post(t.url(&format!("/webhooks/tautulli?token={WEBHOOK_TOKEN}")))
+            .header("content-type", "application/json")
+            .body(support::load::tautulli_play(accepted.len()))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap();
+        if status == 202 {
+            accepted.push(body["event_id"].as_str().unwrap().to_string());
+            assert!(accepted.len() < 50, "the spool never filled up");
+            continue;
+        }
+        break (status, body);
+    };
+    assert_eq!(refusal.0, 503, "{}", refusal.1);
+    assert_eq!(refusal.1["error"]["code"], "spool_full");
+    assert!(refusal.1["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("full"));
+
+    kill(nats, Signal::SIGCONT).unwrap();
+    let counts = wait_until_drained(&t, accepted.len()).await;
+    for id in &accepted {
+        assert_eq!(counts.get(id), Some(&1), "{id}");
+    }
+    t.engine.shutdown().await;
+}

@@ -40,13 +40,9 @@ pub async fn receive(
             match state.engine.ingest().accept(event).await {
                 Ok(accepted) => accepted_answer(&accepted),
                 Err(e) => {
-                    tracing::warn!(source = source.as_str(), "event not made durable: {e}");
-                    ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "not_durable",
-                        e.to_string(),
-                    )
-                    .into_response()
+                    tracing::error!(source = source.as_str(), "event not made durable: {e}");
+                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string())
+                        .into_response()
                 }
             }
         }
