@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 use std::future::Future;
