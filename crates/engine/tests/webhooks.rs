@@ -1,5 +1,6 @@
 //! Webhook ingest over real HTTP: every fixture accepted and durable in JetStream (or DuckDB
 //! on the direct path), duplicates recognised, Plex multipart in any part order.
+
 mod support;
 
 use std::time::Duration;
