@@ -49,6 +49,16 @@ fn kill_9_of_the_server_leaves_no_sidecar_after_the_next_start() {
         health_status(port) == Some(200)
     });
     let first_sidecar = sidecar_pid(dir.path()).expect("a pid file");
+    let logs: Vec<_> = std::fs::read_dir(dir.path().join("logs"))
+        .expect("a logs directory in the data dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|name| name.starts_with("cartographus.") && name.ends_with(".log")),
+        "daily log file expected: {logs:?}"
+    );
     assert!(alive(first_sidecar));
 
     server.kill().unwrap(); // SIGKILL: no chance to clean up
