@@ -16,7 +16,7 @@ use crate::bus::publisher::Publisher;
 use crate::bus::spool::{forwarder, Spool, SpoolError};
 use crate::bus::supervisor::SidecarState;
 use crate::bus::{stream, Bus};
-use crate::config::Config;
+use crate::config::{Config, NatsMode};
 use crate::health::{Health, HealthHub, PartHealth, PartStatus};
 use crate::ingest::Ingest;
 use crate::persist::{Database, DbError};
@@ -206,11 +206,18 @@ impl Engine {
         );
         let db_monitor = tokio::spawn(monitor_db(db.clone(), health.clone()));
 
+        // Opened before the bus so a spool that cannot open leaves no sidecar behind.
+        let spool = match config.nats.mode {
+            NatsMode::Disabled => None,
+            _ => Some(Spool::open(
+                &config.data_dir.join("spool"),
+                config.spool_max_bytes,
+            )?),
+        };
         let bus = start_bus(&config, &health).await;
         let mut background = vec![db_monitor];
-        let ingest = match &bus {
-            Some(bus) => {
-                let spool = Spool::open(&config.data_dir.join("spool"), config.spool_max_bytes)?;
+        let ingest = match (&bus, spool) {
+            (Some(bus), Some(spool)) => {
                 let publisher = Publisher::new(bus.jetstream(), ACK_TIMEOUT);
                 background.push(tokio::spawn(forwarder::run(
                     spool.clone(),
@@ -219,7 +226,7 @@ impl Engine {
                 background.push(tokio::spawn(monitor_spool(spool.clone(), health.clone())));
                 Ingest::jetstream(publisher, spool, db.clone())
             }
-            None => Ingest::direct(db.clone()),
+            _ => Ingest::direct(db.clone()),
         };
 
         let handle = EngineHandle {
