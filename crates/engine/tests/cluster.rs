@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use cartographus_engine::config::ConfigLayer;
-use support::load::{post_concurrently, wait_until_drained};
+use support::load::{assert_each_once_in_stream, post_concurrently};
 use support::*;
 
 const TOKEN: &str = "cluster-test-token";
@@ -132,13 +132,6 @@ async fn an_r3_stream_loses_nothing_when_a_node_is_killed_during_publishing() {
 
     let acked = acked.into_inner().unwrap();
     assert_eq!(acked.len(), EVENTS, "every webhook answered 2xx");
-    let counts = wait_until_drained(&t, acked.len()).await;
-    for id in &acked {
-        assert_eq!(
-            counts.get(id),
-            Some(&1),
-            "{id}: acknowledged, so exactly once in the stream"
-        );
-    }
+    assert_each_once_in_stream(&t, &acked).await;
     t.engine.shutdown().await;
 }

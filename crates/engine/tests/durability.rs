@@ -10,25 +10,13 @@ use std::time::{Duration, Instant};
 use cartographus_engine::config::ConfigLayer;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
-use support::load::{post, post_concurrently, wait_until_drained};
+use support::load::{assert_each_once_in_stream, post, post_concurrently, wait_until_drained};
 use support::*;
-
-fn sidecar_pid(t: &TestEngine) -> Pid {
-    Pid::from_raw(
-        t.engine
-            .bus()
-            .unwrap()
-            .sidecar_state()
-            .unwrap()
-            .pid
-            .unwrap() as i32,
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_keep_getting_2xx_while_nats_is_stopped_and_all_arrive_after() {
     let t = TestEngine::start(ConfigLayer::default()).await;
-    let nats = sidecar_pid(&t);
+    let nats = Pid::from_raw(sidecar_pid(&t) as i32);
     kill(nats, Signal::SIGSTOP).unwrap();
     let stopped_for = Duration::from_secs(30);
     let started = Instant::now();
@@ -72,7 +60,7 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
                     .then_some(())
             })
             .await;
-            let pid = sidecar_pid(&t);
+            let pid = Pid::from_raw(sidecar_pid(&t) as i32);
             kill(pid, Signal::SIGKILL).unwrap();
             wait_for("the sidecar back", Duration::from_secs(20), || async {
                 let state = t.engine.bus().unwrap().sidecar_state().unwrap();
@@ -86,14 +74,7 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
     let acked = acked.into_inner().unwrap();
     // With the spool, a dead NATS costs no webhook its 2xx.
     assert_eq!(acked.len(), EVENTS, "every webhook answered 2xx");
-    let counts = wait_until_drained(&t, acked.len()).await;
-    for id in &acked {
-        assert_eq!(
-            counts.get(id),
-            Some(&1),
-            "{id}: acknowledged, so exactly once in the stream"
-        );
-    }
+    assert_each_once_in_stream(&t, &acked).await;
     t.engine.shutdown().await;
 }
 
@@ -105,7 +86,7 @@ async fn a_full_spool_answers_503_with_a_reason_and_keeps_what_it_took() {
         ..Default::default()
     })
     .await;
-    let nats = sidecar_pid(&t);
+    let nats = Pid::from_raw(sidecar_pid(&t) as i32);
     kill(nats, Signal::SIGSTOP).unwrap();
     let mut accepted = Vec::new();
     let refusal = loop {

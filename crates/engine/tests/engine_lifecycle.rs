@@ -30,14 +30,7 @@ async fn health_is_ok_with_every_part_up_and_shutdown_stops_the_sidecar() {
     assert!(t.dir.path().join("cartographus.duckdb").exists());
     assert!(t.dir.path().join("jetstream").is_dir());
 
-    let pid = t
-        .engine
-        .bus()
-        .unwrap()
-        .sidecar_state()
-        .unwrap()
-        .pid
-        .unwrap();
+    let pid = sidecar_pid(&t);
     assert!(process_alive(pid));
     t.engine.shutdown().await;
     assert!(!process_alive(pid), "nats-server {pid} outlived the engine");

@@ -237,14 +237,7 @@ async fn a_stalled_nats_never_hangs_a_webhook_forever() {
     // Guard for the ack timeout: with the sidecar stopped (SIGSTOP), a webhook gets an
     // answer within the timeout instead of hanging.
     let t = TestEngine::start(ConfigLayer::default()).await;
-    let pid = t
-        .engine
-        .bus()
-        .unwrap()
-        .sidecar_state()
-        .unwrap()
-        .pid
-        .unwrap();
+    let pid = sidecar_pid(&t);
     let nats = nix::unistd::Pid::from_raw(pid as i32);
     nix::sys::signal::kill(nats, nix::sys::signal::Signal::SIGSTOP).unwrap();
     let answer = tokio::time::timeout(

@@ -92,3 +92,16 @@ pub async fn post_concurrently(t: &TestEngine, count: usize, acked: &Mutex<HashS
         })
         .await
 }
+
+/// Waits for the spool to drain, then checks that every acknowledged id is in the stream
+/// exactly once.
+pub async fn assert_each_once_in_stream(t: &TestEngine, acked: &HashSet<String>) {
+    let counts = wait_until_drained(t, acked.len()).await;
+    for id in acked {
+        assert_eq!(
+            counts.get(id),
+            Some(&1),
+            "{id}: acknowledged, so exactly once in the stream"
+        );
+    }
+}

@@ -100,6 +100,17 @@ where
     }
 }
 
+/// The running sidecar's pid (embedded mode).
+pub fn sidecar_pid(t: &TestEngine) -> u32 {
+    let state = t
+        .engine
+        .bus()
+        .expect("a bus")
+        .sidecar_state()
+        .expect("a sidecar");
+    state.pid.expect("the sidecar is running")
+}
+
 pub fn process_alive(pid: u32) -> bool {
     // A zombie still has a /proc entry; only count processes that can still run.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
