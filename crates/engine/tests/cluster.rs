@@ -103,18 +103,7 @@ async fn an_r3_stream_loses_nothing_when_a_node_is_killed_during_publishing() {
         health.parts["nats"].detail.contains("external"),
         "{health:?}"
     );
-    let info = t
-        .engine
-        .bus()
-        .unwrap()
-        .jetstream()
-        .get_stream("MEDIA_EVENTS")
-        .await
-        .unwrap()
-        .info()
-        .await
-        .unwrap()
-        .clone();
+    let info = stream_info(&t).await;
     assert_eq!(info.config.num_replicas, 3);
 
     const EVENTS: usize = 300;

@@ -6,7 +6,6 @@ mod support;
 use std::time::Duration;
 
 use cartographus_engine::config::ConfigLayer;
-use cartographus_engine::persist::events::count_events;
 use serde_json::Value;
 use support::webhooks::{fixture, post};
 use support::*;
@@ -109,15 +108,7 @@ async fn the_same_webhook_twice_is_answered_duplicate_and_stored_once() {
     assert_eq!(status, 202);
     assert_eq!(second["duplicate"], true, "{second}");
     assert_eq!(first["event_id"], second["event_id"]);
-    let mut stream = t
-        .engine
-        .bus()
-        .unwrap()
-        .jetstream()
-        .get_stream("MEDIA_EVENTS")
-        .await
-        .unwrap();
-    assert_eq!(stream.info().await.unwrap().state.messages, 1);
+    assert_eq!(stream_info(&t).await.state.messages, 1);
     t.engine.shutdown().await;
 }
 
@@ -134,13 +125,7 @@ async fn the_direct_path_stores_each_event_once_in_duckdb() {
     assert_eq!(first["duplicate"], false);
     let (_, second) = post(&t, "jellyfin", "text/plain", body).await;
     assert_eq!(second["duplicate"], true);
-    let rows = t
-        .engine
-        .database()
-        .with_conn(|c| count_events(c))
-        .await
-        .unwrap();
-    assert_eq!(rows, 1);
+    assert_eq!(stored_events(&t).await, 1);
     t.engine.shutdown().await;
 }
 
@@ -222,13 +207,7 @@ async fn non_playback_notifications_are_accepted_as_ignored() {
             .any(|(source, k, n)| source.as_str() == "plex" && *k == kind && *n == 1),
         "{counts:?}"
     );
-    let rows = t
-        .engine
-        .database()
-        .with_conn(|c| count_events(c))
-        .await
-        .unwrap();
-    assert_eq!(rows, 0);
+    assert_eq!(stored_events(&t).await, 0);
     t.engine.shutdown().await;
 }
 

@@ -100,6 +100,25 @@ where
     }
 }
 
+/// MEDIA_EVENTS as the engine's own JetStream connection sees it.
+pub async fn stream_info(t: &TestEngine) -> async_nats::jetstream::stream::Info {
+    let jetstream = t.engine.bus().expect("a bus").jetstream();
+    let mut stream = jetstream
+        .get_stream("MEDIA_EVENTS")
+        .await
+        .expect("the stream");
+    stream.info().await.expect("stream info").clone()
+}
+
+/// Rows in `playback_events`.
+pub async fn stored_events(t: &TestEngine) -> u64 {
+    t.engine
+        .database()
+        .with_conn(|conn| cartographus_engine::persist::events::count_events(conn))
+        .await
+        .expect("count")
+}
+
 /// The running sidecar's pid (embedded mode).
 pub fn sidecar_pid(t: &TestEngine) -> u32 {
     let state = t
