@@ -18,7 +18,7 @@ async function webdriver(method, path, body) {
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     // A WebDriver call that hangs must fail the test, not stall CI.
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(60_000),
   });
   const json = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json.value ?? json)}`);
@@ -37,6 +37,30 @@ async function attribute(selector, name) {
   return webdriver('GET', session(`/element/${await find(selector)}/attribute/${name}`));
 }
 
+// A session bus with no activatable services. With the standard service dirs, GTK's first
+// settings lookup activates xdg-desktop-portal, which under Xvfb answers only after D-Bus's
+// 25 s activation timeout — long enough to time out the WebDriver session on a cold start.
+function privateSessionBus(dir) {
+  const path = join(dir, 'session-bus.conf');
+  writeFileSync(
+    path,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  return path;
+}
+
 before(async () => {
   const port = await freePort();
   const nativePort = await freePort();
@@ -46,7 +70,7 @@ before(async () => {
   driverUrl = `http://127.0.0.1:${port}`;
   driver = spawn(
     'xvfb-run',
-    ['-a', 'dbus-run-session', '--', required('TAURI_DRIVER_BIN'), '--port', String(port), '--native-port', String(nativePort)],
+    ['-a', 'dbus-run-session', `--config-file=${privateSessionBus(dataDir)}`, '--', required('TAURI_DRIVER_BIN'), '--port', String(port), '--native-port', String(nativePort)],
     {
       env: {
         ...process.env,
