@@ -78,6 +78,12 @@ export type SpoolStats = {
 export type Stats = {
 	events_stored: number | null,
 	dlq_size: number | null,
+	/**  Dead letters per kind (rejected, permanent, exhausted). */
+	dlq_by_kind: { [key in string]: number | null },
+	/**  Duplicates dropped and not restored (the dedup audit). */
+	duplicates_dropped: number | null,
+	/**  What the writer did since start. */
+	writer: WriterStats,
 	stream: StreamStats | null,
 	spool: SpoolStats | null,
 	sidecar: SidecarStatus | null,
@@ -88,6 +94,15 @@ export type StreamStats = {
 	bytes: number | null,
 	first_seq: number | null,
 	last_seq: number | null,
+};
+
+export type WriterStats = {
+	stored: number | null,
+	duplicates: number | null,
+	redelivered: number | null,
+	naks: number | null,
+	dead_lettered: number | null,
+	batches: number | null,
 };
 
 /* Tauri Specta runtime */

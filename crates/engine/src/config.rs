@@ -46,6 +46,9 @@ pub struct ConfigLayer {
     pub ui_dir: Option<PathBuf>,
     /// Bound of the spool (events waiting for JetStream), in bytes.
     pub spool_max_bytes: Option<u64>,
+    /// A session with no event for this long is closed and flagged `closed_by_timeout`.
+    #[serde(with = "humantime_opt")]
+    pub session_timeout: Option<Duration>,
 }
 
 impl ConfigLayer {
@@ -87,6 +90,9 @@ impl ConfigLayer {
             spool_max_bytes: get("CARTOGRAPHUS_SPOOL_MAX_BYTES")
                 .map(|v| parse_num("CARTOGRAPHUS_SPOOL_MAX_BYTES", &v))
                 .transpose()?,
+            session_timeout: get("CARTOGRAPHUS_SESSION_TIMEOUT")
+                .map(|v| parse_duration("CARTOGRAPHUS_SESSION_TIMEOUT", &v))
+                .transpose()?,
         })
     }
 
@@ -108,6 +114,7 @@ impl ConfigLayer {
             nats_server_bin: other.nats_server_bin.or(self.nats_server_bin),
             ui_dir: other.ui_dir.or(self.ui_dir),
             spool_max_bytes: other.spool_max_bytes.or(self.spool_max_bytes),
+            session_timeout: other.session_timeout.or(self.session_timeout),
         }
     }
 }
@@ -147,6 +154,7 @@ pub struct Config {
     /// Directory of the built web UI, served at `/` (headless mode).
     pub ui_dir: Option<PathBuf>,
     pub spool_max_bytes: u64,
+    pub session_timeout: Duration,
 }
 
 impl Config {
@@ -219,6 +227,9 @@ impl Config {
             },
             ui_dir: merged.ui_dir,
             spool_max_bytes: merged.spool_max_bytes.unwrap_or(1024 * 1024 * 1024),
+            session_timeout: merged
+                .session_timeout
+                .unwrap_or(Duration::from_secs(6 * 3600)),
             data_dir,
         })
     }

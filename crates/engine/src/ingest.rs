@@ -8,9 +8,14 @@ use std::sync::{Arc, Mutex};
 
 use crate::bus::publisher::{PublishError, Publisher};
 use crate::bus::spool::{Spool, SpoolError};
+use chrono::Utc;
+
+use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
 use crate::dlq::{rejected, RejectedBody};
 use crate::event::{MediaEvent, Source};
-use crate::persist::{events, Database, DbError};
+use crate::persist::store::{self, Outcome};
+use crate::persist::validate::validate;
+use crate::persist::{Database, DbError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
@@ -121,19 +126,59 @@ impl Ingest {
                     spooled: true,
                 })
             }
-            Route::Direct => {
-                let event_id = event.event_id.clone();
-                let inserted = self
-                    .db
-                    .with_conn(move |conn| events::insert_events(conn, &[event]))
-                    .await?;
-                Ok(Accepted {
-                    event_id,
-                    duplicate: inserted.first() != Some(&true),
-                    spooled: false,
-                })
-            }
+            Route::Direct => self.store_directly(event).await,
         }
+    }
+
+    /// The direct path: the writer's store (dedup, sessions) on this one event. An event
+    /// that cannot be stored is accepted into the DLQ instead (it is durable there and can
+    /// be retried); only when even that fails does the sender get a 503.
+    async fn store_directly(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
+        let event_id = event.event_id.clone();
+        let now = Utc::now();
+        let failure = match validate(&event, now) {
+            Err(invalid) => (DlqKind::Permanent, "invalid_event", invalid.to_string()),
+            Ok(()) => {
+                let item = vec![(event.clone(), None)];
+                match self.db.with_conn(move |conn| store::store(conn, &item)).await {
+                    Ok(outcomes) => {
+                        return Ok(Accepted {
+                            event_id,
+                            duplicate: outcomes.first().is_none_or(Outcome::is_duplicate),
+                            spooled: false,
+                        })
+                    }
+                    Err(e) => (DlqKind::Exhausted, "store_failed", e.to_string()),
+                }
+            }
+        };
+        let (kind, code, error) = failure;
+        tracing::warn!(code, "direct path: dead-lettering {event_id}: {error}");
+        let entry = NewEntry {
+            kind,
+            code: code.to_string(),
+            source: Some(event.source.as_str().to_string()),
+            subject: Some(event.subject()),
+            attempts: vec![Attempt { at: now, error }],
+            payload: serde_json::to_vec(&event).unwrap_or_default(),
+            content_type: None,
+            headers: serde_json::Value::Null,
+            event_id: Some(event_id.clone()),
+            stream_seq: None,
+        };
+        self.db
+            .with_conn(move |conn| {
+                let tx = conn.transaction()?;
+                dlq::insert(&tx, &entry)?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await?;
+        Ok(Accepted {
+            event_id,
+            duplicate: false,
+            spooled: false,
+        })
     }
 
     /// Counts a valid notification that is not about playback (library.new, …). They are

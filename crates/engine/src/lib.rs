@@ -9,12 +9,16 @@ pub mod dlq;
 pub mod engine;
 pub mod health;
 pub mod ingest;
+pub mod jobs;
 pub mod logging;
 pub mod persist;
 pub mod secret;
+pub mod session;
 pub mod settings;
 pub mod startup;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 pub use cartographus_sources as sources;
 pub use cartographus_sources::event;

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+
 use crate::bus::supervisor::SidecarState;
+use crate::persist::writer::WriterStats;
 
 /// The nats-server sidecar as the user may want to see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -50,6 +52,12 @@ pub struct SpoolStats {
 pub struct Stats {
     pub events_stored: f64,
     pub dlq_size: f64,
+    /// Dead letters per kind (rejected, permanent, exhausted).
+    pub dlq_by_kind: std::collections::BTreeMap<String, f64>,
+    /// Duplicates dropped and not restored (the dedup audit).
+    pub duplicates_dropped: f64,
+    /// What the writer did since start.
+    pub writer: WriterStats,
     pub stream: Option<StreamStats>,
     pub spool: Option<SpoolStats>,
     pub sidecar: Option<SidecarStatus>,

@@ -52,6 +52,21 @@ pub enum EventType {
 }
 
 impl EventType {
+    pub const ALL: [EventType; 8] = [
+        EventType::Start,
+        EventType::Stop,
+        EventType::Pause,
+        EventType::Resume,
+        EventType::Progress,
+        EventType::Watched,
+        EventType::Buffer,
+        EventType::Error,
+    ];
+
+    pub fn parse(name: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventType::Start => "start",
@@ -76,6 +91,17 @@ pub enum MediaType {
 }
 
 impl MediaType {
+    pub const ALL: [MediaType; 4] = [
+        MediaType::Movie,
+        MediaType::Episode,
+        MediaType::Track,
+        MediaType::Other,
+    ];
+
+    pub fn parse(name: &str) -> Option<MediaType> {
+        MediaType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MediaType::Movie => "movie",

@@ -54,12 +54,7 @@ pub async fn receive(
             )
                 .into_response()
         }
-        Admission::Refused {
-            source,
-            code,
-            message,
-            raw,
-        } => refuse(&state, source, &headers, raw, code, message).await,
+        Admission::Refused(refusal) => refuse(&state, &headers, refusal).await,
         Admission::Rejected(error) => error.into_response(),
     }
 }
@@ -76,14 +71,18 @@ pub enum Admission {
         kind: String,
     },
     /// Bad input within the size limit: answered 4xx, and the raw body is kept.
-    Refused {
-        source: Source,
-        code: &'static str,
-        message: String,
-        raw: Vec<u8>,
-    },
+    Refused(Refusal),
     /// Refused without keeping anything (unknown source, bad token, too large).
     Rejected(ApiError),
+}
+
+pub struct Refusal {
+    pub source: Source,
+    pub code: &'static str,
+    pub message: String,
+    pub raw: Vec<u8>,
+    /// The content type the body was parsed as; None is JSON.
+    pub content_type: Option<String>,
 }
 
 /// Authenticates, reads the body within its limit and parses it. No I/O beyond the body:
@@ -123,12 +122,13 @@ pub async fn admit(
             ))
         }
         Err(BodyError::Bad { code, message, raw }) => {
-            return Admission::Refused {
+            return Admission::Refused(Refusal {
                 source,
                 code,
                 message,
                 raw,
-            }
+                content_type: content_type.map(str::to_string),
+            })
         }
     };
     let incoming = Incoming {
@@ -140,12 +140,13 @@ pub async fn admit(
     match sources::parse(&incoming) {
         Ok(Parsed::Playback(event)) => Admission::Playback(event),
         Ok(Parsed::Ignored { kind, .. }) => Admission::Ignored { source, kind },
-        Err(error) => Admission::Refused {
+        Err(error) => Admission::Refused(Refusal {
             source,
             code: error.code(),
             message: error.to_string(),
             raw: body.bytes,
-        },
+            content_type: body.content_type,
+        }),
     }
 }
 
@@ -163,14 +164,14 @@ pub fn accepted_answer(accepted: &Accepted) -> Response {
 }
 
 /// 400 (or 415) naming the problem; the body is kept for the DLQ view first.
-async fn refuse(
-    state: &AppState,
-    source: Source,
-    headers: &HeaderMap,
-    raw: Vec<u8>,
-    code: &'static str,
-    message: String,
-) -> Response {
+async fn refuse(state: &AppState, headers: &HeaderMap, refusal: Refusal) -> Response {
+    let Refusal {
+        source,
+        code,
+        message,
+        raw,
+        content_type,
+    } = refusal;
     let status = if code == "unsupported_content_type" {
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     } else {
@@ -186,6 +187,7 @@ async fn refuse(
                 .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
         ),
         body: raw,
+        content_type,
         at: Utc::now(),
     };
     if let Err(e) = state.engine.ingest().reject(rejected).await {

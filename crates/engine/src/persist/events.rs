@@ -1,72 +1,261 @@
-//! Writes `MediaEvent`s into `playback_events`, idempotently: a second insert of the same
-//! `event_id` changes nothing and reports that it was a duplicate.
+//! The `playback_events` table: inserting kept events (idempotent on `event_id`), loading
+//! the stored events a batch could duplicate, and reading events back for history.
 
-use duckdb::{params, Connection};
+use chrono::{DateTime, Utc};
+use duckdb::{params, params_from_iter, Connection, Row};
 
 use super::db::DbError;
-use crate::event::MediaEvent;
+use super::dedup::{self, Candidate};
+use super::sessions::time;
+use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
 
 const INSERT: &str = "INSERT INTO playback_events (
     event_id, event_type, source, server_id, server_name, session_key, correlation_key,
     occurred_at, received_at, user_id, username, media_type, title, parent_title,
     grandparent_title, rating_key, year, duration_ms, view_offset_ms, player, platform,
     product, device, machine_id, ip_address, location, transcode_decision, video_resolution,
-    raw
+    raw, stream_seq, session_id
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (event_id) DO NOTHING";
 
-/// Inserts the events in one transaction; for each, whether it was new (`true`) or already
-/// stored (`false`).
-pub fn insert_events(conn: &mut Connection, events: &[MediaEvent]) -> Result<Vec<bool>, DbError> {
-    let tx = conn.transaction()?;
-    let mut inserted = Vec::with_capacity(events.len());
-    {
-        let mut statement = tx.prepare_cached(INSERT)?;
-        for e in events {
-            let location = e.location.map(|l| match l {
-                crate::event::Location::Lan => "lan",
-                crate::event::Location::Wan => "wan",
-            });
-            let changed = statement.execute(params![
-                e.event_id,
-                e.event_type.as_str(),
-                e.source.as_str(),
-                e.server_id,
-                e.server_name,
-                e.session_key,
-                e.correlation_key,
-                e.occurred_at.to_rfc3339(),
-                e.received_at.to_rfc3339(),
-                e.user_id,
-                e.username,
-                e.media_type.as_str(),
-                e.title,
-                e.parent_title,
-                e.grandparent_title,
-                e.rating_key,
-                e.year,
-                e.duration_ms,
-                e.view_offset_ms,
-                e.player,
-                e.platform,
-                e.product,
-                e.device,
-                e.machine_id,
-                e.ip_address,
-                location,
-                e.transcode_decision,
-                e.video_resolution,
-                e.raw.to_string(),
-            ])?;
-            inserted.push(changed == 1);
-        }
+fn location_str(location: Option<Location>) -> Option<&'static str> {
+    location.map(|l| match l {
+        Location::Lan => "lan",
+        Location::Wan => "wan",
+    })
+}
+
+/// Inserts one event inside the caller's transaction; false when its id was already stored.
+pub fn insert(
+    conn: &Connection,
+    e: &MediaEvent,
+    stream_seq: Option<u64>,
+    session_id: Option<&str>,
+) -> Result<bool, DbError> {
+    let mut statement = conn.prepare_cached(INSERT)?;
+    let changed = statement.execute(params![
+        e.event_id,
+        e.event_type.as_str(),
+        e.source.as_str(),
+        e.server_id,
+        e.server_name,
+        e.session_key,
+        e.correlation_key,
+        e.occurred_at.to_rfc3339(),
+        e.received_at.to_rfc3339(),
+        e.user_id,
+        e.username,
+        e.media_type.as_str(),
+        e.title,
+        e.parent_title,
+        e.grandparent_title,
+        e.rating_key,
+        e.year,
+        e.duration_ms,
+        e.view_offset_ms,
+        e.player,
+        e.platform,
+        e.product,
+        e.device,
+        e.machine_id,
+        e.ip_address,
+        location_str(e.location),
+        e.transcode_decision,
+        e.video_resolution,
+        e.raw.to_string(),
+        stream_seq.map(|s| s as i64),
+        session_id,
+    ])?;
+    Ok(changed == 1)
+}
+
+/// The stored events any of `batch` could duplicate: the same ids, or the same playback or
+/// session within the widest dedup window of the batch's time span.
+pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candidate>, DbError> {
+    let (Some(first), Some(last)) = (
+        batch.iter().map(|e| e.occurred_at).min(),
+        batch.iter().map(|e| e.occurred_at).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<&str> = batch.iter().map(|e| e.event_id.as_str()).collect();
+    let keys: Vec<&str> = batch.iter().map(|e| e.correlation_key.as_str()).collect();
+    let sessions: Vec<&str> = batch
+        .iter()
+        .filter_map(|e| e.session_key.as_deref())
+        .collect();
+    let list = |n: usize| vec!["?"; n.max(1)].join(", ");
+    let sql = format!(
+        "SELECT event_id, source, server_id, session_key, correlation_key, event_type,
+                epoch_ms(occurred_at), stream_seq
+         FROM playback_events
+         WHERE event_id IN ({})
+            OR (occurred_at BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ
+                AND (correlation_key IN ({}) OR session_key IN ({})))",
+        list(ids.len()),
+        list(keys.len()),
+        list(sessions.len()),
+    );
+    let mut values: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    values.push((first - dedup::MAX_WINDOW).to_rfc3339());
+    values.push((last + dedup::MAX_WINDOW).to_rfc3339());
+    values.extend(keys.iter().map(|s| s.to_string()));
+    if sessions.is_empty() {
+        // `IN ()` is not SQL; a value no session key has keeps the clause false.
+        values.push(String::new());
+    } else {
+        values.extend(sessions.iter().map(|s| s.to_string()));
     }
-    tx.commit()?;
-    Ok(inserted)
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), |row| {
+        let source: String = row.get(1)?;
+        let event_type: String = row.get(5)?;
+        Ok(Candidate {
+            event_id: row.get(0)?,
+            source: Source::parse(&source).unwrap_or(Source::Tautulli),
+            server_id: row.get(2)?,
+            session_key: row.get(3)?,
+            correlation_key: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            event_type: EventType::parse(&event_type).unwrap_or(EventType::Progress),
+            occurred_at: time(row.get(6)?).unwrap_or_default(),
+            stream_seq: row.get::<_, Option<i64>>(7)?.map(|s| s as u64),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn count_events(conn: &Connection) -> Result<u64, DbError> {
     let n: i64 = conn.query_row("SELECT count(*) FROM playback_events", [], |r| r.get(0))?;
     Ok(n.max(0) as u64)
+}
+
+const COLUMNS: &str = "event_id, event_type, source, server_id, server_name, session_key,
+    correlation_key, epoch_ms(occurred_at), epoch_ms(received_at), user_id, username,
+    media_type, title, parent_title, grandparent_title, rating_key, year, duration_ms,
+    view_offset_ms, player, platform, product, device, machine_id, ip_address, location,
+    transcode_decision, video_resolution, raw";
+
+fn from_row(row: &Row<'_>) -> duckdb::Result<MediaEvent> {
+    let event_type: String = row.get(1)?;
+    let source: String = row.get(2)?;
+    let media_type: String = row.get(11)?;
+    let location: Option<String> = row.get(25)?;
+    let raw: Option<String> = row.get(28)?;
+    let millis = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
+    Ok(MediaEvent {
+        event_id: row.get(0)?,
+        event_type: EventType::parse(&event_type).unwrap_or(EventType::Progress),
+        source: Source::parse(&source).unwrap_or(Source::Tautulli),
+        server_id: row.get(3)?,
+        server_name: row.get(4)?,
+        session_key: row.get(5)?,
+        correlation_key: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        occurred_at: time(row.get(7)?).unwrap_or_default(),
+        received_at: time(row.get(8)?).unwrap_or_default(),
+        user_id: row.get(9)?,
+        username: row.get(10)?,
+        media_type: MediaType::parse(&media_type).unwrap_or(MediaType::Other),
+        title: row.get(12)?,
+        parent_title: row.get(13)?,
+        grandparent_title: row.get(14)?,
+        rating_key: row.get(15)?,
+        year: row.get(16)?,
+        duration_ms: millis(row.get(17)?),
+        view_offset_ms: millis(row.get(18)?),
+        player: row.get(19)?,
+        platform: row.get(20)?,
+        product: row.get(21)?,
+        device: row.get(22)?,
+        machine_id: row.get(23)?,
+        ip_address: row.get(24)?,
+        location: match location.as_deref() {
+            Some("lan") => Some(Location::Lan),
+            Some("wan") => Some(Location::Wan),
+            _ => None,
+        },
+        transcode_decision: row.get(26)?,
+        video_resolution: row.get(27)?,
+        raw: raw
+            .and_then(|r| serde_json::from_str(&r).ok())
+            .unwrap_or(serde_json::Value::Null),
+    })
+}
+
+pub fn get(conn: &Connection, event_id: &str) -> Result<Option<MediaEvent>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM playback_events WHERE event_id = ?");
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query_map(params![event_id], from_row)?;
+    Ok(rows.next().transpose()?)
+}
+
+/// Filters for the event history (`GET /api/v1/events`).
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub source: Option<Source>,
+    pub event_type: Option<EventType>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Case-insensitive text in title, show, user or player.
+    pub text: Option<String>,
+    /// Page after this (occurred_at, event_id), newest first.
+    pub after: Option<(DateTime<Utc>, String)>,
+    pub limit: usize,
+}
+
+pub fn list(conn: &Connection, filter: &EventFilter) -> Result<Vec<MediaEvent>, DbError> {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    if let Some(source) = filter.source {
+        clauses.push("source = ?");
+        values.push(source.as_str().to_string());
+    }
+    if let Some(event_type) = filter.event_type {
+        clauses.push("event_type = ?");
+        values.push(event_type.as_str().to_string());
+    }
+    if let Some(since) = filter.since {
+        clauses.push("occurred_at >= ?::TIMESTAMPTZ");
+        values.push(since.to_rfc3339());
+    }
+    if let Some(until) = filter.until {
+        clauses.push("occurred_at < ?::TIMESTAMPTZ");
+        values.push(until.to_rfc3339());
+    }
+    if let Some(text) = &filter.text {
+        clauses.push(
+            "(title ILIKE ? ESCAPE '\\' OR grandparent_title ILIKE ? ESCAPE '\\'
+              OR username ILIKE ? ESCAPE '\\' OR player ILIKE ? ESCAPE '\\')",
+        );
+        let pattern = format!("%{}%", escape_like(text));
+        values.extend(std::iter::repeat_n(pattern, 4));
+    }
+    if let Some((at, id)) = &filter.after {
+        clauses.push(
+            "(occurred_at < ?::TIMESTAMPTZ OR (occurred_at = ?::TIMESTAMPTZ AND event_id < ?))",
+        );
+        values.push(at.to_rfc3339());
+        values.push(at.to_rfc3339());
+        values.push(id.clone());
+    }
+    let filter_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM playback_events {filter_sql}
+         ORDER BY occurred_at DESC, event_id DESC LIMIT {}",
+        filter.limit
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// ILIKE treats `%` and `_` as wildcards; a search for "100%" means the characters.
+pub(crate) fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

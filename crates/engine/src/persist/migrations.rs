@@ -8,7 +8,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
     version: 1,
     name: "initial schema",
     sql: r#"
@@ -41,7 +42,9 @@ CREATE TABLE playback_events (
     location            VARCHAR,
     transcode_decision  VARCHAR,
     video_resolution    VARCHAR,
-    raw                 VARCHAR
+    raw                 VARCHAR,
+    stream_seq          BIGINT,
+    session_id          VARCHAR
 );
 CREATE TABLE sessions (
     session_id          VARCHAR PRIMARY KEY,
@@ -63,7 +66,11 @@ CREATE TABLE sessions (
     duration_ms         BIGINT,
     percent_complete    DOUBLE,
     transcode_decision  VARCHAR,
-    closed_by_timeout   BOOLEAN NOT NULL DEFAULT false
+    closed_by_timeout   BOOLEAN NOT NULL DEFAULT false,
+    playback_key        VARCHAR,
+    state_since         TIMESTAMPTZ,
+    last_event_at       TIMESTAMPTZ,
+    event_count         INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE dedup_audit (
     id                  VARCHAR PRIMARY KEY,
@@ -85,9 +92,12 @@ CREATE TABLE dlq_entries (
     first_failed_at     TIMESTAMPTZ NOT NULL,
     last_failed_at      TIMESTAMPTZ NOT NULL,
     payload             BLOB,
-    headers             VARCHAR
+    headers             VARCHAR,
+    code                VARCHAR,
+    event_id            VARCHAR,
+    stream_seq          BIGINT,
+    content_type        VARCHAR
 );
-CREATE INDEX playback_events_occurred_at ON playback_events (occurred_at);
-CREATE INDEX sessions_started_at ON sessions (started_at);
 "#,
-}];
+    },
+];

@@ -1,8 +1,15 @@
-//! Persistence in DuckDB: the file, its schema migrations, and (as the pipeline grows) the
-//! batch writer, dedup, sessions and the queries behind stats and history.
+//! Persistence in DuckDB: the file and its migrations, the batch writer that drains the
+//! `persist` consumer, dedup with its audit, the sessions table, and the history queries.
 
+pub mod audit;
 pub mod db;
+pub mod dedup;
 pub mod events;
 pub mod migrations;
+pub mod replay;
+pub mod sessions;
+pub mod store;
+pub mod validate;
+pub mod writer;
 
 pub use db::{Database, DbError};

@@ -33,7 +33,7 @@ pub async fn post(t: &TestEngine, source: &str, content_type: &str, body: Vec<u8
 pub async fn dlq_count(t: &TestEngine) -> u64 {
     t.engine
         .database()
-        .with_conn(|conn| dlq::rejected::count(conn))
+        .with_conn(|conn| dlq::store::count(conn))
         .await
         .unwrap()
 }

@@ -1,6 +1,13 @@
 //! The engine's life: start every part in order, keep their health, stop them cleanly.
 //! [`EngineHandle`] is the one set of functions both adapters (HTTP API, desktop commands)
-//! call, so the two can never drift.
+//! call, so the two can never drift. The read side and the DLQ functions live in
+//! `queries.rs` and `dead_letters.rs`; paging in `page.rs`.
+
+mod dead_letters;
+pub mod page;
+mod queries;
+
+pub use dead_letters::RetrySelection;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -19,7 +26,10 @@ use crate::bus::{stream, Bus};
 use crate::config::{Config, NatsMode};
 use crate::health::{Health, HealthHub, PartHealth, PartStatus};
 use crate::ingest::Ingest;
+use crate::jobs::Jobs;
+use crate::persist::writer::{Writer, WriterConfig, WriterCounters};
 use crate::persist::{Database, DbError};
+use async_nats::jetstream::consumer::pull;
 use crate::secret::Secret;
 use crate::stats::{SidecarStatus, SpoolStats, Stats, StreamStats};
 
@@ -46,6 +56,37 @@ pub enum EngineError {
     Spool(#[from] SpoolError),
 }
 
+/// Why an engine function refused; each maps to one stable code at the edge.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unavailable(String),
+    /// A dead letter that still cannot be stored; it stays in the DLQ with this attempt.
+    #[error("{message}")]
+    StillFailing { code: String, message: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl OpError {
+    pub fn code(&self) -> &str {
+        match self {
+            OpError::NotFound(_) => "not_found",
+            OpError::BadRequest(_) => "bad_request",
+            OpError::Conflict(_) => "conflict",
+            OpError::Unavailable(_) => "unavailable",
+            OpError::StillFailing { code, .. } => code,
+            OpError::Db(_) => "store_failed",
+        }
+    }
+}
+
 /// The tokens the engine checks. Resolved from the settings file and the environment.
 #[derive(Debug, Clone)]
 pub struct Tokens {
@@ -68,6 +109,9 @@ struct Shared {
     ingest: Ingest,
     jetstream: Option<async_nats::jetstream::Context>,
     sidecar: Option<watch::Receiver<SidecarState>>,
+    jobs: Jobs,
+    writer_counters: Arc<WriterCounters>,
+    batch_size: usize,
 }
 
 /// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
@@ -129,17 +173,17 @@ impl EngineHandle {
     }
 
     pub async fn stats(&self) -> Result<Stats, DbError> {
-        let (events_stored, dlq_size) = self
-            .shared
-            .ingest
+        let (events_stored, dlq_by_kind, duplicates_dropped) = self
             .database()
             .with_conn(|conn| {
                 Ok((
                     crate::persist::events::count_events(conn)?,
-                    crate::dlq::rejected::count(conn)?,
+                    crate::dlq::store::count_by_kind(conn)?,
+                    crate::persist::audit::count_dropped(conn)?,
                 ))
             })
             .await?;
+        let dlq_size: u64 = dlq_by_kind.iter().map(|(_, n)| n).sum();
         let stream = match &self.shared.jetstream {
             Some(js) => match js.get_stream(stream::STREAM).await {
                 Ok(mut s) => s.info().await.ok().map(|info| StreamStats {
@@ -155,6 +199,12 @@ impl EngineHandle {
         Ok(Stats {
             events_stored: events_stored as f64,
             dlq_size: dlq_size as f64,
+            dlq_by_kind: dlq_by_kind
+                .into_iter()
+                .map(|(kind, n)| (kind, n as f64))
+                .collect(),
+            duplicates_dropped: duplicates_dropped as f64,
+            writer: self.shared.writer_counters.snapshot(),
             stream,
             spool: self.shared.ingest.spool().map(|spool| SpoolStats {
                 pending: spool.pending() as f64,
@@ -167,6 +217,15 @@ impl EngineHandle {
     /// Where accepted webhooks go (JetStream, or DuckDB on the direct path).
     pub fn ingest(&self) -> &Ingest {
         &self.shared.ingest
+    }
+
+    /// The DuckDB file every query and write goes through.
+    pub fn database(&self) -> &Database {
+        self.shared.ingest.database()
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        &self.shared.jobs
     }
 }
 
@@ -215,7 +274,23 @@ impl Engine {
             )?),
         };
         let bus = start_bus(&config, &health).await;
-        let mut background = vec![db_monitor];
+        let mut background = vec![
+            db_monitor,
+            tokio::spawn(sweep(db.clone(), config.session_timeout)),
+        ];
+        let writer_counters = Arc::new(WriterCounters::default());
+        let batch_size = usize::try_from(config.nats.batch_size).unwrap_or(1000);
+        if let Some(bus) = &bus {
+            background.push(tokio::spawn(run_writer(
+                bus.jetstream(),
+                db.clone(),
+                WriterConfig {
+                    batch_size,
+                    flush_interval: config.nats.flush_interval,
+                },
+                writer_counters.clone(),
+            )));
+        }
         let ingest = match (&bus, spool) {
             (Some(bus), Some(spool)) => {
                 let publisher = Publisher::new(bus.jetstream(), ACK_TIMEOUT);
@@ -242,6 +317,9 @@ impl Engine {
                 ingest,
                 jetstream: bus.as_ref().map(Bus::jetstream),
                 sidecar: bus.as_ref().and_then(Bus::sidecar_watch),
+                jobs: Jobs::default(),
+                writer_counters,
+                batch_size,
             }),
         };
         let (stop_http, stopped) = oneshot::channel::<()>();
@@ -351,6 +429,68 @@ async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, EngineError> 
             _ => EngineError::Bind { addr, source },
         })
 }
+
+/// Runs the DuckDB writer on the `persist` consumer, finding the consumer again whenever
+/// it cannot be reached (the sidecar restarting).
+async fn run_writer(
+    jetstream: async_nats::jetstream::Context,
+    db: Database,
+    config: WriterConfig,
+    counters: Arc<WriterCounters>,
+) {
+    let mut delays = crate::bus::retry_delays();
+    loop {
+        let consumer = async {
+            jetstream
+                .get_stream(stream::STREAM)
+                .await
+                .map_err(|e| e.to_string())?
+                .get_consumer::<pull::Config>(stream::PERSIST_CONSUMER)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        match consumer.await {
+            Ok(consumer) => {
+                Writer::new(consumer, db.clone(), config.clone(), counters.clone())
+                    .run()
+                    .await;
+            }
+            Err(e) => {
+                let delay = delays.next().unwrap_or(Duration::from_secs(5));
+                tracing::warn!("the writer cannot reach its consumer ({e}); retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+/// Once a minute: close sessions whose stop never came, and expire old dead letters.
+async fn sweep(db: Database, session_timeout: Duration) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        let swept = db
+            .with_conn(move |conn| {
+                let now = chrono::Utc::now();
+                let timeout = chrono::Duration::from_std(session_timeout)
+                    .unwrap_or(chrono::Duration::hours(6));
+                let closed = crate::persist::sessions::close_stale(conn, now - timeout)?;
+                let expired = crate::dlq::store::expire(conn, now)?;
+                Ok((closed, expired))
+            })
+            .await;
+        match swept {
+            Ok((0, 0)) => {}
+            Ok((closed, expired)) => {
+                tracing::info!(closed, expired, "closed silent sessions, expired dead letters")
+            }
+            Err(e) => tracing::warn!("sweep failed: {e}"),
+        }
+    }
+}
+
+/// How often silent sessions and old dead letters are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 async fn monitor_spool(spool: Spool, health: HealthHub) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));

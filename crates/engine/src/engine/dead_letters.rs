@@ -1,0 +1,145 @@
+//! The DLQ functions both adapters call — list, get, retry (one, edited, or many as a job),
+//! delete, purge — and replay and job status. A retried event is stored through the same
+//! path as the writer and leaves the DLQ in the same transaction.
+
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::page::{page, Page, PageRequest};
+use super::{EngineHandle, OpError};
+use crate::dlq::retry::{self, Retried, RetryError};
+use crate::dlq::store::{self as dlq, DlqEntry, DlqFilter};
+use crate::jobs::JobStatus;
+use crate::persist::replay::{Replay, ReplayRange};
+
+/// Which dead letters a bulk retry covers: the listed ids, or else every entry the filter
+/// matches.
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct RetrySelection {
+    pub ids: Option<Vec<String>>,
+    pub filter: DlqFilter,
+}
+
+impl EngineHandle {
+    pub async fn dlq_entries(
+        &self,
+        filter: DlqFilter,
+        request: PageRequest,
+    ) -> Result<Page<DlqEntry>, OpError> {
+        let limit = request.limit()?;
+        let after = request.after()?;
+        let rows = self
+            .database()
+            .with_conn(move |conn| dlq::list(conn, &filter, after, limit + 1))
+            .await?;
+        Ok(page(rows, limit, |e| (e.last_failed_at, e.id.clone())))
+    }
+
+    pub async fn dlq_entry(&self, id: &str) -> Result<DlqEntry, OpError> {
+        let key = id.to_string();
+        self.database()
+            .with_conn(move |conn| dlq::get(conn, &key))
+            .await?
+            .ok_or_else(|| OpError::NotFound(format!("no dead letter {id}")))
+    }
+
+    /// Retries one entry, with its payload replaced by `payload` when given.
+    pub async fn dlq_retry(&self, id: &str, payload: Option<Vec<u8>>) -> Result<Retried, OpError> {
+        let key = id.to_string();
+        let retried = self
+            .database()
+            .with_conn(move |conn| Ok(retry::retry(conn, &key, payload.as_deref(), Utc::now())))
+            .await?;
+        retried.map_err(|e| match e {
+            RetryError::NotFound(_) => OpError::NotFound(e.to_string()),
+            RetryError::StillFailing { code, message } => OpError::StillFailing { code, message },
+            RetryError::Db(e) => OpError::Db(e),
+        })
+    }
+
+    /// Retries many entries in the background; watch the returned job.
+    pub async fn dlq_retry_many(&self, selection: RetrySelection) -> Result<JobStatus, OpError> {
+        let ids = match selection.ids {
+            Some(ids) => ids,
+            None => {
+                let filter = selection.filter;
+                self.database()
+                    .with_conn(move |conn| dlq::ids(conn, &filter))
+                    .await?
+            }
+        };
+        let job = self.jobs().start("dlq_retry", ids.len() as u64);
+        let status = job.status();
+        let engine = self.clone();
+        tokio::spawn(async move {
+            for id in ids {
+                if job.is_cancelled() {
+                    break;
+                }
+                match engine.dlq_retry(&id, None).await {
+                    Ok(_) => job.advance(1, 0),
+                    Err(e) => {
+                        tracing::debug!("bulk retry of {id}: {e}");
+                        job.advance(0, 1);
+                    }
+                }
+            }
+            job.finish(Ok(()));
+        });
+        Ok(status)
+    }
+
+    pub async fn dlq_delete(&self, id: &str) -> Result<(), OpError> {
+        let key = id.to_string();
+        let deleted = self
+            .database()
+            .with_conn(move |conn| dlq::delete(conn, &key))
+            .await?;
+        if deleted {
+            Ok(())
+        } else {
+            Err(OpError::NotFound(format!("no dead letter {id}")))
+        }
+    }
+
+    /// Deletes every entry the filter matches; returns how many.
+    pub async fn dlq_purge(&self, filter: DlqFilter) -> Result<u64, OpError> {
+        let n = self
+            .database()
+            .with_conn(move |conn| dlq::purge(conn, &filter))
+            .await?;
+        Ok(n as u64)
+    }
+
+    /// Re-runs a range of the stream through the writer's store path (JetStream mode only).
+    pub fn replay(&self, range: ReplayRange) -> Result<JobStatus, OpError> {
+        let Some(jetstream) = self.shared.jetstream.clone() else {
+            return Err(OpError::Unavailable(
+                "replay needs JetStream; the engine runs the direct path".to_string(),
+            ));
+        };
+        let job = self.jobs().start("replay", 0);
+        let status = job.status();
+        let replay = Replay {
+            jetstream,
+            db: self.database().clone(),
+            batch_size: self.shared.batch_size,
+            counters: self.shared.writer_counters.clone(),
+        };
+        tokio::spawn(replay.run(range, job));
+        Ok(status)
+    }
+
+    pub fn job(&self, id: &str) -> Result<JobStatus, OpError> {
+        self.jobs()
+            .get(id)
+            .ok_or_else(|| OpError::NotFound(format!("no job {id}")))
+    }
+
+    pub fn cancel_job(&self, id: &str) -> Result<JobStatus, OpError> {
+        self.jobs()
+            .cancel(id)
+            .ok_or_else(|| OpError::NotFound(format!("no job {id}")))
+    }
+}

@@ -1,0 +1,80 @@
+//! The read side both adapters call: event and session history, the dedup audit and its
+//! restore. Every list pages by cursor (see `page.rs`).
+
+use super::page::{page, Page, PageRequest};
+use super::{EngineHandle, OpError};
+use crate::event::MediaEvent;
+use crate::persist::audit::{self, DedupRecord};
+use crate::persist::dedup::DedupRule;
+use crate::persist::events::{self, EventFilter};
+use crate::persist::sessions::{self, SessionFilter};
+use crate::persist::store::{self, RestoreError};
+use crate::session::Session;
+
+impl EngineHandle {
+    pub async fn events(
+        &self,
+        mut filter: EventFilter,
+        request: PageRequest,
+    ) -> Result<Page<MediaEvent>, OpError> {
+        let limit = request.limit()?;
+        filter.after = request.after()?;
+        filter.limit = limit + 1;
+        let rows = self
+            .database()
+            .with_conn(move |conn| events::list(conn, &filter))
+            .await?;
+        Ok(page(rows, limit, |e| (e.occurred_at, e.event_id.clone())))
+    }
+
+    pub async fn event(&self, event_id: &str) -> Result<MediaEvent, OpError> {
+        let id = event_id.to_string();
+        self.database()
+            .with_conn(move |conn| events::get(conn, &id))
+            .await?
+            .ok_or_else(|| OpError::NotFound(format!("no event {event_id}")))
+    }
+
+    pub async fn sessions(
+        &self,
+        mut filter: SessionFilter,
+        request: PageRequest,
+    ) -> Result<Page<Session>, OpError> {
+        let limit = request.limit()?;
+        filter.after = request.after()?;
+        filter.limit = limit + 1;
+        let rows = self
+            .database()
+            .with_conn(move |conn| sessions::list(conn, &filter))
+            .await?;
+        Ok(page(rows, limit, |s| (s.started_at, s.session_id.clone())))
+    }
+
+    pub async fn dedup_records(
+        &self,
+        rule: Option<DedupRule>,
+        request: PageRequest,
+    ) -> Result<Page<DedupRecord>, OpError> {
+        let limit = request.limit()?;
+        let after = request.after()?;
+        let rows = self
+            .database()
+            .with_conn(move |conn| audit::list(conn, rule, after, limit + 1))
+            .await?;
+        Ok(page(rows, limit, |r| (r.at, r.id.clone())))
+    }
+
+    /// Puts a wrongly dropped duplicate back into the stored events.
+    pub async fn restore_duplicate(&self, record_id: &str) -> Result<MediaEvent, OpError> {
+        let id = record_id.to_string();
+        let restored = self
+            .database()
+            .with_conn(move |conn| Ok(store::restore(conn, &id)))
+            .await?;
+        restored.map_err(|e| match e {
+            RestoreError::NotFound(_) => OpError::NotFound(e.to_string()),
+            RestoreError::AlreadyRestored(_) => OpError::Conflict(e.to_string()),
+            RestoreError::Db(e) => OpError::Db(e),
+        })
+    }
+}

@@ -1,0 +1,236 @@
+//! The `sessions` table: loading the open sessions a batch touches, saving what the state
+//! machine (`crate::session`) made of them, closing the ones whose stop never came, and the
+//! history query.
+
+use chrono::{DateTime, Utc};
+use duckdb::{params, params_from_iter, Connection, Row};
+
+use super::db::DbError;
+use crate::event::{MediaType, Source};
+use crate::session::{Session, SessionState};
+
+const COLUMNS: &str = "session_id, source, server_id, user_id, username, rating_key, title,
+    media_type, player, machine_id, state, epoch_ms(started_at), epoch_ms(stopped_at),
+    paused_ms, play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
+    closed_by_timeout, playback_key, epoch_ms(state_since), epoch_ms(last_event_at), event_count";
+
+/// Timestamps are read as epoch milliseconds: exact, and independent of the session's
+/// time zone setting.
+pub(crate) fn time(epoch_ms: Option<i64>) -> Option<DateTime<Utc>> {
+    epoch_ms.and_then(DateTime::from_timestamp_millis)
+}
+
+fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
+    let source: String = row.get(1)?;
+    let media_type: Option<String> = row.get(7)?;
+    let state: String = row.get(10)?;
+    let started_at = time(row.get(11)?).unwrap_or_default();
+    Ok(Session {
+        session_id: row.get(0)?,
+        source: Source::parse(&source).unwrap_or(Source::Tautulli),
+        server_id: row.get(2)?,
+        user_id: row.get(3)?,
+        username: row.get(4)?,
+        rating_key: row.get(5)?,
+        title: row.get(6)?,
+        media_type: media_type
+            .as_deref()
+            .and_then(MediaType::parse)
+            .unwrap_or(MediaType::Other),
+        player: row.get(8)?,
+        machine_id: row.get(9)?,
+        state: SessionState::parse(&state).unwrap_or(SessionState::Stopped),
+        started_at,
+        stopped_at: time(row.get(12)?),
+        paused_ms: row.get::<_, i64>(13)? as f64,
+        play_ms: row.get::<_, i64>(14)? as f64,
+        last_position_ms: row.get::<_, Option<i64>>(15)?.map(|v| v as f64),
+        duration_ms: row.get::<_, Option<i64>>(16)?.map(|v| v as f64),
+        percent_complete: row.get(17)?,
+        transcode_decision: row.get(18)?,
+        closed_by_timeout: row.get(19)?,
+        playback_key: row.get::<_, Option<String>>(20)?.unwrap_or_default(),
+        state_since: time(row.get(21)?).unwrap_or(started_at),
+        last_event_at: time(row.get(22)?).unwrap_or(started_at),
+        event_count: row.get::<_, i32>(23)?.max(0) as u32,
+    })
+}
+
+/// The sessions of these playbacks that are open or stopped since `since`, oldest first.
+pub fn load_recent(
+    conn: &Connection,
+    playback_keys: &[String],
+    since: DateTime<Utc>,
+) -> Result<Vec<Session>, DbError> {
+    if playback_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; playback_keys.len()].join(", ");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sessions
+         WHERE playback_key IN ({placeholders})
+           AND (state <> 'stopped' OR stopped_at >= ?::TIMESTAMPTZ)
+         ORDER BY started_at, session_id"
+    );
+    let mut values: Vec<String> = playback_keys.to_vec();
+    values.push(since.to_rfc3339());
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn insert(conn: &Connection, s: &Session) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO sessions (session_id, source, server_id, user_id, username, rating_key,
+             title, media_type, player, machine_id, state, started_at, stopped_at, paused_ms,
+             play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
+             closed_by_timeout, playback_key, state_since, last_event_at, event_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?,
+                 ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?)
+         ON CONFLICT (session_id) DO NOTHING",
+        params![
+            s.session_id,
+            s.source.as_str(),
+            s.server_id,
+            s.user_id,
+            s.username,
+            s.rating_key,
+            s.title,
+            s.media_type.as_str(),
+            s.player,
+            s.machine_id,
+            s.state.as_str(),
+            s.started_at.to_rfc3339(),
+            s.stopped_at.map(|t| t.to_rfc3339()),
+            s.paused_ms as i64,
+            s.play_ms as i64,
+            s.last_position_ms.map(|v| v as i64),
+            s.duration_ms.map(|v| v as i64),
+            s.percent_complete,
+            s.transcode_decision,
+            s.closed_by_timeout,
+            s.playback_key,
+            s.state_since.to_rfc3339(),
+            s.last_event_at.to_rfc3339(),
+            s.event_count,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Saves the mutable part of a session (never its key or start, which are indexed).
+pub fn update(conn: &Connection, s: &Session) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE sessions SET server_id = ?, user_id = ?, username = ?, rating_key = ?, title = ?,
+             player = ?, machine_id = ?, state = ?, stopped_at = ?::TIMESTAMPTZ, paused_ms = ?,
+             play_ms = ?, last_position_ms = ?, duration_ms = ?, percent_complete = ?,
+             transcode_decision = ?, closed_by_timeout = ?, state_since = ?::TIMESTAMPTZ,
+             last_event_at = ?::TIMESTAMPTZ, event_count = ?
+         WHERE session_id = ?",
+        params![
+            s.server_id,
+            s.user_id,
+            s.username,
+            s.rating_key,
+            s.title,
+            s.player,
+            s.machine_id,
+            s.state.as_str(),
+            s.stopped_at.map(|t| t.to_rfc3339()),
+            s.paused_ms as i64,
+            s.play_ms as i64,
+            s.last_position_ms.map(|v| v as i64),
+            s.duration_ms.map(|v| v as i64),
+            s.percent_complete,
+            s.transcode_decision,
+            s.closed_by_timeout,
+            s.state_since.to_rfc3339(),
+            s.last_event_at.to_rfc3339(),
+            s.event_count,
+            s.session_id,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Closes (flagged `closed_by_timeout`) every open session silent since before `cutoff`;
+/// returns how many.
+pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
+    let tx = conn.transaction()?;
+    let stale = {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sessions WHERE state <> 'stopped' AND last_event_at < ?::TIMESTAMPTZ"
+        );
+        let mut statement = tx.prepare(&sql)?;
+        let rows = statement.query_map(params![cutoff.to_rfc3339()], from_row)?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    for mut session in stale.iter().cloned() {
+        session.close_by_timeout();
+        update(&tx, &session)?;
+    }
+    tx.commit()?;
+    Ok(stale.len())
+}
+
+/// Filters for the session history.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    pub source: Option<Source>,
+    pub state: Option<SessionState>,
+    pub user: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Only open sessions (state not stopped).
+    pub open_only: bool,
+    /// Page after this (started_at, session_id), newest first.
+    pub after: Option<(DateTime<Utc>, String)>,
+    pub limit: usize,
+}
+
+pub fn list(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session>, DbError> {
+    let mut clauses = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    if let Some(source) = filter.source {
+        clauses.push("source = ?");
+        values.push(source.as_str().to_string());
+    }
+    if let Some(state) = filter.state {
+        clauses.push("state = ?");
+        values.push(state.as_str().to_string());
+    }
+    if filter.open_only {
+        clauses.push("state <> 'stopped'");
+    }
+    if let Some(user) = &filter.user {
+        clauses.push("(username = ? OR user_id = ?)");
+        values.push(user.clone());
+        values.push(user.clone());
+    }
+    if let Some(since) = filter.since {
+        clauses.push("started_at >= ?::TIMESTAMPTZ");
+        values.push(since.to_rfc3339());
+    }
+    if let Some(until) = filter.until {
+        clauses.push("started_at < ?::TIMESTAMPTZ");
+        values.push(until.to_rfc3339());
+    }
+    if let Some((at, id)) = &filter.after {
+        clauses.push("(started_at < ?::TIMESTAMPTZ OR (started_at = ?::TIMESTAMPTZ AND session_id < ?))");
+        values.push(at.to_rfc3339());
+        values.push(at.to_rfc3339());
+        values.push(id.clone());
+    }
+    let filter_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sessions {filter_sql} ORDER BY started_at DESC, session_id DESC LIMIT {}",
+        filter.limit
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

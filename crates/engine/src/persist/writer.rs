@@ -1,0 +1,313 @@
+//! The DuckDB writer: reads the durable `persist` consumer in batches (up to
+//! `NATS_BATCH_SIZE`, or what arrived within `NATS_FLUSH_INTERVAL`), stores each batch in one
+//! transaction and acks its messages only after the commit. A message that cannot be
+//! decoded or validated goes to the DLQ at once; one whose write fails is nak'ed with backoff
+//! and dead-lettered after its fifth delivery — acked only once the DLQ entry is committed.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::PullConsumer;
+use async_nats::jetstream::{AckKind, Message};
+use chrono::Utc;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, Item, Outcome};
+use super::validate::validate;
+use super::{Database, DbError};
+use crate::dlq::backoff::redelivery_delay;
+use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
+use crate::event::MediaEvent;
+
+/// Deliveries before a message whose write keeps failing goes to the DLQ.
+pub const MAX_DELIVERIES: i64 = 5;
+
+#[derive(Debug, Clone)]
+pub struct WriterConfig {
+    pub batch_size: usize,
+    pub flush_interval: Duration,
+}
+
+/// What the writer has done since start, for the stats.
+#[derive(Debug, Default)]
+pub struct WriterCounters {
+    pub stored: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub redelivered: AtomicU64,
+    pub naks: AtomicU64,
+    pub dead_lettered: AtomicU64,
+    pub batches: AtomicU64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct WriterStats {
+    pub stored: f64,
+    pub duplicates: f64,
+    pub redelivered: f64,
+    pub naks: f64,
+    pub dead_lettered: f64,
+    pub batches: f64,
+}
+
+impl WriterCounters {
+    pub fn snapshot(&self) -> WriterStats {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64;
+        WriterStats {
+            stored: get(&self.stored),
+            duplicates: get(&self.duplicates),
+            redelivered: get(&self.redelivered),
+            naks: get(&self.naks),
+            dead_lettered: get(&self.dead_lettered),
+            batches: get(&self.batches),
+        }
+    }
+
+    /// Counts what a stored batch did.
+    pub fn count(&self, outcomes: &[Outcome]) {
+        for outcome in outcomes {
+            let counter = match outcome {
+                Outcome::Stored { .. } => &self.stored,
+                Outcome::Redelivered => &self.redelivered,
+                Outcome::Duplicate { .. } => &self.duplicates,
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+pub struct Writer {
+    consumer: PullConsumer,
+    db: Database,
+    config: WriterConfig,
+    counters: Arc<WriterCounters>,
+    /// The errors of earlier deliveries, by stream sequence, so a dead letter carries its
+    /// whole history. Lost on restart: the delivery count (kept by the server) is not.
+    attempts: HashMap<u64, Vec<Attempt>>,
+}
+
+/// A message decoded into an event, or the reason it never will be.
+enum Decoded {
+    Event(Box<MediaEvent>),
+    Permanent { code: &'static str, error: String },
+}
+
+impl Writer {
+    pub fn new(
+        consumer: PullConsumer,
+        db: Database,
+        config: WriterConfig,
+        counters: Arc<WriterCounters>,
+    ) -> Self {
+        Self {
+            consumer,
+            db,
+            config,
+            counters,
+            attempts: HashMap::new(),
+        }
+    }
+
+    /// Runs until the task is aborted. Connection trouble is waited out: the messages stay
+    /// in the stream until they are acked.
+    pub async fn run(mut self) {
+        let mut trouble = crate::bus::retry_delays();
+        loop {
+            match self.next_batch().await {
+                Ok(messages) => {
+                    trouble = crate::bus::retry_delays();
+                    if !messages.is_empty() {
+                        self.handle(messages).await;
+                    }
+                }
+                Err(e) => {
+                    let delay = trouble.next().unwrap_or(Duration::from_secs(5));
+                    tracing::warn!("the writer cannot fetch from JetStream ({e}); retrying in {delay:?}");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    async fn next_batch(&self) -> Result<Vec<Message>, String> {
+        let mut batch = self
+            .consumer
+            .batch()
+            .max_messages(self.config.batch_size)
+            .expires(self.config.flush_interval)
+            .messages()
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut messages = Vec::new();
+        while let Some(message) = batch.next().await {
+            match message {
+                Ok(message) => messages.push(message),
+                // Keep what arrived; the rest is fetched next time.
+                Err(e) if messages.is_empty() => return Err(e.to_string()),
+                Err(_) => break,
+            }
+        }
+        Ok(messages)
+    }
+
+    async fn handle(&mut self, messages: Vec<Message>) {
+        let now = Utc::now();
+        let mut items: Vec<(Item, Message)> = Vec::with_capacity(messages.len());
+        for message in messages {
+            let seq = message.info().map(|i| i.stream_sequence).ok();
+            match decode(&message, now) {
+                Decoded::Event(event) => items.push(((*event, seq), message)),
+                Decoded::Permanent { code, error } => {
+                    self.dead_letter(&message, DlqKind::Permanent, code, error).await
+                }
+            }
+        }
+        if items.is_empty() {
+            return;
+        }
+        let batch: Vec<Item> = items.iter().map(|(item, _)| item.clone()).collect();
+        match self.store(batch).await {
+            Ok(outcomes) => {
+                self.counters.count(&outcomes);
+                self.counters.batches.fetch_add(1, Ordering::Relaxed);
+                for (_, message) in &items {
+                    self.ack(message).await;
+                }
+            }
+            // One bad event must not hold back the others: store each alone.
+            Err(e) if items.len() > 1 => {
+                tracing::warn!("a batch of {} failed ({e}); storing one by one", items.len());
+                for ((event, seq), message) in items {
+                    match self.store(vec![(event, seq)]).await {
+                        Ok(outcomes) => {
+                            self.counters.count(&outcomes);
+                            self.ack(&message).await;
+                        }
+                        Err(e) => self.failed(&message, e).await,
+                    }
+                }
+            }
+            Err(e) => {
+                if let Some((_, message)) = items.first() {
+                    self.failed(message, e).await;
+                }
+            }
+        }
+    }
+
+    async fn store(&self, batch: Vec<Item>) -> Result<Vec<Outcome>, DbError> {
+        self.db.with_conn(move |conn| store::store(conn, &batch)).await
+    }
+
+    async fn ack(&mut self, message: &Message) {
+        if let Ok(info) = message.info() {
+            self.attempts.remove(&info.stream_sequence);
+        }
+        // A lost ack only means a redelivery, which the store recognises and skips.
+        if let Err(e) = message.ack().await {
+            tracing::warn!("ack failed ({e}); the message will be redelivered and skipped");
+        }
+    }
+
+    /// A write failed: back off and retry, or dead-letter after the last delivery.
+    async fn failed(&mut self, message: &Message, error: DbError) {
+        let (seq, delivered) = message
+            .info()
+            .map(|i| (i.stream_sequence, i.delivered))
+            .unwrap_or((0, MAX_DELIVERIES));
+        self.attempts.entry(seq).or_default().push(Attempt {
+            at: Utc::now(),
+            error: error.to_string(),
+        });
+        if delivered >= MAX_DELIVERIES {
+            let error = error.to_string();
+            self.dead_letter(message, DlqKind::Exhausted, "store_failed", error)
+                .await;
+            return;
+        }
+        self.nak(message, delivered).await;
+    }
+
+    async fn nak(&self, message: &Message, delivered: i64) {
+        self.counters.naks.fetch_add(1, Ordering::Relaxed);
+        let delay = redelivery_delay(delivered);
+        if let Err(e) = message.ack_with(AckKind::Nak(Some(delay))).await {
+            // Without the nak, the server redelivers after the ack wait instead.
+            tracing::warn!("nak failed ({e})");
+        }
+    }
+
+    /// Writes the DLQ entry, then acks; if the entry cannot be written the message is
+    /// nak'ed and stays in the stream.
+    async fn dead_letter(&mut self, message: &Message, kind: DlqKind, code: &str, error: String) {
+        let (seq, delivered) = message
+            .info()
+            .map(|i| (Some(i.stream_sequence), i.delivered))
+            .unwrap_or((None, 1));
+        let mut attempts = seq
+            .and_then(|s| self.attempts.get(&s).cloned())
+            .unwrap_or_default();
+        if attempts.is_empty() {
+            attempts.push(Attempt {
+                at: Utc::now(),
+                error: error.clone(),
+            });
+        }
+        let event_id = serde_json::from_slice::<serde_json::Value>(&message.payload)
+            .ok()
+            .and_then(|v| v.get("event_id")?.as_str().map(str::to_string));
+        let entry = NewEntry {
+            kind,
+            code: code.to_string(),
+            source: message.subject.split('.').nth(1).map(str::to_string),
+            subject: Some(message.subject.to_string()),
+            attempts,
+            payload: message.payload.to_vec(),
+            content_type: None,
+            headers: serde_json::Value::Null,
+            event_id,
+            stream_seq: seq,
+        };
+        let written = self
+            .db
+            .with_conn(move |conn| {
+                let tx = conn.transaction()?;
+                dlq::insert(&tx, &entry)?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await;
+        match written {
+            Ok(()) => {
+                tracing::warn!(kind = kind.as_str(), code, "dead-lettered: {error}");
+                self.counters.dead_lettered.fetch_add(1, Ordering::Relaxed);
+                self.ack(message).await;
+            }
+            Err(e) => {
+                tracing::error!("cannot write the dead letter ({e}); keeping the message");
+                self.nak(message, delivered).await;
+            }
+        }
+    }
+}
+
+fn decode(message: &Message, now: chrono::DateTime<Utc>) -> Decoded {
+    let event: MediaEvent = match serde_json::from_slice(&message.payload) {
+        Ok(event) => event,
+        Err(e) => {
+            return Decoded::Permanent {
+                code: "invalid_event",
+                error: format!("the message is not an event: {e}"),
+            }
+        }
+    };
+    match validate(&event, now) {
+        Ok(()) => Decoded::Event(Box::new(event)),
+        Err(e) => Decoded::Permanent {
+            code: "invalid_event",
+            error: e.to_string(),
+        },
+    }
+}
