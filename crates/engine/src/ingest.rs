@@ -140,7 +140,11 @@ impl Ingest {
             Err(invalid) => (DlqKind::Permanent, "invalid_event", invalid.to_string()),
             Ok(()) => {
                 let item = vec![(event.clone(), None)];
-                match self.db.with_conn(move |conn| store::store(conn, &item)).await {
+                match self
+                    .db
+                    .with_conn(move |conn| store::store(conn, &item))
+                    .await
+                {
                     Ok(outcomes) => {
                         return Ok(Accepted {
                             event_id,

@@ -15,7 +15,10 @@ fn run(source: Source, steps: &[(EventType, i64)]) -> Session {
 #[test]
 fn play_pause_resume_stop_counts_play_and_pause_time() {
     // Plays 60 s, pauses 30 s, plays 90 s more.
-    let s = run(Source::Plex, &[(Start, 0), (Pause, 60), (Resume, 90), (Stop, 180)]);
+    let s = run(
+        Source::Plex,
+        &[(Start, 0), (Pause, 60), (Resume, 90), (Stop, 180)],
+    );
     assert_eq!(s.state, SessionState::Stopped);
     assert_eq!(s.play_ms, 150_000.0);
     assert_eq!(s.paused_ms, 30_000.0);
@@ -23,19 +26,34 @@ fn play_pause_resume_stop_counts_play_and_pause_time() {
     assert_eq!(s.stopped_at, Some(t0() + chrono::Duration::seconds(180)));
     assert_eq!(s.last_position_ms, Some(180_000.0));
     let percent = s.percent_complete.unwrap();
-    assert!((percent - 180_000.0 / 2_712_000.0 * 100.0).abs() < 1e-9, "{percent}");
+    assert!(
+        (percent - 180_000.0 / 2_712_000.0 * 100.0).abs() < 1e-9,
+        "{percent}"
+    );
     assert_eq!(s.event_count, 4);
     assert!(!s.closed_by_timeout);
 }
 
 #[test]
 fn buffering_counts_as_playing_and_progress_ends_it() {
-    let s = run(Source::Jellyfin, &[(Start, 0), (Progress, 10), (Buffer, 20), (Resume, 25), (Stop, 45)]);
+    let s = run(
+        Source::Jellyfin,
+        &[
+            (Start, 0),
+            (Progress, 10),
+            (Buffer, 20),
+            (Resume, 25),
+            (Stop, 45),
+        ],
+    );
     assert_eq!(s.play_ms, 45_000.0);
     assert_eq!(s.paused_ms, 0.0);
     let buffering = run(Source::Tautulli, &[(Start, 0), (Buffer, 20)]);
     assert_eq!(buffering.state, SessionState::Buffering);
-    let recovered = run(Source::Tautulli, &[(Start, 0), (Buffer, 20), (Progress, 30)]);
+    let recovered = run(
+        Source::Tautulli,
+        &[(Start, 0), (Buffer, 20), (Progress, 30)],
+    );
     assert_eq!(recovered.state, SessionState::Playing);
     let watching = run(Source::Emby, &[(Start, 0), (Progress, 10)]);
     assert_eq!(watching.state, SessionState::Playing);

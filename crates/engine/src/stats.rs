@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 use crate::bus::supervisor::SidecarState;
 use crate::persist::writer::WriterStats;
 

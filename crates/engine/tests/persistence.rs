@@ -34,9 +34,11 @@ fn tautulli_play_now() -> Vec<u8> {
 }
 
 async fn wait_stored(t: &TestEngine, n: u64) {
-    wait_for(&format!("{n} stored events"), Duration::from_secs(30), || async {
-        (stored_events(t).await == n).then_some(())
-    })
+    wait_for(
+        &format!("{n} stored events"),
+        Duration::from_secs(30),
+        || async { (stored_events(t).await == n).then_some(()) },
+    )
     .await;
 }
 
@@ -44,7 +46,13 @@ async fn dlq_total(t: &TestEngine) -> usize {
     let page = t
         .engine
         .handle()
-        .dlq_entries(DlqFilter::default(), PageRequest { cursor: None, limit: Some(500) })
+        .dlq_entries(
+            DlqFilter::default(),
+            PageRequest {
+                cursor: None,
+                limit: Some(500),
+            },
+        )
         .await
         .unwrap();
     page.items.len()
@@ -53,18 +61,33 @@ async fn dlq_total(t: &TestEngine) -> usize {
 async fn one_playback_from_two_sources_is_stored_once(t: &TestEngine) {
     let (status, tautulli) = post(t, "tautulli", "application/json", tautulli_play_now()).await;
     assert_eq!(status, 202, "{tautulli}");
-    let (status, plex) = post(t, "plex", "application/json", fixture("plex/media.play.episode.json")).await;
+    let (status, plex) = post(
+        t,
+        "plex",
+        "application/json",
+        fixture("plex/media.play.episode.json"),
+    )
+    .await;
     assert_eq!(status, 202, "{plex}");
     let engine = t.engine.handle();
     let records = wait_for("the dedup record", Duration::from_secs(30), || async {
-        let page = engine.dedup_records(None, PageRequest::default()).await.unwrap();
+        let page = engine
+            .dedup_records(None, PageRequest::default())
+            .await
+            .unwrap();
         (!page.items.is_empty()).then_some(page.items)
     })
     .await;
     assert_eq!(stored_events(t).await, 1);
     assert_eq!(records.len(), 1);
-    assert_eq!(records[0].kept_event_id, tautulli["event_id"].as_str().unwrap());
-    assert_eq!(records[0].dropped_event_id, plex["event_id"].as_str().unwrap());
+    assert_eq!(
+        records[0].kept_event_id,
+        tautulli["event_id"].as_str().unwrap()
+    );
+    assert_eq!(
+        records[0].dropped_event_id,
+        plex["event_id"].as_str().unwrap()
+    );
     assert_eq!(engine.stats().await.unwrap().duplicates_dropped, 1.0);
 
     let restored = engine.restore_duplicate(&records[0].id).await.unwrap();
@@ -115,15 +138,23 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
     }
     // Five deliveries, 1 + 2 + 4 + 8 s apart (±10%), then the DLQ.
     let started = std::time::Instant::now();
-    wait_for("three exhausted dead letters", Duration::from_secs(40), || async {
-        (dlq_total(&t).await == 3).then_some(())
-    })
+    wait_for(
+        "three exhausted dead letters",
+        Duration::from_secs(40),
+        || async { (dlq_total(&t).await == 3).then_some(()) },
+    )
     .await;
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_secs(13), "backoff was skipped: {waited:?}");
+    assert!(
+        waited >= Duration::from_secs(13),
+        "backoff was skipped: {waited:?}"
+    );
     let entries = engine
         .dlq_entries(
-            DlqFilter { kind: Some(DlqKind::Exhausted), ..Default::default() },
+            DlqFilter {
+                kind: Some(DlqKind::Exhausted),
+                ..Default::default()
+            },
             PageRequest::default(),
         )
         .await
@@ -131,10 +162,22 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
         .items;
     assert_eq!(entries.len(), 3);
     for entry in &entries {
-        assert_eq!(entry.attempts.len(), 5, "one attempt per delivery: {entry:?}");
-        assert!(entry.error.contains("away") || entry.error.contains("playback_events"), "{}", entry.error);
+        assert_eq!(
+            entry.attempts.len(),
+            5,
+            "one attempt per delivery: {entry:?}"
+        );
+        assert!(
+            entry.error.contains("away") || entry.error.contains("playback_events"),
+            "{}",
+            entry.error
+        );
         assert!(acked.contains(entry.event_id.as_deref().unwrap()));
-        assert!(entry.subject.as_deref().unwrap().starts_with("playback.tautulli."));
+        assert!(entry
+            .subject
+            .as_deref()
+            .unwrap()
+            .starts_with("playback.tautulli."));
     }
 
     // The cause goes away; a bulk retry by filter stores each event once.
@@ -144,13 +187,20 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
         .await
         .unwrap();
     let stats = engine.stats().await.unwrap();
-    assert_eq!(stats.writer.naks, 12.0, "four naks per event: {:?}", stats.writer);
+    assert_eq!(
+        stats.writer.naks, 12.0,
+        "four naks per event: {:?}",
+        stats.writer
+    );
     assert_eq!(stats.writer.dead_lettered, 3.0);
     assert_eq!(stats.dlq_by_kind.get("exhausted"), Some(&3.0));
     let job = engine
         .dlq_retry_many(RetrySelection {
             ids: None,
-            filter: DlqFilter { source: Some("tautulli".into()), ..Default::default() },
+            filter: DlqFilter {
+                source: Some("tautulli".into()),
+                ..Default::default()
+            },
         })
         .await
         .unwrap();
@@ -160,7 +210,10 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
         (status.state != JobState::Running).then_some(status)
     })
     .await;
-    assert_eq!((done.state, done.done, done.failed), (JobState::Done, 3.0, 0.0));
+    assert_eq!(
+        (done.state, done.done, done.failed),
+        (JobState::Done, 3.0, 0.0)
+    );
     assert_eq!(stored_events(&t).await, 3);
     assert_eq!(dlq_total(&t).await, 0);
     for id in &acked {
@@ -190,23 +243,36 @@ async fn replay_of_the_stream_restores_lost_rows_exactly_once() {
         }
     };
     let status = finished(job.id).await;
-    assert_eq!((status.state, status.done, status.total), (JobState::Done, 20.0, 20.0));
+    assert_eq!(
+        (status.state, status.done, status.total),
+        (JobState::Done, 20.0, 20.0)
+    );
     assert_eq!(stored_events(&t).await, 20);
 
     // Rows lost from DuckDB come back from the stream, once, and only those in the range.
     engine
         .database()
-        .with_conn(|conn| Ok(conn.execute_batch("DELETE FROM playback_events WHERE stream_seq > 10")?))
+        .with_conn(|conn| {
+            Ok(conn.execute_batch("DELETE FROM playback_events WHERE stream_seq > 10")?)
+        })
         .await
         .unwrap();
     assert_eq!(stored_events(&t).await, 10);
     let job = engine
-        .replay(ReplayRange { from: Some(Bound::Seq(11)), to: Some(Bound::Seq(15)) })
+        .replay(ReplayRange {
+            from: Some(Bound::Seq(11)),
+            to: Some(Bound::Seq(15)),
+        })
         .unwrap();
     let status = finished(job.id).await;
     assert_eq!((status.done, status.total), (5.0, 5.0));
     assert_eq!(stored_events(&t).await, 15);
-    let job = engine.replay(ReplayRange { from: Some(Bound::Seq(1)), to: None }).unwrap();
+    let job = engine
+        .replay(ReplayRange {
+            from: Some(Bound::Seq(1)),
+            to: None,
+        })
+        .unwrap();
     finished(job.id).await;
     assert_eq!(stored_events(&t).await, 20);
     t.engine.shutdown().await;
@@ -219,7 +285,11 @@ async fn replay_is_refused_on_the_direct_path() {
         ..ConfigLayer::default()
     })
     .await;
-    let err = t.engine.handle().replay(ReplayRange::default()).unwrap_err();
+    let err = t
+        .engine
+        .handle()
+        .replay(ReplayRange::default())
+        .unwrap_err();
     assert_eq!(err.code(), "unavailable");
     t.engine.shutdown().await;
 }
@@ -237,7 +307,9 @@ async fn the_direct_path_dead_letters_what_it_cannot_store_and_answers_202() {
         .with_conn(|conn| Ok(conn.execute_batch("ALTER TABLE playback_events RENAME TO away")?))
         .await
         .unwrap();
-    let id = load::post(&t, 1).await.expect("durable in the DLQ, so accepted");
+    let id = load::post(&t, 1)
+        .await
+        .expect("durable in the DLQ, so accepted");
     assert_eq!(dlq_total(&t).await, 1);
     engine
         .database()

@@ -48,21 +48,38 @@ fn store_all(conn: &mut Connection, events: &[MediaEvent]) -> Vec<Outcome> {
 }
 
 fn all_sessions(conn: &Connection) -> Vec<Session> {
-    sessions::list(conn, &sessions::SessionFilter { limit: 100, ..Default::default() }).unwrap()
+    sessions::list(
+        conn,
+        &sessions::SessionFilter {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 #[test]
 fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restored() {
     let (_dir, mut conn) = open();
-    let tautulli = parsed(Source::Tautulli, "tautulli/play.json", at("2025-11-27T13:43:31Z"));
+    let tautulli = parsed(
+        Source::Tautulli,
+        "tautulli/play.json",
+        at("2025-11-27T13:43:31Z"),
+    );
     // Plex's webhook carries no time: it happened when it arrived, 3 s after Tautulli's.
-    let plex = parsed(Source::Plex, "plex/media.play.episode.json", at("2025-11-27T13:43:33Z"));
+    let plex = parsed(
+        Source::Plex,
+        "plex/media.play.episode.json",
+        at("2025-11-27T13:43:33Z"),
+    );
     assert_ne!(tautulli.event_id, plex.event_id);
 
-    let outcomes = store_all(&mut conn, &[tautulli.clone()]);
+    let outcomes = store_all(&mut conn, std::slice::from_ref(&tautulli));
     assert!(matches!(outcomes[0], Outcome::Stored { .. }));
-    let outcomes = store_all(&mut conn, &[plex.clone()]);
-    assert!(matches!(&outcomes[0], Outcome::Duplicate { kept_event_id, .. } if *kept_event_id == tautulli.event_id));
+    let outcomes = store_all(&mut conn, std::slice::from_ref(&plex));
+    assert!(
+        matches!(&outcomes[0], Outcome::Duplicate { kept_event_id, .. } if *kept_event_id == tautulli.event_id)
+    );
     assert_eq!(events::count_events(&conn).unwrap(), 1);
 
     let records = audit::list(&conn, None, None, 10).unwrap();
@@ -71,19 +88,31 @@ fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restor
     assert_eq!(record.kept_event_id, tautulli.event_id);
     assert_eq!(record.dropped_event_id, plex.event_id);
     assert_eq!(record.rule, "cross_source");
-    assert_eq!(record.dropped, plex, "the audit keeps the whole dropped event");
+    assert_eq!(
+        record.dropped, plex,
+        "the audit keeps the whole dropped event"
+    );
 
     // Sent again (a redelivery or a resend), the dropped one is not audited twice.
-    store_all(&mut conn, &[plex.clone()]);
+    store_all(&mut conn, std::slice::from_ref(&plex));
     assert_eq!(audit::list(&conn, None, None, 10).unwrap().len(), 1);
 
     let restored = restore(&mut conn, &record.id).unwrap();
     assert_eq!(restored.event_id, plex.event_id);
     assert_eq!(events::count_events(&conn).unwrap(), 2);
-    assert_eq!(events::get(&conn, &plex.event_id).unwrap().unwrap().title, plex.title);
+    assert_eq!(
+        events::get(&conn, &plex.event_id).unwrap().unwrap().title,
+        plex.title
+    );
     assert!(audit::get(&conn, &record.id).unwrap().unwrap().restored);
-    assert!(matches!(restore(&mut conn, &record.id), Err(RestoreError::AlreadyRestored(_))));
-    assert!(matches!(restore(&mut conn, "d-nope"), Err(RestoreError::NotFound(_))));
+    assert!(matches!(
+        restore(&mut conn, &record.id),
+        Err(RestoreError::AlreadyRestored(_))
+    ));
+    assert!(matches!(
+        restore(&mut conn, "d-nope"),
+        Err(RestoreError::NotFound(_))
+    ));
     // Once restored, it is stored: another copy is a plain id duplicate.
     let again = store_all(&mut conn, &[plex]);
     assert!(again[0].is_duplicate());
@@ -93,8 +122,16 @@ fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restor
 #[test]
 fn a_pair_inside_one_batch_is_caught_too() {
     let (_dir, mut conn) = open();
-    let tautulli = parsed(Source::Tautulli, "tautulli/play.json", at("2025-11-27T13:43:31Z"));
-    let plex = parsed(Source::Plex, "plex/media.play.episode.json", at("2025-11-27T13:43:33Z"));
+    let tautulli = parsed(
+        Source::Tautulli,
+        "tautulli/play.json",
+        at("2025-11-27T13:43:31Z"),
+    );
+    let plex = parsed(
+        Source::Plex,
+        "plex/media.play.episode.json",
+        at("2025-11-27T13:43:33Z"),
+    );
     let outcomes = store_all(&mut conn, &[plex, tautulli]);
     assert!(matches!(outcomes[0], Outcome::Stored { .. }));
     assert!(outcomes[1].is_duplicate());
@@ -129,7 +166,11 @@ fn a_tautulli_session_counts_play_and_pause_time_from_its_fixtures() {
     assert_eq!(s.transcode_decision.as_deref(), Some("direct play"));
     assert!(!s.closed_by_timeout);
     let linked: i64 = conn
-        .query_row("SELECT count(*) FROM playback_events WHERE session_id = ?", [&s.session_id], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM playback_events WHERE session_id = ?",
+            [&s.session_id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(linked, 6);
 }
@@ -138,10 +179,21 @@ fn a_tautulli_session_counts_play_and_pause_time_from_its_fixtures() {
 fn plex_jellyfin_and_emby_sessions_follow_their_events() {
     let (_dir, mut conn) = open();
     let t = at("2025-11-27T20:00:00Z");
-    let plex: Vec<MediaEvent> = [("media.play.episode", 0), ("media.pause.episode", 300), ("media.resume.episode", 360), ("media.stop.episode", 900)]
-        .iter()
-        .map(|(name, secs)| parsed(Source::Plex, &format!("plex/{name}.json"), t + Duration::seconds(*secs)))
-        .collect();
+    let plex: Vec<MediaEvent> = [
+        ("media.play.episode", 0),
+        ("media.pause.episode", 300),
+        ("media.resume.episode", 360),
+        ("media.stop.episode", 900),
+    ]
+    .iter()
+    .map(|(name, secs)| {
+        parsed(
+            Source::Plex,
+            &format!("plex/{name}.json"),
+            t + Duration::seconds(*secs),
+        )
+    })
+    .collect();
     for event in &plex {
         store_all(&mut conn, std::slice::from_ref(event));
     }
@@ -157,13 +209,25 @@ fn plex_jellyfin_and_emby_sessions_follow_their_events() {
     store_all(&mut conn, &emby);
 
     let sessions = all_sessions(&conn);
-    let of = |source| sessions.iter().find(|s| s.source == source).unwrap_or_else(|| panic!("{source:?}: {sessions:#?}"));
+    let of = |source| {
+        sessions
+            .iter()
+            .find(|s| s.source == source)
+            .unwrap_or_else(|| panic!("{source:?}: {sessions:#?}"))
+    };
     let plex = of(Source::Plex);
-    assert_eq!((plex.state, plex.play_ms, plex.paused_ms), (SessionState::Stopped, 840_000.0, 60_000.0));
+    assert_eq!(
+        (plex.state, plex.play_ms, plex.paused_ms),
+        (SessionState::Stopped, 840_000.0, 60_000.0)
+    );
     let jellyfin = of(Source::Jellyfin);
     assert_eq!(jellyfin.state, SessionState::Stopped);
     // UtcTimestamp 13:43:30.123 → 14:25:00.500, no pause (each span counted in whole ms).
-    assert!((jellyfin.play_ms - 2_490_377.0).abs() < 5.0, "{}", jellyfin.play_ms);
+    assert!(
+        (jellyfin.play_ms - 2_490_377.0).abs() < 5.0,
+        "{}",
+        jellyfin.play_ms
+    );
     assert_eq!(jellyfin.last_position_ms, Some(1_980_000.0));
     let emby = of(Source::Emby);
     assert_eq!(emby.state, SessionState::Paused);
@@ -173,8 +237,16 @@ fn plex_jellyfin_and_emby_sessions_follow_their_events() {
 #[test]
 fn a_new_start_on_the_same_player_closes_the_open_session_and_stale_ones_time_out() {
     let (_dir, mut conn) = open();
-    let first = parsed(Source::Plex, "plex/media.play.episode.json", at("2025-11-27T20:00:00Z"));
-    let mut second = parsed(Source::Plex, "plex/media.play.episode.json", at("2025-11-27T21:00:00Z"));
+    let first = parsed(
+        Source::Plex,
+        "plex/media.play.episode.json",
+        at("2025-11-27T20:00:00Z"),
+    );
+    let mut second = parsed(
+        Source::Plex,
+        "plex/media.play.episode.json",
+        at("2025-11-27T21:00:00Z"),
+    );
     // Plex's ids come from the payload alone; a real second playback differs in it.
     second.event_id = "a-second-playback".to_string();
     store_all(&mut conn, &[first]);
@@ -212,19 +284,75 @@ fn dead_letter(kind: DlqKind, source: &str, payload: &[u8], minutes_ago: i64) ->
 fn dead_letters_filter_page_and_expire() {
     let (_dir, conn) = open();
     for i in 0..5 {
-        dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "plex", format!("plex body {i}").as_bytes(), i)).unwrap();
+        dlq::insert(
+            &conn,
+            &dead_letter(
+                DlqKind::Rejected,
+                "plex",
+                format!("plex body {i}").as_bytes(),
+                i,
+            ),
+        )
+        .unwrap();
     }
-    dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "emby", b"\xff\xfe binary", 1)).unwrap();
-    dlq::insert(&conn, &dead_letter(DlqKind::Permanent, "tautulli", b"{}", 60 * 24 * 8)).unwrap();
+    dlq::insert(
+        &conn,
+        &dead_letter(DlqKind::Rejected, "emby", b"\xff\xfe binary", 1),
+    )
+    .unwrap();
+    dlq::insert(
+        &conn,
+        &dead_letter(DlqKind::Permanent, "tautulli", b"{}", 60 * 24 * 8),
+    )
+    .unwrap();
 
     let by = |filter: DlqFilter| dlq::list(&conn, &filter, None, 100).unwrap();
     assert_eq!(by(DlqFilter::default()).len(), 7);
-    assert_eq!(by(DlqFilter { source: Some("plex".into()), ..Default::default() }).len(), 5);
-    assert_eq!(by(DlqFilter { kind: Some(DlqKind::Permanent), ..Default::default() }).len(), 1);
-    assert_eq!(by(DlqFilter { q: Some("body 3".into()), ..Default::default() }).len(), 1);
-    assert_eq!(by(DlqFilter { q: Some("100%".into()), ..Default::default() }).len(), 0, "% is a character");
-    assert_eq!(by(DlqFilter { since: Some(Utc::now() - Duration::seconds(150)), ..Default::default() }).len(), 4);
-    let binary = &by(DlqFilter { source: Some("emby".into()), ..Default::default() })[0];
+    assert_eq!(
+        by(DlqFilter {
+            source: Some("plex".into()),
+            ..Default::default()
+        })
+        .len(),
+        5
+    );
+    assert_eq!(
+        by(DlqFilter {
+            kind: Some(DlqKind::Permanent),
+            ..Default::default()
+        })
+        .len(),
+        1
+    );
+    assert_eq!(
+        by(DlqFilter {
+            q: Some("body 3".into()),
+            ..Default::default()
+        })
+        .len(),
+        1
+    );
+    assert_eq!(
+        by(DlqFilter {
+            q: Some("100%".into()),
+            ..Default::default()
+        })
+        .len(),
+        0,
+        "% is a character"
+    );
+    assert_eq!(
+        by(DlqFilter {
+            since: Some(Utc::now() - Duration::seconds(150)),
+            ..Default::default()
+        })
+        .len(),
+        4
+    );
+    let binary = &by(DlqFilter {
+        source: Some("emby".into()),
+        ..Default::default()
+    })[0];
     assert_eq!(binary.payload_encoding, "base64");
 
     // Pages of two, newest first, no overlap, no gap.
@@ -243,8 +371,22 @@ fn dead_letters_filter_page_and_expire() {
     seen.dedup();
     assert_eq!(seen.len(), 7);
 
-    assert_eq!(dlq::expire(&conn, Utc::now()).unwrap(), 1, "older than 7 days");
-    assert_eq!(dlq::purge(&conn, &DlqFilter { source: Some("plex".into()), ..Default::default() }).unwrap(), 5);
+    assert_eq!(
+        dlq::expire(&conn, Utc::now()).unwrap(),
+        1,
+        "older than 7 days"
+    );
+    assert_eq!(
+        dlq::purge(
+            &conn,
+            &DlqFilter {
+                source: Some("plex".into()),
+                ..Default::default()
+            }
+        )
+        .unwrap(),
+        5
+    );
     assert_eq!(dlq::count(&conn).unwrap(), 1);
 }
 
@@ -261,7 +403,10 @@ fn the_dlq_keeps_at_most_ten_thousand_entries_dropping_the_oldest() {
     let newest = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "plex", b"new", 0)).unwrap();
     assert_eq!(dlq::count(&conn).unwrap(), 10_000);
     assert!(dlq::get(&conn, &newest).unwrap().is_some());
-    assert!(dlq::get(&conn, "old-0").unwrap().is_none(), "the oldest made room");
+    assert!(
+        dlq::get(&conn, "old-0").unwrap().is_none(),
+        "the oldest made room"
+    );
     assert!(dlq::get(&conn, "old-1").unwrap().is_some());
 }
 
@@ -270,7 +415,11 @@ fn a_refused_body_fixed_by_an_edit_is_stored_once_and_leaves_the_dlq() {
     let (_dir, mut conn) = open();
     let good = fixture("tautulli/play.json");
     let broken = &good[..good.len() / 2];
-    let id = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "tautulli", broken, 0)).unwrap();
+    let id = dlq::insert(
+        &conn,
+        &dead_letter(DlqKind::Rejected, "tautulli", broken, 0),
+    )
+    .unwrap();
 
     // Unchanged, it fails again and keeps the attempt.
     let err = retry(&mut conn, &id, None, Utc::now()).unwrap_err();
@@ -283,11 +432,17 @@ fn a_refused_body_fixed_by_an_edit_is_stored_once_and_leaves_the_dlq() {
     assert!(matches!(retried.result, RetriedAs::Stored));
     assert!(dlq::get(&conn, &id).unwrap().is_none());
     assert_eq!(events::count_events(&conn).unwrap(), 1);
-    assert!(matches!(retry(&mut conn, &id, None, Utc::now()), Err(RetryError::NotFound(_))));
+    assert!(matches!(
+        retry(&mut conn, &id, None, Utc::now()),
+        Err(RetryError::NotFound(_))
+    ));
 
     // The same body dead-lettered again (a second copy) lands as a duplicate, not a row.
     let again = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "tautulli", &good, 0)).unwrap();
-    assert!(matches!(retry(&mut conn, &again, None, Utc::now()).unwrap().result, RetriedAs::Duplicate));
+    assert!(matches!(
+        retry(&mut conn, &again, None, Utc::now()).unwrap().result,
+        RetriedAs::Duplicate
+    ));
     assert_eq!(events::count_events(&conn).unwrap(), 1);
     assert_eq!(dlq::count(&conn).unwrap(), 0);
 }
@@ -298,7 +453,11 @@ fn an_invalid_event_stays_dead_until_its_payload_is_fixed() {
     let mut event = parsed(Source::Tautulli, "tautulli/play.json", Utc::now());
     event.occurred_at = at("1970-01-02T00:00:00Z");
     let payload = serde_json::to_vec(&event).unwrap();
-    let id = dlq::insert(&conn, &dead_letter(DlqKind::Permanent, "tautulli", &payload, 0)).unwrap();
+    let id = dlq::insert(
+        &conn,
+        &dead_letter(DlqKind::Permanent, "tautulli", &payload, 0),
+    )
+    .unwrap();
     let err = retry(&mut conn, &id, None, Utc::now()).unwrap_err();
     assert!(err.to_string().contains("occurred_at"), "{err}");
 

@@ -17,7 +17,9 @@ pub fn redelivery_delay(delivered: i64) -> Duration {
 
 fn delay_with(delivered: i64, spread: f64) -> Duration {
     let doublings = u32::try_from(delivered.saturating_sub(1).clamp(0, 16)).unwrap_or(16);
-    let base = FIRST.saturating_mul(2u32.saturating_pow(doublings)).min(LONGEST);
+    let base = FIRST
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(LONGEST);
     base.mul_f64(1.0 + spread)
 }
 
@@ -39,7 +41,10 @@ mod tests {
             let base = delay_with(delivered, 0.0).as_secs_f64();
             for _ in 0..200 {
                 let d = redelivery_delay(delivered).as_secs_f64();
-                assert!(d >= base * 0.9 - 1e-9 && d <= base * 1.1 + 1e-9, "{d} vs {base}");
+                assert!(
+                    d >= base * 0.9 - 1e-9 && d <= base * 1.1 + 1e-9,
+                    "{d} vs {base}"
+                );
             }
         }
     }

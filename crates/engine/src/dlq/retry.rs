@@ -69,12 +69,21 @@ pub fn retry(
     if let Some(edited) = replacement {
         payload = edited.to_vec();
         // An edit is of the payload itself, never of a multipart envelope.
-        if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/")) {
+        if content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("multipart/"))
+        {
             content_type = None;
         }
         store::replace_payload(&tx, id, &payload, content_type.as_deref())?;
     }
-    let decoded = decode(entry.kind, entry.source.as_deref(), &payload, content_type.as_deref(), now);
+    let decoded = decode(
+        entry.kind,
+        entry.source.as_deref(),
+        &payload,
+        content_type.as_deref(),
+        now,
+    );
     let event = match decoded {
         Ok(Some(event)) => event,
         Ok(None) => {
@@ -124,7 +133,10 @@ fn decode(
     let event = match kind {
         DlqKind::Rejected => {
             let source = source.and_then(Source::parse).ok_or_else(|| {
-                ("unknown_source".to_string(), format!("unknown source {source:?}"))
+                (
+                    "unknown_source".to_string(),
+                    format!("unknown source {source:?}"),
+                )
             })?;
             let incoming = Incoming {
                 source,
@@ -139,7 +151,12 @@ fn decode(
             }
         }
         DlqKind::Permanent | DlqKind::Exhausted => serde_json::from_slice::<MediaEvent>(payload)
-            .map_err(|e| ("invalid_event".to_string(), format!("not a stored event: {e}")))?,
+            .map_err(|e| {
+                (
+                    "invalid_event".to_string(),
+                    format!("not a stored event: {e}"),
+                )
+            })?,
     };
     validate(&event, now).map_err(|e| ("invalid_event".to_string(), e.to_string()))?;
     Ok(Some(event))

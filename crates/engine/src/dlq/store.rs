@@ -101,7 +101,8 @@ pub fn insert(conn: &Connection, entry: &NewEntry) -> Result<String, DbError> {
         .last()
         .map(|a| a.error.clone())
         .unwrap_or_default();
-    let attempts = serde_json::to_string(&entry.attempts).map_err(|e| DbError::Task(e.to_string()))?;
+    let attempts =
+        serde_json::to_string(&entry.attempts).map_err(|e| DbError::Task(e.to_string()))?;
     conn.execute(
         "INSERT INTO dlq_entries (id, kind, source, subject, error, attempts, first_failed_at,
              last_failed_at, payload, headers, code, event_id, stream_seq, content_type)
@@ -267,8 +268,7 @@ pub fn list(
 /// Ids of every entry the filter covers, oldest first (the order a bulk retry runs in).
 pub fn ids(conn: &Connection, filter: &DlqFilter) -> Result<Vec<String>, DbError> {
     let (sql, values) = filter.to_sql();
-    let query =
-        format!("SELECT id FROM dlq_entries WHERE {sql} ORDER BY last_failed_at, id");
+    let query = format!("SELECT id FROM dlq_entries WHERE {sql} ORDER BY last_failed_at, id");
     let mut statement = conn.prepare(&query)?;
     let rows = statement.query_map(params_from_iter(values), |row| row.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -279,13 +279,21 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<DlqEntry>, DbError> {
     Ok(conn.query_row(&query, params![id], from_row).optional()?)
 }
 
-/// The raw payload bytes and the content type they parse as.
-pub fn payload(conn: &Connection, id: &str) -> Result<Option<(Vec<u8>, Option<String>)>, DbError> {
+/// A payload's bytes and the content type they parse as (None is JSON).
+pub type Payload = (Vec<u8>, Option<String>);
+
+/// The raw payload of entry `id`.
+pub fn payload(conn: &Connection, id: &str) -> Result<Option<Payload>, DbError> {
     Ok(conn
         .query_row(
             "SELECT payload, content_type FROM dlq_entries WHERE id = ?",
             params![id],
-            |row| Ok((row.get::<_, Option<Vec<u8>>>(0)?.unwrap_or_default(), row.get(1)?)),
+            |row| {
+                Ok((
+                    row.get::<_, Option<Vec<u8>>>(0)?.unwrap_or_default(),
+                    row.get(1)?,
+                ))
+            },
         )
         .optional()?)
 }
@@ -304,9 +312,18 @@ pub fn replace_payload(
 }
 
 /// Appends a failed attempt (a retry that failed again).
-pub fn record_attempt(conn: &Connection, id: &str, code: &str, attempt: &Attempt) -> Result<(), DbError> {
+pub fn record_attempt(
+    conn: &Connection,
+    id: &str,
+    code: &str,
+    attempt: &Attempt,
+) -> Result<(), DbError> {
     let attempts: Option<String> = conn
-        .query_row("SELECT attempts FROM dlq_entries WHERE id = ?", params![id], |r| r.get(0))
+        .query_row(
+            "SELECT attempts FROM dlq_entries WHERE id = ?",
+            params![id],
+            |r| r.get(0),
+        )
         .optional()?;
     let mut list: Vec<Attempt> = attempts
         .and_then(|a| serde_json::from_str(&a).ok())
@@ -344,7 +361,10 @@ pub fn count_by_kind(conn: &Connection) -> Result<Vec<(String, u64)>, DbError> {
     let mut statement =
         conn.prepare("SELECT kind, count(*) FROM dlq_entries GROUP BY kind ORDER BY kind")?;
     let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?.max(0) as u64,
+        ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -29,9 +29,9 @@ use crate::ingest::Ingest;
 use crate::jobs::Jobs;
 use crate::persist::writer::{Writer, WriterConfig, WriterCounters};
 use crate::persist::{Database, DbError};
-use async_nats::jetstream::consumer::pull;
 use crate::secret::Secret;
 use crate::stats::{SidecarStatus, SpoolStats, Stats, StreamStats};
+use async_nats::jetstream::consumer::pull;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -482,7 +482,11 @@ async fn sweep(db: Database, session_timeout: Duration) {
         match swept {
             Ok((0, 0)) => {}
             Ok((closed, expired)) => {
-                tracing::info!(closed, expired, "closed silent sessions, expired dead letters")
+                tracing::info!(
+                    closed,
+                    expired,
+                    "closed silent sessions, expired dead letters"
+                )
             }
             Err(e) => tracing::warn!("sweep failed: {e}"),
         }

@@ -97,13 +97,22 @@ mod tests {
                 cursor: Some(garbage.to_string()),
                 limit: None,
             };
-            assert!(matches!(request.after(), Err(OpError::BadRequest(_))), "{garbage}");
+            assert!(
+                matches!(request.after(), Err(OpError::BadRequest(_))),
+                "{garbage}"
+            );
         }
     }
 
     #[test]
     fn limits_are_bounded() {
-        let with = |n| PageRequest { cursor: None, limit: Some(n) }.limit();
+        let with = |n| {
+            PageRequest {
+                cursor: None,
+                limit: Some(n),
+            }
+            .limit()
+        };
         assert_eq!(with(1).unwrap(), 1);
         assert!(with(0).is_err());
         assert!(with(MAX_LIMIT + 1).is_err());

@@ -35,8 +35,7 @@ pub fn record(
     rule: DedupRule,
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let dropped_json =
-        serde_json::to_string(dropped).map_err(|e| DbError::Task(e.to_string()))?;
+    let dropped_json = serde_json::to_string(dropped).map_err(|e| DbError::Task(e.to_string()))?;
     conn.execute(
         "INSERT INTO dedup_audit (id, kept_event_id, dropped_event_id, matched_key, rule, \"at\",
                                   dropped, restored)

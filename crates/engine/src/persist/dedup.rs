@@ -99,10 +99,7 @@ fn once_per_session(event_type: EventType) -> bool {
 
 /// Decides each incoming event (in order) against `known` stored events; kept events join
 /// `known` so later ones in the same batch are matched against them.
-pub fn decide(
-    known: &mut Vec<Candidate>,
-    incoming: &[(MediaEvent, Option<u64>)],
-) -> Vec<Decision> {
+pub fn decide(known: &mut Vec<Candidate>, incoming: &[(MediaEvent, Option<u64>)]) -> Vec<Decision> {
     incoming
         .iter()
         .map(|(event, seq)| {

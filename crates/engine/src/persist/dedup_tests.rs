@@ -31,18 +31,37 @@ fn the_same_playback_from_tautulli_and_plex_is_kept_once() {
 
 #[test]
 fn cross_source_matching_respects_each_window() {
-    assert_eq!(rule(&decisions(vec![event(Tautulli, Stop, 0), event(Plex, Stop, 89)])[1]), Some(DedupRule::CrossSource));
-    assert_eq!(decisions(vec![event(Tautulli, Stop, 0), event(Plex, Stop, 91)])[1], Decision::Keep);
+    assert_eq!(
+        rule(&decisions(vec![event(Tautulli, Stop, 0), event(Plex, Stop, 89)])[1]),
+        Some(DedupRule::CrossSource)
+    );
+    assert_eq!(
+        decisions(vec![event(Tautulli, Stop, 0), event(Plex, Stop, 91)])[1],
+        Decision::Keep
+    );
     // A pause a minute later is a second pause, not a second report of the first.
-    assert_eq!(decisions(vec![event(Tautulli, Pause, 0), event(Plex, Pause, 60)])[1], Decision::Keep);
-    assert_eq!(rule(&decisions(vec![event(Tautulli, Pause, 0), event(Plex, Pause, 10)])[1]), Some(DedupRule::CrossSource));
+    assert_eq!(
+        decisions(vec![event(Tautulli, Pause, 0), event(Plex, Pause, 60)])[1],
+        Decision::Keep
+    );
+    assert_eq!(
+        rule(&decisions(vec![event(Tautulli, Pause, 0), event(Plex, Pause, 10)])[1]),
+        Some(DedupRule::CrossSource)
+    );
     // Progress reports are never matched.
-    assert_eq!(decisions(vec![event(Jellyfin, Progress, 0), event(Emby, Progress, 0)])[1], Decision::Keep);
+    assert_eq!(
+        decisions(vec![event(Jellyfin, Progress, 0), event(Emby, Progress, 0)])[1],
+        Decision::Keep
+    );
 }
 
 #[test]
 fn different_moments_of_one_playback_are_all_kept() {
-    let d = decisions(vec![event(Tautulli, Start, 0), event(Plex, Pause, 5), event(Tautulli, Stop, 9)]);
+    let d = decisions(vec![
+        event(Tautulli, Start, 0),
+        event(Plex, Pause, 5),
+        event(Tautulli, Stop, 9),
+    ]);
     assert!(d.iter().all(|d| *d == Decision::Keep), "{d:?}");
 }
 
@@ -55,14 +74,24 @@ fn a_session_reported_again_by_its_source_is_dropped() {
     // Pauses repeat legitimately within a session.
     let mut second_pause = event(Tautulli, Pause, 200);
     second_pause.event_id = "pause-2".into();
-    assert_eq!(decisions(vec![event(Tautulli, Pause, 0), second_pause])[1], Decision::Keep);
+    assert_eq!(
+        decisions(vec![event(Tautulli, Pause, 0), second_pause])[1],
+        Decision::Keep
+    );
 }
 
 #[test]
 fn the_same_id_is_a_duplicate_unless_it_is_the_same_message_again() {
     let e = event(Plex, Start, 0);
     let mut known = vec![Candidate::of(&e, Some(7))];
-    let d = decide(&mut known, &[(e.clone(), Some(7)), (e.clone(), Some(9)), (e.clone(), None)]);
+    let d = decide(
+        &mut known,
+        &[
+            (e.clone(), Some(7)),
+            (e.clone(), Some(9)),
+            (e.clone(), None),
+        ],
+    );
     assert_eq!(d[0], Decision::Redelivered);
     assert_eq!(rule(&d[1]), Some(DedupRule::EventId));
     assert_eq!(rule(&d[2]), Some(DedupRule::EventId));

@@ -70,6 +70,64 @@ pub fn insert(
     Ok(changed == 1)
 }
 
+/// Inserts many events inside the caller's transaction through the staging table: one
+/// appender pass and one `INSERT … SELECT`, still idempotent on `event_id`. Returns how
+/// many were new.
+pub fn insert_many(
+    conn: &Connection,
+    rows: &[(&MediaEvent, Option<u64>, Option<&str>)],
+) -> Result<usize, DbError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    conn.execute_batch("DELETE FROM stage_events")?;
+    {
+        let mut appender = conn.appender("stage_events")?;
+        for (e, stream_seq, session_id) in rows {
+            appender.append_row(params![
+                e.event_id,
+                e.event_type.as_str(),
+                e.source.as_str(),
+                e.server_id,
+                e.server_name,
+                e.session_key,
+                e.correlation_key,
+                e.occurred_at.to_rfc3339(),
+                e.received_at.to_rfc3339(),
+                e.user_id,
+                e.username,
+                e.media_type.as_str(),
+                e.title,
+                e.parent_title,
+                e.grandparent_title,
+                e.rating_key,
+                e.year,
+                e.duration_ms,
+                e.view_offset_ms,
+                e.player,
+                e.platform,
+                e.product,
+                e.device,
+                e.machine_id,
+                e.ip_address,
+                location_str(e.location),
+                e.transcode_decision,
+                e.video_resolution,
+                e.raw.to_string(),
+                stream_seq.map(|s| s as i64),
+                session_id,
+            ])?;
+        }
+        appender.flush()?;
+    }
+    let inserted = conn.execute(
+        "INSERT INTO playback_events SELECT * FROM stage_events ON CONFLICT (event_id) DO NOTHING",
+        [],
+    )?;
+    conn.execute_batch("DELETE FROM stage_events")?;
+    Ok(inserted)
+}
+
 /// The stored events any of `batch` could duplicate: the same ids, or the same playback or
 /// session within the widest dedup window of the batch's time span.
 pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candidate>, DbError> {

@@ -79,76 +79,59 @@ pub fn load_recent(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn insert(conn: &Connection, s: &Session) -> Result<(), DbError> {
-    conn.execute(
-        "INSERT INTO sessions (session_id, source, server_id, user_id, username, rating_key,
-             title, media_type, player, machine_id, state, started_at, stopped_at, paused_ms,
-             play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
-             closed_by_timeout, playback_key, state_since, last_event_at, event_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?,
-                 ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?)
-         ON CONFLICT (session_id) DO NOTHING",
-        params![
-            s.session_id,
-            s.source.as_str(),
-            s.server_id,
-            s.user_id,
-            s.username,
-            s.rating_key,
-            s.title,
-            s.media_type.as_str(),
-            s.player,
-            s.machine_id,
-            s.state.as_str(),
-            s.started_at.to_rfc3339(),
-            s.stopped_at.map(|t| t.to_rfc3339()),
-            s.paused_ms as i64,
-            s.play_ms as i64,
-            s.last_position_ms.map(|v| v as i64),
-            s.duration_ms.map(|v| v as i64),
-            s.percent_complete,
-            s.transcode_decision,
-            s.closed_by_timeout,
-            s.playback_key,
-            s.state_since.to_rfc3339(),
-            s.last_event_at.to_rfc3339(),
-            s.event_count,
-        ],
-    )?;
-    Ok(())
-}
-
-/// Saves the mutable part of a session (never its key or start, which are indexed).
-pub fn update(conn: &Connection, s: &Session) -> Result<(), DbError> {
-    conn.execute(
-        "UPDATE sessions SET server_id = ?, user_id = ?, username = ?, rating_key = ?, title = ?,
-             player = ?, machine_id = ?, state = ?, stopped_at = ?::TIMESTAMPTZ, paused_ms = ?,
-             play_ms = ?, last_position_ms = ?, duration_ms = ?, percent_complete = ?,
-             transcode_decision = ?, closed_by_timeout = ?, state_since = ?::TIMESTAMPTZ,
-             last_event_at = ?::TIMESTAMPTZ, event_count = ?
-         WHERE session_id = ?",
-        params![
-            s.server_id,
-            s.user_id,
-            s.username,
-            s.rating_key,
-            s.title,
-            s.player,
-            s.machine_id,
-            s.state.as_str(),
-            s.stopped_at.map(|t| t.to_rfc3339()),
-            s.paused_ms as i64,
-            s.play_ms as i64,
-            s.last_position_ms.map(|v| v as i64),
-            s.duration_ms.map(|v| v as i64),
-            s.percent_complete,
-            s.transcode_decision,
-            s.closed_by_timeout,
-            s.state_since.to_rfc3339(),
-            s.last_event_at.to_rfc3339(),
-            s.event_count,
-            s.session_id,
-        ],
+/// Inserts or updates many sessions inside the caller's transaction: appended to the
+/// staging table, then one upsert (single-row statements cost milliseconds each).
+pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError> {
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    conn.execute_batch("DELETE FROM stage_sessions")?;
+    {
+        let mut appender = conn.appender("stage_sessions")?;
+        for s in sessions {
+            appender.append_row(params![
+                s.session_id,
+                s.source.as_str(),
+                s.server_id,
+                s.user_id,
+                s.username,
+                s.rating_key,
+                s.title,
+                s.media_type.as_str(),
+                s.player,
+                s.machine_id,
+                s.state.as_str(),
+                s.started_at.to_rfc3339(),
+                s.stopped_at.map(|t| t.to_rfc3339()),
+                s.paused_ms as i64,
+                s.play_ms as i64,
+                s.last_position_ms.map(|v| v as i64),
+                s.duration_ms.map(|v| v as i64),
+                s.percent_complete,
+                s.transcode_decision,
+                s.closed_by_timeout,
+                s.playback_key,
+                s.state_since.to_rfc3339(),
+                s.last_event_at.to_rfc3339(),
+                s.event_count,
+            ])?;
+        }
+        appender.flush()?;
+    }
+    conn.execute_batch(
+        "INSERT INTO sessions SELECT * FROM stage_sessions
+         ON CONFLICT (session_id) DO UPDATE SET
+             server_id = excluded.server_id, user_id = excluded.user_id,
+             username = excluded.username, rating_key = excluded.rating_key,
+             title = excluded.title, player = excluded.player,
+             machine_id = excluded.machine_id, state = excluded.state,
+             stopped_at = excluded.stopped_at, paused_ms = excluded.paused_ms,
+             play_ms = excluded.play_ms, last_position_ms = excluded.last_position_ms,
+             duration_ms = excluded.duration_ms, percent_complete = excluded.percent_complete,
+             transcode_decision = excluded.transcode_decision,
+             closed_by_timeout = excluded.closed_by_timeout, state_since = excluded.state_since,
+             last_event_at = excluded.last_event_at, event_count = excluded.event_count;
+         DELETE FROM stage_sessions;",
     )?;
     Ok(())
 }
@@ -165,12 +148,16 @@ pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize
         let rows = statement.query_map(params![cutoff.to_rfc3339()], from_row)?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
-    for mut session in stale.iter().cloned() {
-        session.close_by_timeout();
-        update(&tx, &session)?;
-    }
+    let closed: Vec<Session> = stale
+        .into_iter()
+        .map(|mut session| {
+            session.close_by_timeout();
+            session
+        })
+        .collect();
+    save_many(&tx, &closed.iter().collect::<Vec<_>>())?;
     tx.commit()?;
-    Ok(stale.len())
+    Ok(closed.len())
 }
 
 /// Filters for the session history.
@@ -216,7 +203,9 @@ pub fn list(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session>, D
         values.push(until.to_rfc3339());
     }
     if let Some((at, id)) = &filter.after {
-        clauses.push("(started_at < ?::TIMESTAMPTZ OR (started_at = ?::TIMESTAMPTZ AND session_id < ?))");
+        clauses.push(
+            "(started_at < ?::TIMESTAMPTZ OR (started_at = ?::TIMESTAMPTZ AND session_id < ?))",
+        );
         values.push(at.to_rfc3339());
         values.push(at.to_rfc3339());
         values.push(id.clone());

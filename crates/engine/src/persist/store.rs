@@ -98,15 +98,13 @@ impl SessionSet {
     }
 
     fn save(self, conn: &Connection) -> Result<(), DbError> {
-        let all = self.retired.iter().chain(self.latest.values());
-        for session in all.filter(|s| self.touched.contains(&s.session_id)) {
-            if self.new.contains(&session.session_id) {
-                sessions::insert(conn, session)?;
-            } else {
-                sessions::update(conn, session)?;
-            }
-        }
-        Ok(())
+        let touched: Vec<&Session> = self
+            .retired
+            .iter()
+            .chain(self.latest.values())
+            .filter(|s| self.touched.contains(&s.session_id))
+            .collect();
+        sessions::save_many(conn, &touched)
     }
 }
 
@@ -127,13 +125,11 @@ pub fn store_in(
         .collect();
     let mut sessions = SessionSet::load(conn, &kept)?;
     let mut outcomes = Vec::with_capacity(items.len());
-    for ((event, seq), decision) in items.iter().zip(decisions) {
+    for ((event, _), decision) in items.iter().zip(decisions) {
         let outcome = match decision {
-            Decision::Keep => {
-                let session_id = sessions.apply(event);
-                events::insert(conn, event, *seq, Some(&session_id))?;
-                Outcome::Stored { session_id }
-            }
+            Decision::Keep => Outcome::Stored {
+                session_id: sessions.apply(event),
+            },
             Decision::Redelivered => Outcome::Redelivered,
             Decision::Drop {
                 kept_event_id,
@@ -149,6 +145,15 @@ pub fn store_in(
         };
         outcomes.push(outcome);
     }
+    let rows: Vec<_> = items
+        .iter()
+        .zip(&outcomes)
+        .filter_map(|((event, seq), outcome)| match outcome {
+            Outcome::Stored { session_id } => Some((event, *seq, Some(session_id.as_str()))),
+            _ => None,
+        })
+        .collect();
+    events::insert_many(conn, &rows)?;
     sessions.save(conn)?;
     Ok(outcomes)
 }
@@ -175,8 +180,8 @@ pub enum RestoreError {
 /// left as they are).
 pub fn restore(conn: &mut Connection, record_id: &str) -> Result<MediaEvent, RestoreError> {
     let tx = conn.transaction().map_err(DbError::from)?;
-    let record = audit::get(&tx, record_id)?
-        .ok_or_else(|| RestoreError::NotFound(record_id.to_string()))?;
+    let record =
+        audit::get(&tx, record_id)?.ok_or_else(|| RestoreError::NotFound(record_id.to_string()))?;
     if record.restored {
         return Err(RestoreError::AlreadyRestored(record_id.to_string()));
     }

@@ -30,11 +30,17 @@ pub fn validate(event: &MediaEvent, now: DateTime<Utc>) -> Result<(), Invalid> {
     if event.correlation_key.trim().is_empty() {
         return Err(invalid("correlation_key", "is empty"));
     }
-    let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let earliest = Utc
+        .with_ymd_and_hms(2000, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     if event.occurred_at < earliest {
         return Err(invalid(
             "occurred_at",
-            format!("{} is before 2000; the source clock or mapping is wrong", event.occurred_at),
+            format!(
+                "{} is before 2000; the source clock or mapping is wrong",
+                event.occurred_at
+            ),
         ));
     }
     if event.occurred_at > now + Duration::days(1) {

@@ -124,7 +124,9 @@ impl Writer {
                 }
                 Err(e) => {
                     let delay = trouble.next().unwrap_or(Duration::from_secs(5));
-                    tracing::warn!("the writer cannot fetch from JetStream ({e}); retrying in {delay:?}");
+                    tracing::warn!(
+                        "the writer cannot fetch from JetStream ({e}); retrying in {delay:?}"
+                    );
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -160,7 +162,8 @@ impl Writer {
             match decode(&message, now) {
                 Decoded::Event(event) => items.push(((*event, seq), message)),
                 Decoded::Permanent { code, error } => {
-                    self.dead_letter(&message, DlqKind::Permanent, code, error).await
+                    self.dead_letter(&message, DlqKind::Permanent, code, error)
+                        .await
                 }
             }
         }
@@ -178,7 +181,10 @@ impl Writer {
             }
             // One bad event must not hold back the others: store each alone.
             Err(e) if items.len() > 1 => {
-                tracing::warn!("a batch of {} failed ({e}); storing one by one", items.len());
+                tracing::warn!(
+                    "a batch of {} failed ({e}); storing one by one",
+                    items.len()
+                );
                 for ((event, seq), message) in items {
                     match self.store(vec![(event, seq)]).await {
                         Ok(outcomes) => {
@@ -198,7 +204,9 @@ impl Writer {
     }
 
     async fn store(&self, batch: Vec<Item>) -> Result<Vec<Outcome>, DbError> {
-        self.db.with_conn(move |conn| store::store(conn, &batch)).await
+        self.db
+            .with_conn(move |conn| store::store(conn, &batch))
+            .await
     }
 
     async fn ack(&mut self, message: &Message) {
