@@ -7,6 +7,21 @@ fn main() {
             "get_health",
             "get_engine_info",
             "get_stats",
+            "subscribe_live",
+            "get_live_snapshot",
+            "list_events",
+            "list_sessions",
+            "list_dlq",
+            "get_dlq_entry",
+            "retry_dlq_entry",
+            "retry_dlq_entries",
+            "delete_dlq_entry",
+            "purge_dlq",
+            "list_dedup",
+            "restore_dedup",
+            "start_replay",
+            "get_job",
+            "cancel_job",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         // The usual cause: the sidecar binary is not in place yet.

@@ -13,6 +13,7 @@ use chrono::Utc;
 use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
 use crate::dlq::{rejected, RejectedBody};
 use crate::event::{MediaEvent, Source};
+use crate::live::LiveHub;
 use crate::persist::store::{self, Outcome};
 use crate::persist::validate::validate;
 use crate::persist::{Database, DbError};
@@ -55,7 +56,9 @@ enum Route {
         publisher: Box<Publisher>,
         spool: Spool,
     },
-    Direct,
+    /// The direct path shows stored events in the live view itself (in JetStream mode the
+    /// live feed reads them from the stream).
+    Direct { live: LiveHub },
 }
 
 #[derive(Clone)]
@@ -77,16 +80,16 @@ impl Ingest {
         }
     }
 
-    pub fn direct(db: Database) -> Self {
+    pub fn direct(db: Database, live: LiveHub) -> Self {
         Self {
-            route: Route::Direct,
+            route: Route::Direct { live },
             db,
             ignored: Arc::default(),
         }
     }
 
     pub fn is_direct(&self) -> bool {
-        matches!(self.route, Route::Direct)
+        matches!(self.route, Route::Direct { .. })
     }
 
     pub fn database(&self) -> &Database {
@@ -96,7 +99,7 @@ impl Ingest {
     pub fn spool(&self) -> Option<&Spool> {
         match &self.route {
             Route::Jetstream { spool, .. } => Some(spool),
-            Route::Direct => None,
+            Route::Direct { .. } => None,
         }
     }
 
@@ -126,14 +129,18 @@ impl Ingest {
                     spooled: true,
                 })
             }
-            Route::Direct => self.store_directly(event).await,
+            Route::Direct { live } => self.store_directly(event, live).await,
         }
     }
 
     /// The direct path: the writer's store (dedup, sessions) on this one event. An event
     /// that cannot be stored is accepted into the DLQ instead (it is durable there and can
     /// be retried); only when even that fails does the sender get a 503.
-    async fn store_directly(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
+    async fn store_directly(
+        &self,
+        event: MediaEvent,
+        live: &LiveHub,
+    ) -> Result<Accepted, IngestError> {
         let event_id = event.event_id.clone();
         let now = Utc::now();
         let failure = match validate(&event, now) {
@@ -146,11 +153,15 @@ impl Ingest {
                     .await
                 {
                     Ok(outcomes) => {
+                        let duplicate = outcomes.first().is_none_or(Outcome::is_duplicate);
+                        if !duplicate {
+                            live.observe(event);
+                        }
                         return Ok(Accepted {
                             event_id,
-                            duplicate: outcomes.first().is_none_or(Outcome::is_duplicate),
+                            duplicate,
                             spooled: false,
-                        })
+                        });
                     }
                     Err(e) => (DlqKind::Exhausted, "store_failed", e.to_string()),
                 }

@@ -42,6 +42,17 @@ pub struct StreamStats {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+pub struct ConsumerStats {
+    pub name: String,
+    /// Messages in the stream not yet delivered to it.
+    pub pending: f64,
+    /// Delivered, not yet acked.
+    pub ack_pending: f64,
+    /// Delivered more than once and not yet acked.
+    pub redelivered: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct SpoolStats {
     pub pending: f64,
     pub bytes: f64,
@@ -57,6 +68,12 @@ pub struct Stats {
     pub duplicates_dropped: f64,
     /// What the writer did since start.
     pub writer: WriterStats,
+    /// Webhooks accepted per source.
+    pub ingest_rate: std::collections::BTreeMap<String, crate::metrics::Rate>,
+    pub latency: crate::metrics::Latencies,
+    /// The stream's consumers (the writer's `persist`, the live view's ordered one).
+    pub consumers: Vec<ConsumerStats>,
+    pub duckdb_file_bytes: f64,
     pub stream: Option<StreamStats>,
     pub spool: Option<SpoolStats>,
     pub sidecar: Option<SidecarStatus>,

@@ -157,6 +157,8 @@ pub struct MediaEvent {
     pub transcode_decision: Option<String>,
     pub video_resolution: Option<String>,
     /// The source payload as received (JSON), kept for replay and for fixing mappings.
+    /// Any JSON (TypeScript sees `unknown`: numbers in it may exceed a JS number).
+    #[specta(type = specta_typescript::Unknown)]
     pub raw: serde_json::Value,
 }
 

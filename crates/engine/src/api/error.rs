@@ -1,6 +1,8 @@
 //! The one place engine errors become HTTP answers: a status and a stable `code` the UI can
 //! match, in the contract's shape `{"error":{"code":"…","message":"…"}}`.
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,15 +11,19 @@ use serde_json::json;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     pub message: String,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
-            code,
+            code: code.into(),
             message: message.into(),
         }
     }
@@ -39,6 +45,38 @@ impl ApiError {
             StatusCode::FORBIDDEN,
             "forbidden_host",
             format!("requests for host {host:?} are refused (this server listens on loopback)"),
+        )
+    }
+}
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+/// Engine refusals, each to one status; the code is the engine's own stable code.
+impl From<crate::engine::OpError> for ApiError {
+    fn from(error: crate::engine::OpError) -> Self {
+        use crate::engine::OpError;
+        let status = match &error {
+            OpError::NotFound(_) => StatusCode::NOT_FOUND,
+            OpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            OpError::Conflict(_) => StatusCode::CONFLICT,
+            OpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            OpError::StillFailing { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            OpError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Self::new(status, error.code().to_string(), error.to_string())
+    }
+}
+
+impl From<crate::persist::DbError> for ApiError {
+    fn from(error: crate::persist::DbError) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_failed",
+            error.to_string(),
         )
     }
 }

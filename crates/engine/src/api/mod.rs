@@ -2,12 +2,15 @@
 //! [`EngineHandle`](crate::EngineHandle) function, the same one the desktop commands call.
 
 pub mod auth;
+mod dead_letters;
 pub mod error;
+mod history;
 mod ui;
 pub mod webhooks;
 pub mod ws;
 
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -30,11 +33,36 @@ pub fn router(engine: EngineHandle) -> Router {
     let protected = Router::new()
         .route("/info", get(info))
         .route("/stats", get(stats))
+        .route("/events", get(history::events))
+        .route("/events/{id}", get(history::event))
+        .route("/sessions", get(history::sessions))
+        .route("/sessions/live", get(history::live_sessions))
+        .route("/dlq", get(dead_letters::list).delete(dead_letters::purge))
+        .route("/dlq/retry", post(dead_letters::retry_many))
+        .route(
+            "/dlq/{id}",
+            get(dead_letters::get).delete(dead_letters::delete),
+        )
+        .route("/dlq/{id}/retry", post(dead_letters::retry))
+        .route("/dedup", get(dead_letters::dedup))
+        .route("/dedup/{id}/restore", post(dead_letters::restore))
+        .route("/replay", post(dead_letters::replay))
+        .route(
+            "/jobs/{id}",
+            get(dead_letters::job).delete(dead_letters::cancel_job),
+        )
         .route("/ws", get(ws::upgrade))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_api_token,
         ));
+    let metrics =
+        Router::new()
+            .route("/metrics", get(metrics))
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                auth::require_api_token,
+            ));
     let api = Router::new()
         .route("/health", get(health))
         .merge(protected)
@@ -43,6 +71,7 @@ pub fn router(engine: EngineHandle) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/webhooks/{source}", post(webhooks::receive))
+        .merge(metrics)
         .merge(ui::routes(state.engine.info_ref().ui_dir.clone()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -85,6 +114,14 @@ async fn stats(
             e.to_string(),
         )
     })
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, error::ApiError> {
+    let text = state.engine.metrics_text().await?;
+    Ok((
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    ))
 }
 
 async fn api_not_found() -> error::ApiError {

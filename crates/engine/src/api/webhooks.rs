@@ -34,11 +34,19 @@ pub async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let arrived = std::time::Instant::now();
     match admit(&state.engine, &source, query.as_deref(), &headers, body).await {
         Admission::Playback(event) => {
             let source = event.source;
             match state.engine.ingest().accept(event).await {
-                Ok(accepted) => accepted_answer(&accepted),
+                Ok(accepted) => {
+                    let metrics = state.engine.metrics();
+                    metrics.ingest.record(source, Utc::now().timestamp());
+                    metrics
+                        .ack
+                        .record_ms(arrived.elapsed().as_secs_f64() * 1000.0);
+                    accepted_answer(&accepted)
+                }
                 Err(e) => {
                     tracing::error!(source = source.as_str(), "event not made durable: {e}");
                     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string())

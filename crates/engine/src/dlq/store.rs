@@ -83,6 +83,8 @@ pub struct DlqEntry {
     pub payload_encoding: String,
     pub payload_bytes: f64,
     pub content_type: Option<String>,
+    /// The request's headers (secrets removed), for refused webhooks.
+    #[specta(type = specta_typescript::Unknown)]
     pub headers: serde_json::Value,
     pub event_id: Option<String>,
 }

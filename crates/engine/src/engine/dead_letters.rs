@@ -51,6 +51,14 @@ impl EngineHandle {
             .database()
             .with_conn(move |conn| Ok(retry::retry(conn, &key, payload.as_deref(), Utc::now())))
             .await?;
+        if let Ok(Retried {
+            event: Some(event),
+            result: retry::RetriedAs::Stored,
+            ..
+        }) = &retried
+        {
+            self.shared.live.observe(event.clone());
+        }
         retried.map_err(|e| match e {
             RetryError::NotFound(_) => OpError::NotFound(e.to_string()),
             RetryError::StillFailing { code, message } => OpError::StillFailing { code, message },

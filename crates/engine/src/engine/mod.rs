@@ -4,6 +4,7 @@
 //! `queries.rs` and `dead_letters.rs`; paging in `page.rs`.
 
 mod dead_letters;
+mod live_view;
 pub mod page;
 mod queries;
 
@@ -27,10 +28,12 @@ use crate::config::{Config, NatsMode};
 use crate::health::{Health, HealthHub, PartHealth, PartStatus};
 use crate::ingest::Ingest;
 use crate::jobs::Jobs;
+use crate::live::LiveHub;
+use crate::metrics::Metrics;
 use crate::persist::writer::{Writer, WriterConfig, WriterCounters};
 use crate::persist::{Database, DbError};
 use crate::secret::Secret;
-use crate::stats::{SidecarStatus, SpoolStats, Stats, StreamStats};
+use crate::stats::SidecarStatus;
 use async_nats::jetstream::consumer::pull;
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +115,8 @@ struct Shared {
     jobs: Jobs,
     writer_counters: Arc<WriterCounters>,
     batch_size: usize,
+    live: LiveHub,
+    metrics: Arc<Metrics>,
 }
 
 /// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
@@ -170,48 +175,6 @@ impl EngineHandle {
     /// Wakes on every sidecar start, exit and restart (embedded mode only).
     pub fn subscribe_sidecar(&self) -> Option<watch::Receiver<SidecarState>> {
         self.shared.sidecar.clone()
-    }
-
-    pub async fn stats(&self) -> Result<Stats, DbError> {
-        let (events_stored, dlq_by_kind, duplicates_dropped) = self
-            .database()
-            .with_conn(|conn| {
-                Ok((
-                    crate::persist::events::count_events(conn)?,
-                    crate::dlq::store::count_by_kind(conn)?,
-                    crate::persist::audit::count_dropped(conn)?,
-                ))
-            })
-            .await?;
-        let dlq_size: u64 = dlq_by_kind.iter().map(|(_, n)| n).sum();
-        let stream = match &self.shared.jetstream {
-            Some(js) => match js.get_stream(stream::STREAM).await {
-                Ok(mut s) => s.info().await.ok().map(|info| StreamStats {
-                    messages: info.state.messages as f64,
-                    bytes: info.state.bytes as f64,
-                    first_seq: info.state.first_sequence as f64,
-                    last_seq: info.state.last_sequence as f64,
-                }),
-                Err(_) => None,
-            },
-            None => None,
-        };
-        Ok(Stats {
-            events_stored: events_stored as f64,
-            dlq_size: dlq_size as f64,
-            dlq_by_kind: dlq_by_kind
-                .into_iter()
-                .map(|(kind, n)| (kind, n as f64))
-                .collect(),
-            duplicates_dropped: duplicates_dropped as f64,
-            writer: self.shared.writer_counters.snapshot(),
-            stream,
-            spool: self.shared.ingest.spool().map(|spool| SpoolStats {
-                pending: spool.pending() as f64,
-                bytes: spool.bytes() as f64,
-            }),
-            sidecar: self.sidecar(),
-        })
     }
 
     /// Where accepted webhooks go (JetStream, or DuckDB on the direct path).
@@ -274,11 +237,14 @@ impl Engine {
             )?),
         };
         let bus = start_bus(&config, &health).await;
+        let live = LiveHub::new();
+        let metrics = Arc::new(Metrics::default());
         let mut background = vec![
             db_monitor,
-            tokio::spawn(sweep(db.clone(), config.session_timeout)),
+            tokio::spawn(sweep(db.clone(), live.clone(), config.session_timeout)),
         ];
         let writer_counters = Arc::new(WriterCounters::default());
+
         let batch_size = usize::try_from(config.nats.batch_size).unwrap_or(1000);
         if let Some(bus) = &bus {
             background.push(tokio::spawn(run_writer(
@@ -289,6 +255,12 @@ impl Engine {
                     flush_interval: config.nats.flush_interval,
                 },
                 writer_counters.clone(),
+                metrics.clone(),
+            )));
+            background.push(tokio::spawn(crate::live::feed::run(
+                bus.jetstream(),
+                live.clone(),
+                metrics.clone(),
             )));
         }
         let ingest = match (&bus, spool) {
@@ -301,7 +273,7 @@ impl Engine {
                 background.push(tokio::spawn(monitor_spool(spool.clone(), health.clone())));
                 Ingest::jetstream(publisher, spool, db.clone())
             }
-            _ => Ingest::direct(db.clone()),
+            _ => Ingest::direct(db.clone(), live.clone()),
         };
 
         let handle = EngineHandle {
@@ -320,8 +292,11 @@ impl Engine {
                 jobs: Jobs::default(),
                 writer_counters,
                 batch_size,
+                live,
+                metrics,
             }),
         };
+        handle.shared_tasks(&mut background);
         let (stop_http, stopped) = oneshot::channel::<()>();
         let app = crate::api::router(handle.clone());
         let http = tokio::spawn(async move {
@@ -437,6 +412,7 @@ async fn run_writer(
     db: Database,
     config: WriterConfig,
     counters: Arc<WriterCounters>,
+    metrics: Arc<Metrics>,
 ) {
     let mut delays = crate::bus::retry_delays();
     loop {
@@ -452,6 +428,7 @@ async fn run_writer(
         match consumer.await {
             Ok(consumer) => {
                 Writer::new(consumer, db.clone(), config.clone(), counters.clone())
+                    .with_metrics(metrics.clone())
                     .run()
                     .await;
             }
@@ -465,10 +442,13 @@ async fn run_writer(
 }
 
 /// Once a minute: close sessions whose stop never came, and expire old dead letters.
-async fn sweep(db: Database, session_timeout: Duration) {
+async fn sweep(db: Database, live: LiveHub, session_timeout: Duration) {
     let mut tick = tokio::time::interval(SWEEP_EVERY);
     loop {
         tick.tick().await;
+        let timeout =
+            chrono::Duration::from_std(session_timeout).unwrap_or(chrono::Duration::hours(6));
+        live.expire(chrono::Utc::now() - timeout);
         let swept = db
             .with_conn(move |conn| {
                 let now = chrono::Utc::now();

@@ -248,7 +248,8 @@ pub fn get(conn: &Connection, event_id: &str) -> Result<Option<MediaEvent>, DbEr
 }
 
 /// Filters for the event history (`GET /api/v1/events`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, specta::Type)]
+#[serde(default)]
 pub struct EventFilter {
     pub source: Option<Source>,
     pub event_type: Option<EventType>,
@@ -256,8 +257,10 @@ pub struct EventFilter {
     pub until: Option<DateTime<Utc>>,
     /// Case-insensitive text in title, show, user or player.
     pub text: Option<String>,
-    /// Page after this (occurred_at, event_id), newest first.
+    /// Page after this (occurred_at, event_id), newest first; set from the cursor.
+    #[serde(skip)]
     pub after: Option<(DateTime<Utc>, String)>,
+    #[serde(skip)]
     pub limit: usize,
 }
 

@@ -21,7 +21,7 @@ use crate::jobs::JobHandle;
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, specta::Type)]
 #[serde(untagged)]
 pub enum Bound {
-    Seq(u64),
+    Seq(#[specta(type = f64)] u64),
     Time(DateTime<Utc>),
 }
 

@@ -161,7 +161,8 @@ pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize
 }
 
 /// Filters for the session history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, specta::Type)]
+#[serde(default)]
 pub struct SessionFilter {
     pub source: Option<Source>,
     pub state: Option<SessionState>,
@@ -170,8 +171,10 @@ pub struct SessionFilter {
     pub until: Option<DateTime<Utc>>,
     /// Only open sessions (state not stopped).
     pub open_only: bool,
-    /// Page after this (started_at, session_id), newest first.
+    /// Page after this (started_at, session_id), newest first; set from the cursor.
+    #[serde(skip)]
     pub after: Option<(DateTime<Utc>, String)>,
+    #[serde(skip)]
     pub limit: usize,
 }
 

@@ -21,6 +21,7 @@ use super::{Database, DbError};
 use crate::dlq::backoff::redelivery_delay;
 use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
 use crate::event::MediaEvent;
+use crate::metrics::{ms_since, Metrics};
 
 /// Deliveries before a message whose write keeps failing goes to the DLQ.
 pub const MAX_DELIVERIES: i64 = 5;
@@ -86,6 +87,7 @@ pub struct Writer {
     /// The errors of earlier deliveries, by stream sequence, so a dead letter carries its
     /// whole history. Lost on restart: the delivery count (kept by the server) is not.
     attempts: HashMap<u64, Vec<Attempt>>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// A message decoded into an event, or the reason it never will be.
@@ -107,7 +109,14 @@ impl Writer {
             config,
             counters,
             attempts: HashMap::new(),
+            metrics: None,
         }
+    }
+
+    /// Records each stored event's time from webhook to commit.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Runs until the task is aborted. Connection trouble is waited out: the messages stay
@@ -175,6 +184,13 @@ impl Writer {
             Ok(outcomes) => {
                 self.counters.count(&outcomes);
                 self.counters.batches.fetch_add(1, Ordering::Relaxed);
+                if let Some(metrics) = &self.metrics {
+                    for (((event, _), _), outcome) in items.iter().zip(&outcomes) {
+                        if matches!(outcome, Outcome::Stored { .. }) {
+                            metrics.to_stored.record_ms(ms_since(event.received_at));
+                        }
+                    }
+                }
                 for (_, message) in &items {
                     self.ack(message).await;
                 }

@@ -8,6 +8,8 @@ use tauri::State;
 
 use crate::state::DesktopState;
 
+pub mod pipeline;
+
 /// An error the UI can match on `code` and show as `message`.
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
 #[error("{code}: {message}")]
@@ -73,7 +75,22 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             get_health,
             get_engine_info,
-            get_stats
+            get_stats,
+            pipeline::subscribe_live,
+            pipeline::get_live_snapshot,
+            pipeline::list_events,
+            pipeline::list_sessions,
+            pipeline::list_dlq,
+            pipeline::get_dlq_entry,
+            pipeline::retry_dlq_entry,
+            pipeline::retry_dlq_entries,
+            pipeline::delete_dlq_entry,
+            pipeline::purge_dlq,
+            pipeline::list_dedup,
+            pipeline::restore_dedup,
+            pipeline::start_replay,
+            pipeline::get_job,
+            pipeline::cancel_job,
         ])
         .events(tauri_specta::collect_events![HealthChanged, SidecarChanged])
 }

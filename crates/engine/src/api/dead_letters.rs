@@ -1,0 +1,171 @@
+//! The DLQ, the dedup audit, replay and jobs over HTTP (DESIGN §10). Each handler parses
+//! and checks its input, then calls the engine function the desktop commands call too.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::history::{parsed, ListQuery};
+use super::AppState;
+use crate::dlq::retry::Retried;
+use crate::dlq::{DlqEntry, DlqFilter, DlqKind};
+use crate::engine::page::Page;
+use crate::engine::RetrySelection;
+use crate::jobs::JobStatus;
+use crate::persist::audit::DedupRecord;
+use crate::persist::dedup::DedupRule;
+use crate::persist::replay::ReplayRange;
+
+fn dlq_filter(q: &ListQuery) -> Result<DlqFilter, ApiError> {
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| {
+            DlqKind::parse(k).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "unknown kind {k:?}; use rejected, permanent or exhausted"
+                ))
+            })
+        })
+        .transpose()?;
+    Ok(DlqFilter {
+        source: q.source()?.map(|s| s.as_str().to_string()),
+        kind,
+        code: q.code.clone(),
+        since: ListQuery::time("since", &q.since)?,
+        until: ListQuery::time("until", &q.until)?,
+        q: q.text(),
+    })
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(b)| b)
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<DlqEntry>>, ApiError> {
+    let q = parsed(query)?;
+    Ok(Json(
+        state.engine.dlq_entries(dlq_filter(&q)?, q.page()).await?,
+    ))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<DlqEntry>, ApiError> {
+    Ok(Json(state.engine.dlq_entry(&id).await?))
+}
+
+/// Body of a single retry: `{"payload": …}` replaces the stored payload first — a string
+/// is taken as the raw text, anything else as JSON.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetryBody {
+    payload: Option<Value>,
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Retried>, ApiError> {
+    let request: RetryBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RetryBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::bad_request(format!("the body is not {{\"payload\": …}}: {e}"))
+        })?
+    };
+    let payload = request.payload.map(|p| match p {
+        Value::String(text) => text.into_bytes(),
+        other => other.to_string().into_bytes(),
+    });
+    Ok(Json(state.engine.dlq_retry(&id, payload).await?))
+}
+
+pub async fn retry_many(
+    State(state): State<AppState>,
+    body: Result<Json<RetrySelection>, JsonRejection>,
+) -> Result<(StatusCode, Json<JobStatus>), ApiError> {
+    let selection = json_body(body)?;
+    let job = state.engine.dlq_retry_many(selection).await?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.engine.dlq_delete(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/v1/dlq?…` purges what the filter matches; with no filter, everything.
+pub async fn purge(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let q = parsed(query)?;
+    let deleted = state.engine.dlq_purge(dlq_filter(&q)?).await?;
+    Ok(Json(json!({ "deleted": deleted })))
+}
+
+pub async fn dedup(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<DedupRecord>>, ApiError> {
+    let q = parsed(query)?;
+    let rule = match q.rule.as_deref() {
+        None => None,
+        Some("event_id") => Some(DedupRule::EventId),
+        Some("session") => Some(DedupRule::Session),
+        Some("cross_source") => Some(DedupRule::CrossSource),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown rule {other:?}; use event_id, session or cross_source"
+            )))
+        }
+    };
+    Ok(Json(state.engine.dedup_records(rule, q.page()).await?))
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let event = state.engine.restore_duplicate(&id).await?;
+    Ok(Json(
+        json!({ "restored": true, "event_id": event.event_id }),
+    ))
+}
+
+pub async fn replay(
+    State(state): State<AppState>,
+    body: Result<Json<ReplayRange>, JsonRejection>,
+) -> Result<(StatusCode, Json<JobStatus>), ApiError> {
+    let range = json_body(body)?;
+    Ok((StatusCode::ACCEPTED, Json(state.engine.replay(range)?)))
+}
+
+pub async fn job(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<JobStatus>, ApiError> {
+    Ok(Json(state.engine.job(&id)?))
+}
+
+pub async fn cancel_job(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<JobStatus>, ApiError> {
+    Ok(Json(state.engine.cancel_job(&id)?))
+}

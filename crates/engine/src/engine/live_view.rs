@@ -1,0 +1,139 @@
+//! What the live view and monitoring read: the stats, `/metrics`, the live snapshot and
+//! subscriptions, and the background tasks that push stats and health to subscribers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+use super::EngineHandle;
+use crate::bus::stream;
+use crate::live::subscription::Subscription;
+use crate::live::{LiveMessage, LiveSnapshot};
+use crate::metrics::{prometheus, Metrics};
+use crate::persist::DbError;
+use crate::stats::{ConsumerStats, SpoolStats, Stats, StreamStats};
+
+/// How often subscribers get fresh stats.
+const STATS_EVERY: Duration = Duration::from_secs(1);
+
+impl EngineHandle {
+    pub async fn stats(&self) -> Result<Stats, DbError> {
+        let (events_stored, dlq_by_kind, duplicates_dropped) = self
+            .database()
+            .with_conn(|conn| {
+                Ok((
+                    crate::persist::events::count_events(conn)?,
+                    crate::dlq::store::count_by_kind(conn)?,
+                    crate::persist::audit::count_dropped(conn)?,
+                ))
+            })
+            .await?;
+        let dlq_size: u64 = dlq_by_kind.iter().map(|(_, n)| n).sum();
+        let (stream, consumers) = self.stream_stats().await;
+        let db_path = self.database().path().to_path_buf();
+        let file_bytes = |path: std::path::PathBuf| std::fs::metadata(path).map_or(0, |m| m.len());
+        let duckdb_file_bytes =
+            file_bytes(db_path.clone()) + file_bytes(db_path.with_extension("duckdb.wal"));
+        let metrics = self.metrics();
+        Ok(Stats {
+            events_stored: events_stored as f64,
+            dlq_size: dlq_size as f64,
+            dlq_by_kind: dlq_by_kind
+                .into_iter()
+                .map(|(kind, n)| (kind, n as f64))
+                .collect(),
+            duplicates_dropped: duplicates_dropped as f64,
+            writer: self.shared.writer_counters.snapshot(),
+            ingest_rate: metrics.ingest.rates(chrono::Utc::now().timestamp()),
+            latency: metrics.latencies(),
+            consumers,
+            duckdb_file_bytes: duckdb_file_bytes as f64,
+            stream,
+            spool: self.ingest().spool().map(|spool| SpoolStats {
+                pending: spool.pending() as f64,
+                bytes: spool.bytes() as f64,
+            }),
+            sidecar: self.sidecar(),
+        })
+    }
+
+    async fn stream_stats(&self) -> (Option<StreamStats>, Vec<ConsumerStats>) {
+        let Some(js) = &self.shared.jetstream else {
+            return (None, Vec::new());
+        };
+        let Ok(mut handle) = js.get_stream(stream::STREAM).await else {
+            return (None, Vec::new());
+        };
+        let stream = handle.info().await.ok().map(|info| StreamStats {
+            messages: info.state.messages as f64,
+            bytes: info.state.bytes as f64,
+            first_seq: info.state.first_sequence as f64,
+            last_seq: info.state.last_sequence as f64,
+        });
+        let mut consumers = Vec::new();
+        let mut infos = handle.consumers();
+        while let Some(Ok(info)) = futures_util::StreamExt::next(&mut infos).await {
+            consumers.push(ConsumerStats {
+                name: info.name.clone(),
+                pending: info.num_pending as f64,
+                ack_pending: info.num_ack_pending as f64,
+                redelivered: info.num_redelivered as f64,
+            });
+        }
+        (stream, consumers)
+    }
+
+    /// The stats in the Prometheus text format.
+    pub async fn metrics_text(&self) -> Result<String, DbError> {
+        Ok(prometheus::render(&self.stats().await?, self.metrics()))
+    }
+
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.shared.metrics
+    }
+
+    pub fn live_snapshot(&self) -> LiveSnapshot {
+        self.shared.live.snapshot()
+    }
+
+    /// Live updates in batches (snapshot first), for the desktop's IPC channel.
+    pub fn subscribe_live(&self) -> Subscription {
+        Subscription::new(self.shared.live.clone())
+    }
+
+    /// Live updates one by one, for the WebSocket (which closes a client that lags).
+    pub fn subscribe_live_messages(&self) -> broadcast::Receiver<Arc<LiveMessage>> {
+        self.shared.live.subscribe()
+    }
+
+    /// Starts the tasks that push stats (every second, while anyone listens) and health
+    /// (on every change) to live subscribers.
+    pub(super) fn shared_tasks(&self, background: &mut Vec<JoinHandle<()>>) {
+        let engine = self.clone();
+        background.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(STATS_EVERY);
+            loop {
+                tick.tick().await;
+                if engine.shared.live.subscribers() == 0 {
+                    continue;
+                }
+                if let Ok(stats) = engine.stats().await {
+                    engine
+                        .shared
+                        .live
+                        .publish(LiveMessage::Stats(Box::new(stats)));
+                }
+            }
+        }));
+        let engine = self.clone();
+        background.push(tokio::spawn(async move {
+            let mut health = engine.subscribe_health();
+            while health.changed().await.is_ok() {
+                let now = health.borrow_and_update().clone();
+                engine.shared.live.publish(LiveMessage::Health(now));
+            }
+        }));
+    }
+}

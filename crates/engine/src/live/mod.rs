@@ -1,0 +1,209 @@
+//! The live view: who watches what right now. Events arrive from the stream's ordered
+//! consumer (or the direct path), are deduplicated against the recent past, fold into
+//! per-playback [`Session`]s and fan out to subscribers through a bounded broadcast — a
+//! subscriber that falls behind is told so (and resyncs from a snapshot or is closed); it
+//! never slows ingestion.
+
+pub mod feed;
+pub mod subscription;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::event::MediaEvent;
+use crate::health::Health;
+use crate::persist::dedup::{self, Candidate, Decision};
+use crate::session::{playback_key, Session, SessionState};
+use crate::stats::Stats;
+
+/// Messages a subscriber may miss before it is considered too slow.
+pub const BUFFER: usize = 4096;
+/// Recent events kept for a new subscriber's first view.
+const RECENT: usize = 50;
+/// Recent events remembered to recognise a second report of the same moment.
+const REMEMBERED: usize = 2048;
+
+/// A session as the live view shows it, with its position extrapolated to `as_of`.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LiveSession {
+    pub session: Session,
+    /// Where playback is at `as_of`: the last reported position plus the time played since.
+    pub position_ms: Option<f64>,
+    pub as_of: DateTime<Utc>,
+}
+
+impl LiveSession {
+    pub fn of(session: &Session, now: DateTime<Utc>) -> Self {
+        let position_ms = session.last_position_ms.map(|position| {
+            let since = if session.state == SessionState::Playing {
+                (now - session.last_event_at).num_milliseconds().max(0) as f64
+            } else {
+                0.0
+            };
+            let extrapolated = position + since;
+            session
+                .duration_ms
+                .map_or(extrapolated, |d| extrapolated.min(d))
+        });
+        Self {
+            session: session.clone(),
+            position_ms,
+            as_of: now,
+        }
+    }
+}
+
+/// One message to subscribers; on the WebSocket `{"type": …, "data": …}`.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "type", content = "data", rename_all = "lowercase")]
+pub enum LiveMessage {
+    Event(MediaEvent),
+    Session(LiveSession),
+    Stats(Box<Stats>),
+    Health(Health),
+}
+
+/// Everything the live view shows, for a new or resynchronising subscriber.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LiveSnapshot {
+    pub sessions: Vec<LiveSession>,
+    /// Newest first.
+    pub recent_events: Vec<MediaEvent>,
+}
+
+#[derive(Default)]
+struct LiveState {
+    sessions: HashMap<String, Session>,
+    recent: VecDeque<MediaEvent>,
+    remembered: Vec<Candidate>,
+}
+
+#[derive(Clone)]
+pub struct LiveHub {
+    state: Arc<Mutex<LiveState>>,
+    sender: broadcast::Sender<Arc<LiveMessage>>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LiveHub {
+    pub fn new() -> Self {
+        let (sender, _) = broadcast::channel(BUFFER);
+        Self {
+            state: Arc::default(),
+            sender,
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveMessage>> {
+        self.sender.subscribe()
+    }
+
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
+    /// Sends a message to every subscriber (never waits; with none, it is dropped).
+    pub fn publish(&self, message: LiveMessage) {
+        let _ = self.sender.send(Arc::new(message));
+    }
+
+    /// Folds one event in. Returns false when it was a second report of something already
+    /// shown (the writer stores it once; the live view shows it once).
+    pub fn observe(&self, event: MediaEvent) -> bool {
+        let now = Utc::now();
+        let session = {
+            let Ok(mut state) = self.state.lock() else {
+                return false;
+            };
+            let decision = dedup::decide(&mut state.remembered, &[(event.clone(), None)]);
+            if decision.first() != Some(&Decision::Keep) {
+                return false;
+            }
+            if state.remembered.len() > REMEMBERED {
+                let excess = state.remembered.len() - REMEMBERED;
+                state.remembered.drain(..excess);
+            }
+            state.recent.push_front(event.clone());
+            state.recent.truncate(RECENT);
+            let key = playback_key(&event);
+            let session = match state.sessions.get_mut(&key) {
+                Some(open)
+                    if open.is_open() && event.event_type != crate::event::EventType::Start =>
+                {
+                    open.apply(&event);
+                    open.clone()
+                }
+                _ => Session::begin(&event),
+            };
+            if session.is_open() {
+                state.sessions.insert(key, session.clone());
+            } else {
+                state.sessions.remove(&key);
+            }
+            session
+        };
+        self.publish(LiveMessage::Event(event));
+        self.publish(LiveMessage::Session(LiveSession::of(&session, now)));
+        true
+    }
+
+    pub fn snapshot(&self) -> LiveSnapshot {
+        let now = Utc::now();
+        let Ok(state) = self.state.lock() else {
+            return LiveSnapshot {
+                sessions: Vec::new(),
+                recent_events: Vec::new(),
+            };
+        };
+        let mut sessions: Vec<LiveSession> = state
+            .sessions
+            .values()
+            .map(|s| LiveSession::of(s, now))
+            .collect();
+        sessions.sort_by(|a, b| b.session.started_at.cmp(&a.session.started_at));
+        LiveSnapshot {
+            sessions,
+            recent_events: state.recent.iter().cloned().collect(),
+        }
+    }
+
+    /// Drops sessions silent since before `cutoff` (their stop never came), telling
+    /// subscribers they ended.
+    pub fn expire(&self, cutoff: DateTime<Utc>) {
+        let ended: Vec<Session> = match self.state.lock() {
+            Ok(mut state) => {
+                let stale: Vec<String> = state
+                    .sessions
+                    .iter()
+                    .filter(|(_, s)| s.last_event_at < cutoff)
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                stale
+                    .iter()
+                    .filter_map(|k| state.sessions.remove(k))
+                    .map(|mut s| {
+                        s.close_by_timeout();
+                        s
+                    })
+                    .collect()
+            }
+            Err(_) => return,
+        };
+        let now = Utc::now();
+        for session in ended {
+            self.publish(LiveMessage::Session(LiveSession::of(&session, now)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! Commands over the pipeline: the live feed (batches over an IPC channel), history, the
+//! dead-letter queue, the dedup audit, replay and jobs. Each is one call into the same
+//! engine function the HTTP API calls.
+
+use cartographus_engine::dlq::retry::Retried;
+use cartographus_engine::dlq::{DlqEntry, DlqFilter};
+use cartographus_engine::engine::page::{Page, PageRequest};
+use cartographus_engine::engine::{OpError, RetrySelection};
+use cartographus_engine::event::MediaEvent;
+use cartographus_engine::jobs::JobStatus;
+use cartographus_engine::live::subscription::LiveBatch;
+use cartographus_engine::live::LiveSnapshot;
+use cartographus_engine::persist::audit::DedupRecord;
+use cartographus_engine::persist::events::EventFilter;
+use cartographus_engine::persist::replay::ReplayRange;
+use cartographus_engine::persist::sessions::SessionFilter;
+use cartographus_engine::session::Session;
+use serde::Deserialize;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::CommandError;
+use crate::state::DesktopState;
+
+impl From<OpError> for CommandError {
+    fn from(error: OpError) -> Self {
+        Self {
+            code: error.code().to_string(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Where a page starts (the `next_cursor` of the previous one) and how long it is.
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct PageArgs {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl From<PageArgs> for PageRequest {
+    fn from(args: PageArgs) -> Self {
+        PageRequest {
+            cursor: args.cursor,
+            limit: args.limit.map(|n| n as usize),
+        }
+    }
+}
+
+/// Streams the live view to `channel`: a snapshot first, then batches every ~25 ms while
+/// anything changes, until the window drops the channel.
+#[tauri::command]
+#[specta::specta]
+pub fn subscribe_live(
+    state: State<'_, DesktopState>,
+    channel: Channel<LiveBatch>,
+) -> Result<(), CommandError> {
+    let mut subscription = state.engine_handle()?.subscribe_live();
+    tauri::async_runtime::spawn(async move {
+        while let Some(batch) = subscription.next().await {
+            if channel.send(batch).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_live_snapshot(state: State<'_, DesktopState>) -> Result<LiveSnapshot, CommandError> {
+    Ok(state.engine_handle()?.live_snapshot())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_events(
+    state: State<'_, DesktopState>,
+    filter: EventFilter,
+    page: PageArgs,
+) -> Result<Page<MediaEvent>, CommandError> {
+    Ok(state.engine_handle()?.events(filter, page.into()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_sessions(
+    state: State<'_, DesktopState>,
+    filter: SessionFilter,
+    page: PageArgs,
+) -> Result<Page<Session>, CommandError> {
+    Ok(state.engine_handle()?.sessions(filter, page.into()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_dlq(
+    state: State<'_, DesktopState>,
+    filter: DlqFilter,
+    page: PageArgs,
+) -> Result<Page<DlqEntry>, CommandError> {
+    Ok(state
+        .engine_handle()?
+        .dlq_entries(filter, page.into())
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_dlq_entry(
+    state: State<'_, DesktopState>,
+    id: String,
+) -> Result<DlqEntry, CommandError> {
+    Ok(state.engine_handle()?.dlq_entry(&id).await?)
+}
+
+/// Retries one dead letter; `payload` (edited text) replaces the stored one first.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_dlq_entry(
+    state: State<'_, DesktopState>,
+    id: String,
+    payload: Option<String>,
+) -> Result<Retried, CommandError> {
+    let payload = payload.map(String::into_bytes);
+    Ok(state.engine_handle()?.dlq_retry(&id, payload).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_dlq_entries(
+    state: State<'_, DesktopState>,
+    selection: RetrySelection,
+) -> Result<JobStatus, CommandError> {
+    Ok(state.engine_handle()?.dlq_retry_many(selection).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_dlq_entry(
+    state: State<'_, DesktopState>,
+    id: String,
+) -> Result<(), CommandError> {
+    Ok(state.engine_handle()?.dlq_delete(&id).await?)
+}
+
+/// Deletes every dead letter the filter matches; returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn purge_dlq(
+    state: State<'_, DesktopState>,
+    filter: DlqFilter,
+) -> Result<f64, CommandError> {
+    Ok(state.engine_handle()?.dlq_purge(filter).await? as f64)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_dedup(
+    state: State<'_, DesktopState>,
+    page: PageArgs,
+) -> Result<Page<DedupRecord>, CommandError> {
+    Ok(state
+        .engine_handle()?
+        .dedup_records(None, page.into())
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_dedup(
+    state: State<'_, DesktopState>,
+    id: String,
+) -> Result<MediaEvent, CommandError> {
+    Ok(state.engine_handle()?.restore_duplicate(&id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn start_replay(
+    state: State<'_, DesktopState>,
+    range: ReplayRange,
+) -> Result<JobStatus, CommandError> {
+    Ok(state.engine_handle()?.replay(range)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_job(state: State<'_, DesktopState>, id: String) -> Result<JobStatus, CommandError> {
+    Ok(state.engine_handle()?.job(&id)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_job(state: State<'_, DesktopState>, id: String) -> Result<JobStatus, CommandError> {
+    Ok(state.engine_handle()?.cancel_job(&id)?)
+}
