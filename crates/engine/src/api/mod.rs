@@ -90,6 +90,23 @@ pub fn router(engine: EngineHandle) -> Router {
         .with_state(state)
 }
 
+/// The router of the WebSocket-only port: the same socket, token and Host check as on the
+/// main listener, nothing else.
+pub fn ws_router(engine: EngineHandle) -> Router {
+    let state = AppState { engine };
+    Router::new()
+        .route("/api/v1/ws", get(ws::upgrade))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_api_token,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_loopback_host,
+        ))
+        .with_state(state)
+}
+
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     let health = state.engine.health();
     let status = if health.is_ok() {

@@ -103,6 +103,8 @@ pub struct EngineInfo {
     pub version: String,
     pub data_dir: String,
     pub listen: String,
+    /// Where the WebSocket-only port listens, when `CARTOGRAPHUS_WS_PORT` is set.
+    pub ws_listen: Option<String>,
 }
 
 struct Shared {
@@ -126,6 +128,8 @@ const ACK_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct InfoInternal {
     pub listen: SocketAddr,
     pub listen_is_loopback: bool,
+    /// The WebSocket-only listener (`CARTOGRAPHUS_WS_PORT`), when configured.
+    pub ws_addr: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub ui_dir: Option<PathBuf>,
 }
@@ -151,6 +155,7 @@ impl EngineHandle {
             version: env!("CARGO_PKG_VERSION").to_string(),
             data_dir: info.data_dir.display().to_string(),
             listen: info.listen.to_string(),
+            ws_listen: info.ws_addr.map(|a| a.to_string()),
         }
     }
 
@@ -218,6 +223,13 @@ impl Engine {
             source,
         })?;
 
+        // The optional WebSocket-only port, on the same interface as the main listener.
+        let ws_listener = match config.ws_port {
+            Some(port) => Some(bind(SocketAddr::new(config.listen.ip(), port)).await?),
+            None => None,
+        };
+        let ws_addr = ws_listener.as_ref().and_then(|l| l.local_addr().ok());
+
         let db_path = config.data_dir.join("cartographus.duckdb");
         let db = tokio::task::spawn_blocking(move || Database::open(&db_path))
             .await
@@ -282,6 +294,7 @@ impl Engine {
                 info: InfoInternal {
                     listen,
                     listen_is_loopback: listen.ip().is_loopback(),
+                    ws_addr,
                     data_dir: config.data_dir.clone(),
                     ui_dir: config.ui_dir.clone(),
                 },
@@ -297,6 +310,14 @@ impl Engine {
             }),
         };
         handle.shared_tasks(&mut background);
+        if let Some(ws_listener) = ws_listener {
+            let app = crate::api::ws_router(handle.clone());
+            background.push(tokio::spawn(async move {
+                if let Err(e) = axum::serve(ws_listener, app).await {
+                    tracing::error!("WebSocket port failed: {e}");
+                }
+            }));
+        }
         let (stop_http, stopped) = oneshot::channel::<()>();
         let app = crate::api::router(handle.clone());
         let http = tokio::spawn(async move {
