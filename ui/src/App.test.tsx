@@ -12,6 +12,7 @@ import {
   healthyHealth,
   jetstreamStats,
   mixedHealth,
+  quietStatsDetails,
 } from "./test/fixtures";
 
 function renderApp(backend: FakeBackend) {
@@ -249,7 +250,14 @@ describe("App pipeline figures", () => {
   });
 
   it("hides the whole strip when every figure is null", async () => {
-    await renderWithStats({ events_stored: null, dlq_size: null, stream: null, spool: null, sidecar: null });
+    await renderWithStats({
+      ...quietStatsDetails,
+      events_stored: null,
+      dlq_size: null,
+      stream: null,
+      spool: null,
+      sidecar: null,
+    });
 
     for (const id of STAT_IDS) expect(screen.queryByTestId(id)).toBeNull();
     expect(screen.queryByRole("region", { name: "Pipeline" })).toBeNull();

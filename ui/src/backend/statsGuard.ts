@@ -27,12 +27,36 @@ function isSidecarOrNull(value: unknown): boolean {
   );
 }
 
+/** An object (a map keyed by kind or source) whose every value passes `check`. */
+function isMapOf(value: unknown, check: (entry: unknown) => boolean): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every(check);
+}
+
+const LATENCY_FIELDS = ["count", "p50_ms", "p99_ms", "mean_ms"] as const;
+
+function isLatencies(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return ["webhook_ack", "webhook_to_live", "webhook_to_stored"].every(
+    (name) => candidate[name] !== null && isFiguresOrNull(candidate[name], LATENCY_FIELDS),
+  );
+}
+
 export function isStats(value: unknown): value is Stats {
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Record<string, unknown>;
   return (
     isNumberOrNull(candidate.events_stored) &&
     isNumberOrNull(candidate.dlq_size) &&
+    isNumberOrNull(candidate.duplicates_dropped) &&
+    isNumberOrNull(candidate.duckdb_file_bytes) &&
+    isMapOf(candidate.dlq_by_kind, isNumberOrNull) &&
+    isMapOf(candidate.ingest_rate, (rate) => rate !== null && isFiguresOrNull(rate, ["last_second", "last_minute"])) &&
+    isLatencies(candidate.latency) &&
+    Array.isArray(candidate.consumers) &&
+    candidate.writer !== null &&
+    isFiguresOrNull(candidate.writer, ["stored", "duplicates", "redelivered", "naks", "dead_lettered", "batches"]) &&
     isFiguresOrNull(candidate.stream, ["messages", "bytes", "first_seq", "last_seq"]) &&
     isFiguresOrNull(candidate.spool, ["pending", "bytes"]) &&
     isSidecarOrNull(candidate.sidecar)

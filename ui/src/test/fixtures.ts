@@ -38,10 +38,37 @@ export const runningSidecar: SidecarStatus = {
   last_exit: null,
 };
 
+const noLatency = { count: null, p50_ms: null, p99_ms: null, mean_ms: null };
+
+/** What a freshly started engine reports beyond the headline figures: nothing happened yet. */
+export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stream" | "spool" | "sidecar"> = {
+  dlq_by_kind: {},
+  duplicates_dropped: 0,
+  writer: { stored: 0, duplicates: 0, redelivered: 0, naks: 0, dead_lettered: 0, batches: 0 },
+  ingest_rate: {},
+  latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency },
+  consumers: [],
+  duckdb_file_bytes: null,
+};
+
 /** JetStream mode with the engine's own sidecar: every figure present. */
 export const jetstreamStats: Stats = {
   events_stored: 1_234_567,
   dlq_size: 3,
+  dlq_by_kind: { rejected: 2, exhausted: 1 },
+  duplicates_dropped: 17,
+  writer: { stored: 1_234_567, duplicates: 17, redelivered: 2, naks: 1, dead_lettered: 1, batches: 4_321 },
+  ingest_rate: { tautulli: { last_second: 2, last_minute: 1.5 }, plex: { last_second: 0, last_minute: 0.25 } },
+  latency: {
+    webhook_ack: { count: 1_000, p50_ms: 2, p99_ms: 10, mean_ms: 3 },
+    webhook_to_live: { count: 1_000, p50_ms: 25, p99_ms: 100, mean_ms: 30 },
+    webhook_to_stored: { count: 1_000, p50_ms: 100, p99_ms: 500, mean_ms: 150 },
+  },
+  consumers: [
+    { name: "persist", pending: 0, ack_pending: 0, redelivered: 0 },
+    { name: "live", pending: 0, ack_pending: null, redelivered: null },
+  ],
+  duckdb_file_bytes: 12 * 1024 * 1024,
   stream: { messages: 48_210, bytes: 9_876_543, first_seq: 1, last_seq: 48_210 },
   spool: { pending: 0, bytes: 0 },
   sidecar: runningSidecar,
@@ -49,6 +76,7 @@ export const jetstreamStats: Stats = {
 
 /** Direct mode: no stream, spool or sidecar, only what DuckDB knows. */
 export const directStats: Stats = {
+  ...quietStatsDetails,
   events_stored: 42,
   dlq_size: 0,
   stream: null,
