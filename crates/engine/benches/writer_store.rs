@@ -5,10 +5,10 @@
 use std::time::Instant;
 
 use chrono::{Duration, TimeZone, Utc};
-use duckdb::{params, Connection};
+use duckdb::Connection;
 
 use cartographus_engine::event::{EventType, MediaEvent, MediaType, Source};
-use cartographus_engine::persist::{store, Database};
+use cartographus_engine::persist::{events, store, Database};
 
 const ROWS: usize = 20_000;
 const BATCH: usize = 1_000;
@@ -71,46 +71,12 @@ fn fresh(dir: &tempfile::TempDir, name: &str) -> Connection {
 }
 
 /// The baseline: DuckDB's appender, the fastest way to put these rows into this table.
-fn raw_insert(conn: &mut Connection, events: &[MediaEvent]) {
+fn raw_insert(conn: &mut Connection, rows: &[MediaEvent]) {
     let tx = conn.transaction().expect("tx");
     {
         let mut appender = tx.appender("playback_events").expect("appender");
-        for e in events {
-            appender
-                .append_row(params![
-                    e.event_id,
-                    e.event_type.as_str(),
-                    e.source.as_str(),
-                    e.server_id,
-                    e.server_name,
-                    e.session_key,
-                    e.correlation_key,
-                    e.occurred_at.to_rfc3339(),
-                    e.received_at.to_rfc3339(),
-                    e.user_id,
-                    e.username,
-                    e.media_type.as_str(),
-                    e.title,
-                    e.parent_title,
-                    e.grandparent_title,
-                    e.rating_key,
-                    e.year,
-                    e.duration_ms,
-                    e.view_offset_ms,
-                    e.player,
-                    e.platform,
-                    e.product,
-                    e.device,
-                    e.machine_id,
-                    e.ip_address,
-                    Option::<String>::None,
-                    e.transcode_decision,
-                    e.video_resolution,
-                    e.raw.to_string(),
-                    Option::<i64>::None,
-                    Option::<String>::None,
-                ])
-                .expect("append");
+        for e in rows {
+            events::append_row(&mut appender, e, None, None).expect("append");
         }
         appender.flush().expect("flush");
     }

@@ -9,16 +9,6 @@ use super::dedup::{self, Candidate};
 use super::sessions::time;
 use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
 
-const INSERT: &str = "INSERT INTO playback_events (
-    event_id, event_type, source, server_id, server_name, session_key, correlation_key,
-    occurred_at, received_at, user_id, username, media_type, title, parent_title,
-    grandparent_title, rating_key, year, duration_ms, view_offset_ms, player, platform,
-    product, device, machine_id, ip_address, location, transcode_decision, video_resolution,
-    raw, stream_seq, session_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (event_id) DO NOTHING";
-
 fn location_str(location: Option<Location>) -> Option<&'static str> {
     location.map(|l| match l {
         Location::Lan => "lan",
@@ -33,8 +23,17 @@ pub fn insert(
     stream_seq: Option<u64>,
     session_id: Option<&str>,
 ) -> Result<bool, DbError> {
-    let mut statement = conn.prepare_cached(INSERT)?;
-    let changed = statement.execute(params![
+    Ok(insert_many(conn, &[(e, stream_seq, session_id)])? == 1)
+}
+
+/// Appends one event as a row of `playback_events`' shape (the table or its staging twin).
+pub fn append_row(
+    appender: &mut duckdb::Appender<'_>,
+    e: &MediaEvent,
+    stream_seq: Option<u64>,
+    session_id: Option<&str>,
+) -> Result<(), DbError> {
+    appender.append_row(params![
         e.event_id,
         e.event_type.as_str(),
         e.source.as_str(),
@@ -67,7 +66,7 @@ pub fn insert(
         stream_seq.map(|s| s as i64),
         session_id,
     ])?;
-    Ok(changed == 1)
+    Ok(())
 }
 
 /// Inserts many events inside the caller's transaction through the staging table: one
@@ -84,39 +83,7 @@ pub fn insert_many(
     {
         let mut appender = conn.appender("stage_events")?;
         for (e, stream_seq, session_id) in rows {
-            appender.append_row(params![
-                e.event_id,
-                e.event_type.as_str(),
-                e.source.as_str(),
-                e.server_id,
-                e.server_name,
-                e.session_key,
-                e.correlation_key,
-                e.occurred_at.to_rfc3339(),
-                e.received_at.to_rfc3339(),
-                e.user_id,
-                e.username,
-                e.media_type.as_str(),
-                e.title,
-                e.parent_title,
-                e.grandparent_title,
-                e.rating_key,
-                e.year,
-                e.duration_ms,
-                e.view_offset_ms,
-                e.player,
-                e.platform,
-                e.product,
-                e.device,
-                e.machine_id,
-                e.ip_address,
-                location_str(e.location),
-                e.transcode_decision,
-                e.video_resolution,
-                e.raw.to_string(),
-                stream_seq.map(|s| s as i64),
-                session_id,
-            ])?;
+            append_row(&mut appender, e, *stream_seq, *session_id)?;
         }
         appender.flush()?;
     }
