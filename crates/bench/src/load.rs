@@ -1,0 +1,217 @@
+//! The HTTP load generator: webhooks posted open-loop at a fixed rate (each request starts
+//! at its scheduled time whatever the earlier ones are doing, so a slow answer cannot hold
+//! the next ones back) or flat out over C keep-alive connections.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
+
+use crate::webhooks::{Generator, Webhook};
+
+/// Where webhooks go: a running server (or the do-nothing baseline) and its token.
+pub struct Target {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+/// What a phase did.
+#[derive(Default)]
+pub struct Outcome {
+    pub sent: u64,
+    pub ok: u64,
+    pub errors: u64,
+    pub first_error: Option<String>,
+    /// Request start to the answer read, in milliseconds, for each 2xx.
+    pub latencies_ms: Vec<f64>,
+    /// The event id of each accepted webhook and when its answer was read.
+    pub acked: Vec<(String, Instant)>,
+    /// First request start to last answer.
+    pub elapsed: Duration,
+    /// How late the open-loop scheduler started requests (timer and runtime), at most.
+    pub max_schedule_lag_ms: f64,
+}
+
+impl Outcome {
+    pub fn per_second(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    fn merge(&mut self, other: Outcome) {
+        self.sent += other.sent;
+        self.ok += other.ok;
+        self.errors += other.errors;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+        self.latencies_ms.extend(other.latencies_ms);
+        self.acked.extend(other.acked);
+        self.max_schedule_lag_ms = self.max_schedule_lag_ms.max(other.max_schedule_lag_ms);
+    }
+
+    fn record(&mut self, started: Instant, answer: Result<Option<String>, String>) {
+        self.sent += 1;
+        match answer {
+            Ok(event_id) => {
+                let now = Instant::now();
+                self.ok += 1;
+                self.latencies_ms
+                    .push(now.duration_since(started).as_secs_f64() * 1000.0);
+                if let Some(id) = event_id {
+                    self.acked.push((id, now));
+                }
+            }
+            Err(e) => {
+                self.errors += 1;
+                self.first_error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// A one-line account of failures, if there were any.
+    pub fn error_note(&self, phase: &str) -> Option<String> {
+        (self.errors > 0).then(|| {
+            format!(
+                "{phase}: {} of {} requests failed (first: {})",
+                self.errors,
+                self.sent,
+                self.first_error.as_deref().unwrap_or("?")
+            )
+        })
+    }
+}
+
+impl Target {
+    pub fn new(base: String, token: String, connections: usize) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(connections)
+            .tcp_nodelay(true)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Self {
+            client,
+            base,
+            token,
+        })
+    }
+
+    /// Posts one webhook; the event id of a 2xx answer (None when it carries none).
+    async fn post(&self, webhook: &Webhook) -> Result<Option<String>, String> {
+        let url = format!("{}{}?token={}", self.base, webhook.path(), self.token);
+        let response = self
+            .client
+            .post(url)
+            .header("content-type", webhook.content_type)
+            .body(webhook.body.clone())
+            .send()
+            .await
+            .map_err(|e| format!("POST {}: {e}", webhook.path()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| format!("POST {}: reading the answer: {e}", webhook.path()))?;
+        if !status.is_success() {
+            return Err(format!(
+                "POST {}: {status} {}",
+                webhook.path(),
+                String::from_utf8_lossy(&body[..body.len().min(200)])
+            ));
+        }
+        Ok(serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["event_id"].as_str().map(str::to_string)))
+    }
+}
+
+/// Posts webhooks `first..` at `rate` per second for `duration`.
+pub async fn open_loop(
+    target: &Arc<Target>,
+    generator: &Generator,
+    first: u64,
+    rate: f64,
+    duration: Duration,
+) -> Outcome {
+    let count = (rate * duration.as_secs_f64()).round() as u64;
+    let mut tasks = JoinSet::new();
+    let mut outcome = Outcome::default();
+    let began = Instant::now();
+    for i in 0..count {
+        // Built before its time comes, so building it is not part of its latency.
+        let webhook = generator.webhook(first + i);
+        let scheduled = began + Duration::from_secs_f64(i as f64 / rate);
+        tokio::time::sleep_until(scheduled.into()).await;
+        let target = Arc::clone(target);
+        tasks.spawn(async move {
+            let started = Instant::now();
+            let lag = started.duration_since(scheduled).as_secs_f64() * 1000.0;
+            let answer = target.post(&webhook).await;
+            let mut one = Outcome {
+                max_schedule_lag_ms: lag,
+                ..Outcome::default()
+            };
+            one.record(started, answer);
+            one
+        });
+        while let Some(done) = tasks.try_join_next() {
+            if let Ok(one) = done {
+                outcome.merge(one);
+            }
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(one) = done {
+            outcome.merge(one);
+        }
+    }
+    outcome.elapsed = began.elapsed();
+    outcome
+}
+
+/// Posts webhooks `first..first + count` as fast as `connections` connections allow.
+pub async fn flat_out(
+    target: &Arc<Target>,
+    generator: &Arc<Generator>,
+    first: u64,
+    count: u64,
+    connections: usize,
+) -> Outcome {
+    let next = Arc::new(AtomicU64::new(first));
+    let end = first + count;
+    let began = Instant::now();
+    let mut workers = JoinSet::new();
+    for _ in 0..connections {
+        let (target, generator, next) =
+            (Arc::clone(target), Arc::clone(generator), Arc::clone(&next));
+        workers.spawn(async move {
+            let mut outcome = Outcome::default();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= end {
+                    return outcome;
+                }
+                let webhook = generator.webhook(n);
+                let started = Instant::now();
+                let answer = target.post(&webhook).await;
+                outcome.record(started, answer);
+            }
+        });
+    }
+    let mut outcome = Outcome::default();
+    while let Some(done) = workers.join_next().await {
+        match done {
+            Ok(one) => outcome.merge(one),
+            Err(e) => {
+                outcome.errors += 1;
+                outcome
+                    .first_error
+                    .get_or_insert(format!("a worker failed: {e}"));
+            }
+        }
+    }
+    outcome.elapsed = began.elapsed();
+    outcome
+}

@@ -1,0 +1,356 @@
+//! `cartographus-bench`, run by `make bench`: the whole pipeline (`cartographus-server
+//! serve` with its sidecar) under webhook load, against raw baselines measured in the same
+//! run on the same machine. Prints a table and writes `bench-report.json`.
+
+mod live;
+mod load;
+mod pipeline;
+mod process;
+mod queries;
+mod raw_duckdb;
+mod raw_http;
+mod raw_nats;
+mod report;
+mod server;
+mod summary;
+mod webhooks;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use serde_json::json;
+
+use report::{fmt, line, Target};
+use server::Binaries;
+use summary::round;
+use webhooks::Generator;
+
+const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+#[derive(Parser)]
+#[command(name = "cartographus-bench", about)]
+struct Args {
+    /// cartographus-server to measure (default: beside this binary).
+    #[arg(long)]
+    server_bin: Option<PathBuf>,
+    /// nats-server for the sidecar and the baseline.
+    #[arg(long, env = "NATS_SERVER_BIN")]
+    nats_server_bin: Option<PathBuf>,
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures"))]
+    fixtures: PathBuf,
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench-report.json"))]
+    report: PathBuf,
+    /// Where the data dirs go (default: the system temp dir); removed afterwards.
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+    /// Connections (and JetStream publishes in flight) of the flat-out phases.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Open-loop rates, req/s.
+    #[arg(long, value_delimiter = ',', default_values_t = [100, 500])]
+    rates: Vec<u32>,
+    /// Seconds at each open-loop rate.
+    #[arg(long, default_value_t = 20.0)]
+    rate_seconds: f64,
+    /// Webhooks posted flat out at the pipeline.
+    #[arg(long, default_value_t = 30_000)]
+    flat_out: u64,
+    /// Events of each raw baseline.
+    #[arg(long, default_value_t = 20_000)]
+    raw_events: u64,
+    /// Events in the database of the query phase (0 skips it).
+    #[arg(long, default_value_t = 1_000_000)]
+    query_events: u64,
+    /// Timed requests per query.
+    #[arg(long, default_value_t = 200)]
+    query_samples: usize,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cartographus-bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Ctrl-C drops the run, and with it every process guard.
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = run(args) => result,
+            _ = tokio::signal::ctrl_c() => Err("interrupted".to_string()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cartographus-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn binaries(args: &Args) -> Result<Binaries, String> {
+    let beside_us = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("cartographus-server")));
+    let server = args
+        .server_bin
+        .clone()
+        .or(beside_us)
+        .ok_or("cannot tell where cartographus-server is; pass --server-bin")?;
+    let nats_server = args.nats_server_bin.clone().unwrap_or_else(|| {
+        PathBuf::from(REPO).join(format!(
+            "src-tauri/binaries/nats-server-{}-unknown-linux-gnu",
+            std::env::consts::ARCH
+        ))
+    });
+    for (what, path) in [
+        ("cartographus-server", &server),
+        ("nats-server", &nats_server),
+    ] {
+        if !path.is_file() {
+            return Err(format!(
+                "{what} not found at {} (`make bench` builds and fetches both)",
+                path.display()
+            ));
+        }
+    }
+    Ok(Binaries {
+        server,
+        nats_server,
+    })
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let started = Instant::now();
+    let bins = binaries(&args)?;
+    let base = args.work_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let work = tempfile::Builder::new()
+        .prefix("cartographus-bench-")
+        .tempdir_in(&base)
+        .map_err(|e| format!("cannot create a work dir in {}: {e}", base.display()))?;
+    let machine = report::Machine::this();
+    println!(
+        "cartographus-bench on {} cores, {} GiB, kernel {}; work dir {}",
+        machine.cores,
+        machine.memory_gib,
+        machine.kernel,
+        work.path().display()
+    );
+    let generator = Arc::new(Generator::load(
+        &args.fixtures,
+        chrono::Utc::now() - chrono::Duration::hours(3),
+        1,
+    )?);
+
+    println!(
+        "[1/5] baseline: a do-nothing axum handler, {} webhooks over {} connections",
+        args.raw_events, args.connections
+    );
+    let noop = raw_http::measure(&generator, args.raw_events, args.connections).await?;
+    let mut notes: Vec<String> = noop.error_note("do-nothing handler").into_iter().collect();
+
+    println!(
+        "[2/5] baseline: JetStream publish, {} events, {} in flight",
+        args.raw_events, args.connections
+    );
+    let events = (0..args.raw_events)
+        .map(|n| generator.webhook(n).event())
+        .collect::<Result<Vec<_>, String>>()?;
+    let jetstream = raw_nats::measure(
+        &bins.nats_server,
+        &work.path().join("raw-nats"),
+        &events,
+        args.connections,
+    )
+    .await?;
+
+    println!(
+        "[3/5] baseline: DuckDB appender, {} rows, 1,000 per transaction",
+        args.raw_events
+    );
+    let duck_path = work.path().join("raw.duckdb");
+    let duckdb_rows_per_s =
+        tokio::task::spawn_blocking(move || raw_duckdb::insert_rate(&duck_path, &events, 1000))
+            .await
+            .map_err(|e| format!("the DuckDB baseline failed: {e}"))??;
+
+    println!("[4/5] pipeline: cartographus-server serve with its sidecar");
+    let settings = pipeline::Settings {
+        rates: args.rates.clone(),
+        rate_duration: Duration::from_secs_f64(args.rate_seconds),
+        flat_out_count: args.flat_out,
+        connections: args.connections,
+    };
+    let pipe = pipeline::run(&bins, work.path(), &generator, &settings).await?;
+    notes.extend(pipe.notes.iter().cloned());
+
+    let query = if args.query_events > 0 {
+        println!("[5/5] queries on {} stored events", args.query_events);
+        let q = queries::run(
+            &bins,
+            &args.fixtures,
+            work.path(),
+            args.query_events,
+            args.query_samples,
+        )
+        .await?;
+        notes.extend(q.notes.iter().cloned());
+        Some(q)
+    } else {
+        println!("[5/5] queries: skipped (--query-events 0)");
+        None
+    };
+
+    let pipeline_per_s = pipe.flat_out.stored_per_s;
+    let ratio = pipeline_per_s.map(|p| round(p / jetstream.msgs_per_s));
+    let ack_at = |rate: u32| {
+        pipe.rates
+            .iter()
+            .find(|r| r.target_per_s == rate)
+            .and_then(|r| r.ack_ms)
+    };
+    let stats_p95 = query.as_ref().and_then(|q| q.stats_ms).map(|p| p.p95);
+    let history_p95 = query.as_ref().and_then(|q| q.history_ms).map(|p| p.p95);
+    let targets = vec![
+        Target::at_least("ratio vs raw JetStream", ratio, 0.5, ""),
+        Target::at_most(
+            "ack p99 at 500 req/s",
+            ack_at(500).map(|p| p.p99),
+            5.0,
+            "ms",
+        ),
+        Target::at_most("live p99", pipe.live_ms.map(|p| p.p99), 50.0, "ms"),
+        Target::at_most("engine RSS idle", pipe.rss.engine_idle, 60.0, "MB"),
+        Target::at_most("nats-server RSS idle", pipe.rss.nats_idle, 40.0, "MB"),
+        Target::at_most("nats-server RSS loaded", pipe.rss.nats_loaded, 40.0, "MB"),
+        Target::at_most("ready", Some(pipe.ready_s), 1.5, "s"),
+        Target::at_most("stats p95 (1M events)", stats_p95, 50.0, "ms"),
+        Target::at_most("history p95 (1M events)", history_p95, 50.0, "ms"),
+    ];
+
+    let mut lines = vec![
+        line("pipeline, acked + stored", fmt(pipeline_per_s, "events/s")),
+        line(
+            "pipeline, acked while posting",
+            fmt(Some(pipe.flat_out.ack_per_s), "req/s"),
+        ),
+        line(
+            "raw JetStream publish",
+            fmt(Some(round(jetstream.msgs_per_s)), "msgs/s"),
+        ),
+        line(
+            "raw DuckDB appender",
+            fmt(Some(round(duckdb_rows_per_s)), "rows/s"),
+        ),
+        line(
+            "raw axum, do-nothing handler",
+            fmt(Some(round(noop.per_second())), "req/s"),
+        ),
+    ];
+    for r in &pipe.rates {
+        lines.push(line(
+            format!("ack at {} req/s p50 / p99", r.target_per_s),
+            format!(
+                "{} / {}",
+                fmt(r.ack_ms.map(|p| p.p50), "ms"),
+                fmt(r.ack_ms.map(|p| p.p99), "ms")
+            ),
+        ));
+    }
+    lines.extend([
+        line(
+            "live p50 / p99",
+            format!(
+                "{} / {}",
+                fmt(pipe.live_ms.map(|p| p.p50), "ms"),
+                fmt(pipe.live_ms.map(|p| p.p99), "ms")
+            ),
+        ),
+        line(
+            "RSS engine idle / loaded",
+            format!(
+                "{} / {}",
+                fmt(pipe.rss.engine_idle, "MB"),
+                fmt(pipe.rss.engine_loaded, "MB")
+            ),
+        ),
+        line(
+            "RSS nats-server idle / loaded",
+            format!(
+                "{} / {}",
+                fmt(pipe.rss.nats_idle, "MB"),
+                fmt(pipe.rss.nats_loaded, "MB")
+            ),
+        ),
+        line(
+            "ready (empty / 1M events)",
+            format!(
+                "{} / {}",
+                fmt(Some(pipe.ready_s), "s"),
+                fmt(query.as_ref().map(|q| q.ready_s), "s")
+            ),
+        ),
+        line(
+            "stats / history p95 (1M)",
+            format!("{} / {}", fmt(stats_p95, "ms"), fmt(history_p95, "ms")),
+        ),
+    ]);
+    let duration_s = round(started.elapsed().as_secs_f64());
+    lines.push(line("bench run", format!("{duration_s:.0} s")));
+    report::print(&lines, &targets, &notes);
+
+    let ack_ms: serde_json::Map<String, serde_json::Value> = pipe
+        .rates
+        .iter()
+        .map(|r| (r.target_per_s.to_string(), json!(r.ack_ms)))
+        .collect();
+    let report = json!({
+        "timestamp": chrono::Utc::now().to_rfc3339(),
+        "machine": machine,
+        "git": report::git_revision(std::path::Path::new(REPO)),
+        "duration_s": duration_s,
+        "pipeline_events_per_s": pipeline_per_s,
+        "raw_jetstream_msgs_per_s": round(jetstream.msgs_per_s),
+        "ratio_vs_raw_jetstream": ratio,
+        "raw_duckdb_rows_per_s": round(duckdb_rows_per_s),
+        "raw_http_noop_req_per_s": round(noop.per_second()),
+        "ack_ms": ack_ms,
+        "live_ms": pipe.live_ms,
+        "rss_mb": pipe.rss,
+        "ready_s": pipe.ready_s,
+        "query_ms": {"stats_p95": stats_p95, "history_p95": history_p95},
+        "targets": targets,
+        "notes": notes,
+        "details": {
+            "settings": {
+                "connections": args.connections,
+                "rates": args.rates,
+                "rate_seconds": args.rate_seconds,
+                "flat_out_webhooks": args.flat_out,
+                "raw_events": args.raw_events,
+                "duckdb_batch": 1000,
+            },
+            "open_loop": pipe.rates,
+            "flat_out": pipe.flat_out,
+            "raw_http_noop": {"ack_ms": summary::percentiles(&noop.latencies_ms)},
+            "raw_jetstream": {
+                "payload_bytes_mean": round(jetstream.payload_bytes_mean),
+                "in_flight": args.connections,
+                "nats_rss_mb": jetstream.nats_rss_mb.map(round),
+            },
+            "queries": query,
+        },
+    });
+    report::write(&args.report, &report)?;
+    println!("\n  wrote {}", args.report.display());
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Baseline: JetStream async publish of the same events (the bytes the engine publishes,
+//! with their `Nats-Msg-Id`) to a nats-server of our own with the sidecar's exact config
+//! (`sync_interval: always`, file storage) and the `MEDIA_EVENTS` stream settings.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream::{self, message::PublishMessage};
+use bytes::Bytes;
+use cartographus_engine::bus::sidecar::SidecarSpec;
+use cartographus_engine::bus::stream;
+use cartographus_engine::event::MediaEvent;
+use cartographus_engine::secret::Secret;
+use futures_util::StreamExt;
+
+use crate::process::{self, ChildGuard};
+
+pub struct Published {
+    pub msgs_per_s: f64,
+    pub payload_bytes_mean: f64,
+    pub nats_rss_mb: Option<f64>,
+}
+
+/// Publishes every event once with `in_flight` awaiting their acks.
+pub async fn measure(
+    nats_server: &Path,
+    work_dir: &Path,
+    events: &[MediaEvent],
+    in_flight: usize,
+) -> Result<Published, String> {
+    let spec = SidecarSpec {
+        bin: nats_server.to_path_buf(),
+        work_dir: work_dir.join("nats"),
+        store_dir: work_dir.join("jetstream"),
+        port: process::free_port()?,
+        token: Secret::new("bench-nats-token"),
+    };
+    for dir in [&spec.work_dir, &spec.store_dir] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(spec.config_path(), spec.render_config())
+        .map_err(|e| format!("cannot write the nats-server config: {e}"))?;
+    let child = Command::new(nats_server)
+        .arg("-c")
+        .arg(spec.config_path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", nats_server.display()))?;
+    let server = ChildGuard::new(child, Duration::from_secs(5));
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let client = loop {
+        let options = async_nats::ConnectOptions::with_token("bench-nats-token".into());
+        match options.connect(spec.url()).await {
+            Ok(client) => break client,
+            Err(e) if Instant::now() > deadline => {
+                return Err(format!("the baseline nats-server did not start: {e}"))
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    };
+    let js = jetstream::new(client);
+    js.create_stream(stream::stream_config(7, 1))
+        .await
+        .map_err(|e| format!("cannot create the baseline stream: {e}"))?;
+
+    let messages = events
+        .iter()
+        .map(|e| {
+            serde_json::to_vec(e)
+                .map(|payload| (e.subject(), e.event_id.clone(), Bytes::from(payload)))
+                .map_err(|e| format!("cannot encode an event: {e}"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let payload_bytes_mean =
+        messages.iter().map(|m| m.2.len()).sum::<usize>() as f64 / messages.len().max(1) as f64;
+
+    let started = Instant::now();
+    let acks: Vec<Result<bool, String>> = futures_util::stream::iter(messages)
+        .map(|(subject, id, payload)| {
+            let js = js.clone();
+            async move {
+                let message = PublishMessage::build().payload(payload).message_id(&id);
+                let ack = js
+                    .send_publish(subject, message)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(ack.duplicate)
+            }
+        })
+        .buffer_unordered(in_flight)
+        .collect()
+        .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let nats_rss_mb = process::rss_mb(server.pid());
+    let failed = acks.iter().filter(|a| a.is_err()).count();
+    let duplicates = acks.iter().filter(|a| matches!(a, Ok(true))).count();
+    if failed > 0 || duplicates > 0 {
+        return Err(format!(
+            "baseline publish: {failed} failed, {duplicates} duplicates of {}",
+            acks.len()
+        ));
+    }
+    drop(server);
+    Ok(Published {
+        msgs_per_s: acks.len() as f64 / elapsed,
+        payload_bytes_mean,
+        nats_rss_mb,
+    })
+}

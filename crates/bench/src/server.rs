@@ -1,0 +1,214 @@
+//! One `cartographus-server serve` under test, with its real nats-server sidecar: its own
+//! data dir, port and tokens, and the few API calls the bench makes. Stopped (and its
+//! sidecar with it) when dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::process::{self, ChildGuard};
+
+const API_TOKEN: &str = "bench-api-token";
+const WEBHOOK_TOKEN: &str = "bench-webhook-token";
+
+/// The binaries a run needs.
+#[derive(Clone)]
+pub struct Binaries {
+    pub server: PathBuf,
+    pub nats_server: PathBuf,
+}
+
+pub struct Server {
+    guard: ChildGuard,
+    data_dir: PathBuf,
+    port: u16,
+    stderr_log: PathBuf,
+    http: reqwest::Client,
+    api: Api,
+    spawned: Instant,
+}
+
+impl Server {
+    /// Starts the server on `data_dir` (created if missing). The environment is cleared of
+    /// every CARTOGRAPHUS_* and NATS_* setting, so the run measures the defaults.
+    pub fn spawn(bins: &Binaries, data_dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        let port = process::free_port()?;
+        let stderr_log = data_dir.with_extension("stderr.log");
+        let stderr = std::fs::File::create(&stderr_log)
+            .map_err(|e| format!("cannot create {}: {e}", stderr_log.display()))?;
+        let mut command = Command::new(&bins.server);
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARTOGRAPHUS_") || key.starts_with("NATS_") {
+                command.env_remove(key.as_ref());
+            }
+        }
+        let spawned = Instant::now();
+        let child = command
+            .arg("serve")
+            .env("CARTOGRAPHUS_DATA_DIR", data_dir)
+            .env("CARTOGRAPHUS_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CARTOGRAPHUS_WEBHOOK_TOKEN", WEBHOOK_TOKEN)
+            .env("CARTOGRAPHUS_API_TOKEN", API_TOKEN)
+            .env("NATS_SERVER_BIN", &bins.nats_server)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bins.server.display()))?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let api = Api {
+            http: http.clone(),
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        Ok(Self {
+            guard: ChildGuard::new(child, Duration::from_secs(15)),
+            data_dir: data_dir.to_path_buf(),
+            port,
+            stderr_log,
+            http,
+            api,
+            spawned,
+        })
+    }
+
+    /// Seconds from the spawn until `GET /api/v1/health` answered 200.
+    pub async fn wait_ready(&mut self, within: Duration) -> Result<f64, String> {
+        let url = format!("{}/api/v1/health", self.base_url());
+        loop {
+            if let Some(status) = self.guard.exited() {
+                return Err(format!(
+                    "cartographus-server exited during start-up ({status}):\n{}",
+                    process::tail(&self.stderr_log, 20)
+                ));
+            }
+            let answer = self
+                .http
+                .get(&url)
+                .timeout(Duration::from_millis(500))
+                .send()
+                .await;
+            if matches!(&answer, Ok(r) if r.status() == 200) {
+                return Ok(self.spawned.elapsed().as_secs_f64());
+            }
+            if self.spawned.elapsed() > within {
+                return Err(format!(
+                    "cartographus-server was not healthy within {within:?} (last: {}):\n{}",
+                    match answer {
+                        Ok(r) => r.status().to_string(),
+                        Err(e) => e.to_string(),
+                    },
+                    process::tail(&self.stderr_log, 20)
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/api/v1/ws?token={API_TOKEN}", self.port)
+    }
+
+    pub fn webhook_token(&self) -> String {
+        WEBHOOK_TOKEN.to_string()
+    }
+
+    pub fn engine_pid(&self) -> u32 {
+        self.guard.pid()
+    }
+
+    fn sidecar_pid_file(&self) -> PathBuf {
+        self.data_dir.join("nats").join("nats-server.pid")
+    }
+
+    pub fn nats_pid(&self) -> Option<u32> {
+        process::pid_from_file(&self.sidecar_pid_file(), "nats-server")
+    }
+
+    /// (engine, nats-server) resident memory in MiB.
+    pub fn rss_mb(&self) -> (Option<f64>, Option<f64>) {
+        (
+            process::rss_mb(self.engine_pid()),
+            self.nats_pid().and_then(process::rss_mb),
+        )
+    }
+
+    /// A client of this server's API.
+    pub fn api(&self) -> Api {
+        self.api.clone()
+    }
+
+    /// Stops the server the way a user does (SIGTERM) and reports how it ended.
+    pub fn stop(mut self) -> String {
+        self.stop_all()
+    }
+
+    fn stop_all(&mut self) -> String {
+        let ended = self.guard.stop();
+        // A server that had to be killed leaves its sidecar behind.
+        if let Some(pid) = self.nats_pid() {
+            process::kill_pid(pid);
+        }
+        ended
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop_all();
+    }
+}
+
+/// The API calls the bench makes, with the bearer token; cheap to clone into tasks.
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Api {
+    /// A timed `GET` of an API path with the bearer token: status, body, milliseconds.
+    pub async fn get(&self, path: &str) -> Result<(u16, bytes::Bytes, f64), String> {
+        let started = Instant::now();
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(API_TOKEN)
+            .send()
+            .await
+            .map_err(|e| format!("GET {path}: {e}"))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| format!("GET {path}: reading the answer: {e}"))?;
+        Ok((status, body, started.elapsed().as_secs_f64() * 1000.0))
+    }
+
+    /// `events_stored` from `GET /api/v1/stats`.
+    pub async fn events_stored(&self) -> Result<u64, String> {
+        let (status, body, _) = self.get("/api/v1/stats").await?;
+        if status != 200 {
+            return Err(format!("GET /api/v1/stats: {status}"));
+        }
+        let stats: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| format!("GET /api/v1/stats: not JSON: {e}"))?;
+        stats["events_stored"]
+            .as_f64()
+            .map(|n| n as u64)
+            .ok_or_else(|| "GET /api/v1/stats: no events_stored".to_string())
+    }
+}
