@@ -21,5 +21,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
+    // Times are shown in the user's zone; tests pin it so their expectations hold anywhere.
+    env: { TZ: "UTC" },
   },
 });

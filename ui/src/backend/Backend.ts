@@ -1,19 +1,69 @@
 // The one seam between the UI and the engine: every host (Tauri IPC, HTTP) implements Backend,
 // and components only ever see this interface (through BackendContext), never a transport.
 import type {
+  Attempt,
+  DlqEntry,
+  DlqFilter,
+  DlqKind,
   EngineInfo,
+  EventType,
   Health,
+  JobState,
+  JobStatus,
+  LiveBatch,
+  LiveMessage,
+  LiveSession,
+  LiveSnapshot,
+  MediaEvent,
   OverallStatus,
+  Page,
+  PageArgs,
   PartHealth,
   PartStatus,
+  Retried,
+  RetriedAs,
+  RetrySelection,
+  Session,
+  SessionState,
   SidecarStatus,
+  Source,
   SpoolStats,
   Stats,
   StreamStats,
 } from "../bindings";
 
 // Re-exported so UI code takes its types from here and never imports the generated bindings.
-export type { EngineInfo, Health, OverallStatus, PartHealth, PartStatus, SidecarStatus, SpoolStats, Stats, StreamStats };
+export type {
+  Attempt,
+  DlqEntry,
+  DlqFilter,
+  DlqKind,
+  EngineInfo,
+  EventType,
+  Health,
+  JobState,
+  JobStatus,
+  LiveBatch,
+  LiveMessage,
+  LiveSession,
+  LiveSnapshot,
+  MediaEvent,
+  OverallStatus,
+  Page,
+  PageArgs,
+  PartHealth,
+  PartStatus,
+  Retried,
+  RetriedAs,
+  RetrySelection,
+  Session,
+  SessionState,
+  SidecarStatus,
+  Source,
+  SpoolStats,
+  Stats,
+  StreamStats,
+};
 
 export type BackendKind = "tauri" | "http";
 
@@ -41,4 +91,24 @@ export interface Backend {
    * getStats would need a token the UI lacks. Returns the unsubscribe function.
    */
   onStats(listener: (stats: Stats) => void, onError?: (error: Error) => void): () => void;
+  /**
+   * Subscribes to the live view. The first batch is always a snapshot (the whole state); then
+   * come batches of messages to apply in order. A later snapshot means "start over": the feed
+   * was interrupted or fell behind and resynchronised. `onError` hears about interruptions (what
+   * is on screen may be stale until the next snapshot). Never calls back synchronously.
+   * Returns the unsubscribe function.
+   */
+  subscribeLive(onBatch: (batch: LiveBatch) => void, onError?: (error: Error) => void): () => void;
+  /** One page of dead letters, newest failure first; pass `next_cursor` back for the next page. */
+  listDlq(filter: DlqFilter, page: PageArgs): Promise<Page<DlqEntry>>;
+  getDlqEntry(id: string): Promise<DlqEntry>;
+  /**
+   * Retries one dead letter; a non-null `payload` (edited text) replaces the stored one first.
+   * Rejects with an EngineError (code "still_failing"-like codes) when it still cannot be stored.
+   */
+  retryDlq(id: string, payload: string | null): Promise<Retried>;
+  /** Starts a background retry of the listed ids, or else of every entry the filter matches. */
+  retryDlqMany(selection: RetrySelection): Promise<JobStatus>;
+  deleteDlq(id: string): Promise<void>;
+  getJob(id: string): Promise<JobStatus>;
 }

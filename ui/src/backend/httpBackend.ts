@@ -1,9 +1,26 @@
 // Browser host: the headless `cartographus-server serve` on the same origin, over HTTP for calls
 // and a WebSocket for live updates. fetch and WebSocket are injectable so tests need no network.
-import type { Backend, EngineInfo, Health, Stats } from "./Backend";
-import { unreachableEngineError } from "./errors";
+import type {
+  Backend,
+  DlqEntry,
+  DlqFilter,
+  EngineInfo,
+  Health,
+  JobStatus,
+  LiveSession,
+  LiveSnapshot,
+  MediaEvent,
+  Page,
+  PageArgs,
+  Retried,
+  Stats,
+} from "./Backend";
+import { EngineError, unreachableEngineError } from "./errors";
 import { isHealth } from "./healthGuard";
-import { createLiveHealthFeed, type WebSocketConstructorLike } from "./liveHealthFeed";
+import { connectHttpLive } from "./httpLive";
+import { createLiveFeed } from "./liveFeed";
+import { createLiveHealthFeed } from "./liveHealthFeed";
+import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";
 import { createStatsFeed } from "./statsFeed";
 import { isStats } from "./statsGuard";
 
@@ -20,12 +37,25 @@ export type HttpBackendOptions = {
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   requestTimeoutMs?: number;
+  /** How long live messages are gathered before the view repaints. */
+  liveBatchWindowMs?: number;
+  /** Wait before asking again for the live view's first view after a failure. */
+  liveResyncRetryMs?: number;
 };
 
 const HEALTH_PATH = "/api/v1/health";
 const INFO_PATH = "/api/v1/info";
 const STATS_PATH = "/api/v1/stats";
 const SOCKET_PATH = "/api/v1/ws";
+const LIVE_SESSIONS_PATH = "/api/v1/sessions/live";
+const EVENTS_PATH = "/api/v1/events";
+const DLQ_PATH = "/api/v1/dlq";
+const JOBS_PATH = "/api/v1/jobs";
+
+/** Recent events asked for with the first live view, as many as the engine's snapshot holds. */
+const RECENT_EVENTS = 50;
+
+type RequestOptions = { method?: string; body?: unknown; headers?: Record<string, string> };
 
 export function createHttpBackend(options: HttpBackendOptions): Backend {
   const { origin, token } = options;
@@ -33,10 +63,14 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
-  async function request(path: string, headers: Record<string, string>): Promise<Response> {
+  async function request(path: string, { method = "GET", body, headers = {} }: RequestOptions = {}): Promise<Response> {
+    const allHeaders: Record<string, string> = { Accept: "application/json", ...headers };
+    if (body !== undefined) allHeaders["Content-Type"] = "application/json";
     try {
       return await fetchImpl(new URL(path, origin).toString(), {
-        headers: { Accept: "application/json", ...headers },
+        method,
+        headers: allHeaders,
+        body: body === undefined ? undefined : JSON.stringify(body),
         // Without a timeout a hung server would stall polling forever.
         signal: AbortSignal.timeout(requestTimeoutMs),
       });
@@ -59,7 +93,7 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
   }
 
   async function getHealth(): Promise<Health> {
-    const response = await request(HEALTH_PATH, {});
+    const response = await request(HEALTH_PATH);
     // 503 is the engine saying "degraded" or "down": it still carries the Health body.
     if (!response.ok && response.status !== 503) throw unexpectedStatus(response, HEALTH_PATH);
     const body = await readJson(response, HEALTH_PATH);
@@ -67,27 +101,49 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     return body;
   }
 
-  /** The engine's own words from an `{"error":{"message":…}}` body, if it sent one. */
-  async function errorMessage(response: Response): Promise<string | null> {
+  /** The engine's `{"error":{"code","message"}}` body, if it sent one. */
+  async function engineError(response: Response): Promise<EngineError | null> {
     try {
       const body: unknown = await response.json();
-      const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
-      return typeof message === "string" && message.trim() !== "" ? message.trim() : null;
+      const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      const message = typeof error?.message === "string" ? error.message.trim() : "";
+      if (message === "") return null;
+      return new EngineError(typeof error?.code === "string" ? error.code : "unknown", message);
     } catch {
       return null;
     }
   }
 
-  /** GET a token-gated path; `what` names it for the no-token error ("Engine details"). */
-  async function requestWithToken(path: string, what: string): Promise<Response> {
+  /** A token-gated call; `what` names it for the no-token error ("Engine details"). */
+  async function requestWithToken(path: string, what: string, init: RequestOptions = {}): Promise<Response> {
     if (token === null) {
       throw new Error(`${what} need the API token: open the link printed by cartographus-server.`);
     }
-    const response = await request(path, { Authorization: `Bearer ${token}` });
+    const response = await request(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } });
     if (response.status === 401 || response.status === 403) {
       throw new Error("The engine refused the API token: open the link printed by cartographus-server again.");
     }
     return response;
+  }
+
+  /**
+   * A token-gated JSON call: the parsed body of a 2xx answer, the engine's own error (code and
+   * message) otherwise. `check` guards bodies that views rely on.
+   */
+  async function callApi<T>(
+    path: string,
+    what: string,
+    init: RequestOptions = {},
+    check?: (body: unknown) => boolean,
+  ): Promise<T> {
+    const response = await requestWithToken(path, what, init);
+    if (!response.ok) throw (await engineError(response)) ?? unexpectedStatus(response, pathOnly(path));
+    if (response.status === 204) return undefined as T;
+    const body = await readJson(response, pathOnly(path));
+    if (check !== undefined && !check(body)) {
+      throw new Error(`The engine at ${origin} sent an answer to ${pathOnly(path)} this UI does not understand.`);
+    }
+    return body as T;
   }
 
   async function getEngineInfo(): Promise<EngineInfo> {
@@ -100,25 +156,62 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     const response = await requestWithToken(STATS_PATH, "Pipeline figures");
     if (!response.ok) {
       // 503 stats_unavailable says why (e.g. DuckDB busy): worth showing as is.
-      const reason = await errorMessage(response);
+      const reason = await engineError(response);
       if (reason === null) throw unexpectedStatus(response, STATS_PATH);
-      throw new Error(`The engine could not report its pipeline figures: ${reason}`);
+      throw new Error(`The engine could not report its pipeline figures: ${reason.message}`);
     }
     const body = await readJson(response, STATS_PATH);
     if (!isStats(body)) throw new Error(`The engine at ${origin} sent pipeline figures this UI does not understand.`);
     return body;
   }
 
+  async function fetchLiveSnapshot(): Promise<LiveSnapshot> {
+    const [sessions, events] = await Promise.all([
+      callApi<LiveSession[]>(LIVE_SESSIONS_PATH, "Live sessions", {}, Array.isArray),
+      // The event history is DuckDB's: when it is busy the view starts without it, and the
+      // events pushed from now on fill the list.
+      callApi<Page<MediaEvent>>(withQuery(EVENTS_PATH, { limit: RECENT_EVENTS }), "Events", {}, isPage).catch(
+        () => null,
+      ),
+    ]);
+    return { sessions, recent_events: events?.items ?? [] };
+  }
+
+  const socket =
+    token === null
+      ? null
+      : createLiveSocket({
+          url: socketUrl(origin, token),
+          WebSocket: options.WebSocket ?? globalThis.WebSocket,
+          reconnectInitialDelayMs: options.reconnectInitialDelayMs ?? 1_000,
+          reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 30_000,
+        });
+
   const liveHealth = createLiveHealthFeed({
-    socketUrl: token === null ? null : socketUrl(origin, token),
-    WebSocket: options.WebSocket ?? globalThis.WebSocket,
+    socket,
     pollHealth: getHealth,
     pollIntervalMs: options.pollIntervalMs ?? 2_000,
-    reconnectInitialDelayMs: options.reconnectInitialDelayMs ?? 1_000,
-    reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 30_000,
   });
 
   const liveStats = createStatsFeed({ getStats, intervalMs: options.statsIntervalMs ?? 5_000 });
+
+  const liveView =
+    socket === null
+      ? null
+      : createLiveFeed({
+          connect: (hooks) =>
+            connectHttpLive(
+              {
+                socket,
+                fetchSnapshot: fetchLiveSnapshot,
+                batchWindowMs: options.liveBatchWindowMs ?? 25,
+                resyncRetryMs: options.liveResyncRetryMs ?? 2_000,
+              },
+              hooks,
+            ),
+        });
+
+  const dlqPath = (id: string) => `${DLQ_PATH}/${encodeURIComponent(id)}`;
 
   return {
     kind: "http",
@@ -129,7 +222,54 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     getStats,
     // Without the token every request would be refused: do not poll at all.
     onStats: (listener, onError) => (token === null ? () => {} : liveStats.subscribe(listener, onError)),
+    subscribeLive(onBatch, onError) {
+      if (liveView === null) {
+        let cancelled = false;
+        queueMicrotask(() => {
+          if (!cancelled) {
+            onError?.(new Error("Live updates need the API token: open the link printed by cartographus-server."));
+          }
+        });
+        return () => {
+          cancelled = true;
+        };
+      }
+      return liveView.subscribe(onBatch, onError);
+    },
+    listDlq: (filter: DlqFilter, page: PageArgs) =>
+      callApi<Page<DlqEntry>>(withQuery(DLQ_PATH, { ...filter, ...page }), "Dead letters", {}, isPage),
+    getDlqEntry: (id) => callApi<DlqEntry>(dlqPath(id), "Dead letters"),
+    retryDlq: (id, payload) =>
+      callApi<Retried>(`${dlqPath(id)}/retry`, "Dead letters", {
+        method: "POST",
+        body: payload === null ? undefined : { payload },
+      }),
+    retryDlqMany: (selection) =>
+      callApi<JobStatus>(`${DLQ_PATH}/retry`, "Dead letters", { method: "POST", body: selection }),
+    deleteDlq: async (id) => {
+      await callApi<void>(dlqPath(id), "Dead letters", { method: "DELETE" });
+    },
+    getJob: (id) => callApi<JobStatus>(`${JOBS_PATH}/${encodeURIComponent(id)}`, "Jobs"),
   };
+}
+
+function isPage(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Array.isArray((value as { items?: unknown }).items);
+}
+
+/** `path?name=value…` for the parameters that are set (null, undefined and "" are left out). */
+export function withQuery(path: string, parameters: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value === null || value === undefined || value === "") continue;
+    query.set(name, String(value));
+  }
+  const text = query.toString();
+  return text === "" ? path : `${path}?${text}`;
+}
+
+function pathOnly(path: string): string {
+  return path.split("?")[0] ?? path;
 }
 
 /** ws(s)://<same host>/api/v1/ws?token=…; browsers cannot set headers on a WebSocket, hence the query. */

@@ -1,7 +1,7 @@
 // The desktop host's backend against fake generated bindings: calls, events and unsubscribing.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Health, SidecarStatus, Stats } from "./Backend";
-import { createTauriBackend, type TauriBindings } from "./tauriBackend";
+import type { Health, LiveBatch, SidecarStatus, Stats } from "./Backend";
+import { createTauriBackend, type ChannelLike, type TauriBindings } from "./tauriBackend";
 import { directStats, engineInfo, healthyHealth, jetstreamStats, mixedHealth, runningSidecar } from "../test/fixtures";
 
 type Commands = TauriBindings["commands"];
@@ -15,11 +15,25 @@ function fakeBindings(overrides: { [K in keyof Commands]?: Commands[K] } = {}) {
   const registered = new Promise<() => void>((resolve) => {
     finishRegistering = resolve;
   });
+  const channels: ChannelLike<LiveBatch>[] = [];
+  const refuse = () => Promise.reject({ code: "not_found", message: "not in this test" });
   const bindings: TauriBindings = {
     commands: {
       getHealth: overrides.getHealth ?? (() => Promise.resolve(healthyHealth)),
       getEngineInfo: overrides.getEngineInfo ?? (() => Promise.resolve(engineInfo)),
       getStats: overrides.getStats ?? (() => Promise.resolve(jetstreamStats)),
+      subscribeLive: vi.fn(overrides.subscribeLive ?? (() => Promise.resolve(null))),
+      listDlq: vi.fn(overrides.listDlq ?? refuse),
+      getDlqEntry: vi.fn(overrides.getDlqEntry ?? refuse),
+      retryDlqEntry: vi.fn(overrides.retryDlqEntry ?? refuse),
+      retryDlqEntries: vi.fn(overrides.retryDlqEntries ?? refuse),
+      deleteDlqEntry: vi.fn(overrides.deleteDlqEntry ?? refuse),
+      getJob: vi.fn(overrides.getJob ?? refuse),
+    },
+    createChannel: () => {
+      const channel: ChannelLike<LiveBatch> = { onmessage: () => {} };
+      channels.push(channel);
+      return channel;
     },
     events: {
       healthChanged: {
@@ -38,6 +52,9 @@ function fakeBindings(overrides: { [K in keyof Commands]?: Commands[K] } = {}) {
   };
   return {
     bindings,
+    channels,
+    /** What the app core sends on the latest live channel. */
+    send: (batch: LiveBatch) => channels.at(-1)?.onmessage(batch),
     unlisten,
     unlistenSidecar,
     finishRegistering: () => finishRegistering(unlisten),

@@ -1,9 +1,28 @@
-// Desktop host: the Tauri window reaches the engine through IPC commands and events
-// declared in the generated bindings (tauri-specta).
+// Desktop host: the Tauri window reaches the engine through IPC commands, events and a
+// channel, declared in the generated bindings (tauri-specta).
+import { Channel } from "@tauri-apps/api/core";
 import { commands, events } from "../bindings";
-import type { Backend, EngineInfo, Health, SidecarStatus, Stats } from "./Backend";
-import { unreachableEngineError } from "./errors";
+import type {
+  Backend,
+  DlqEntry,
+  DlqFilter,
+  EngineInfo,
+  Health,
+  JobStatus,
+  LiveBatch,
+  Page,
+  PageArgs,
+  Retried,
+  RetrySelection,
+  SidecarStatus,
+  Stats,
+} from "./Backend";
+import { EngineError, isCodedError, unreachableEngineError } from "./errors";
+import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
+
+/** The part of Tauri's Channel this backend uses: the Rust side pushes, `onmessage` hears. */
+export type ChannelLike<T> = { onmessage: (message: T) => void };
 
 /** The slice of the generated bindings this backend uses; tests pass a fake. */
 export type TauriBindings = {
@@ -11,6 +30,13 @@ export type TauriBindings = {
     getHealth(): Promise<Health>;
     getEngineInfo(): Promise<EngineInfo>;
     getStats(): Promise<Stats>;
+    subscribeLive(channel: ChannelLike<LiveBatch>): Promise<null>;
+    listDlq(filter: DlqFilter, page: PageArgs): Promise<Page<DlqEntry>>;
+    getDlqEntry(id: string): Promise<DlqEntry>;
+    retryDlqEntry(id: string, payload: string | null): Promise<Retried>;
+    retryDlqEntries(selection: RetrySelection): Promise<JobStatus>;
+    deleteDlqEntry(id: string): Promise<null>;
+    getJob(id: string): Promise<JobStatus>;
   };
   events: {
     healthChanged: {
@@ -20,24 +46,40 @@ export type TauriBindings = {
       listen(callback: (event: { payload: SidecarStatus }) => void): Promise<() => void>;
     };
   };
+  /** Makes the channel the live view arrives on. */
+  createChannel(): ChannelLike<LiveBatch>;
 };
 
 export type TauriBackendOptions = {
   /** How often onStats asks for figures between sidecar events. */
   statsIntervalMs?: number;
+  /** First wait before asking again for the live feed when the engine refused (it may be starting). */
+  liveRetryInitialDelayMs?: number;
+  liveRetryMaxDelayMs?: number;
 };
 
 const IPC_LOCATION = "the app core (Tauri IPC)";
 
-export function createTauriBackend(
-  bindings: TauriBindings = { commands, events },
-  options: TauriBackendOptions = {},
-): Backend {
+/** The code of the CommandError the app core answers with until the engine has started. */
+const ENGINE_STARTING = "engine_starting";
+
+const realBindings: TauriBindings = { commands, events, createChannel: () => new Channel<LiveBatch>() };
+
+/**
+ * A failed command as something to show: the engine's own refusal ({code, message}) as an
+ * EngineError, anything else (IPC broke, a string) as "cannot reach the engine".
+ */
+function commandFailure(failure: unknown): Error {
+  if (isCodedError(failure)) return new EngineError(failure.code, failure.message);
+  return unreachableEngineError(IPC_LOCATION, failure);
+}
+
+export function createTauriBackend(bindings: TauriBindings = realBindings, options: TauriBackendOptions = {}): Backend {
   async function callEngine<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (failure) {
-      throw unreachableEngineError(IPC_LOCATION, failure);
+      throw commandFailure(failure);
     }
   }
 
@@ -76,6 +118,49 @@ export function createTauriBackend(
     watch: watchSidecar,
   });
 
+  const retryInitialMs = options.liveRetryInitialDelayMs ?? 500;
+  const retryMaxMs = options.liveRetryMaxDelayMs ?? 5_000;
+
+  /**
+   * Opens the live channel: the engine sends a snapshot first, then batches, and a fresh
+   * snapshot whenever this window fell behind. Until the engine has started the command is
+   * refused; it is asked again, with backoff.
+   */
+  function connectLive(hooks: LiveFeedHooks): () => void {
+    let stopped = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let delayMs = retryInitialMs;
+
+    function attempt(): void {
+      const channel = bindings.createChannel();
+      channel.onmessage = (batch) => {
+        if (!stopped) hooks.deliver(batch);
+      };
+      bindings.commands.subscribeLive(channel).then(
+        () => {
+          delayMs = retryInitialMs;
+        },
+        (failure: unknown) => {
+          if (stopped) return;
+          // Still starting is not worth an alarm: the view keeps saying it is connecting.
+          if (!(isCodedError(failure) && failure.code === ENGINE_STARTING)) hooks.fail(commandFailure(failure));
+          retryTimer = setTimeout(attempt, delayMs);
+          delayMs = Math.min(delayMs * 2, retryMaxMs);
+        },
+      );
+    }
+
+    attempt();
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+    };
+  }
+
+  // A channel cannot be closed from the page (the app core stops sending only when the window
+  // goes), so one is opened for the window's life and shared by every view that subscribes.
+  const liveView = createLiveFeed({ connect: connectLive, keepConnected: true });
+
   return {
     kind: "tauri",
     authorized: true,
@@ -106,5 +191,14 @@ export function createTauriBackend(
     },
     getStats,
     onStats: (listener, onError) => liveStats.subscribe(listener, onError),
+    subscribeLive: (onBatch, onError) => liveView.subscribe(onBatch, onError),
+    listDlq: (filter, page) => callEngine(() => bindings.commands.listDlq(filter, page)),
+    getDlqEntry: (id) => callEngine(() => bindings.commands.getDlqEntry(id)),
+    retryDlq: (id, payload) => callEngine(() => bindings.commands.retryDlqEntry(id, payload)),
+    retryDlqMany: (selection) => callEngine(() => bindings.commands.retryDlqEntries(selection)),
+    deleteDlq: async (id) => {
+      await callEngine(() => bindings.commands.deleteDlqEntry(id));
+    },
+    getJob: (id) => callEngine(() => bindings.commands.getJob(id)),
   };
 }

@@ -1,6 +1,6 @@
 // An in-memory WebSocket for httpBackend tests: records every instance so a test can open,
 // message and close it by hand.
-import type { WebSocketLike } from "../backend/liveHealthFeed";
+import type { WebSocketLike } from "../backend/liveSocket";
 
 export class FakeWebSocket implements WebSocketLike {
   static instances: FakeWebSocket[] = [];
@@ -38,7 +38,7 @@ export class FakeWebSocket implements WebSocketLike {
     this.onmessage?.(new MessageEvent("message", { data }));
   }
 
-  simulateClose(): void {
-    this.onclose?.(new CloseEvent("close"));
+  simulateClose(code = 1006, reason = ""): void {
+    this.onclose?.(new CloseEvent("close", { code, reason }));
   }
 }

@@ -1,7 +1,22 @@
 // A Backend under the test's control: it answers getHealth/getEngineInfo/getStats as told and
-// lets the test push live health, stats or errors to whoever subscribed.
+// lets the test push live health, stats, live batches or errors to whoever subscribed. The dead
+// letter calls are mocks the test overrides.
 import { vi } from "vitest";
-import type { Backend, BackendKind, EngineInfo, Health, Stats } from "../backend/Backend";
+import type {
+  Backend,
+  BackendKind,
+  DlqEntry,
+  DlqFilter,
+  EngineInfo,
+  Health,
+  JobStatus,
+  LiveBatch,
+  Page,
+  PageArgs,
+  Retried,
+  RetrySelection,
+  Stats,
+} from "../backend/Backend";
 import { engineInfo } from "./fixtures";
 
 type Subscriber<T> = { listener: (value: T) => void; onError?: (error: Error) => void };
@@ -13,22 +28,36 @@ export type FakeBackend = Backend & {
   pushStats(stats: Stats): void;
   pushStatsError(error: Error): void;
   statsSubscriberCount(): number;
+  pushLive(batch: LiveBatch): void;
+  pushLiveError(error: Error): void;
+  liveSubscriberCount(): number;
 };
 
-export function createFakeBackend(options: {
+export type FakeBackendOptions = {
   kind?: BackendKind;
   authorized?: boolean;
-  getHealth: () => Promise<Health>;
+  getHealth?: () => Promise<Health>;
   getEngineInfo?: () => Promise<EngineInfo>;
   /** What getStats answers; by default it rejects, as an engine without figures would. */
   getStats?: () => Promise<Stats>;
-}): FakeBackend {
+  listDlq?: (filter: DlqFilter, page: PageArgs) => Promise<Page<DlqEntry>>;
+  getDlqEntry?: (id: string) => Promise<DlqEntry>;
+  retryDlq?: (id: string, payload: string | null) => Promise<Retried>;
+  retryDlqMany?: (selection: RetrySelection) => Promise<JobStatus>;
+  deleteDlq?: (id: string) => Promise<void>;
+  getJob?: (id: string) => Promise<JobStatus>;
+};
+
+const notInThisTest = (what: string) => () => Promise.reject(new Error(`no ${what} in this test`));
+
+export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend {
   const subscribers = new Set<Subscriber<Health>>();
   const statsSubscribers = new Set<Subscriber<Stats>>();
+  const liveSubscribers = new Set<Subscriber<LiveBatch>>();
   return {
     kind: options.kind ?? "tauri",
     authorized: options.authorized ?? true,
-    getHealth: vi.fn(options.getHealth),
+    getHealth: vi.fn(options.getHealth ?? (() => new Promise<Health>(() => {}))),
     getEngineInfo: vi.fn(options.getEngineInfo ?? (() => Promise.resolve(engineInfo))),
     onHealth(listener, onError) {
       const subscriber = { listener, onError };
@@ -42,7 +71,7 @@ export function createFakeBackend(options: {
       for (const subscriber of subscribers) subscriber.onError?.(error);
     },
     subscriberCount: () => subscribers.size,
-    getStats: vi.fn(options.getStats ?? (() => Promise.reject(new Error("no stats in this test")))),
+    getStats: vi.fn(options.getStats ?? notInThisTest("stats")),
     // Like the real hosts, never calls listeners synchronously; the test pushes what it wants.
     onStats: vi.fn((listener: (stats: Stats) => void, onError?: (error: Error) => void) => {
       const subscriber = { listener, onError };
@@ -58,5 +87,25 @@ export function createFakeBackend(options: {
       for (const subscriber of statsSubscribers) subscriber.onError?.(error);
     },
     statsSubscriberCount: () => statsSubscribers.size,
+    subscribeLive: vi.fn((listener: (batch: LiveBatch) => void, onError?: (error: Error) => void) => {
+      const subscriber = { listener, onError };
+      liveSubscribers.add(subscriber);
+      return () => {
+        liveSubscribers.delete(subscriber);
+      };
+    }),
+    pushLive(batch) {
+      for (const subscriber of liveSubscribers) subscriber.listener(batch);
+    },
+    pushLiveError(error) {
+      for (const subscriber of liveSubscribers) subscriber.onError?.(error);
+    },
+    liveSubscriberCount: () => liveSubscribers.size,
+    listDlq: vi.fn(options.listDlq ?? (() => Promise.resolve({ items: [], next_cursor: null }))),
+    getDlqEntry: vi.fn(options.getDlqEntry ?? notInThisTest("dead letter")),
+    retryDlq: vi.fn(options.retryDlq ?? notInThisTest("retry")),
+    retryDlqMany: vi.fn(options.retryDlqMany ?? notInThisTest("bulk retry")),
+    deleteDlq: vi.fn(options.deleteDlq ?? notInThisTest("delete")),
+    getJob: vi.fn(options.getJob ?? notInThisTest("job")),
   };
 }

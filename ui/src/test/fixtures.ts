@@ -1,5 +1,15 @@
 // Sample payloads shaped exactly like the engine's, shared by the unit tests.
-import type { EngineInfo, Health, SidecarStatus, Stats } from "../backend/Backend";
+import type {
+  DlqEntry,
+  EngineInfo,
+  Health,
+  JobStatus,
+  LiveSession,
+  MediaEvent,
+  Session,
+  SidecarStatus,
+  Stats,
+} from "../backend/Backend";
 
 export const mixedHealth: Health = {
   status: "degraded",
@@ -83,3 +93,116 @@ export const directStats: Stats = {
   spool: null,
   sidecar: null,
 };
+
+/** A Tautulli play of an episode, shaped like the engine's MediaEvent; override what a test needs. */
+export function mediaEvent(overrides: Partial<MediaEvent> = {}): MediaEvent {
+  const type = overrides.event_type ?? "start";
+  return {
+    event_id: "ev-1",
+    event_type: type,
+    source: "tautulli",
+    server_id: "srv",
+    server_name: "Basement",
+    session_key: "311",
+    correlation_key: `player-1|48213|${type}`,
+    occurred_at: "2026-11-27T13:43:30Z",
+    received_at: "2026-11-27T13:43:30.120Z",
+    user_id: "9123456",
+    username: "dana",
+    media_type: "episode",
+    title: "The Long Night Shift",
+    parent_title: "Season 3",
+    grandparent_title: "Harbor Lights",
+    rating_key: "48213",
+    year: 2021,
+    duration_ms: 2_712_000,
+    view_offset_ms: 0,
+    player: "Living Room TV",
+    platform: "Android",
+    product: "Plex for Android (TV)",
+    device: "Android TV",
+    machine_id: "player-1",
+    ip_address: "192.168.1.40",
+    location: "lan",
+    transcode_decision: "direct play",
+    video_resolution: "1080",
+    raw: {},
+    ...overrides,
+  };
+}
+
+/** A live session as the engine reports it; `session` fields and the rest can be overridden. */
+export function liveSession(
+  session: Partial<Session> = {},
+  overrides: Partial<Omit<LiveSession, "session">> = {},
+): LiveSession {
+  return {
+    session: {
+      session_id: "s-ev-1",
+      source: "tautulli",
+      server_id: "srv",
+      user_id: "9123456",
+      username: "dana",
+      rating_key: "48213",
+      title: "The Long Night Shift",
+      media_type: "episode",
+      player: "Living Room TV",
+      machine_id: "player-1",
+      state: "playing",
+      started_at: "2026-11-27T13:43:30Z",
+      stopped_at: null,
+      paused_ms: 0,
+      play_ms: 0,
+      last_position_ms: 600_000,
+      duration_ms: 2_712_000,
+      percent_complete: 22,
+      transcode_decision: "direct play",
+      closed_by_timeout: false,
+      playback_key: "player-1|48213",
+      state_since: "2026-11-27T13:43:30Z",
+      last_event_at: "2026-11-27T13:43:30Z",
+      event_count: 1,
+      ...session,
+    },
+    position_ms: 600_000,
+    as_of: "2026-11-27T13:43:31Z",
+    ...overrides,
+  };
+}
+
+/** A webhook body refused for invalid JSON, as the DLQ lists it. */
+export function dlqEntry(overrides: Partial<DlqEntry> = {}): DlqEntry {
+  return {
+    id: "dlq-1",
+    kind: "rejected",
+    code: "invalid_json",
+    source: "tautulli",
+    subject: null,
+    error: "invalid_json: the body is not valid JSON: EOF while parsing at line 1 column 20",
+    attempts: [{ at: "2026-11-27T13:43:30Z", error: "invalid_json: the body is not valid JSON" }],
+    first_failed_at: "2026-11-27T13:43:30Z",
+    last_failed_at: "2026-11-27T13:43:30Z",
+    payload: '{"event": "play", ',
+    payload_encoding: "utf8",
+    payload_bytes: 18,
+    content_type: "application/json",
+    headers: { "content-type": "application/json", "user-agent": "Tautulli/2.14" },
+    event_id: null,
+    ...overrides,
+  };
+}
+
+export function jobStatus(overrides: Partial<JobStatus> = {}): JobStatus {
+  return {
+    id: "job-1",
+    kind: "dlq_retry",
+    state: "running",
+    total: 2,
+    done: 0,
+    failed: 0,
+    error: null,
+    started_at: "2026-11-27T13:45:00Z",
+    finished_at: null,
+    ...overrides,
+  };
+}

@@ -1,4 +1,5 @@
 // Vitest setup: unmount what each test rendered, so tests never see each other's DOM.
+// (Times render in UTC in tests: vite.config.ts sets TZ for the test environment.)
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
