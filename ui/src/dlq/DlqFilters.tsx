@@ -1,0 +1,82 @@
+// Narrowing the dead letters: by source and kind at once, by text when the form is submitted.
+import { useState, type FormEvent } from "react";
+import type { DlqKind, Source } from "../backend/Backend";
+import { DLQ_KINDS, SOURCES, dlqKindName, sourceName } from "../media/labels";
+import { EMPTY_FILTER, isFiltered, type DlqFilterForm } from "./dlqFilter";
+import "./dlq.css";
+
+type DlqFiltersProps = { applied: DlqFilterForm; onApply: (filter: DlqFilterForm) => void };
+
+export function DlqFilters({ applied, onApply }: DlqFiltersProps) {
+  const [text, setText] = useState(applied.q);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    onApply({ ...applied, q: text });
+  }
+
+  return (
+    <form className="dlq-filters" role="search" aria-label="Filter dead letters" onSubmit={submit}>
+      <label className="field">
+        <span className="field__label">Source</span>
+        <select
+          className="field__control"
+          data-testid="dlq-filter-source"
+          value={applied.source}
+          onChange={(event) => onApply({ ...applied, q: text, source: event.target.value as Source | "" })}
+        >
+          <option value="">Any source</option>
+          {SOURCES.map((source) => (
+            <option key={source} value={source}>
+              {sourceName(source)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field__label">Kind</span>
+        <select
+          className="field__control"
+          data-testid="dlq-filter-kind"
+          value={applied.kind}
+          onChange={(event) => onApply({ ...applied, q: text, kind: event.target.value as DlqKind | "" })}
+        >
+          <option value="">Any kind</option>
+          {DLQ_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {dlqKindName(kind)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field field--grow">
+        <span className="field__label">Text in the error or payload</span>
+        <input
+          className="field__control"
+          type="search"
+          data-testid="dlq-filter-text"
+          value={text}
+          placeholder="e.g. session_key, invalid JSON"
+          onChange={(event) => setText(event.target.value)}
+        />
+      </label>
+      <div className="dlq-filters__buttons">
+        <button type="submit" className="button" data-testid="dlq-filter-apply">
+          Search
+        </button>
+        {(isFiltered(applied) || text !== "") && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setText("");
+              onApply(EMPTY_FILTER);
+            }}
+          >
+            Clear
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,172 @@
+// The Dead letters section: what the engine could not store, filtered and paged, with an entry's
+// detail to fix its payload and retry it, delete it, or retry everything the filter matches.
+import { useEffect, useMemo, useState } from "react";
+import type { DlqEntry, JobStatus } from "../backend/Backend";
+import { useBackend } from "../backend/BackendContext";
+import { engineErrorCode } from "../backend/errors";
+import { formatCount } from "../format/humanize";
+import { DlqDetail } from "./DlqDetail";
+import { DlqFilters } from "./DlqFilters";
+import { DlqNotice } from "./DlqNotice";
+import { DlqTable } from "./DlqTable";
+import { EMPTY_FILTER, isFiltered, toDlqFilter, type DlqFilterForm } from "./dlqFilter";
+import { JobProgress } from "./JobProgress";
+import { failureNotice, jobNotice, retriedNotice, type Notice } from "./outcome";
+import { useDlqList } from "./useDlqList";
+import { useJob } from "./useJob";
+import "./dlq.css";
+
+export function DlqView() {
+  const backend = useBackend();
+  const [applied, setApplied] = useState<DlqFilterForm>(EMPTY_FILTER);
+  const filter = useMemo(() => toDlqFilter(applied), [applied]);
+  const list = useDlqList(filter);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [startedJob, setStartedJob] = useState<JobStatus | null>(null);
+  const { job, error: jobError } = useJob(startedJob);
+  const { reload, remove, replace } = list;
+
+  const selected = list.entries.find((entry) => entry.id === selectedId) ?? null;
+  const jobRunning = job !== null && job.state === "running";
+
+  // A bulk retry that ended: say how it went and show what is left.
+  useEffect(() => {
+    if (job === null || job.state === "running") return;
+    setNotice(jobNotice(job));
+    setStartedJob(null);
+    reload();
+  }, [job, reload]);
+
+  function applyFilter(next: DlqFilterForm) {
+    setApplied(next);
+    setSelectedId(null);
+  }
+
+  /** After a failed action: show the entry as the engine now has it (a retry adds an attempt). */
+  async function refreshEntry(id: string) {
+    try {
+      replace(await backend.getDlqEntry(id));
+    } catch (failure) {
+      if (engineErrorCode(failure) === "not_found") {
+        remove(id);
+        setSelectedId(null);
+      }
+    }
+  }
+
+  async function retry(entry: DlqEntry, payload: string | null) {
+    setBusy(true);
+    setNotice(null);
+    try {
+      const retried = await backend.retryDlq(entry.id, payload);
+      remove(entry.id);
+      setSelectedId(null);
+      setNotice(retriedNotice(retried));
+    } catch (failure) {
+      setNotice(failureNotice(payload === null ? "Retry" : "Save & retry", failure));
+      await refreshEntry(entry.id);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function deleteEntry(entry: DlqEntry) {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await backend.deleteDlq(entry.id);
+      remove(entry.id);
+      setSelectedId(null);
+      setNotice({ tone: "success", outcome: "deleted", text: "Deleted the dead letter." });
+    } catch (failure) {
+      setNotice(failureNotice("Delete", failure));
+      await refreshEntry(entry.id);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function retryAll() {
+    setNotice(null);
+    try {
+      setStartedJob(await backend.retryDlqMany({ filter }));
+    } catch (failure) {
+      setNotice(failureNotice("Retry all", failure));
+    }
+  }
+
+  const filtered = isFiltered(applied);
+  const shown = list.entries.length;
+
+  return (
+    <div className="dlq-view" data-testid="dlq-view">
+      <DlqFilters applied={applied} onApply={applyFilter} />
+
+      <div className="dlq-toolbar">
+        <p className="dlq-toolbar__count" data-testid="dlq-count">
+          {list.loaded
+            ? `${formatCount(shown)}${list.nextCursor !== null ? "+" : ""} ${shown === 1 ? "entry" : "entries"}${filtered ? " match" : ""}`
+            : ""}
+        </p>
+        <button
+          type="button"
+          className="button"
+          data-testid="dlq-retry-all"
+          disabled={!list.loaded || shown === 0 || jobRunning}
+          onClick={() => void retryAll()}
+        >
+          {filtered ? "Retry all matching" : "Retry all"}
+        </button>
+      </div>
+
+      {job !== null && job.state === "running" && <JobProgress job={job} error={jobError} />}
+      {notice !== null && <DlqNotice notice={notice} onDismiss={() => setNotice(null)} />}
+      {list.error !== null && (
+        <div className="notice notice--error" role="alert" data-testid="dlq-error">
+          <p className="notice__text">Could not load the dead letters: {list.error}</p>
+          <button type="button" className="button" onClick={reload}>
+            Try again
+          </button>
+        </div>
+      )}
+
+      <div className={selected !== null ? "dlq-layout dlq-layout--split" : "dlq-layout"}>
+        <div className="dlq-layout__list">
+          {!list.loaded && list.loading && (
+            <p className="dlq-empty" role="status">
+              Loading dead letters…
+            </p>
+          )}
+          {list.loaded && shown === 0 && (
+            <p className="dlq-empty" data-testid="dlq-empty">
+              {filtered ? "No dead letters match this filter." : "No dead letters: everything received was stored."}
+            </p>
+          )}
+          {shown > 0 && <DlqTable entries={list.entries} selectedId={selectedId} onSelect={setSelectedId} />}
+          {list.nextCursor !== null && (
+            <button
+              type="button"
+              className="button dlq-load-more"
+              data-testid="dlq-load-more"
+              disabled={list.loading}
+              onClick={list.loadMore}
+            >
+              {list.loading ? "Loading…" : "Load more"}
+            </button>
+          )}
+        </div>
+        {selected !== null && (
+          <DlqDetail
+            entry={selected}
+            busy={busy}
+            onRetry={(payload) => void retry(selected, payload)}
+            onDelete={() => void deleteEntry(selected)}
+            onClose={() => setSelectedId(null)}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

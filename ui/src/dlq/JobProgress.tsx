@@ -1,0 +1,21 @@
+// A running bulk retry: how far it got, as a bar and in words.
+import type { JobStatus } from "../backend/Backend";
+import { jobProgressText } from "./outcome";
+import "./dlq.css";
+
+export function JobProgress({ job, error }: { job: JobStatus; error: string | null }) {
+  const total = job.total ?? 0;
+  const handled = (job.done ?? 0) + (job.failed ?? 0);
+  return (
+    <div className="job-progress" role="status" data-testid="dlq-job" data-state={job.state}>
+      <progress className="job-progress__bar" max={Math.max(total, 1)} value={Math.min(handled, Math.max(total, 1))}>
+        {handled} of {total}
+      </progress>
+      <span className="job-progress__text">
+        {job.state === "running" ? "Retrying… " : ""}
+        {jobProgressText(job)}
+      </span>
+      {error !== null && <span className="job-progress__error">Progress unavailable: {error}</span>}
+    </div>
+  );
+}
