@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { App } from "./App";
 import type { Health, Stats } from "./backend/Backend";
 import { BackendProvider } from "./backend/BackendContext";
+import type { SectionId } from "./layout/SectionTabs";
 import { createFakeBackend, type FakeBackend } from "./test/fakeBackend";
 import {
   directStats,
@@ -15,12 +16,15 @@ import {
   quietStatsDetails,
 } from "./test/fixtures";
 
-function renderApp(backend: FakeBackend) {
-  return render(
+/** Renders the app and opens `section` (Live is the default tab; these tests are mostly Health's). */
+function renderApp(backend: FakeBackend, section: SectionId = "health") {
+  const rendered = render(
     <BackendProvider backend={backend}>
       <App />
     </BackendProvider>,
   );
+  if (section !== "live") fireEvent.click(screen.getByTestId(`tab-${section}`));
+  return rendered;
 }
 
 function partKeysInOrder(): string[] {

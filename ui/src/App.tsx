@@ -1,27 +1,34 @@
 // The dashboard shell: header, section tabs, the active section and the footer.
+import { useState } from "react";
 import { useBackend } from "./backend/BackendContext";
+import { DlqView } from "./dlq/DlqView";
 import { HealthView } from "./health/HealthView";
 import { useHealth } from "./health/useHealth";
 import { useStats } from "./health/useStats";
 import { AppFooter } from "./layout/AppFooter";
 import { AppHeader } from "./layout/AppHeader";
 import { ConnectionNotice } from "./layout/ConnectionNotice";
-import { SectionTabs } from "./layout/SectionTabs";
+import { SectionTabs, type SectionId } from "./layout/SectionTabs";
+import { LiveView } from "./live/LiveView";
 import "./layout/layout.css";
 
 export function App() {
   const backend = useBackend();
   // Lives here, not in HealthView, because the header shows the overall status too.
   const { retry, ...healthState } = useHealth();
+  // Here too: the Dead letters tab shows how many wait.
   const statsState = useStats();
+  const [section, setSection] = useState<SectionId>("live");
 
   return (
     <div className="app-shell">
       <AppHeader health={healthState.health} />
-      <SectionTabs active="health" />
+      <SectionTabs active={section} onSelect={setSection} dlqCount={statsState.stats?.dlq_size ?? null} />
       {!backend.authorized && <ConnectionNotice />}
-      <main className="app-main" id="section-health" role="tabpanel" aria-labelledby="tab-health">
-        <HealthView state={healthState} stats={statsState} onRetry={retry} />
+      <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
+        {section === "live" && <LiveView />}
+        {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
+        {section === "dlq" && <DlqView />}
       </main>
       <AppFooter backendKind={backend.kind} />
     </div>

@@ -1,29 +1,82 @@
-// The app's section navigation. Only Health exists today; Live, History and DLQ join
-// SECTIONS when their views are built (no placeholder screens until then).
+// The app's section navigation: Live (first, the default), Health and Dead letters, as ARIA
+// tabs (arrow keys, Home and End move between them). History joins SECTIONS when it is built.
+import { useRef, type KeyboardEvent } from "react";
+import { formatCount } from "../format/humanize";
 import "./layout.css";
 
-export type SectionId = "health";
+export type SectionId = "live" | "health" | "dlq";
 
-const SECTIONS: ReadonlyArray<{ id: SectionId; label: string }> = [{ id: "health", label: "Health" }];
+export const SECTIONS: ReadonlyArray<{ id: SectionId; label: string }> = [
+  { id: "live", label: "Live" },
+  { id: "health", label: "Health" },
+  { id: "dlq", label: "Dead letters" },
+];
 
-export function SectionTabs({ active }: { active: SectionId }) {
+type SectionTabsProps = {
+  active: SectionId;
+  onSelect: (section: SectionId) => void;
+  /** Dead letters waiting, shown on their tab when above zero. */
+  dlqCount?: number | null;
+};
+
+export function SectionTabs({ active, onSelect, dlqCount = null }: SectionTabsProps) {
+  const tabs = useRef(new Map<SectionId, HTMLButtonElement>());
+
+  function onKeyDown(event: KeyboardEvent<HTMLButtonElement>, index: number) {
+    const last = SECTIONS.length - 1;
+    const target =
+      event.key === "ArrowRight"
+        ? (index + 1) % SECTIONS.length
+        : event.key === "ArrowLeft"
+          ? (index - 1 + SECTIONS.length) % SECTIONS.length
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? last
+              : null;
+    if (target === null) return;
+    event.preventDefault();
+    const section = SECTIONS[target]!.id;
+    onSelect(section);
+    tabs.current.get(section)?.focus();
+  }
+
   return (
     <nav className="section-tabs" aria-label="Sections">
       <ul className="section-tabs__list" role="tablist">
-        {SECTIONS.map((section) => (
-          <li key={section.id} role="presentation">
-            <button
-              type="button"
-              role="tab"
-              id={`tab-${section.id}`}
-              aria-controls={`section-${section.id}`}
-              aria-selected={section.id === active}
-              className="section-tabs__tab"
-            >
-              {section.label}
-            </button>
-          </li>
-        ))}
+        {SECTIONS.map((section, index) => {
+          const selected = section.id === active;
+          const count = section.id === "dlq" && dlqCount !== null && dlqCount > 0 ? dlqCount : null;
+          return (
+            <li key={section.id} role="presentation">
+              <button
+                type="button"
+                role="tab"
+                id={`tab-${section.id}`}
+                aria-controls={`section-${section.id}`}
+                aria-selected={selected}
+                tabIndex={selected ? 0 : -1}
+                className="section-tabs__tab"
+                data-testid={`tab-${section.id}`}
+                ref={(element) => {
+                  if (element === null) tabs.current.delete(section.id);
+                  else tabs.current.set(section.id, element);
+                }}
+                onClick={() => onSelect(section.id)}
+                onKeyDown={(event) => onKeyDown(event, index)}
+              >
+                {section.label}
+                {count !== null && (
+                  <span className="section-tabs__count" data-testid="tab-dlq-count">
+                    <span className="visually-hidden"> (</span>
+                    {formatCount(count)}
+                    <span className="visually-hidden"> waiting)</span>
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </nav>
   );
