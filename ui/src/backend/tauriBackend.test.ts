@@ -2,7 +2,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Health, LiveBatch, SidecarStatus, Stats } from "./Backend";
 import { createTauriBackend, type ChannelLike, type TauriBindings } from "./tauriBackend";
-import { directStats, engineInfo, healthyHealth, jetstreamStats, mixedHealth, runningSidecar } from "../test/fixtures";
+import { EngineError } from "./errors";
+import {
+  directStats,
+  dlqEntry,
+  engineInfo,
+  healthyHealth,
+  jetstreamStats,
+  jobStatus,
+  liveSession,
+  mediaEvent,
+  mixedHealth,
+  runningSidecar,
+} from "../test/fixtures";
 
 type Commands = TauriBindings["commands"];
 
@@ -240,5 +252,131 @@ describe("tauriBackend stats", () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(listener).toHaveBeenCalledExactlyOnceWith(directStats);
     unsubscribe();
+  });
+});
+
+describe("tauriBackend live view", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const snapshot: LiveBatch = { kind: "snapshot", snapshot: { sessions: [liveSession()], recent_events: [mediaEvent()] } };
+  const messages: LiveBatch = { kind: "messages", messages: [{ type: "event", data: mediaEvent({ event_id: "ev-2" }) }] };
+
+  it("opens a channel with subscribe_live and hands over what the app core sends on it", async () => {
+    const fake = fakeBindings();
+    const backend = createTauriBackend(fake.bindings);
+    const onBatch = vi.fn();
+
+    backend.subscribeLive(onBatch);
+    expect(fake.bindings.commands.subscribeLive).toHaveBeenCalledExactlyOnceWith(fake.channels[0]);
+    fake.send(snapshot);
+    fake.send(messages);
+
+    expect(onBatch.mock.calls).toEqual([[snapshot], [messages]]);
+  });
+
+  it("keeps the one channel for the window's life: later views start from the state so far", async () => {
+    const fake = fakeBindings();
+    const backend = createTauriBackend(fake.bindings);
+    const unsubscribe = backend.subscribeLive(() => {});
+    fake.send(snapshot);
+    fake.send(messages);
+    unsubscribe();
+
+    const later = vi.fn();
+    backend.subscribeLive(later);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(fake.bindings.commands.subscribeLive).toHaveBeenCalledOnce();
+    const [batch] = later.mock.calls[0] ?? [];
+    expect(batch.kind).toBe("snapshot");
+    expect(batch.snapshot.recent_events.map((event: { event_id: string }) => event.event_id)).toEqual(["ev-2", "ev-1"]);
+  });
+
+  it("asks again, quietly and with backoff, while the engine is still starting", async () => {
+    let starting = 2;
+    const subscribeLive = vi.fn(() =>
+      starting-- > 0
+        ? Promise.reject({ code: "engine_starting", message: "the engine is still starting" })
+        : Promise.resolve(null),
+    );
+    const fake = fakeBindings({ subscribeLive });
+    const onError = vi.fn();
+    const onBatch = vi.fn();
+    createTauriBackend(fake.bindings).subscribeLive(onBatch, onError);
+
+    await vi.advanceTimersByTimeAsync(0);
+    expect(subscribeLive).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(subscribeLive).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(subscribeLive).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(subscribeLive).toHaveBeenCalledTimes(3);
+    expect(onError).not.toHaveBeenCalled();
+
+    // The channel of the attempt that succeeded delivers.
+    fake.send(snapshot);
+    expect(onBatch).toHaveBeenCalledExactlyOnceWith(snapshot);
+  });
+
+  it("reports other refusals in the engine's words, and keeps asking", async () => {
+    const subscribeLive = vi
+      .fn<() => Promise<null>>()
+      .mockRejectedValueOnce({ code: "engine_failed", message: "DuckDB could not open the data file" })
+      .mockResolvedValue(null);
+    const fake = fakeBindings({ subscribeLive });
+    const onError = vi.fn();
+    createTauriBackend(fake.bindings).subscribeLive(() => {}, onError);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(onError.mock.calls[0]?.[0]).toBeInstanceOf(EngineError);
+    expect(onError.mock.calls[0]?.[0].message).toBe("DuckDB could not open the data file");
+    await vi.advanceTimersByTimeAsync(500);
+    expect(subscribeLive).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("tauriBackend dead letters", () => {
+  it("calls the generated commands with the same arguments", async () => {
+    const page = { items: [dlqEntry()], next_cursor: null };
+    const fake = fakeBindings({
+      listDlq: () => Promise.resolve(page),
+      getDlqEntry: () => Promise.resolve(dlqEntry()),
+      retryDlqEntry: () => Promise.resolve({ id: "dlq-1", event_id: "ev-9", result: "stored" }),
+      retryDlqEntries: () => Promise.resolve(jobStatus()),
+      deleteDlqEntry: () => Promise.resolve(null),
+      getJob: () => Promise.resolve(jobStatus({ state: "done" })),
+    });
+    const backend = createTauriBackend(fake.bindings);
+    const { commands } = fake.bindings;
+
+    await expect(backend.listDlq({ kind: "rejected" }, { limit: 50 })).resolves.toEqual(page);
+    expect(commands.listDlq).toHaveBeenCalledWith({ kind: "rejected" }, { limit: 50 });
+    await expect(backend.getDlqEntry("dlq-1")).resolves.toEqual(dlqEntry());
+    await expect(backend.retryDlq("dlq-1", "{}")).resolves.toMatchObject({ result: "stored" });
+    expect(commands.retryDlqEntry).toHaveBeenCalledWith("dlq-1", "{}");
+    await expect(backend.retryDlqMany({ filter: { source: "plex" } })).resolves.toEqual(jobStatus());
+    expect(commands.retryDlqEntries).toHaveBeenCalledWith({ filter: { source: "plex" } });
+    await expect(backend.deleteDlq("dlq-1")).resolves.toBeUndefined();
+    expect(commands.deleteDlqEntry).toHaveBeenCalledWith("dlq-1");
+    await expect(backend.getJob("job-1")).resolves.toMatchObject({ state: "done" });
+    expect(commands.getJob).toHaveBeenCalledWith("job-1");
+  });
+
+  it("rejects with the CommandError's code and message, not as an unreachable engine", async () => {
+    const fake = fakeBindings({
+      retryDlqEntry: () => Promise.reject({ code: "invalid_json", message: "the body is not valid JSON: EOF" }),
+    });
+
+    const failure = await createTauriBackend(fake.bindings).retryDlq("dlq-1", null).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(EngineError);
+    expect(failure).toMatchObject({ code: "invalid_json", message: "the body is not valid JSON: EOF" });
   });
 });

@@ -8,9 +8,12 @@ export function JobProgress({ job, error }: { job: JobStatus; error: string | nu
   const handled = (job.done ?? 0) + (job.failed ?? 0);
   return (
     <div className="job-progress" role="status" data-testid="dlq-job" data-state={job.state}>
-      <progress className="job-progress__bar" max={Math.max(total, 1)} value={Math.min(handled, Math.max(total, 1))}>
-        {handled} of {total}
-      </progress>
+      <progress
+        className="job-progress__bar"
+        aria-label="Bulk retry progress"
+        max={Math.max(total, 1)}
+        value={Math.min(handled, Math.max(total, 1))}
+      />
       <span className="job-progress__text">
         {job.state === "running" ? "Retrying… " : ""}
         {jobProgressText(job)}

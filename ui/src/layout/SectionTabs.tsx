@@ -57,6 +57,7 @@ export function SectionTabs({ active, onSelect, dlqCount = null }: SectionTabsPr
                 aria-selected={selected}
                 tabIndex={selected ? 0 : -1}
                 className="section-tabs__tab"
+                aria-label={count === null ? undefined : `${section.label}, ${formatCount(count)} waiting`}
                 data-testid={`tab-${section.id}`}
                 ref={(element) => {
                   if (element === null) tabs.current.delete(section.id);
@@ -67,10 +68,8 @@ export function SectionTabs({ active, onSelect, dlqCount = null }: SectionTabsPr
               >
                 {section.label}
                 {count !== null && (
-                  <span className="section-tabs__count" data-testid="tab-dlq-count">
-                    <span className="visually-hidden"> (</span>
+                  <span className="section-tabs__count" data-testid="tab-dlq-count" aria-hidden="true">
                     {formatCount(count)}
-                    <span className="visually-hidden"> waiting)</span>
                   </span>
                 )}
               </button>

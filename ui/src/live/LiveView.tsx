@@ -38,8 +38,7 @@ export function LiveView() {
       <section className="live-section" aria-labelledby="live-sessions-title">
         <div className="live-section__heading">
           <h2 className="section-title" id="live-sessions-title">
-            Now playing
-            {live.synced && <span className="section-title__count"> · {live.sessions.length}</span>}
+            {live.synced ? `Now playing · ${live.sessions.length}` : "Now playing"}
           </h2>
           <LiveFigures stats={live.stats} />
         </div>
