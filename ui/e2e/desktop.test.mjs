@@ -1,16 +1,31 @@
 // End to end, as a desktop user sees it: the real Tauri app under Xvfb, driven through
-// tauri-driver and WebKitWebDriver, showing every part healthy; its sidecar dies with it.
+// tauri-driver and WebKitWebDriver, showing every part healthy, following webhooks live over
+// the IPC channel, and retrying a dead letter through the commands; its sidecar dies with it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactsDir, freePort, required, sidecarsFor, tempDataDir, waitFor } from './support.mjs';
+import {
+  artifactsDir,
+  freePort,
+  postWebhook,
+  required,
+  sidecarsFor,
+  tautulliWebhook,
+  tempDataDir,
+  uniqueKey,
+  waitFor,
+} from './support.mjs';
+
+const WEBHOOK_TOKEN = 'e2e-desktop-webhook-token';
 
 let driver;
 let driverUrl;
 let sessionId;
 let dataDir;
+/** Where the app's engine listens for webhooks. */
+let engineUrl;
 
 async function webdriver(method, path, body) {
   const response = await fetch(`${driverUrl}${path}`, {
@@ -36,6 +51,36 @@ async function find(selector) {
 async function attribute(selector, name) {
   return webdriver('GET', session(`/element/${await find(selector)}/attribute/${name}`));
 }
+
+async function findAll(selector) {
+  const elements = await webdriver('POST', session('/elements'), { using: 'css selector', value: selector });
+  return elements.map((element) => element[ELEMENT]);
+}
+
+async function text(selector) {
+  return webdriver('GET', session(`/element/${await find(selector)}/property/textContent`));
+}
+
+async function click(selector) {
+  await webdriver('POST', session(`/element/${await find(selector)}/click`), {});
+}
+
+/** Sets a textarea the way typing would, so React sees the change. */
+async function setTextarea(selector, value) {
+  await webdriver('POST', session('/execute/sync'), {
+    script: `const [element, value] = arguments;
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(element, value);
+      element.dispatchEvent(new Event('input', { bubbles: true }));`,
+    args: [{ [ELEMENT]: await find(selector) }, value],
+  });
+}
+
+async function screenshot(name) {
+  const png = await webdriver('GET', session('/screenshot'));
+  writeFileSync(join(artifactsDir, name), Buffer.from(png, 'base64'));
+}
+
+const webhook = (body) => postWebhook(engineUrl, 'tautulli', WEBHOOK_TOKEN, body);
 
 // A session bus with no activatable services. With the standard service dirs, GTK's first
 // settings lookup activates xdg-desktop-portal, which under Xvfb answers only after D-Bus's
@@ -68,6 +113,7 @@ before(async () => {
   dataDir = tempDataDir('desktop');
   const logFile = openSync(join(artifactsDir, 'desktop-app.log'), 'w');
   driverUrl = `http://127.0.0.1:${port}`;
+  engineUrl = `http://127.0.0.1:${listenPort}`;
   driver = spawn(
     'xvfb-run',
     ['-a', 'dbus-run-session', `--config-file=${privateSessionBus(dataDir)}`, '--', required('TAURI_DRIVER_BIN'), '--port', String(port), '--native-port', String(nativePort)],
@@ -76,6 +122,7 @@ before(async () => {
         ...process.env,
         CARTOGRAPHUS_DATA_DIR: dataDir,
         CARTOGRAPHUS_LISTEN: `127.0.0.1:${listenPort}`,
+        CARTOGRAPHUS_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
         NO_AT_BRIDGE: '1',
         // Leave WEBKIT_DISABLE_DMABUF_RENDERER / _COMPOSITING_MODE unset: with either one,
         // WebKitWebDriver's screenshot never answers under Xvfb (seen with WebKitGTK 2.50).
@@ -109,6 +156,9 @@ after(async () => {
 
 test('the desktop window shows every part healthy', async () => {
   await waitFor('overall status ok', 60_000, async () => (await attribute('[data-testid="overall-status"]', 'data-status')) === 'ok');
+  // Live is the first tab; health sits behind the second.
+  assert.equal(await attribute('[data-testid="tab-live"]', 'aria-selected'), 'true');
+  await click('[data-testid="tab-health"]');
   for (const part of ['listener', 'nats', 'duckdb']) {
     assert.equal(await attribute(`[data-testid="part-${part}"]`, 'data-status'), 'up', part);
   }
@@ -116,6 +166,81 @@ test('the desktop window shows every part healthy', async () => {
   assert.equal(kind.trim(), 'tauri');
   assert.equal(sidecarsFor(dataDir).length, 1, 'the app runs exactly one sidecar');
 
-  const png = await webdriver('GET', session('/screenshot'));
-  writeFileSync(join(artifactsDir, 'desktop-health.png'), Buffer.from(png, 'base64'));
+  await screenshot('desktop-health.png');
+});
+
+test('the desktop live view follows webhooks over the IPC channel', async () => {
+  await click('[data-testid="tab-live"]');
+  await waitFor('the live feed', 30_000, async () => (await attribute('[data-testid="live-view"]', 'data-synced')) === 'true');
+  await webdriver('POST', session('/execute/sync'), { script: 'window.__e2eNoReload = true;', args: [] });
+
+  const dana = uniqueKey('desktop-dana');
+  const played = await webhook(tautulliWebhook({ playback: dana, user: 'dana', offsetMs: 600_000 }));
+  assert.equal(played.status, 202, played.text);
+  const card = `[data-testid="live-session"][data-session-id="s-${played.json.event_id}"]`;
+  await waitFor('the new session', 15_000, async () => (await findAll(card)).length === 1);
+  assert.equal(await attribute(card, 'data-state'), 'playing');
+  const cardText = await text(card);
+  for (const expected of ['Harbor Lights', 'The Long Night Shift', 'dana', 'Living Room TV', 'Direct play', 'Tautulli']) {
+    assert.ok(cardText.includes(expected), `the session card shows ${expected}: ${cardText}`);
+  }
+  const row = `[data-testid="recent-event"][data-event-id="${played.json.event_id}"]`;
+  await waitFor('the new event', 15_000, async () => (await findAll(row)).length === 1);
+  assert.ok((await text(row)).includes('Started'));
+
+  const position = async () => Number(await attribute(`${card} [data-testid="session-progress"]`, 'data-position-ms'));
+  const first = await position();
+  await waitFor('the position to move on', 10_000, async () => (await position()) >= first + 1_500);
+
+  const sam = uniqueKey('desktop-sam');
+  const samBody = { playback: sam, user: 'sam', player: 'Bedroom Shield', episode: 'Low Tide', offsetMs: 1_200_000 };
+  const samPlayed = await webhook(tautulliWebhook(samBody));
+  assert.equal(samPlayed.status, 202, samPlayed.text);
+  const samCard = `[data-testid="live-session"][data-session-id="s-${samPlayed.json.event_id}"]`;
+  await waitFor('the second session', 15_000, async () => (await findAll(samCard)).length === 1);
+  const samPaused = await webhook(tautulliWebhook({ ...samBody, event: 'pause', offsetMs: 1_260_000 }));
+  assert.equal(samPaused.status, 202, samPaused.text);
+  await waitFor('the paused state', 15_000, async () => (await attribute(samCard, 'data-state')) === 'paused');
+  await screenshot('desktop-live.png');
+
+  const stopped = await webhook(tautulliWebhook({ playback: dana, event: 'stop', user: 'dana', offsetMs: 700_000 }));
+  assert.equal(stopped.status, 202, stopped.text);
+  await waitFor('the stopped session to go', 15_000, async () => (await findAll(card)).length === 0);
+  await waitFor('the stop event', 15_000, async () => (await findAll(`[data-testid="recent-event"][data-event-id="${stopped.json.event_id}"]`)).length === 1);
+  const noReload = await webdriver('POST', session('/execute/sync'), { script: 'return window.__e2eNoReload === true;', args: [] });
+  assert.equal(noReload, true, 'the window was never reloaded');
+});
+
+test('a dead letter is retried through the desktop commands', async () => {
+  const marker = uniqueKey('desktop-broken');
+  const broken = `{"event": "play", "marker": "${marker}", "session": `;
+  const refused = await webhook(broken);
+  assert.equal(refused.status, 400, refused.text);
+
+  await click('[data-testid="tab-dlq"]');
+  const entry = '[data-testid="dlq-entry"]';
+  await waitFor('the dead letter', 15_000, async () => (await findAll(entry)).length === 1);
+  assert.equal(await attribute(entry, 'data-kind'), 'rejected');
+  await click(`${entry} [data-testid="dlq-entry-open"]`);
+  await waitFor('its detail', 15_000, async () => (await findAll('[data-testid="dlq-detail"]')).length === 1);
+  await screenshot('desktop-dlq.png');
+
+  // Still failing as stored: the command's {code, message} rejection reads as a sentence.
+  await click('[data-testid="dlq-retry"]');
+  await waitFor('the failed retry', 15_000, async () => (await attribute('[data-testid="dlq-notice"]', 'data-outcome')) === 'failed');
+  const failure = await text('[data-testid="dlq-notice"]');
+  assert.match(failure, /Retry failed: .*JSON.*\(code: invalid_json\)/);
+
+  const fixedUser = uniqueKey('desktop-fixed');
+  await setTextarea('[data-testid="dlq-payload"]', JSON.stringify(tautulliWebhook({ playback: fixedUser, user: fixedUser })));
+  await click('[data-testid="dlq-save-retry"]');
+  await waitFor('the stored retry', 15_000, async () => (await attribute('[data-testid="dlq-notice"]', 'data-outcome')) === 'stored');
+  await waitFor('the empty list', 15_000, async () => (await findAll('[data-testid="dlq-empty"]')).length === 1);
+
+  await click('[data-testid="tab-live"]');
+  await waitFor('the retried playback live', 15_000, async () =>
+    (await Promise.all((await findAll('[data-testid="live-session"]')).map((id) =>
+      webdriver('GET', session(`/element/${id}/property/textContent`)),
+    ))).some((content) => content.includes(fixedUser)),
+  );
 });

@@ -66,3 +66,50 @@ export function sidecarsFor(dataDir) {
   }
   return pids;
 }
+
+const TAUTULLI_PLAY = JSON.parse(readFileSync(join(repoRoot, 'tests/fixtures/tautulli/play.json'), 'utf8'));
+
+/**
+ * The Tautulli play fixture as a webhook sent now, for a playback of its own: its session key
+ * and player are unique (so it is a new session), its times are now (so it is live).
+ */
+export function tautulliWebhook({ playback, event = 'play', user = 'dana', player, episode, offsetMs = 0 }) {
+  const now = new Date();
+  const body = structuredClone(TAUTULLI_PLAY);
+  body.event = event;
+  body.unixtime = String(Math.floor(now.getTime() / 1000));
+  body.utctime = now.toISOString().slice(0, 19);
+  body.session.session_key = `e2e-${playback}`;
+  body.session.session_id = `e2e-session-${playback}`;
+  body.session.started_unixtime = body.unixtime;
+  body.player.machine_id = `e2e-player-${playback}`;
+  if (player) body.player.player = player;
+  body.user.username = user;
+  body.user.friendly_name = user;
+  if (episode) body.media.episode_name = episode;
+  body.progress.view_offset_ms = String(offsetMs);
+  return body;
+}
+
+/** POSTs a webhook body (an object, or raw text) and returns the status and the parsed answer. */
+export async function postWebhook(base, source, token, body) {
+  const response = await fetch(`${base}/webhooks/${source}?token=${encodeURIComponent(token)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the assertion message
+  }
+  return { status: response.status, json, text };
+}
+
+/** A playback key unique to this run, so sessions never collide with earlier runs' data. */
+export function uniqueKey(prefix) {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
