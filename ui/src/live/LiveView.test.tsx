@@ -147,6 +147,7 @@ describe("Live view", () => {
     renderApp(backend);
 
     expect(screen.getByTestId("live-unauthorized").textContent).toContain("needs the API token");
+    expect(backend.subscribeLive).not.toHaveBeenCalled();
   });
 
   it("unsubscribes when another tab is opened", () => {

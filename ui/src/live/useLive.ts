@@ -15,6 +15,8 @@ export function useLive(now: () => number = Date.now): LiveViewState {
   const [state, setState] = useState<LiveViewState>({ live: initialLiveState, error: null });
 
   useEffect(() => {
+    // Without the API token the engine would refuse: the view says so instead of subscribing.
+    if (!backend.authorized) return;
     let active = true;
     // A fresh subscription starts from its own first snapshot.
     setState({ live: initialLiveState, error: null });
