@@ -18,6 +18,9 @@ pub struct DesktopState {
     status: RwLock<EngineStatus>,
     engine: Mutex<Option<Engine>>,
     log_guard: Mutex<Option<LogGuard>>,
+    /// The task feeding the window's live channel. The window has one live view; a page
+    /// reload subscribes again, and the old feed (whose JS callback is gone) must stop.
+    live_feed: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 impl Default for DesktopState {
@@ -26,11 +29,21 @@ impl Default for DesktopState {
             status: RwLock::new(EngineStatus::Starting),
             engine: Mutex::new(None),
             log_guard: Mutex::new(None),
+            live_feed: Mutex::new(None),
         }
     }
 }
 
 impl DesktopState {
+    /// Makes `feed` the window's live feed, stopping the one before it.
+    pub fn replace_live_feed(&self, feed: tauri::async_runtime::JoinHandle<()>) {
+        if let Ok(mut slot) = self.live_feed.lock() {
+            if let Some(previous) = slot.replace(feed) {
+                previous.abort();
+            }
+        }
+    }
+
     pub fn health(&self) -> Health {
         match &*self.read() {
             EngineStatus::Starting => Health::starting(),

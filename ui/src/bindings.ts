@@ -12,7 +12,7 @@ export const commands = {
 	getStats: () => __TAURI_INVOKE<Stats>("get_stats"),
 	/**
 	 *  Streams the live view to `channel`: a snapshot first, then batches every ~25 ms while
-	 *  anything changes, until the window drops the channel.
+	 *  anything changes. A new subscription (a reloaded page) replaces the previous one.
 	 */
 	subscribeLive: (channel: Channel<LiveBatch>) => __TAURI_INVOKE<null>("subscribe_live", { channel }),
 	getLiveSnapshot: () => __TAURI_INVOKE<LiveSnapshot>("get_live_snapshot"),
@@ -120,6 +120,8 @@ export type EngineInfo = {
 	version: string,
 	data_dir: string,
 	listen: string,
+	/**  Where the WebSocket-only port listens, when `CARTOGRAPHUS_WS_PORT` is set. */
+	ws_listen: string | null,
 };
 
 /**  Filters for the event history (`GET /api/v1/events`). */
@@ -277,7 +279,7 @@ export type PipelineMode = "jetstream" | "direct";
 export type Rate = {
 	/**  Events in the last whole second. */
 	last_second: number | null,
-	/**  Events per second averaged over the last minute. */
+	/**  Events per second averaged over the last minute (the current second included). */
 	last_minute: number | null,
 };
 
@@ -319,6 +321,10 @@ export type Session = {
 	username: string | null,
 	rating_key: string | null,
 	title: string | null,
+	/**  The season or album. */
+	parent_title: string | null,
+	/**  The show or artist. */
+	grandparent_title: string | null,
 	media_type: MediaType,
 	player: string | null,
 	machine_id: string | null,

@@ -44,6 +44,10 @@ pub struct Session {
     pub username: Option<String>,
     pub rating_key: Option<String>,
     pub title: Option<String>,
+    /// The season or album.
+    pub parent_title: Option<String>,
+    /// The show or artist.
+    pub grandparent_title: Option<String>,
     pub media_type: MediaType,
     pub player: Option<String>,
     pub machine_id: Option<String>,
@@ -101,6 +105,8 @@ impl Session {
             username: event.username.clone(),
             rating_key: event.rating_key.clone(),
             title: event.title.clone(),
+            parent_title: event.parent_title.clone(),
+            grandparent_title: event.grandparent_title.clone(),
             media_type: event.media_type,
             player: event.player.clone(),
             machine_id: event.machine_id.clone(),
@@ -204,6 +210,8 @@ impl Session {
         fill(&mut self.username, &event.username);
         fill(&mut self.rating_key, &event.rating_key);
         fill(&mut self.title, &event.title);
+        fill(&mut self.parent_title, &event.parent_title);
+        fill(&mut self.grandparent_title, &event.grandparent_title);
         fill(&mut self.player, &event.player);
         fill(&mut self.machine_id, &event.machine_id);
         fill(&mut self.transcode_decision, &event.transcode_decision);

@@ -163,6 +163,11 @@ fn a_tautulli_session_counts_play_and_pause_time_from_its_fixtures() {
     assert_eq!(s.duration_ms, Some(2_712_000.0));
     assert_eq!(s.event_count, 6);
     assert_eq!(s.username.as_deref(), Some("dana"));
+    assert_eq!(
+        s.grandparent_title.as_deref(),
+        Some("Harbor Lights"),
+        "the show, for the live view"
+    );
     assert_eq!(s.transcode_decision.as_deref(), Some("direct play"));
     assert!(!s.closed_by_timeout);
     let linked: i64 = conn

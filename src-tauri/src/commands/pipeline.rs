@@ -49,7 +49,7 @@ impl From<PageArgs> for PageRequest {
 }
 
 /// Streams the live view to `channel`: a snapshot first, then batches every ~25 ms while
-/// anything changes, until the window drops the channel.
+/// anything changes. A new subscription (a reloaded page) replaces the previous one.
 #[tauri::command]
 #[specta::specta]
 pub fn subscribe_live(
@@ -57,13 +57,14 @@ pub fn subscribe_live(
     channel: Channel<LiveBatch>,
 ) -> Result<(), CommandError> {
     let mut subscription = state.engine_handle()?.subscribe_live();
-    tauri::async_runtime::spawn(async move {
+    let feed = tauri::async_runtime::spawn(async move {
         while let Some(batch) = subscription.next().await {
             if channel.send(batch).is_err() {
                 break;
             }
         }
     });
+    state.replace_live_feed(feed);
     Ok(())
 }
 

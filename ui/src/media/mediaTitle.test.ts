@@ -38,7 +38,15 @@ describe("sessionMediaLines", () => {
     });
   });
 
-  it("shows the session's own title when no event of it is at hand", () => {
-    expect(sessionMediaLines(liveSession().session, [])).toEqual({ primary: "The Long Night Shift", secondary: null });
+  it("shows the session's own show and episode when no event of it is at hand", () => {
+    expect(sessionMediaLines(liveSession().session, [])).toEqual({
+      primary: "Harbor Lights",
+      secondary: "Season 3 · The Long Night Shift",
+    });
+  });
+
+  it("shows the bare title of a session that knows no more", () => {
+    const bare = liveSession({ parent_title: null, grandparent_title: null }).session;
+    expect(sessionMediaLines(bare, [])).toEqual({ primary: "The Long Night Shift", secondary: null });
   });
 });

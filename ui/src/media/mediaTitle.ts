@@ -48,14 +48,14 @@ export function playbackKeyOf(event: MediaEvent): string {
     : event.correlation_key;
 }
 
-/** A session's lines, completed from the newest event of the same playback in `events`. */
+/** A session's lines; what the session lacks (the year) comes from the newest event of the same playback in `events`. */
 export function sessionMediaLines(session: Session, events: readonly MediaEvent[]): MediaLines {
   const related = events.find((event) => playbackKeyOf(event) === session.playback_key);
   return mediaLines({
     media_type: session.media_type,
     title: session.title ?? related?.title ?? null,
-    parent_title: related?.parent_title ?? null,
-    grandparent_title: related?.grandparent_title ?? null,
+    parent_title: session.parent_title ?? related?.parent_title ?? null,
+    grandparent_title: session.grandparent_title ?? related?.grandparent_title ?? null,
     year: related?.year ?? null,
   });
 }

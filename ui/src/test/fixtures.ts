@@ -38,6 +38,7 @@ export const engineInfo: EngineInfo = {
   version: "0.1.0",
   data_dir: "/home/user/.local/share/cartographus",
   listen: "127.0.0.1:3857",
+  ws_listen: null,
 };
 
 export const runningSidecar: SidecarStatus = {
@@ -145,6 +146,8 @@ export function liveSession(
       username: "dana",
       rating_key: "48213",
       title: "The Long Night Shift",
+      parent_title: "Season 3",
+      grandparent_title: "Harbor Lights",
       media_type: "episode",
       player: "Living Room TV",
       machine_id: "player-1",

@@ -14,7 +14,7 @@ const SLOTS: usize = 60;
 pub struct Rate {
     /// Events in the last whole second.
     pub last_second: f64,
-    /// Events per second averaged over the last minute.
+    /// Events per second averaged over the last minute (the current second included).
     pub last_minute: f64,
 }
 
@@ -41,16 +41,18 @@ impl Ring {
     }
 
     fn rate(&self, now: i64) -> Rate {
-        let in_window = |from: i64| -> u64 {
+        let in_window = |from: i64, to: i64| -> u64 {
             self.slots
                 .iter()
-                .filter(|(second, _)| *second >= from && *second < now)
+                .filter(|(second, _)| *second >= from && *second <= to)
                 .map(|(_, n)| n)
                 .sum()
         };
         Rate {
-            last_second: in_window(now - 1) as f64,
-            last_minute: in_window(now - SLOTS as i64) as f64 / SLOTS as f64,
+            // The last whole second: a steady figure, not the current second filling up.
+            last_second: in_window(now - 1, now - 1) as f64,
+            // The minute up to now, the current second included, so a burst shows at once.
+            last_minute: in_window(now - SLOTS as i64 + 1, now) as f64 / SLOTS as f64,
         }
     }
 }
@@ -101,7 +103,9 @@ mod tests {
         rates.record(Source::Plex, 1060);
         let later = rates.rates(1061);
         assert_eq!(later["plex"].last_second, 1.0);
-        assert_eq!(later["plex"].last_minute, 2.0 / 60.0);
+        assert_eq!(later["plex"].last_minute, 1.0 / 60.0, "1001 is a minute ago");
+        rates.record(Source::Plex, 1061);
+        assert_eq!(rates.rates(1061)["plex"].last_minute, 2.0 / 60.0, "now counts at once");
         assert_eq!(later["emby"].last_minute, 0.0);
     }
 }

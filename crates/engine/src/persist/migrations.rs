@@ -69,7 +69,9 @@ CREATE TABLE sessions (
     playback_key        VARCHAR,
     state_since         TIMESTAMPTZ,
     last_event_at       TIMESTAMPTZ,
-    event_count         INTEGER NOT NULL DEFAULT 0
+    event_count         INTEGER NOT NULL DEFAULT 0,
+    parent_title        VARCHAR,
+    grandparent_title   VARCHAR
 );
 CREATE TABLE dedup_audit (
     id                  VARCHAR PRIMARY KEY,

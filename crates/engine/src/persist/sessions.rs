@@ -12,7 +12,8 @@ use crate::session::{Session, SessionState};
 const COLUMNS: &str = "session_id, source, server_id, user_id, username, rating_key, title,
     media_type, player, machine_id, state, epoch_ms(started_at), epoch_ms(stopped_at),
     paused_ms, play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
-    closed_by_timeout, playback_key, epoch_ms(state_since), epoch_ms(last_event_at), event_count";
+    closed_by_timeout, playback_key, epoch_ms(state_since), epoch_ms(last_event_at), event_count,
+    parent_title, grandparent_title";
 
 /// Timestamps are read as epoch milliseconds: exact, and independent of the session's
 /// time zone setting.
@@ -53,6 +54,8 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
         state_since: time(row.get(21)?).unwrap_or(started_at),
         last_event_at: time(row.get(22)?).unwrap_or(started_at),
         event_count: row.get::<_, i32>(23)?.max(0) as u32,
+        parent_title: row.get(24)?,
+        grandparent_title: row.get(25)?,
     })
 }
 
@@ -114,6 +117,8 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
                 s.state_since.to_rfc3339(),
                 s.last_event_at.to_rfc3339(),
                 s.event_count,
+                s.parent_title,
+                s.grandparent_title,
             ])?;
         }
         appender.flush()?;
@@ -130,7 +135,9 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              duration_ms = excluded.duration_ms, percent_complete = excluded.percent_complete,
              transcode_decision = excluded.transcode_decision,
              closed_by_timeout = excluded.closed_by_timeout, state_since = excluded.state_since,
-             last_event_at = excluded.last_event_at, event_count = excluded.event_count;
+             last_event_at = excluded.last_event_at, event_count = excluded.event_count,
+             parent_title = excluded.parent_title,
+             grandparent_title = excluded.grandparent_title;
          DELETE FROM stage_sessions;",
     )?;
     Ok(())

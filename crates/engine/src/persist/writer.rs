@@ -1,5 +1,5 @@
 //! The DuckDB writer: reads the durable `persist` consumer in batches (up to
-//! `NATS_BATCH_SIZE`, or what arrived within `NATS_FLUSH_INTERVAL`), stores each batch in one
+//! `NATS_BATCH_SIZE` of what is waiting, after at most `NATS_FLUSH_INTERVAL`), stores each batch in one
 //! transaction and acks its messages only after the commit. A message that cannot be
 //! decoded or validated goes to the DLQ at once; one whose write fails is nak'ed with backoff
 //! and dead-lettered after its fifth delivery — acked only once the DLQ entry is committed.
@@ -142,23 +142,31 @@ impl Writer {
         }
     }
 
+    /// Waits up to the flush interval for one message, then takes whatever else is
+    /// already waiting (up to the batch size) without waiting more: a quiet server's event
+    /// is stored at once, a busy one's in full batches.
     async fn next_batch(&self) -> Result<Vec<Message>, String> {
-        let mut batch = self
+        let first = self
             .consumer
             .batch()
-            .max_messages(self.config.batch_size)
+            .max_messages(1)
             .expires(self.config.flush_interval)
             .messages()
             .await
             .map_err(|e| e.to_string())?;
-        let mut messages = Vec::new();
-        while let Some(message) = batch.next().await {
-            match message {
-                Ok(message) => messages.push(message),
-                // Keep what arrived; the rest is fetched next time.
-                Err(e) if messages.is_empty() => return Err(e.to_string()),
-                Err(_) => break,
-            }
+        let mut messages = collect(first).await?;
+        if messages.is_empty() || self.config.batch_size <= 1 {
+            return Ok(messages);
+        }
+        let rest = self
+            .consumer
+            .fetch()
+            .max_messages(self.config.batch_size - 1)
+            .messages()
+            .await;
+        // The first message is ours either way; the rest comes next time if this failed.
+        if let Ok(rest) = rest {
+            messages.extend(collect(rest).await.unwrap_or_default());
         }
         Ok(messages)
     }
@@ -315,6 +323,21 @@ impl Writer {
             }
         }
     }
+}
+
+/// Drains one pull request's messages; an error after some arrived keeps those.
+async fn collect(
+    mut batch: async_nats::jetstream::consumer::pull::Batch,
+) -> Result<Vec<Message>, String> {
+    let mut messages = Vec::new();
+    while let Some(message) = batch.next().await {
+        match message {
+            Ok(message) => messages.push(message),
+            Err(e) if messages.is_empty() => return Err(e.to_string()),
+            Err(_) => break,
+        }
+    }
+    Ok(messages)
 }
 
 fn decode(message: &Message, now: chrono::DateTime<Utc>) -> Decoded {
