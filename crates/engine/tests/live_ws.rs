@@ -173,7 +173,7 @@ async fn pages_of_other_origins_may_not_open_the_socket() {
     let mut request = url.into_client_request().unwrap();
     request
         .headers_mut()
-        .insert("origin", format!("{}", t.base).parse().unwrap());
+        .insert("origin", t.base.parse().unwrap());
     assert!(
         tokio_tungstenite::connect_async(request).await.is_ok(),
         "the app's own page"

@@ -169,7 +169,7 @@ impl LiveHub {
             .values()
             .map(|s| LiveSession::of(s, now))
             .collect();
-        sessions.sort_by(|a, b| b.session.started_at.cmp(&a.session.started_at));
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.session.started_at));
         LiveSnapshot {
             sessions,
             recent_events: state.recent.iter().cloned().collect(),

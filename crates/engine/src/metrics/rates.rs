@@ -103,9 +103,17 @@ mod tests {
         rates.record(Source::Plex, 1060);
         let later = rates.rates(1061);
         assert_eq!(later["plex"].last_second, 1.0);
-        assert_eq!(later["plex"].last_minute, 1.0 / 60.0, "1001 is a minute ago");
+        assert_eq!(
+            later["plex"].last_minute,
+            1.0 / 60.0,
+            "1001 is a minute ago"
+        );
         rates.record(Source::Plex, 1061);
-        assert_eq!(rates.rates(1061)["plex"].last_minute, 2.0 / 60.0, "now counts at once");
+        assert_eq!(
+            rates.rates(1061)["plex"].last_minute,
+            2.0 / 60.0,
+            "now counts at once"
+        );
         assert_eq!(later["emby"].last_minute, 0.0);
     }
 }
