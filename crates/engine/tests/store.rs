@@ -472,3 +472,43 @@ fn an_invalid_event_stays_dead_until_its_payload_is_fixed() {
     assert_eq!(retried.event_id.as_deref(), Some(event.event_id.as_str()));
     assert_eq!(events::count_events(&conn).unwrap(), 1);
 }
+
+#[test]
+fn history_pages_in_time_order_across_sparse_and_dense_stretches() {
+    let (_dir, mut conn) = open();
+    // Dense minutes, then gaps of days and months: every probe width gets used.
+    let base = parsed(Source::Tautulli, "tautulli/play.json", Utc::now());
+    let offsets: Vec<i64> = (0..12)
+        .map(|i| i * 60)
+        .chain([3 * 86_400, 40 * 86_400, 41 * 86_400, 400 * 86_400])
+        .collect();
+    let events: Vec<MediaEvent> = offsets
+        .iter()
+        .map(|secs| {
+            let mut e = base.clone();
+            e.event_id = format!("e{secs:012}");
+            e.session_key = Some(format!("k{secs}"));
+            e.occurred_at = at("2024-01-01T00:00:00Z") + Duration::seconds(*secs);
+            e
+        })
+        .collect();
+    store_all(&mut conn, &events);
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let filter = events::EventFilter {
+            after: after.clone(),
+            limit: 5,
+            ..Default::default()
+        };
+        let page = events::list(&conn, &filter).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|e| (e.occurred_at, e.event_id.clone()));
+        seen.extend(page.into_iter().map(|e| e.occurred_at));
+    }
+    let mut expected: Vec<_> = events.iter().map(|e| e.occurred_at).collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, expected, "newest first, each once");
+}

@@ -266,19 +266,82 @@ pub fn list(conn: &Connection, filter: &EventFilter) -> Result<Vec<MediaEvent>, 
         values.push(at.to_rfc3339());
         values.push(id.clone());
     }
-    let filter_sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let ids = page_ids(conn, &clauses, &values, filter)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only now the wide rows, by primary key, for the page alone.
     let sql = format!(
-        "SELECT {COLUMNS} FROM playback_events {filter_sql}
-         ORDER BY occurred_at DESC, event_id DESC LIMIT {}",
-        filter.limit
+        "SELECT {COLUMNS} FROM playback_events WHERE event_id IN ({})",
+        vec!["?"; ids.len()].join(", ")
     );
     let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(values), from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = statement.query_map(params_from_iter(&ids), from_row)?;
+    let mut events: Vec<MediaEvent> = rows.collect::<Result<_, _>>()?;
+    events.sort_by(|a, b| (b.occurred_at, &b.event_id).cmp(&(a.occurred_at, &a.event_id)));
+    Ok(events)
+}
+
+/// How far back from the newest matching event each attempt looks before the next widens.
+const PROBES: [chrono::Duration; 3] = [
+    chrono::Duration::hours(1),
+    chrono::Duration::days(1),
+    chrono::Duration::days(30),
+];
+
+/// The ids of one page, newest first. Sorting a million rows for 50 costs ~100 ms, while a
+/// time range lets DuckDB skip every row group outside it (events arrive roughly in time
+/// order): so look an hour, a day, a month back from the newest candidate, and sort the whole
+/// table only when those hold too few.
+fn page_ids(
+    conn: &Connection,
+    clauses: &[&str],
+    values: &[String],
+    filter: &EventFilter,
+) -> Result<Vec<String>, DbError> {
+    let filter_sql = |extra: Option<&str>| {
+        let all: Vec<&str> = clauses.iter().copied().chain(extra).collect();
+        if all.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", all.join(" AND "))
+        }
+    };
+    let ids_sql = |extra: Option<&str>| {
+        format!(
+            "SELECT event_id FROM playback_events {}
+             ORDER BY occurred_at DESC, event_id DESC LIMIT {}",
+            filter_sql(extra),
+            filter.limit
+        )
+    };
+    let newest: Option<i64> = conn.query_row(
+        &format!(
+            "SELECT epoch_ms(max(occurred_at)) FROM playback_events {}",
+            filter_sql(None)
+        ),
+        params_from_iter(values),
+        |row| row.get(0),
+    )?;
+    let Some(newest) = newest.and_then(DateTime::from_timestamp_millis) else {
+        return Ok(Vec::new());
+    };
+    for span in PROBES {
+        let mut probe_values = values.to_vec();
+        probe_values.push((newest - span).to_rfc3339());
+        let mut statement = conn.prepare(&ids_sql(Some("occurred_at >= ?::TIMESTAMPTZ")))?;
+        let ids: Vec<String> = statement
+            .query_map(params_from_iter(probe_values), |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        if ids.len() >= filter.limit {
+            return Ok(ids);
+        }
+    }
+    let mut statement = conn.prepare(&ids_sql(None))?;
+    let ids = statement
+        .query_map(params_from_iter(values), |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
 }
 
 /// ILIKE treats `%` and `_` as wildcards; a search for "100%" means the characters.
