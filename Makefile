@@ -44,9 +44,12 @@ test-e2e: ui-deps
 		TAURI_DRIVER_BIN="$$(command -v tauri-driver || echo $$HOME/.cargo/bin/tauri-driver)" \
 		node --test --test-concurrency=1 e2e/
 
-## bench: performance figures against raw baselines (see docs/performance.md)
-bench:
-	@echo "make bench: no benchmarks yet — the pipeline benchmark arrives with issue #7."
+## bench: the whole pipeline under load against raw baselines measured in the same run;
+## prints a table and writes bench-report.json (method and figures: docs/performance.md).
+## BENCH_ARGS passes options through, e.g. BENCH_ARGS="--connections 32 --query-events 0".
+bench: sidecar ui
+	cargo build --workspace --release
+	"$(CARGO_TARGET_DIR)/release/cartographus-bench" --report "$(CURDIR)/bench-report.json" $(BENCH_ARGS)
 
 ## fuzz: run each parser's fuzz target for FUZZ_SECONDS (default 60) each
 fuzz:

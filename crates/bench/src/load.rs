@@ -26,6 +26,8 @@ pub struct Outcome {
     pub first_error: Option<String>,
     /// Request start to the answer read, in milliseconds, for each 2xx.
     pub latencies_ms: Vec<f64>,
+    /// When each of those requests started (same order), for timelines.
+    pub started_at: Vec<Instant>,
     /// The event id of each accepted webhook and when its answer was read.
     pub acked: Vec<(String, Instant)>,
     /// First request start to last answer.
@@ -47,6 +49,7 @@ impl Outcome {
             self.first_error = other.first_error;
         }
         self.latencies_ms.extend(other.latencies_ms);
+        self.started_at.extend(other.started_at);
         self.acked.extend(other.acked);
         self.max_schedule_lag_ms = self.max_schedule_lag_ms.max(other.max_schedule_lag_ms);
     }
@@ -59,6 +62,7 @@ impl Outcome {
                 self.ok += 1;
                 self.latencies_ms
                     .push(now.duration_since(started).as_secs_f64() * 1000.0);
+                self.started_at.push(started);
                 if let Some(id) = event_id {
                     self.acked.push((id, now));
                 }
@@ -68,6 +72,22 @@ impl Outcome {
                 self.first_error.get_or_insert(e);
             }
         }
+    }
+
+    /// Writes `start_s,latency_ms` per answered request, in start order, relative to `zero`.
+    pub fn write_timeline(&self, path: &std::path::Path, zero: Instant) -> Result<(), String> {
+        let mut rows: Vec<(f64, f64)> = self
+            .started_at
+            .iter()
+            .zip(&self.latencies_ms)
+            .map(|(at, ms)| (at.saturating_duration_since(zero).as_secs_f64(), *ms))
+            .collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut text = String::from("start_s,latency_ms\n");
+        for (at, ms) in rows {
+            text.push_str(&format!("{at:.6},{ms:.3}\n"));
+        }
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
     /// A one-line account of failures, if there were any.

@@ -2,6 +2,8 @@
 //! serve` with its sidecar) under webhook load, against raw baselines measured in the same
 //! run on the same machine. Prints a table and writes `bench-report.json`.
 
+mod cli;
+mod cpu;
 mod live;
 mod load;
 mod pipeline;
@@ -13,9 +15,9 @@ mod raw_nats;
 mod report;
 mod server;
 mod summary;
+mod throughput;
 mod webhooks;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,51 +25,10 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use serde_json::json;
 
+use cli::{binaries, Args, REPO};
 use report::{fmt, line, Target};
-use server::Binaries;
 use summary::round;
 use webhooks::Generator;
-
-const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-#[derive(Parser)]
-#[command(name = "cartographus-bench", about)]
-struct Args {
-    /// cartographus-server to measure (default: beside this binary).
-    #[arg(long)]
-    server_bin: Option<PathBuf>,
-    /// nats-server for the sidecar and the baseline.
-    #[arg(long, env = "NATS_SERVER_BIN")]
-    nats_server_bin: Option<PathBuf>,
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures"))]
-    fixtures: PathBuf,
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench-report.json"))]
-    report: PathBuf,
-    /// Where the data dirs go (default: the system temp dir); removed afterwards.
-    #[arg(long)]
-    work_dir: Option<PathBuf>,
-    /// Connections (and JetStream publishes in flight) of the flat-out phases.
-    #[arg(long, default_value_t = 64)]
-    connections: usize,
-    /// Open-loop rates, req/s.
-    #[arg(long, value_delimiter = ',', default_values_t = [100, 500])]
-    rates: Vec<u32>,
-    /// Seconds at each open-loop rate.
-    #[arg(long, default_value_t = 20.0)]
-    rate_seconds: f64,
-    /// Webhooks posted flat out at the pipeline.
-    #[arg(long, default_value_t = 30_000)]
-    flat_out: u64,
-    /// Events of each raw baseline.
-    #[arg(long, default_value_t = 20_000)]
-    raw_events: u64,
-    /// Events in the database of the query phase (0 skips it).
-    #[arg(long, default_value_t = 1_000_000)]
-    query_events: u64,
-    /// Timed requests per query.
-    #[arg(long, default_value_t = 200)]
-    query_samples: usize,
-}
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -97,38 +58,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn binaries(args: &Args) -> Result<Binaries, String> {
-    let beside_us = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("cartographus-server")));
-    let server = args
-        .server_bin
-        .clone()
-        .or(beside_us)
-        .ok_or("cannot tell where cartographus-server is; pass --server-bin")?;
-    let nats_server = args.nats_server_bin.clone().unwrap_or_else(|| {
-        PathBuf::from(REPO).join(format!(
-            "src-tauri/binaries/nats-server-{}-unknown-linux-gnu",
-            std::env::consts::ARCH
-        ))
-    });
-    for (what, path) in [
-        ("cartographus-server", &server),
-        ("nats-server", &nats_server),
-    ] {
-        if !path.is_file() {
-            return Err(format!(
-                "{what} not found at {} (`make bench` builds and fetches both)",
-                path.display()
-            ));
-        }
-    }
-    Ok(Binaries {
-        server,
-        nats_server,
-    })
-}
-
 async fn run(args: Args) -> Result<(), String> {
     let started = Instant::now();
     let bins = binaries(&args)?;
@@ -145,9 +74,21 @@ async fn run(args: Args) -> Result<(), String> {
         machine.kernel,
         work.path().display()
     );
+    // Other work on the machine skews every figure: say so when there is some.
+    let quiet = cpu::Mark::now(&[]);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let busy_before = quiet.usage().machine_busy_pct;
+    let mut notes = Vec::new();
+    if let Some(busy) = busy_before.filter(|b| *b > 10.0) {
+        println!("  warning: the machine is {busy:.0}% busy before the run; figures will be low");
+        notes.push(format!(
+            "the machine was {busy:.0}% busy before the run (other processes)"
+        ));
+    }
     let generator = Arc::new(Generator::load(
         &args.fixtures,
-        chrono::Utc::now() - chrono::Duration::hours(3),
+        // One playback a second from 6 hours ago: a default run stays in the past.
+        chrono::Utc::now() - chrono::Duration::hours(6),
         1,
     )?);
 
@@ -156,7 +97,7 @@ async fn run(args: Args) -> Result<(), String> {
         args.raw_events, args.connections
     );
     let noop = raw_http::measure(&generator, args.raw_events, args.connections).await?;
-    let mut notes: Vec<String> = noop.error_note("do-nothing handler").into_iter().collect();
+    notes.extend(noop.error_note("do-nothing handler"));
 
     println!(
         "[2/5] baseline: JetStream publish, {} events, {} in flight",
@@ -189,20 +130,20 @@ async fn run(args: Args) -> Result<(), String> {
         rate_duration: Duration::from_secs_f64(args.rate_seconds),
         flat_out_count: args.flat_out,
         connections: args.connections,
+        timeline_dir: args.timeline_dir.clone(),
     };
     let pipe = pipeline::run(&bins, work.path(), &generator, &settings).await?;
     notes.extend(pipe.notes.iter().cloned());
 
     let query = if args.query_events > 0 {
         println!("[5/5] queries on {} stored events", args.query_events);
-        let q = queries::run(
-            &bins,
-            &args.fixtures,
-            work.path(),
-            args.query_events,
-            args.query_samples,
-        )
-        .await?;
+        let settings = queries::Settings {
+            events: args.query_events,
+            samples: args.query_samples,
+            flat_out: args.full_flat_out,
+            connections: args.connections,
+        };
+        let q = queries::run(&bins, &args.fixtures, work.path(), &settings).await?;
         notes.extend(q.notes.iter().cloned());
         Some(q)
     } else {
@@ -239,6 +180,16 @@ async fn run(args: Args) -> Result<(), String> {
 
     let mut lines = vec![
         line("pipeline, acked + stored", fmt(pipeline_per_s, "events/s")),
+        line(
+            "pipeline on the full database",
+            fmt(
+                query
+                    .as_ref()
+                    .and_then(|q| q.flat_out.as_ref())
+                    .and_then(|f| f.stored_per_s),
+                "events/s",
+            ),
+        ),
         line(
             "pipeline, acked while posting",
             fmt(Some(pipe.flat_out.ack_per_s), "req/s"),
@@ -318,6 +269,7 @@ async fn run(args: Args) -> Result<(), String> {
         "machine": machine,
         "git": report::git_revision(std::path::Path::new(REPO)),
         "duration_s": duration_s,
+        "machine_busy_pct_before": busy_before,
         "pipeline_events_per_s": pipeline_per_s,
         "raw_jetstream_msgs_per_s": round(jetstream.msgs_per_s),
         "ratio_vs_raw_jetstream": ratio,
@@ -346,11 +298,17 @@ async fn run(args: Args) -> Result<(), String> {
                 "payload_bytes_mean": round(jetstream.payload_bytes_mean),
                 "in_flight": args.connections,
                 "nats_rss_mb": jetstream.nats_rss_mb.map(round),
+                "cpu_s": {"nats": jetstream.cpu.cpu_s[0], "bench": jetstream.cpu.cpu_s[1]},
+                "wall_s": jetstream.cpu.wall_s,
+                "machine_busy_pct": jetstream.cpu.machine_busy_pct,
             },
             "queries": query,
         },
     });
     report::write(&args.report, &report)?;
     println!("\n  wrote {}", args.report.display());
+    if args.keep {
+        println!("  kept {}", work.keep().display());
+    }
     Ok(())
 }

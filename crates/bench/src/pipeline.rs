@@ -12,6 +12,7 @@ use crate::live::LiveFeed;
 use crate::load::{self, Target};
 use crate::server::{Binaries, Server};
 use crate::summary::{percentiles, round, Percentiles};
+use crate::throughput::{self, cpu_mark, phase_cpu, wait_stored, FlatOut, PhaseCpu};
 use crate::webhooks::Generator;
 
 pub struct Settings {
@@ -19,6 +20,8 @@ pub struct Settings {
     pub rate_duration: Duration,
     pub flat_out_count: u64,
     pub connections: usize,
+    /// Where to write each phase's `start_s,latency_ms` timeline, if anywhere.
+    pub timeline_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Serialize, Default, Clone, Copy)]
@@ -36,19 +39,7 @@ pub struct RatePhase {
     pub ack_ms: Option<Percentiles>,
     pub live_ms: Option<Percentiles>,
     pub max_schedule_lag_ms: f64,
-}
-
-#[derive(Serialize)]
-pub struct FlatOut {
-    pub connections: usize,
-    pub acknowledged: u64,
-    /// Acknowledged per second while posting.
-    pub ack_per_s: f64,
-    /// Acknowledged and stored per second: first request to the last event in DuckDB.
-    pub stored_per_s: Option<f64>,
-    /// From the last answer until DuckDB held every event.
-    pub drain_s: Option<f64>,
-    pub ack_ms: Option<Percentiles>,
+    pub cpu: PhaseCpu,
 }
 
 pub struct Outcome {
@@ -116,6 +107,7 @@ pub async fn run(
         settings.connections,
     )?);
     let peak = PeakRss::start(&server);
+    let zero = Instant::now();
     let mut next = 0u64;
     let mut acked_total = 0u64;
 
@@ -129,6 +121,7 @@ pub async fn run(
     let mut all_live = Vec::new();
     for &rate in &settings.rates {
         println!("  {rate} req/s for {:?}", settings.rate_duration);
+        let mark = cpu_mark(&server);
         let outcome = load::open_loop(
             &target,
             generator,
@@ -137,6 +130,10 @@ pub async fn run(
             settings.rate_duration,
         )
         .await;
+        let cpu = phase_cpu(&mark);
+        if let Some(dir) = &settings.timeline_dir {
+            outcome.write_timeline(&dir.join(format!("ack-{rate}.csv")), zero)?;
+        }
         next += outcome.sent;
         acked_total += outcome.acked.len() as u64;
         notes.extend(outcome.error_note(&format!("{rate} req/s")));
@@ -160,6 +157,7 @@ pub async fn run(
             ack_ms: percentiles(&outcome.latencies_ms),
             live_ms,
             max_schedule_lag_ms: round(outcome.max_schedule_lag_ms),
+            cpu,
         });
     }
     if let Some(feed) = &live {
@@ -174,42 +172,26 @@ pub async fn run(
     }
 
     // Everything so far stored before the flat-out phase starts, so it measures itself.
-    let stored_before = wait_stored(&server, acked_total, Duration::from_secs(60)).await?;
+    wait_stored(&server, acked_total, Duration::from_secs(60)).await?;
     println!(
         "  flat out: {} webhooks over {} connections",
         settings.flat_out_count, settings.connections
     );
-    let poller = StoredPoller::start(&server);
-    let began = Instant::now();
-    let outcome = load::flat_out(
+    let timeline = settings
+        .timeline_dir
+        .as_ref()
+        .map(|dir| (dir.join("ack-flat-out.csv"), zero));
+    let (flat_out, flat_notes) = throughput::flat_out_until_stored(
+        &server,
         &target,
         generator,
-        next,
-        settings.flat_out_count,
+        next..next + settings.flat_out_count,
         settings.connections,
+        timeline,
     )
-    .await;
-    let answered = Instant::now();
-    notes.extend(outcome.error_note("flat out"));
-    let acknowledged = outcome.acked.len() as u64;
-    let all_stored = poller
-        .until(stored_before + acknowledged, Duration::from_secs(120))
-        .await;
+    .await?;
+    notes.extend(flat_notes);
     let (engine_loaded, nats_loaded) = peak.finish();
-    if all_stored.is_none() {
-        notes.push(format!(
-            "flat out: DuckDB did not hold all {acknowledged} acknowledged events within 120 s"
-        ));
-    }
-    let flat_out = FlatOut {
-        connections: settings.connections,
-        acknowledged,
-        ack_per_s: round(outcome.per_second()),
-        stored_per_s: all_stored
-            .map(|at| round(acknowledged as f64 / at.duration_since(began).as_secs_f64())),
-        drain_s: all_stored.map(|at| round(at.saturating_duration_since(answered).as_secs_f64())),
-        ack_ms: percentiles(&outcome.latencies_ms),
-    };
     drop(live);
     let ended = server.stop();
     if !ended.contains("exit status: 0") && !ended.contains("exit code: 0") {
@@ -229,64 +211,4 @@ pub async fn run(
         flat_out,
         notes,
     })
-}
-
-/// Waits until DuckDB holds at least `expected` events; returns the count.
-async fn wait_stored(server: &Server, expected: u64, within: Duration) -> Result<u64, String> {
-    let deadline = Instant::now() + within;
-    loop {
-        let stored = server.api().events_stored().await?;
-        if stored >= expected {
-            return Ok(stored);
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "only {stored} of {expected} acknowledged events were stored after {within:?}"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Polls `events_stored` every 100 ms from the start of the flat-out phase.
-struct StoredPoller {
-    samples: Arc<Mutex<Vec<(Instant, u64)>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl StoredPoller {
-    fn start(server: &Server) -> Self {
-        let samples = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::clone(&samples);
-        let api = server.api();
-        let task = tokio::spawn(async move {
-            loop {
-                if let Ok(stored) = api.events_stored().await {
-                    if let Ok(mut samples) = shared.lock() {
-                        samples.push((Instant::now(), stored));
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        });
-        Self { samples, task }
-    }
-
-    /// When the count first reached `expected`, waiting at most `within` for it.
-    async fn until(self, expected: u64, within: Duration) -> Option<Instant> {
-        let deadline = Instant::now() + within;
-        let reached = loop {
-            let first = self
-                .samples
-                .lock()
-                .ok()
-                .and_then(|s| s.iter().find(|(_, n)| *n >= expected).map(|(at, _)| *at));
-            if first.is_some() || Instant::now() > deadline {
-                break first;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        self.task.abort();
-        reached
-    }
 }

@@ -1,6 +1,7 @@
 //! Reads on a full database: 1,000,000 events (a year of generated playbacks, parsed by
 //! the engine's own parsers) appended straight into a DuckDB file, then a server started
-//! on it and `GET /api/v1/stats` and `GET /api/v1/events?limit=50` timed.
+//! on it, `GET /api/v1/stats` and `GET /api/v1/events?limit=50` timed, and webhooks posted
+//! flat out to see whether ingest keeps its pace on a full database.
 
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
@@ -10,29 +11,38 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use serde::Serialize;
 
+use crate::load::Target;
 use crate::raw_duckdb;
 use crate::server::{Binaries, Server};
 use crate::summary::{percentiles, round, Percentiles};
+use crate::throughput::{self, FlatOut};
 use crate::webhooks::{Generator, STEPS};
 
 const CHUNK: u64 = 20_000;
+/// The longest a query is sampled (a slow one gets fewer samples, at least 20).
+const QUERY_TIME: Duration = Duration::from_secs(45);
 
 #[derive(Serialize)]
 pub struct Outcome {
     pub events: u64,
     pub fill_s: f64,
+    /// Of which DuckDB (append, sessions, checkpoint).
+    pub fill_duckdb_s: f64,
     pub db_mb: f64,
     /// Start-up on the full database: spawn to healthy.
     pub ready_s: f64,
     pub engine_rss_mb: Option<f64>,
     pub stats_ms: Option<Percentiles>,
     pub history_ms: Option<Percentiles>,
+    /// Webhooks flat out at the server holding the full database: does ingest keep up?
+    pub flat_out: Option<FlatOut>,
     #[serde(skip)]
     pub notes: Vec<String>,
 }
 
-/// Appends `count` generated events into a new database at `path`; returns seconds.
-fn fill(fixtures: &Path, path: &Path, count: u64) -> Result<f64, String> {
+/// Appends `count` generated events into a new database at `path`; returns the seconds it
+/// took and how many of them went to DuckDB (the rest: building and parsing webhooks).
+fn fill(fixtures: &Path, path: &Path, count: u64) -> Result<(f64, f64), String> {
     let year_s = 365 * 24 * 3600;
     let playbacks = count.div_ceil(STEPS).max(1) as i64;
     let generator = Arc::new(Generator::load(
@@ -44,7 +54,7 @@ fn fill(fixtures: &Path, path: &Path, count: u64) -> Result<f64, String> {
     let started = Instant::now();
     let chunks: Vec<u64> = (0..count).step_by(CHUNK as usize).collect();
     let (send, receive) = sync_channel(2);
-    std::thread::scope(|scope| {
+    let appending = std::thread::scope(|scope| {
         // One producer per core builds and parses webhooks; this thread appends.
         let producers = std::thread::available_parallelism().map_or(2, |n| n.get());
         for worker in 0..producers {
@@ -61,31 +71,45 @@ fn fill(fixtures: &Path, path: &Path, count: u64) -> Result<f64, String> {
             });
         }
         drop(send);
+        let mut appending = Duration::ZERO;
         for (first, events) in receive {
-            raw_duckdb::append(&mut conn, &events?, first + 1)?;
+            let events = events?;
+            let at = Instant::now();
+            raw_duckdb::append(&mut conn, &events, first + 1)?;
+            appending += at.elapsed();
         }
-        Ok::<(), String>(())
+        Ok::<Duration, String>(appending)
     })?;
+    let at = Instant::now();
     raw_duckdb::derive_sessions(&conn)?;
     conn.execute_batch("CHECKPOINT")
         .map_err(|e| format!("DuckDB checkpoint: {e}"))?;
-    Ok(started.elapsed().as_secs_f64())
+    let duckdb_s = (appending + at.elapsed()).as_secs_f64();
+    Ok((started.elapsed().as_secs_f64(), duckdb_s))
+}
+
+pub struct Settings {
+    pub events: u64,
+    pub samples: usize,
+    /// Webhooks posted flat out afterwards (0: none).
+    pub flat_out: u64,
+    pub connections: usize,
 }
 
 pub async fn run(
     bins: &Binaries,
     fixtures: &Path,
     work_dir: &Path,
-    count: u64,
-    samples: usize,
+    settings: &Settings,
 ) -> Result<Outcome, String> {
+    let (count, samples) = (settings.events, settings.samples);
     let mut notes = Vec::new();
     let data_dir = work_dir.join("full");
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let db_path = data_dir.join("cartographus.duckdb");
     println!("  appending {count} events into {}", db_path.display());
-    let fill_s = {
+    let (fill_s, fill_duckdb_s) = {
         let (fixtures, db_path) = (fixtures.to_path_buf(), db_path.clone());
         tokio::task::spawn_blocking(move || fill(&fixtures, &db_path, count))
             .await
@@ -103,11 +127,16 @@ pub async fn run(
             "query phase: the server reports {stored} events stored, not {count}"
         ));
     }
+    // Five warm-up requests, then `samples` timed ones, for at most QUERY_TIME each.
     let timed = |path: &'static str| {
         let api = api.clone();
         async move {
             let mut millis = Vec::with_capacity(samples);
+            let deadline = Instant::now() + QUERY_TIME;
             for i in 0..samples + 5 {
+                if Instant::now() > deadline && millis.len() >= 20 {
+                    break;
+                }
                 let (status, _, ms) = api.get(path).await?;
                 if status != 200 {
                     return Ok::<_, String>(Err(status));
@@ -146,6 +175,40 @@ pub async fn run(
         }
     };
     let engine_rss_mb = server.rss_mb().0.map(round);
+    let flat_out = if settings.flat_out > 0 {
+        println!(
+            "  flat out on the full database: {} webhooks",
+            settings.flat_out
+        );
+        // Playbacks after the stored ones, so nothing collides with them, one a second from
+        // 3 hours ago as in the pipeline phase (more than a day ahead would be refused).
+        let first_playback = (count / STEPS) as i64;
+        let start =
+            Utc::now() - chrono::Duration::hours(3) - chrono::Duration::seconds(first_playback);
+        let generator = Arc::new(Generator::load(fixtures, start, 1)?);
+        let target = Arc::new(Target::new(
+            server.base_url(),
+            server.webhook_token(),
+            settings.connections,
+        )?);
+        let (flat, flat_notes) = throughput::flat_out_until_stored(
+            &server,
+            &target,
+            &generator,
+            count..count + settings.flat_out,
+            settings.connections,
+            None,
+        )
+        .await?;
+        notes.extend(
+            flat_notes
+                .into_iter()
+                .map(|n| format!("full database: {n}")),
+        );
+        Some(flat)
+    } else {
+        None
+    };
     let ended = server.stop();
     if !ended.contains("exit status: 0") {
         notes.push(format!("query server stop: {ended}"));
@@ -153,11 +216,13 @@ pub async fn run(
     Ok(Outcome {
         events: count,
         fill_s: round(fill_s),
+        fill_duckdb_s: round(fill_duckdb_s),
         db_mb: round(db_mb),
         ready_s: round(ready_s),
         engine_rss_mb,
         stats_ms,
         history_ms,
+        flat_out,
         notes,
     })
 }

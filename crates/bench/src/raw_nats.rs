@@ -20,6 +20,8 @@ pub struct Published {
     pub msgs_per_s: f64,
     pub payload_bytes_mean: f64,
     pub nats_rss_mb: Option<f64>,
+    /// CPU of nats-server and of this process while publishing.
+    pub cpu: crate::cpu::Usage,
 }
 
 /// Publishes every event once with `in_flight` awaiting their acks.
@@ -78,6 +80,7 @@ pub async fn measure(
     let payload_bytes_mean =
         messages.iter().map(|m| m.2.len()).sum::<usize>() as f64 / messages.len().max(1) as f64;
 
+    let mark = crate::cpu::Mark::now(&[server.pid(), std::process::id()]);
     let started = Instant::now();
     let acks: Vec<Result<bool, String>> = futures_util::stream::iter(messages)
         .map(|(subject, id, payload)| {
@@ -97,6 +100,7 @@ pub async fn measure(
         .collect()
         .await;
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = mark.usage();
     let nats_rss_mb = process::rss_mb(server.pid());
     let failed = acks.iter().filter(|a| a.is_err()).count();
     let duplicates = acks.iter().filter(|a| matches!(a, Ok(true))).count();
@@ -111,5 +115,6 @@ pub async fn measure(
         msgs_per_s: acks.len() as f64 / elapsed,
         payload_bytes_mean,
         nats_rss_mb,
+        cpu,
     })
 }

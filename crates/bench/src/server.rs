@@ -16,6 +16,8 @@ const WEBHOOK_TOKEN: &str = "bench-webhook-token";
 pub struct Binaries {
     pub server: PathBuf,
     pub nats_server: PathBuf,
+    /// Extra settings for the server (`--server-env KEY=VALUE`), for experiments.
+    pub env: Vec<(String, String)>,
 }
 
 pub struct Server {
@@ -30,7 +32,8 @@ pub struct Server {
 
 impl Server {
     /// Starts the server on `data_dir` (created if missing). The environment is cleared of
-    /// every CARTOGRAPHUS_* and NATS_* setting, so the run measures the defaults.
+    /// every CARTOGRAPHUS_* and NATS_* setting, so the run measures the defaults (unless
+    /// `--server-env` says otherwise).
     pub fn spawn(bins: &Binaries, data_dir: &Path) -> Result<Self, String> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
@@ -57,6 +60,7 @@ impl Server {
                 "RUST_LOG",
                 std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
             )
+            .envs(bins.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
