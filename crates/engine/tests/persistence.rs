@@ -58,6 +58,23 @@ async fn dlq_total(t: &TestEngine) -> usize {
     page.items.len()
 }
 
+/// A real DuckDB failure for every write of an event: the table is gone.
+async fn break_writes(engine: &cartographus_engine::EngineHandle) {
+    rename_events_table(engine, "ALTER TABLE playback_events RENAME TO away").await;
+}
+
+async fn mend_writes(engine: &cartographus_engine::EngineHandle) {
+    rename_events_table(engine, "ALTER TABLE away RENAME TO playback_events").await;
+}
+
+async fn rename_events_table(engine: &cartographus_engine::EngineHandle, sql: &'static str) {
+    engine
+        .database()
+        .with_conn(move |conn| Ok(conn.execute_batch(sql)?))
+        .await
+        .unwrap();
+}
+
 async fn one_playback_from_two_sources_is_stored_once(t: &TestEngine) {
     let (status, tautulli) = post(t, "tautulli", "application/json", tautulli_play_now()).await;
     assert_eq!(status, 202, "{tautulli}");
@@ -127,11 +144,7 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
     let t = TestEngine::start(fast_writer()).await;
     let engine = t.engine.handle();
     // A real DuckDB failure: the table the writer inserts into is gone.
-    engine
-        .database()
-        .with_conn(|conn| Ok(conn.execute_batch("ALTER TABLE playback_events RENAME TO away")?))
-        .await
-        .unwrap();
+    break_writes(&engine).await;
     let mut acked = HashSet::new();
     for n in 0..3 {
         acked.insert(load::post(&t, n).await.expect("202 while DuckDB fails"));
@@ -181,11 +194,7 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
     }
 
     // The cause goes away; a bulk retry by filter stores each event once.
-    engine
-        .database()
-        .with_conn(|conn| Ok(conn.execute_batch("ALTER TABLE away RENAME TO playback_events")?))
-        .await
-        .unwrap();
+    mend_writes(&engine).await;
     let stats = engine.stats().await.unwrap();
     assert_eq!(
         stats.writer.naks, 12.0,
@@ -302,20 +311,12 @@ async fn the_direct_path_dead_letters_what_it_cannot_store_and_answers_202() {
     })
     .await;
     let engine = t.engine.handle();
-    engine
-        .database()
-        .with_conn(|conn| Ok(conn.execute_batch("ALTER TABLE playback_events RENAME TO away")?))
-        .await
-        .unwrap();
+    break_writes(&engine).await;
     let id = load::post(&t, 1)
         .await
         .expect("durable in the DLQ, so accepted");
     assert_eq!(dlq_total(&t).await, 1);
-    engine
-        .database()
-        .with_conn(|conn| Ok(conn.execute_batch("ALTER TABLE away RENAME TO playback_events")?))
-        .await
-        .unwrap();
+    mend_writes(&engine).await;
     let entry = &engine
         .dlq_entries(DlqFilter::default(), PageRequest::default())
         .await
