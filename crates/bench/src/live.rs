@@ -82,6 +82,15 @@ impl LiveFeed {
         result
     }
 
+    /// Waits until every acknowledged event has reached the socket, or `within` passed
+    /// (events that never arrive are reported as missing by [`Self::matched`]).
+    pub async fn settle(&self, acked: &[(String, Instant)], within: std::time::Duration) {
+        let deadline = Instant::now() + within;
+        while self.matched(acked).missing > 0 && Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// Messages received by type, and why the socket closed if it did.
     pub fn summary(&self) -> (BTreeMap<String, u64>, Option<String>) {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());

@@ -138,7 +138,9 @@ pub async fn run(
         acked_total += outcome.acked.len() as u64;
         notes.extend(outcome.error_note(&format!("{rate} req/s")));
         // Let the last messages of the phase reach the socket before matching.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        if let Some(feed) = &live {
+            feed.settle(&outcome.acked, Duration::from_secs(2)).await;
+        }
         let live_ms = live.as_ref().and_then(|feed| {
             let matched = feed.matched(&outcome.acked);
             if matched.missing > 0 && !matched.latencies_ms.is_empty() {

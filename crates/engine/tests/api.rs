@@ -44,6 +44,15 @@ async fn get(t: &TestEngine, path: &str) -> (StatusCode, Value) {
     call(t, Method::GET, path, None).await
 }
 
+/// Polls a job until it is no longer running; its last status.
+async fn finished_job(t: &TestEngine, job_id: &str, what: &str) -> Value {
+    wait_for(what, Duration::from_secs(30), || async {
+        let (_, job) = get(t, &format!("/api/v1/jobs/{job_id}")).await;
+        (job["state"] != "running").then_some(job)
+    })
+    .await
+}
+
 fn assert_error(body: &Value, code: &str) {
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(
@@ -269,32 +278,15 @@ async fn dead_letters_are_listed_fixed_retried_and_deleted_over_http() {
     .await;
     assert_eq!(status, 202);
     let job_id = job["id"].as_str().unwrap().to_string();
-    let finished = wait_for("the bulk retry", Duration::from_secs(10), || async {
-        let (_, job) = get(&t, &format!("/api/v1/jobs/{job_id}")).await;
-        (job["state"] != "running").then_some(job)
-    })
-    .await;
+    let finished = finished_job(&t, &job_id, "the bulk retry").await;
     assert_eq!(
         (finished["done"].as_f64(), finished["failed"].as_f64()),
         (Some(0.0), Some(1.0))
     );
 
-    let delete = t
-        .http
-        .delete(t.url(&format!("/api/v1/dlq/{emby_id}")))
-        .bearer_auth(API_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(delete.status(), 204);
-    let again = t
-        .http
-        .delete(t.url(&format!("/api/v1/dlq/{emby_id}")))
-        .bearer_auth(API_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 404);
+    let path = format!("/api/v1/dlq/{emby_id}");
+    assert_eq!(call(&t, Method::DELETE, &path, None).await.0, 204);
+    assert_eq!(call(&t, Method::DELETE, &path, None).await.0, 404);
     let (status, purged) = call(&t, Method::DELETE, "/api/v1/dlq", None).await;
     assert_eq!(
         (status, purged["deleted"].as_u64()),
@@ -360,11 +352,7 @@ async fn duplicates_are_audited_and_restored_and_replay_runs_as_a_job() {
     .await;
     assert_eq!(status, 202, "{job}");
     let job_id = job["id"].as_str().unwrap().to_string();
-    let finished = wait_for("the replay", Duration::from_secs(30), || async {
-        let (_, job) = get(&t, &format!("/api/v1/jobs/{job_id}")).await;
-        (job["state"] != "running").then_some(job)
-    })
-    .await;
+    let finished = finished_job(&t, &job_id, "the replay").await;
     assert_eq!(finished["state"], "done", "{finished}");
     assert_eq!(finished["done"].as_f64(), Some(2.0));
     assert_eq!(stored_events(&t).await, 2, "replay stores nothing twice");

@@ -58,20 +58,27 @@ fn all_sessions(conn: &Connection) -> Vec<Session> {
     .unwrap()
 }
 
+/// The same playback as Tautulli and Plex report it. Plex's webhook carries no time: it
+/// happened when it arrived, 3 s after Tautulli's.
+fn one_playback_from_two_sources() -> (MediaEvent, MediaEvent) {
+    (
+        parsed(
+            Source::Tautulli,
+            "tautulli/play.json",
+            at("2025-11-27T13:43:31Z"),
+        ),
+        parsed(
+            Source::Plex,
+            "plex/media.play.episode.json",
+            at("2025-11-27T13:43:33Z"),
+        ),
+    )
+}
+
 #[test]
 fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restored() {
     let (_dir, mut conn) = open();
-    let tautulli = parsed(
-        Source::Tautulli,
-        "tautulli/play.json",
-        at("2025-11-27T13:43:31Z"),
-    );
-    // Plex's webhook carries no time: it happened when it arrived, 3 s after Tautulli's.
-    let plex = parsed(
-        Source::Plex,
-        "plex/media.play.episode.json",
-        at("2025-11-27T13:43:33Z"),
-    );
+    let (tautulli, plex) = one_playback_from_two_sources();
     assert_ne!(tautulli.event_id, plex.event_id);
 
     let outcomes = store_all(&mut conn, std::slice::from_ref(&tautulli));
@@ -122,16 +129,7 @@ fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restor
 #[test]
 fn a_pair_inside_one_batch_is_caught_too() {
     let (_dir, mut conn) = open();
-    let tautulli = parsed(
-        Source::Tautulli,
-        "tautulli/play.json",
-        at("2025-11-27T13:43:31Z"),
-    );
-    let plex = parsed(
-        Source::Plex,
-        "plex/media.play.episode.json",
-        at("2025-11-27T13:43:33Z"),
-    );
+    let (tautulli, plex) = one_playback_from_two_sources();
     let outcomes = store_all(&mut conn, &[plex, tautulli]);
     assert!(matches!(outcomes[0], Outcome::Stored { .. }));
     assert!(outcomes[1].is_duplicate());
