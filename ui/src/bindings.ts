@@ -310,7 +310,7 @@ export type RetrySelection = {
 };
 
 /**
- *  One playback session (DESIGN §4 `Session`). Durations are milliseconds as f64 because
+ *  One playback session (docs/architecture.md#session). Durations are milliseconds as f64 because
  *  they cross into TypeScript, where 64-bit integers do not exist.
  */
 export type Session = {

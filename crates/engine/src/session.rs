@@ -33,7 +33,7 @@ impl SessionState {
     }
 }
 
-/// One playback session (DESIGN §4 `Session`). Durations are milliseconds as f64 because
+/// One playback session (docs/architecture.md#session). Durations are milliseconds as f64 because
 /// they cross into TypeScript, where 64-bit integers do not exist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Session {

@@ -1,4 +1,4 @@
-//! The JSON API of DESIGN §10 over real HTTP, with the sidecar and a DuckDB file behind it:
+//! The JSON API (docs/architecture.md#json-api) over real HTTP, sidecar and DuckDB behind it:
 //! auth on every route, cursor paging, filters, error shapes, the DLQ / dedup / replay / job
 //! routes, stats that move as events flow, and `/metrics` as Prometheus text.
 

@@ -1,6 +1,6 @@
 //! `MediaEvent`: one playback event, the same shape whatever service reported it.
 //! Every source maps into it (see `sources/`); everything downstream (bus, DuckDB, live
-//! state, UI) speaks only this type. Field names are the contract of DESIGN §4.
+//! state, UI) speaks only this type. Field names are a contract: docs/architecture.md#mediaevent.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-// The browser host's dead-letter and job calls: paths, queries, methods and bodies as DESIGN §10
+// The browser host's dead-letter and job calls: paths, queries, methods and bodies as docs/architecture.md#json-api
 // has them, and the engine's {"error":{code, message}} turned into an EngineError.
 import { describe, expect, it, vi } from "vitest";
 import { EngineError } from "./errors";

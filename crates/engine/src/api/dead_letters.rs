@@ -1,4 +1,4 @@
-//! The DLQ, the dedup audit, replay and jobs over HTTP (DESIGN §10). Each handler parses
+//! DLQ, dedup audit, replay and jobs over HTTP (docs/architecture.md#json-api). Each handler parses
 //! and checks its input, then calls the engine function the desktop commands call too.
 
 use axum::body::Bytes;

@@ -1,4 +1,4 @@
-//! Provisioning of the `MEDIA_EVENTS` stream (DESIGN §4): created on first start, updated
+//! The `MEDIA_EVENTS` stream (docs/architecture.md#the-stream): created on first start, updated
 //! in place when the retention setting changes, so a restart never loses what it holds.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Which incoming events are duplicates, and of what (DESIGN §4). Pure: the writer loads the
+//! Which incoming events are duplicates, and of what (ADR 0010). Pure: the writer loads the
 //! stored events that could match, and this decides — in arrival order, so two copies in
 //! one batch are caught too. The first copy stored wins; the rest go to `dedup_audit`.
 

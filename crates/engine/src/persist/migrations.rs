@@ -1,6 +1,6 @@
 //! Schema migrations. Each runs once, in order, inside a transaction, and is recorded in
 //! `schema_migrations`; a database from a newer version is refused rather than damaged.
-//! Table names are part of the external contract (DESIGN §5).
+//! Table names are part of the external contract (docs/architecture.md#duckdb-tables).
 
 pub struct Migration {
     pub version: i32,
