@@ -110,7 +110,7 @@ test('the live view follows webhooks without a reload', async () => {
   await page.locator('[data-testid="live-view"][data-synced="true"]').waitFor({ timeout: 30_000 });
   // Anything that reloads the page would lose this.
   await page.evaluate(() => {
-    window.__e2eNoReload = true;
+    globalThis.__e2eNoReload = true;
   });
 
   const dana = uniqueKey('web-dana');
@@ -185,7 +185,7 @@ test('the live view follows webhooks without a reload', async () => {
   await page.locator(`[data-testid="recent-event"][data-event-id="${stopped.json.event_id}"]`).waitFor({ timeout: 15_000 });
   assert.equal(await samCard.getAttribute('data-state'), 'paused', 'the other session stays');
 
-  assert.equal(await page.evaluate(() => window.__e2eNoReload), true, 'the page was never reloaded');
+  assert.equal(await page.evaluate(() => globalThis.__e2eNoReload), true, 'the page was never reloaded');
   assert.deepEqual(consoleErrors, [], 'no console errors');
   await page.close();
 });
