@@ -51,6 +51,11 @@ describe("Tautulli step", () => {
     expect(panel.getByTestId("tautulli-connection").textContent).toContain("http://192.168.1.10:8181 — notifier #7");
     expect(panel.queryByLabelText("API key")).toBeNull();
     expect(document.body.textContent).not.toContain("k3y");
+
+    // Changing the connection later starts from an empty key field, the address kept.
+    fireEvent.click(panel.getByRole("button", { name: "Change address or key" }));
+    expect((panel.getByLabelText("API key") as HTMLInputElement).value).toBe("");
+    expect((panel.getByLabelText("Tautulli's address") as HTMLInputElement).value).toBe("http://192.168.1.10:8181");
   });
 
   it("says when this app's notifier was already there and only updated", async () => {
