@@ -54,6 +54,22 @@ describe("Plex step", () => {
     expect(stepState("plex")).toBe("connected");
   });
 
+  it("says so when the webhook never shows up after the sign-in, and offers the sign-in again", async () => {
+    await renderWizard({
+      startPlexPin: () => Promise.resolve(PIN),
+      checkPlexPin: () => Promise.resolve({ authorized: true }),
+    });
+    const panel = openStep("plex");
+    fireEvent.click(panel.getByTestId("plex-sign-in"));
+
+    const outcome = await panel.findByTestId("plex-outcome");
+    expect(outcome.getAttribute("data-outcome")).toBe("not_registered");
+    expect(outcome.textContent).toContain("this app's webhook did not show up on the account");
+    expect(stepState("plex")).toBe("failing");
+    expect(panel.getByTestId("plex-sign-in").textContent).toBe("Sign in with plex.tv");
+    expect(panel.queryByTestId("plex-signed-in")).toBeNull();
+  });
+
   it("offers the link again when the system browser could not be opened", async () => {
     await renderWizard({
       startPlexPin: () => Promise.resolve(PIN),

@@ -35,6 +35,8 @@ export function PlexStep({ plex, hookPreview, reload, onFailure, pollMs }: PlexS
   const backend = useBackend();
   const [message, setMessage] = useState<SetupMessage | null>(null);
   const [busy, setBusy] = useState(false);
+  // A new sign-in (back to its button) after one that did not end registered.
+  const [signIns, setSignIns] = useState(0);
 
   function fail(failure: SetupMessage) {
     setMessage(failure);
@@ -55,6 +57,7 @@ export function PlexStep({ plex, hookPreview, reload, onFailure, pollMs }: PlexS
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+    setSignIns((count) => count + 1);
     fail({
       tone: "error",
       outcome: "not_registered",
@@ -97,7 +100,7 @@ export function PlexStep({ plex, hookPreview, reload, onFailure, pollMs }: PlexS
             Sign in with plex.tv and this app registers its webhook URL with your account: Plex Media Server then sends
             every play, pause and stop to <code className="setup-code" data-testid="plex-hook-preview">{hookPreview}</code>.
           </p>
-          <PlexSignIn pollMs={pollMs} onSignedIn={() => void signedIn()} onFailure={(reason) => onFailure(reason)} />
+          <PlexSignIn key={signIns} pollMs={pollMs} onSignedIn={() => void signedIn()} onFailure={(reason) => onFailure(reason)} />
           <details className="setup-details">
             <summary>Paste a token instead</summary>
             <PlexTokenForm onRegistered={(result) => void registered(result)} onFailure={fail} />
