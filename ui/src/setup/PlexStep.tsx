@@ -129,6 +129,11 @@ export function PlexStep({ plex, hookPreview, reload, onFailure, pollMs }: PlexS
         </div>
       )}
 
+      {busy && (
+        <p className="setup-muted" role="status">
+          Removing this app's webhook from your Plex account…
+        </p>
+      )}
       {message !== null && <StepNotice message={message} testId="plex-outcome" />}
     </div>
   );

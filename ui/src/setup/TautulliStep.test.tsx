@@ -199,6 +199,26 @@ describe("Tautulli step", () => {
     expect(stepState("tautulli")).toBe("not-started");
   });
 
+  it("says what it is doing while disconnecting, and why it could not", async () => {
+    let refuse: (reason: unknown) => void = () => {};
+    await renderWizard({
+      getSetup: () => Promise.resolve(connectedOverview),
+      disconnectTautulli: () => new Promise<void>((_resolve, reject) => (refuse = reject)),
+    });
+    const panel = openStep("tautulli");
+    fireEvent.click(panel.getByTestId("tautulli-disconnect"));
+    fireEvent.click(panel.getByTestId("tautulli-disconnect-confirm"));
+
+    expect(panel.getByText("Removing this app's notifier from Tautulli…")).toBeTruthy();
+    expect((panel.getByTestId("tautulli-test") as HTMLButtonElement).disabled).toBe(true);
+
+    refuse(new EngineError("tautulli_unreachable", "Tautulli at http://192.168.1.10:8181 did not answer"));
+    const outcome = await panel.findByTestId("tautulli-outcome");
+    expect(outcome.getAttribute("data-outcome")).toBe("tautulli_unreachable");
+    expect(panel.queryByText("Removing this app's notifier from Tautulli…")).toBeNull();
+    expect(stepState("tautulli")).toBe("failing");
+  });
+
   it("keeps the connection when the confirmation is declined, with focus back on the button", async () => {
     const { backend } = await renderWizard({ getSetup: () => Promise.resolve(connectedOverview) });
     const panel = openStep("tautulli");

@@ -220,6 +220,11 @@ export function TautulliStep({ tautulli, hookPreview, callbackBase, onChanged, o
           Tautulli is sending a test notification; waiting for it to arrive here…
         </p>
       )}
+      {busy === "disconnecting" && (
+        <p className="setup-muted" role="status">
+          Removing this app's notifier from Tautulli…
+        </p>
+      )}
       {message !== null && <StepNotice message={message} testId="tautulli-outcome" />}
     </div>
   );
