@@ -17,8 +17,8 @@ import type {
 } from "./Backend";
 import { EngineError, unreachableEngineError } from "./errors";
 import { isHealth } from "./healthGuard";
-import { createHttpSetup } from "./httpSetup";
 import { connectHttpLive } from "./httpLive";
+import { createHttpSetup } from "./httpSetup";
 import { createLiveFeed } from "./liveFeed";
 import { createLiveHealthFeed } from "./liveHealthFeed";
 import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";

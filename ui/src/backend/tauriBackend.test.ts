@@ -431,6 +431,14 @@ describe("tauriBackend setup", () => {
     expect(fake.bindings.openUrl).toHaveBeenCalledExactlyOnceWith("https://app.plex.tv/auth#?code=WXYZ");
   });
 
+  it("says why the system browser did not open, without blaming the engine", async () => {
+    const fake = fakeBindings();
+    fake.bindings.openUrl = () => Promise.reject("plugin opener not found");
+    const backend = createTauriBackend(fake.bindings);
+
+    await expect(backend.openExternal("https://app.plex.tv/auth#?code=WXYZ")).rejects.toThrow(/^plugin opener not found$/);
+  });
+
   it("rejects with the contract's code, so the wizard can say what went wrong", async () => {
     const fake = fakeBindings(
       {},

@@ -25,7 +25,7 @@ import type {
   TautulliConnectRequest,
   TautulliTestResult,
 } from "./Backend";
-import { EngineError, isCodedError, unreachableEngineError } from "./errors";
+import { describeFailure, EngineError, isCodedError, unreachableEngineError } from "./errors";
 import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
 import { openUrl, setupCommands } from "./setupCommands";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
@@ -240,6 +240,13 @@ export function createTauriBackend(bindings: TauriBindings = realBindings, optio
     },
     startPlexPin: () => callEngine(() => bindings.setup.startPlexPin()),
     checkPlexPin: (id) => callEngine(() => bindings.setup.checkPlexPin(id)),
-    openExternal: (url) => callEngine(() => bindings.openUrl(url)),
+    openExternal: async (url) => {
+      try {
+        await bindings.openUrl(url);
+      } catch (failure) {
+        // The opener plugin said no (or is missing): not the engine's doing, so said as it is.
+        throw new Error(describeFailure(failure), { cause: failure });
+      }
+    },
   };
 }
