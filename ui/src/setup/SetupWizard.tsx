@@ -9,7 +9,7 @@ import { ListenerStep } from "./ListenerStep";
 import { ManualSourcesStep } from "./ManualSourcesStep";
 import { PlexStep } from "./PlexStep";
 import { StepList } from "./StepList";
-import { STEPS, stepStatus, type StepId, type StepStatus } from "./steps";
+import { STEPS, stepStatus, type StepId, type StepStatus, type WizardProgress } from "./steps";
 import { TautulliStep } from "./TautulliStep";
 import { useSetupOverview } from "./useSetupOverview";
 import "./setup.css";
@@ -39,20 +39,21 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
 
   const title = useRef<HTMLHeadingElement>(null);
   const headings = useRef(new Map<StepId, HTMLHeadingElement>());
-  // The step whose heading takes focus after the next render (null: leave focus alone).
-  const [focusStep, setFocusStep] = useState<StepId | null>(null);
+  // The step whose heading takes focus after the next render (null: leave focus alone); a new
+  // object each time, so choosing the current step again still brings focus back to it.
+  const [focusRequest, setFocusRequest] = useState<{ step: StepId } | null>(null);
 
   useEffect(() => {
     title.current?.focus();
   }, []);
 
   useEffect(() => {
-    if (focusStep !== null) headings.current.get(focusStep)?.focus();
-  }, [focusStep]);
+    if (focusRequest !== null) headings.current.get(focusRequest.step)?.focus();
+  }, [focusRequest]);
 
   function goTo(next: StepId) {
     setStep(next);
-    setFocusStep(next);
+    setFocusRequest({ step: next });
   }
 
   function registerHeading(id: StepId, element: HTMLHeadingElement | null) {
@@ -126,7 +127,7 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
   );
 }
 
-function statusesOf(overview: SetupOverview, progress: Parameters<typeof stepStatus>[2]): Record<StepId, StepStatus> {
+function statusesOf(overview: SetupOverview, progress: WizardProgress): Record<StepId, StepStatus> {
   return Object.fromEntries(STEPS.map(({ id }) => [id, stepStatus(id, overview, progress)])) as Record<StepId, StepStatus>;
 }
 
