@@ -16,7 +16,7 @@ APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libg
 	libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 webkit2gtk-driver chromium \
 	python3-pip
 
-.PHONY: run test bench fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-e2e clean-data
+.PHONY: run test bench fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-ui-gates test-e2e clean-data
 
 ## run: set up what is missing, build, and start the desktop app (or `serve` without a display)
 run: deps ui sidecar build
@@ -35,7 +35,11 @@ test: deps ui sidecar build tauri-driver test-rust test-ui test-e2e
 test-rust:
 	cargo test --workspace --no-fail-fast
 
-test-ui: ui-deps
+# The UI's static gates: TypeScript's type check and ESLint (hooks rules included, warnings fail).
+test-ui-gates: ui-deps
+	cd ui && npm run typecheck && npm run lint
+
+test-ui: test-ui-gates
 	cd ui && npm test
 
 test-e2e: ui-deps

@@ -140,6 +140,13 @@ before(async () => {
     capabilities: { alwaysMatch: { 'tauri:options': { application: required('CARTOGRAPHUS_DESKTOP_BIN') } } },
   });
   sessionId = created.sessionId;
+  // On a first start the setup wizard takes the place of the sections; these tests are the
+  // dashboard's. Dismissed as a user would have, then the window reloaded without it.
+  await webdriver('POST', session('/execute/sync'), {
+    script: "localStorage.setItem('cartographus.setupDismissed', 'true');",
+    args: [],
+  });
+  await webdriver('POST', session('/refresh'), {});
 });
 
 after(async () => {

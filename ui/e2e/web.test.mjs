@@ -79,6 +79,8 @@ async function openDashboard() {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   const consoleErrors = [];
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  // On a first start the setup wizard takes the place of the sections; these tests are the dashboard's.
+  await page.addInitScript(() => globalThis.localStorage.setItem('cartographus.setupDismissed', 'true'));
   await page.goto(`${base}/#token=${API_TOKEN}`);
   return { page, consoleErrors };
 }
@@ -110,7 +112,7 @@ test('the live view follows webhooks without a reload', async () => {
   await page.locator('[data-testid="live-view"][data-synced="true"]').waitFor({ timeout: 30_000 });
   // Anything that reloads the page would lose this.
   await page.evaluate(() => {
-    window.__e2eNoReload = true;
+    globalThis.__e2eNoReload = true;
   });
 
   const dana = uniqueKey('web-dana');
@@ -185,7 +187,7 @@ test('the live view follows webhooks without a reload', async () => {
   await page.locator(`[data-testid="recent-event"][data-event-id="${stopped.json.event_id}"]`).waitFor({ timeout: 15_000 });
   assert.equal(await samCard.getAttribute('data-state'), 'paused', 'the other session stays');
 
-  assert.equal(await page.evaluate(() => window.__e2eNoReload), true, 'the page was never reloaded');
+  assert.equal(await page.evaluate(() => globalThis.__e2eNoReload), true, 'the page was never reloaded');
   assert.deepEqual(consoleErrors, [], 'no console errors');
   await page.close();
 });

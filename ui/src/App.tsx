@@ -1,5 +1,6 @@
-// The dashboard shell: header, section tabs, the active section and the footer.
-import { useState } from "react";
+// The dashboard shell: header, section tabs, the active section and the footer; or, in place of
+// the tabs and section, the setup wizard (by itself at first start, or from "Connect a source").
+import { useEffect, useRef, useState } from "react";
 import { useBackend } from "./backend/BackendContext";
 import { DlqView } from "./dlq/DlqView";
 import { HealthView } from "./health/HealthView";
@@ -10,6 +11,8 @@ import { AppHeader } from "./layout/AppHeader";
 import { ConnectionNotice } from "./layout/ConnectionNotice";
 import { SectionTabs, type SectionId } from "./layout/SectionTabs";
 import { LiveView } from "./live/LiveView";
+import { SetupWizard } from "./setup/SetupWizard";
+import { useFirstRunSetup } from "./setup/useFirstRunSetup";
 import "./layout/layout.css";
 
 export function App() {
@@ -19,17 +22,47 @@ export function App() {
   // Here too: the Dead letters tab shows how many wait.
   const statsState = useStats();
   const [section, setSection] = useState<SectionId>("live");
+  const setup = useFirstRunSetup();
+  const connectSource = useRef<HTMLButtonElement>(null);
+  // Closing the wizard hands focus back to the button that opens it.
+  const refocusConnectSource = useRef(false);
+
+  useEffect(() => {
+    if (setup.open || !refocusConnectSource.current) return;
+    refocusConnectSource.current = false;
+    connectSource.current?.focus();
+  }, [setup.open]);
+
+  function closeSetup() {
+    refocusConnectSource.current = true;
+    setup.closeSetup();
+  }
 
   return (
     <div className="app-shell">
-      <AppHeader health={healthState.health} />
-      <SectionTabs active={section} onSelect={setSection} dlqCount={statsState.stats?.dlq_size ?? null} />
-      {!backend.authorized && <ConnectionNotice />}
-      <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
-        {section === "live" && <LiveView />}
-        {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
-        {section === "dlq" && <DlqView />}
-      </main>
+      <AppHeader
+        health={healthState.health}
+        onConnectSource={setup.open ? undefined : setup.openSetup}
+        connectSourceRef={connectSource}
+      />
+      {setup.open ? (
+        <>
+          {!backend.authorized && <ConnectionNotice />}
+          <main className="app-main" id="setup">
+            <SetupWizard onClose={closeSetup} />
+          </main>
+        </>
+      ) : (
+        <>
+          <SectionTabs active={section} onSelect={setSection} dlqCount={statsState.stats?.dlq_size ?? null} />
+          {!backend.authorized && <ConnectionNotice />}
+          <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
+            {section === "live" && <LiveView />}
+            {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
+            {section === "dlq" && <DlqView />}
+          </main>
+        </>
+      )}
       <AppFooter backendKind={backend.kind} />
     </div>
   );

@@ -31,6 +31,17 @@ import type {
   Stats,
   StreamStats,
 } from "../bindings";
+import type {
+  PlexConnectRequest,
+  PlexPin,
+  PlexPinStatus,
+  PlexRegistered,
+  SetupOverview,
+  SourceSetup,
+  TautulliConnected,
+  TautulliConnectRequest,
+  TautulliTestResult,
+} from "./setupTypes";
 
 // Re-exported so UI code takes its types from here and never imports the generated bindings.
 export type {
@@ -63,6 +74,17 @@ export type {
   SpoolStats,
   Stats,
   StreamStats,
+};
+export type {
+  PlexConnectRequest,
+  PlexPin,
+  PlexPinStatus,
+  PlexRegistered,
+  SetupOverview,
+  SourceSetup,
+  TautulliConnected,
+  TautulliConnectRequest,
+  TautulliTestResult,
 };
 
 export type BackendKind = "tauri" | "http";
@@ -111,4 +133,24 @@ export interface Backend {
   retryDlqMany(selection: RetrySelection): Promise<JobStatus>;
   deleteDlq(id: string): Promise<void>;
   getJob(id: string): Promise<JobStatus>;
+
+  // Connecting sources (the setup wizard). Failures are EngineErrors with the contract's codes.
+  /** Where this app listens, the webhook URLs to hand out, and each source's connection. */
+  getSetup(): Promise<SetupOverview>;
+  /** Verifies the key, then creates or updates (never duplicates) this app's notifier in Tautulli. */
+  connectTautulli(request: TautulliConnectRequest): Promise<TautulliConnected>;
+  /** Has Tautulli send a test through that notifier and waits for it to arrive. */
+  testTautulli(): Promise<TautulliTestResult>;
+  /** Removes only this app's notifier from Tautulli. */
+  disconnectTautulli(): Promise<void>;
+  /** Registers this app's webhook URL with the Plex account the token belongs to. */
+  connectPlex(request: PlexConnectRequest): Promise<PlexRegistered>;
+  /** Removes only this app's webhook URL from the Plex account. */
+  disconnectPlex(): Promise<void>;
+  /** Starts a plex.tv sign-in: a code to confirm in the browser, the token then stays in the app. */
+  startPlexPin(): Promise<PlexPin>;
+  /** Whether the sign-in was confirmed (the engine then registers the webhook with it). */
+  checkPlexPin(id: string): Promise<PlexPinStatus>;
+  /** Opens a web page (plex.tv's sign-in) in the system browser. */
+  openExternal(url: string): Promise<void>;
 }

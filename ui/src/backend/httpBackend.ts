@@ -18,6 +18,7 @@ import type {
 import { EngineError, unreachableEngineError } from "./errors";
 import { isHealth } from "./healthGuard";
 import { connectHttpLive } from "./httpLive";
+import { createHttpSetup } from "./httpSetup";
 import { createLiveFeed } from "./liveFeed";
 import { createLiveHealthFeed } from "./liveHealthFeed";
 import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";
@@ -41,6 +42,8 @@ export type HttpBackendOptions = {
   liveBatchWindowMs?: number;
   /** Wait before asking again for the live view's first view after a failure. */
   liveResyncRetryMs?: number;
+  /** Opens a page in a new tab (plex.tv's sign-in); window.open by default. */
+  openWindow?: (url: string) => void;
 };
 
 const HEALTH_PATH = "/api/v1/health";
@@ -55,7 +58,16 @@ const JOBS_PATH = "/api/v1/jobs";
 /** Recent events asked for with the first live view, as many as the engine's snapshot holds. */
 const RECENT_EVENTS = 50;
 
-type RequestOptions = { method?: string; body?: unknown; headers?: Record<string, string> };
+export type RequestOptions = {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Longer than the default for calls the engine answers only after a third party did. */
+  timeoutMs?: number;
+};
+
+/** A token-gated JSON call (see callApi below), as the per-area helpers receive it. */
+export type CallApi = <T>(path: string, what: string, init?: RequestOptions, check?: (body: unknown) => boolean) => Promise<T>;
 
 export function createHttpBackend(options: HttpBackendOptions): Backend {
   const { origin, token } = options;
@@ -63,7 +75,10 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
-  async function request(path: string, { method = "GET", body, headers = {} }: RequestOptions = {}): Promise<Response> {
+  async function request(
+    path: string,
+    { method = "GET", body, headers = {}, timeoutMs = requestTimeoutMs }: RequestOptions = {},
+  ): Promise<Response> {
     const allHeaders: Record<string, string> = { Accept: "application/json", ...headers };
     if (body !== undefined) allHeaders["Content-Type"] = "application/json";
     try {
@@ -72,7 +87,7 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
         headers: allHeaders,
         body: body === undefined ? undefined : JSON.stringify(body),
         // Without a timeout a hung server would stall polling forever.
-        signal: AbortSignal.timeout(requestTimeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (failure) {
       throw unreachableEngineError(origin, failure);
@@ -250,7 +265,12 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
       await callApi<void>(dlqPath(id), "Dead letters", { method: "DELETE" });
     },
     getJob: (id) => callApi<JobStatus>(`${JOBS_PATH}/${encodeURIComponent(id)}`, "Jobs"),
+    ...createHttpSetup(callApi, options.openWindow ?? openInNewTab),
   };
+}
+
+function openInNewTab(url: string): void {
+  window.open(url, "_blank", "noopener,noreferrer");
 }
 
 function isPage(value: unknown): boolean {

@@ -14,11 +14,16 @@ import {
   mediaEvent,
   mixedHealth,
   runningSidecar,
+  setupOverview,
 } from "../test/fixtures";
 
 type Commands = TauriBindings["commands"];
+type SetupCommands = TauriBindings["setup"];
 
-function fakeBindings(overrides: { [K in keyof Commands]?: Commands[K] } = {}) {
+function fakeBindings(
+  overrides: { [K in keyof Commands]?: Commands[K] } = {},
+  setupOverrides: { [K in keyof SetupCommands]?: SetupCommands[K] } = {},
+) {
   let emit: ((event: { payload: Health }) => void) | null = null;
   let emitSidecar: ((event: { payload: SidecarStatus }) => void) | null = null;
   const unlisten = vi.fn();
@@ -42,6 +47,17 @@ function fakeBindings(overrides: { [K in keyof Commands]?: Commands[K] } = {}) {
       deleteDlqEntry: vi.fn(overrides.deleteDlqEntry ?? refuse),
       getJob: vi.fn(overrides.getJob ?? refuse),
     },
+    setup: {
+      getSetup: vi.fn(setupOverrides.getSetup ?? refuse),
+      connectTautulli: vi.fn(setupOverrides.connectTautulli ?? refuse),
+      testTautulli: vi.fn(setupOverrides.testTautulli ?? refuse),
+      disconnectTautulli: vi.fn(setupOverrides.disconnectTautulli ?? refuse),
+      connectPlex: vi.fn(setupOverrides.connectPlex ?? refuse),
+      disconnectPlex: vi.fn(setupOverrides.disconnectPlex ?? refuse),
+      startPlexPin: vi.fn(setupOverrides.startPlexPin ?? refuse),
+      checkPlexPin: vi.fn(setupOverrides.checkPlexPin ?? refuse),
+    },
+    openUrl: vi.fn(() => Promise.resolve()),
     createChannel: () => {
       const channel: ChannelLike<LiveBatch> = { onmessage: () => {} };
       channels.push(channel);
@@ -378,5 +394,63 @@ describe("tauriBackend dead letters", () => {
 
     expect(failure).toBeInstanceOf(EngineError);
     expect(failure).toMatchObject({ code: "invalid_json", message: "the body is not valid JSON: EOF" });
+  });
+});
+
+describe("tauriBackend setup", () => {
+  it("calls the setup commands with the request objects as given", async () => {
+    const fake = fakeBindings(
+      {},
+      {
+        getSetup: () => Promise.resolve(setupOverview()),
+        connectTautulli: () =>
+          Promise.resolve({ notifier_id: 7, created: true, tautulli_version: "v2.17.0", hook: "http://192.168.1.20:3857/webhooks/tautulli" }),
+        testTautulli: () => Promise.resolve({ received: true, round_trip_ms: 43 }),
+        disconnectTautulli: () => Promise.resolve(null),
+        connectPlex: () => Promise.resolve({ registered: true, already: false, webhooks: 2 }),
+        disconnectPlex: () => Promise.resolve(null),
+        startPlexPin: () => Promise.resolve({ id: "512", code: "WXYZ", auth_url: "https://app.plex.tv/auth#?code=WXYZ" }),
+        checkPlexPin: () => Promise.resolve({ authorized: true }),
+      },
+    );
+    const backend = createTauriBackend(fake.bindings);
+    const request = { url: "http://192.168.1.10:8181", api_key: "k3y", callback_base: "http://192.168.1.20:3857" };
+
+    await expect(backend.getSetup()).resolves.toEqual(setupOverview());
+    await expect(backend.connectTautulli(request)).resolves.toMatchObject({ notifier_id: 7, created: true });
+    expect(fake.bindings.setup.connectTautulli).toHaveBeenCalledExactlyOnceWith(request);
+    await expect(backend.testTautulli()).resolves.toEqual({ received: true, round_trip_ms: 43 });
+    await expect(backend.disconnectTautulli()).resolves.toBeUndefined();
+    await expect(backend.connectPlex({ token: "plex-token" })).resolves.toEqual({ registered: true, already: false, webhooks: 2 });
+    expect(fake.bindings.setup.connectPlex).toHaveBeenCalledExactlyOnceWith({ token: "plex-token" });
+    await expect(backend.disconnectPlex()).resolves.toBeUndefined();
+    await expect(backend.startPlexPin()).resolves.toMatchObject({ id: "512", code: "WXYZ" });
+    await expect(backend.checkPlexPin("512")).resolves.toEqual({ authorized: true });
+    expect(fake.bindings.setup.checkPlexPin).toHaveBeenCalledExactlyOnceWith("512");
+    await backend.openExternal("https://app.plex.tv/auth#?code=WXYZ");
+    expect(fake.bindings.openUrl).toHaveBeenCalledExactlyOnceWith("https://app.plex.tv/auth#?code=WXYZ");
+  });
+
+  it("says why the system browser did not open, without blaming the engine", async () => {
+    const fake = fakeBindings();
+    fake.bindings.openUrl = () => Promise.reject("plugin opener not found");
+    const backend = createTauriBackend(fake.bindings);
+
+    await expect(backend.openExternal("https://app.plex.tv/auth#?code=WXYZ")).rejects.toThrow(/^plugin opener not found$/);
+  });
+
+  it("rejects with the contract's code, so the wizard can say what went wrong", async () => {
+    const fake = fakeBindings(
+      {},
+      {
+        testTautulli: () =>
+          Promise.reject({ code: "test_not_received", message: "Tautulli was told to call http://127.0.0.1:3857" }),
+      },
+    );
+    const backend = createTauriBackend(fake.bindings);
+
+    const failure = await backend.testTautulli().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EngineError);
+    expect(failure).toMatchObject({ code: "test_not_received", message: "Tautulli was told to call http://127.0.0.1:3857" });
   });
 });

@@ -12,13 +12,22 @@ import type {
   LiveBatch,
   Page,
   PageArgs,
+  PlexConnectRequest,
+  PlexPin,
+  PlexPinStatus,
+  PlexRegistered,
   Retried,
   RetrySelection,
+  SetupOverview,
   SidecarStatus,
   Stats,
+  TautulliConnected,
+  TautulliConnectRequest,
+  TautulliTestResult,
 } from "./Backend";
-import { EngineError, isCodedError, unreachableEngineError } from "./errors";
+import { describeFailure, EngineError, isCodedError, unreachableEngineError } from "./errors";
 import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
+import { openUrl, setupCommands } from "./setupCommands";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
 
 /** The part of Tauri's Channel this backend uses: the Rust side pushes, `onmessage` hears. */
@@ -48,6 +57,19 @@ export type TauriBindings = {
   };
   /** Makes the channel the live view arrives on. */
   createChannel(): ChannelLike<LiveBatch>;
+  /** The setup commands (the generated `commands` once the bindings have them). */
+  setup: {
+    getSetup(): Promise<SetupOverview>;
+    connectTautulli(request: TautulliConnectRequest): Promise<TautulliConnected>;
+    testTautulli(): Promise<TautulliTestResult>;
+    disconnectTautulli(): Promise<null>;
+    connectPlex(request: PlexConnectRequest): Promise<PlexRegistered>;
+    disconnectPlex(): Promise<null>;
+    startPlexPin(): Promise<PlexPin>;
+    checkPlexPin(id: string): Promise<PlexPinStatus>;
+  };
+  /** Opens a URL in the system browser. */
+  openUrl(url: string): Promise<void>;
 };
 
 export type TauriBackendOptions = {
@@ -63,7 +85,13 @@ const IPC_LOCATION = "the app core (Tauri IPC)";
 /** The code of the CommandError the app core answers with until the engine has started. */
 const ENGINE_STARTING = "engine_starting";
 
-const realBindings: TauriBindings = { commands, events, createChannel: () => new Channel<LiveBatch>() };
+const realBindings: TauriBindings = {
+  commands,
+  events,
+  createChannel: () => new Channel<LiveBatch>(),
+  setup: setupCommands,
+  openUrl,
+};
 
 /**
  * A failed command as something to show: the engine's own refusal ({code, message}) as an
@@ -200,5 +228,25 @@ export function createTauriBackend(bindings: TauriBindings = realBindings, optio
       await callEngine(() => bindings.commands.deleteDlqEntry(id));
     },
     getJob: (id) => callEngine(() => bindings.commands.getJob(id)),
+    getSetup: () => callEngine(() => bindings.setup.getSetup()),
+    connectTautulli: (request) => callEngine(() => bindings.setup.connectTautulli(request)),
+    testTautulli: () => callEngine(() => bindings.setup.testTautulli()),
+    disconnectTautulli: async () => {
+      await callEngine(() => bindings.setup.disconnectTautulli());
+    },
+    connectPlex: (request) => callEngine(() => bindings.setup.connectPlex(request)),
+    disconnectPlex: async () => {
+      await callEngine(() => bindings.setup.disconnectPlex());
+    },
+    startPlexPin: () => callEngine(() => bindings.setup.startPlexPin()),
+    checkPlexPin: (id) => callEngine(() => bindings.setup.checkPlexPin(id)),
+    openExternal: async (url) => {
+      try {
+        await bindings.openUrl(url);
+      } catch (failure) {
+        // The opener plugin said no (or is missing): not the engine's doing, so said as it is.
+        throw new Error(describeFailure(failure), { cause: failure });
+      }
+    },
   };
 }

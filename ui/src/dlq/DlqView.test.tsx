@@ -305,6 +305,22 @@ describe("Dead letters view", () => {
     expect(getJob).toHaveBeenCalledTimes(2);
   });
 
+  it("reports a bulk retry the engine finished at once, without polling it", async () => {
+    const retryDlqMany = vi.fn(() => Promise.resolve(jobStatus({ state: "done", total: 0, done: 0 })));
+    const backend = await renderDlq({ listDlq: () => Promise.resolve(page(entries)), retryDlqMany });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const listsBefore = vi.mocked(backend.listDlq).mock.calls.length;
+
+    fireEvent.click(screen.getByTestId("dlq-retry-all"));
+
+    const notice = await screen.findByTestId("dlq-notice");
+    expect(notice.getAttribute("data-outcome")).toBe("job-done");
+    expect(notice.textContent).toContain("Nothing matched the filter: nothing to retry.");
+    expect(screen.queryByTestId("dlq-job")).toBeNull();
+    await waitFor(() => expect(vi.mocked(backend.listDlq).mock.calls.length).toBe(listsBefore + 1));
+    expect(backend.getJob).not.toHaveBeenCalled();
+  });
+
   it("says why a bulk retry could not start", async () => {
     await renderDlq({
       listDlq: () => Promise.resolve(page(entries)),

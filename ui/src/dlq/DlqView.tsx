@@ -1,6 +1,6 @@
 // The Dead letters section: what the engine could not store, filtered and paged, with an entry's
 // detail to fix its payload and retry it, delete it, or retry everything the filter matches.
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import type { DlqEntry, JobStatus } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { engineErrorCode } from "../backend/errors";
@@ -25,19 +25,18 @@ export function DlqView() {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [startedJob, setStartedJob] = useState<JobStatus | null>(null);
-  const { job, error: jobError } = useJob(startedJob);
   const { reload, remove, replace } = list;
 
-  const selected = list.entries.find((entry) => entry.id === selectedId) ?? null;
-  const jobRunning = job !== null && job.state === "running";
-
-  // A bulk retry that ended: say how it went and show what is left.
-  useEffect(() => {
-    if (job === null || job.state === "running") return;
-    setNotice(jobNotice(job));
+  /** A bulk retry that ended: say how it went and show what is left. */
+  function jobFinished(finished: JobStatus) {
+    setNotice(jobNotice(finished));
     setStartedJob(null);
     reload();
-  }, [job, reload]);
+  }
+
+  const { job, error: jobError } = useJob(startedJob, jobFinished);
+  const selected = list.entries.find((entry) => entry.id === selectedId) ?? null;
+  const jobRunning = job !== null && job.state === "running";
 
   function applyFilter(next: DlqFilterForm) {
     setApplied(next);
@@ -91,7 +90,9 @@ export function DlqView() {
   async function retryAll() {
     setNotice(null);
     try {
-      setStartedJob(await backend.retryDlqMany({ filter }));
+      const started = await backend.retryDlqMany({ filter });
+      if (started.state === "running") setStartedJob(started);
+      else jobFinished(started);
     } catch (failure) {
       setNotice(failureNotice("Retry all", failure));
     }

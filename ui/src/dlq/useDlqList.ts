@@ -1,7 +1,7 @@
 // One filtered list of dead letters as React state: the first page when the filter changes,
 // more with loadMore (cursor paging), and local edits after actions (gone, or updated).
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { DlqEntry, DlqFilter } from "../backend/Backend";
+import type { Backend, DlqEntry, DlqFilter } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
 
@@ -29,27 +29,43 @@ export type DlqList = DlqListState & {
 
 const INITIAL: DlqListState = { entries: [], nextCursor: null, loading: true, loaded: false, error: null };
 
+/** The first page asked for: a new one on a new filter, page size or reload. */
+type FirstPage = { backend: Backend; filterKey: string; pageSize: number; reloads: number };
+
+/** The list, marked with the first-page request it answers. */
+type Listed = DlqListState & { answers: FirstPage };
+
 export function useDlqList(filter: DlqFilter, pageSize = DLQ_PAGE_SIZE): DlqList {
   const backend = useBackend();
-  const [state, setState] = useState<DlqListState>(INITIAL);
   const [reloads, setReloads] = useState(0);
+  const filterKey = JSON.stringify(filter);
+  const [listed, setListed] = useState<Listed>(() => ({
+    ...INITIAL,
+    answers: { backend, filterKey, pageSize, reloads },
+  }));
   // Bumped by every first-page request: answers for an older filter are dropped.
   const generation = useRef(0);
-  const filterKey = JSON.stringify(filter);
 
   useEffect(() => {
     generation.current += 1;
     const mine = generation.current;
-    const current = JSON.parse(filterKey) as DlqFilter;
-    setState((previous) => ({ ...previous, loading: true, error: null }));
-    backend.listDlq(current, { limit: pageSize }).then(
+    const asked = JSON.parse(filterKey) as DlqFilter;
+    const answers = { backend, filterKey, pageSize, reloads };
+    backend.listDlq(asked, { limit: pageSize }).then(
       (page) => {
         if (mine !== generation.current) return;
-        setState({ entries: page.items, nextCursor: page.next_cursor ?? null, loading: false, loaded: true, error: null });
+        setListed({
+          entries: page.items,
+          nextCursor: page.next_cursor ?? null,
+          loading: false,
+          loaded: true,
+          error: null,
+          answers,
+        });
       },
       (failure: unknown) => {
         if (mine !== generation.current) return;
-        setState((previous) => ({ ...previous, loading: false, error: describeFailure(failure) }));
+        setListed((previous) => ({ ...previous, loading: false, error: describeFailure(failure), answers }));
       },
     );
     return () => {
@@ -58,15 +74,24 @@ export function useDlqList(filter: DlqFilter, pageSize = DLQ_PAGE_SIZE): DlqList
     };
   }, [backend, filterKey, pageSize, reloads]);
 
+  // A first page on its way (new filter, or reload): what was listed stays on screen meanwhile.
+  const { answers, ...listedState } = listed;
+  const upToDate =
+    answers.backend === backend &&
+    answers.filterKey === filterKey &&
+    answers.pageSize === pageSize &&
+    answers.reloads === reloads;
+  const state: DlqListState = upToDate ? listedState : { ...listedState, loading: true, error: null };
+
   const loadMore = useCallback(() => {
     const cursor = state.nextCursor;
     if (cursor === null || state.loading) return;
     const mine = generation.current;
-    setState((previous) => ({ ...previous, loading: true, error: null }));
+    setListed((previous) => ({ ...previous, loading: true, error: null }));
     backend.listDlq(JSON.parse(filterKey) as DlqFilter, { cursor, limit: pageSize }).then(
       (page) => {
         if (mine !== generation.current) return;
-        setState((previous) => {
+        setListed((previous) => {
           const known = new Set(previous.entries.map((entry) => entry.id));
           return {
             ...previous,
@@ -78,7 +103,7 @@ export function useDlqList(filter: DlqFilter, pageSize = DLQ_PAGE_SIZE): DlqList
       },
       (failure: unknown) => {
         if (mine !== generation.current) return;
-        setState((previous) => ({ ...previous, loading: false, error: describeFailure(failure) }));
+        setListed((previous) => ({ ...previous, loading: false, error: describeFailure(failure) }));
       },
     );
   }, [backend, filterKey, pageSize, state.nextCursor, state.loading]);
@@ -86,11 +111,11 @@ export function useDlqList(filter: DlqFilter, pageSize = DLQ_PAGE_SIZE): DlqList
   const reload = useCallback(() => setReloads((count) => count + 1), []);
 
   const remove = useCallback((id: string) => {
-    setState((previous) => ({ ...previous, entries: previous.entries.filter((entry) => entry.id !== id) }));
+    setListed((previous) => ({ ...previous, entries: previous.entries.filter((entry) => entry.id !== id) }));
   }, []);
 
   const replace = useCallback((entry: DlqEntry) => {
-    setState((previous) => ({
+    setListed((previous) => ({
       ...previous,
       entries: previous.entries.map((known) => (known.id === entry.id ? entry : known)),
     }));
@@ -98,3 +123,4 @@ export function useDlqList(filter: DlqFilter, pageSize = DLQ_PAGE_SIZE): DlqList
 
   return { ...state, loadMore, reload, remove, replace };
 }
+

@@ -1,5 +1,5 @@
 // A background job (bulk retry) followed to its end: its status polled while it runs.
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import type { JobStatus } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure, engineErrorCode } from "../backend/errors";
@@ -8,13 +8,23 @@ export type JobState = { job: JobStatus | null; error: string | null };
 
 export const JOB_POLL_MS = 500;
 
-/** Follows `started` (null: no job) until it is no longer running. */
-export function useJob(started: JobStatus | null, pollMs = JOB_POLL_MS): JobState {
+/** What polling learnt, marked with the job it followed. */
+type Polled = JobState & { started: JobStatus | null };
+
+/**
+ * Follows `started` (null: no job) until it is no longer running, then hands its final status
+ * to `onFinished` (a job that `started` already finished is the caller's to report).
+ */
+export function useJob(
+  started: JobStatus | null,
+  onFinished: (job: JobStatus) => void,
+  pollMs = JOB_POLL_MS,
+): JobState {
   const backend = useBackend();
-  const [state, setState] = useState<JobState>({ job: started, error: null });
+  const [polled, setPolled] = useState<Polled>({ started, job: started, error: null });
+  const finished = useEffectEvent(onFinished);
 
   useEffect(() => {
-    setState({ job: started, error: null });
     if (started === null || started.state !== "running") return;
     let active = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -24,12 +34,17 @@ export function useJob(started: JobStatus | null, pollMs = JOB_POLL_MS): JobStat
         backend.getJob(started!.id).then(
           (job) => {
             if (!active) return;
-            setState({ job, error: null });
+            setPolled({ started, job, error: null });
             if (job.state === "running") poll();
+            else finished(job);
           },
           (failure: unknown) => {
             if (!active) return;
-            setState((previous) => ({ ...previous, error: describeFailure(failure) }));
+            setPolled((previous) => ({
+              started,
+              job: previous.started === started ? previous.job : started,
+              error: describeFailure(failure),
+            }));
             // The engine forgot the job (it restarted): asking again cannot help.
             if (engineErrorCode(failure) !== "not_found") poll();
           },
@@ -44,5 +59,6 @@ export function useJob(started: JobStatus | null, pollMs = JOB_POLL_MS): JobStat
     };
   }, [backend, started, pollMs]);
 
-  return state;
+  // A newly started job shows as started until its first poll answers.
+  return polled.started === started ? { job: polled.job, error: polled.error } : { job: started, error: null };
 }

@@ -1,6 +1,7 @@
 // The live view as React state: the Backend's batches folded in by the live reducer, and why
 // live updates are interrupted (if they are), cleared by the next snapshot.
 import { useEffect, useState } from "react";
+import type { Backend } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { applyBatch, initialLiveState, type LiveState } from "./liveState";
 
@@ -10,26 +11,35 @@ export type LiveViewState = {
   error: string | null;
 };
 
+const INITIAL: LiveViewState = { live: initialLiveState, error: null };
+
+/** What one subscription built up, marked with what it subscribed with. */
+type Folded = { backend: Backend; now: () => number; view: LiveViewState };
+
 export function useLive(now: () => number = Date.now): LiveViewState {
   const backend = useBackend();
-  const [state, setState] = useState<LiveViewState>({ live: initialLiveState, error: null });
+  const [folded, setFolded] = useState<Folded>({ backend, now, view: INITIAL });
 
   useEffect(() => {
     // Without the API token the engine would refuse: the view says so instead of subscribing.
     if (!backend.authorized) return;
     let active = true;
-    // A fresh subscription starts from its own first snapshot.
-    setState({ live: initialLiveState, error: null });
+    // A fresh subscription starts from its own first snapshot, never from another's state.
+    const update = (change: (view: LiveViewState) => LiveViewState) =>
+      setFolded((previous) => {
+        const mine = previous.backend === backend && previous.now === now;
+        return { backend, now, view: change(mine ? previous.view : INITIAL) };
+      });
     const unsubscribe = backend.subscribeLive(
       (batch) => {
         if (!active) return;
-        setState((previous) => ({
+        update((previous) => ({
           live: applyBatch(previous.live, batch, now()),
           error: batch.kind === "snapshot" ? null : previous.error,
         }));
       },
       (error) => {
-        if (active) setState((previous) => ({ ...previous, error: error.message }));
+        if (active) update((previous) => ({ ...previous, error: error.message }));
       },
     );
     return () => {
@@ -38,5 +48,6 @@ export function useLive(now: () => number = Date.now): LiveViewState {
     };
   }, [backend, now]);
 
-  return state;
+  // Until the current subscription delivers, the view starts over.
+  return folded.backend === backend && folded.now === now ? folded.view : INITIAL;
 }

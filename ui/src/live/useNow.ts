@@ -3,14 +3,16 @@
 import { useEffect, useState } from "react";
 
 export function useNow(intervalMs: number, running: boolean, now: () => number = Date.now): number {
-  const [time, setTime] = useState(now);
+  const [clock, setClock] = useState(() => ({ running, time: now() }));
+
+  // Starting to run re-reads the time at once, in this render, rather than a tick later.
+  if (clock.running !== running) setClock({ running, time: now() });
 
   useEffect(() => {
     if (!running) return;
-    setTime(now());
-    const timer = setInterval(() => setTime(now()), intervalMs);
+    const timer = setInterval(() => setClock({ running: true, time: now() }), intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs, running, now]);
 
-  return running ? time : now();
+  return running ? clock.time : now();
 }

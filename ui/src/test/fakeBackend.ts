@@ -1,6 +1,6 @@
 // A Backend under the test's control: it answers getHealth/getEngineInfo/getStats as told and
 // lets the test push live health, stats, live batches or errors to whoever subscribed. The dead
-// letter calls are mocks the test overrides.
+// letter and setup calls are mocks the test overrides.
 import { vi } from "vitest";
 import type {
   Backend,
@@ -13,9 +13,17 @@ import type {
   LiveBatch,
   Page,
   PageArgs,
+  PlexConnectRequest,
+  PlexPin,
+  PlexPinStatus,
+  PlexRegistered,
   Retried,
   RetrySelection,
+  SetupOverview,
   Stats,
+  TautulliConnected,
+  TautulliConnectRequest,
+  TautulliTestResult,
 } from "../backend/Backend";
 import { engineInfo } from "./fixtures";
 
@@ -46,6 +54,16 @@ export type FakeBackendOptions = {
   retryDlqMany?: (selection: RetrySelection) => Promise<JobStatus>;
   deleteDlq?: (id: string) => Promise<void>;
   getJob?: (id: string) => Promise<JobStatus>;
+  /** What getSetup answers; by default it rejects, so the dashboard opens without the wizard. */
+  getSetup?: () => Promise<SetupOverview>;
+  connectTautulli?: (request: TautulliConnectRequest) => Promise<TautulliConnected>;
+  testTautulli?: () => Promise<TautulliTestResult>;
+  disconnectTautulli?: () => Promise<void>;
+  connectPlex?: (request: PlexConnectRequest) => Promise<PlexRegistered>;
+  disconnectPlex?: () => Promise<void>;
+  startPlexPin?: () => Promise<PlexPin>;
+  checkPlexPin?: (id: string) => Promise<PlexPinStatus>;
+  openExternal?: (url: string) => Promise<void>;
 };
 
 const notInThisTest = (what: string) => () => Promise.reject(new Error(`no ${what} in this test`));
@@ -107,5 +125,14 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     retryDlqMany: vi.fn(options.retryDlqMany ?? notInThisTest("bulk retry")),
     deleteDlq: vi.fn(options.deleteDlq ?? notInThisTest("delete")),
     getJob: vi.fn(options.getJob ?? notInThisTest("job")),
+    getSetup: vi.fn(options.getSetup ?? notInThisTest("setup")),
+    connectTautulli: vi.fn(options.connectTautulli ?? notInThisTest("Tautulli connection")),
+    testTautulli: vi.fn(options.testTautulli ?? notInThisTest("Tautulli test")),
+    disconnectTautulli: vi.fn(options.disconnectTautulli ?? notInThisTest("Tautulli disconnection")),
+    connectPlex: vi.fn(options.connectPlex ?? notInThisTest("Plex registration")),
+    disconnectPlex: vi.fn(options.disconnectPlex ?? notInThisTest("Plex removal")),
+    startPlexPin: vi.fn(options.startPlexPin ?? notInThisTest("plex.tv sign-in")),
+    checkPlexPin: vi.fn(options.checkPlexPin ?? notInThisTest("plex.tv sign-in")),
+    openExternal: vi.fn(options.openExternal ?? (() => Promise.resolve())),
   };
 }

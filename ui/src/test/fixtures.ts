@@ -7,7 +7,9 @@ import type {
   LiveSession,
   MediaEvent,
   Session,
+  SetupOverview,
   SidecarStatus,
+  SourceSetup,
   Stats,
 } from "../backend/Backend";
 
@@ -207,5 +209,36 @@ export function jobStatus(overrides: Partial<JobStatus> = {}): JobStatus {
     started_at: "2026-11-27T13:45:00Z",
     finished_at: null,
     ...overrides,
+  };
+}
+
+/** A source that never connected and never sent anything. */
+export const sourceNotSetUp: SourceSetup = { connected: false, url: null, notifier_id: null, last_event_at: null };
+
+/**
+ * The setup overview of a fresh install on a machine with one LAN address: nothing connected,
+ * no event yet. `sources` overrides are merged per source.
+ */
+export function setupOverview(
+  overrides: Partial<Omit<SetupOverview, "sources">> & { sources?: Partial<SetupOverview["sources"]> } = {},
+): SetupOverview {
+  const { sources, ...rest } = overrides;
+  return {
+    listen: "127.0.0.1:3857",
+    lan_addresses: ["192.168.1.20"],
+    webhook_urls: {
+      tautulli: "http://127.0.0.1:3857/webhooks/tautulli?token=wh-secret",
+      plex: "http://127.0.0.1:3857/webhooks/plex?token=wh-secret",
+      jellyfin: "http://127.0.0.1:3857/webhooks/jellyfin?token=wh-secret",
+      emby: "http://127.0.0.1:3857/webhooks/emby?token=wh-secret",
+    },
+    ...rest,
+    sources: {
+      tautulli: sourceNotSetUp,
+      plex: sourceNotSetUp,
+      jellyfin: sourceNotSetUp,
+      emby: sourceNotSetUp,
+      ...sources,
+    },
   };
 }
