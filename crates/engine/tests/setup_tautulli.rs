@@ -301,3 +301,22 @@ async fn the_overview_shows_urls_and_connections_but_no_secret() {
     assert_eq!(tautulli["url"], format!("{}/", fake.url));
     assert_no_secret(&after, &[KEY, "hunter2"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_connects_at_once_still_make_one_notifier() {
+    let (fake, others) = tautulli_with_others().await;
+    let t = engine().await;
+    let ((first_status, first), (second_status, second)) =
+        tokio::join!(connect(&t, &fake, json!({})), connect(&t, &fake, json!({})));
+    assert_eq!(
+        (first_status, second_status),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    assert_eq!(first["notifier_id"], second["notifier_id"]);
+    let created = [&first, &second]
+        .iter()
+        .filter(|a| a["created"] == true)
+        .count();
+    assert_eq!(created, 1, "{first} {second}");
+    assert_eq!(fake.notifiers().len(), others.len() + 1);
+}

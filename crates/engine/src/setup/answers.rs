@@ -1,6 +1,8 @@
 //! The setup calls' requests and answers, the same JSON over HTTP and over Tauri IPC.
 //! Field names are the contract with the UI. Numbers are `u32` (TypeScript `number`).
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +47,7 @@ pub struct SourceSetup {
     pub last_event_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[derive(Clone, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
 pub struct TautulliConnectRequest {
     /// Tautulli's address, e.g. `http://192.168.1.5:8181`.
@@ -74,11 +76,30 @@ pub struct TautulliTestResult {
     pub round_trip_ms: u32,
 }
 
-#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[derive(Clone, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
 pub struct PlexConnectRequest {
     /// A plex.tv token; empty uses the one saved by the PIN sign-in.
     pub token: String,
+}
+
+/// The requests hold secrets: `{:?}` must not print them.
+impl fmt::Debug for TautulliConnectRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TautulliConnectRequest")
+            .field("url", &super::urls::shown_text(&self.url))
+            .field("api_key", &"***")
+            .field("callback_base", &self.callback_base)
+            .finish()
+    }
+}
+
+impl fmt::Debug for PlexConnectRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlexConnectRequest")
+            .field("token", &"***")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Mutex};
 use url::Url;
 
 pub use answers::{
@@ -58,6 +58,8 @@ pub struct Setup {
     plextv: Url,
     webhook_tokens: BTreeMap<String, Secret>,
     tests: watch::Sender<TestArrivals>,
+    /// One connect or disconnect at a time: two at once would both create a notifier.
+    tautulli_changes: Mutex<()>,
 }
 
 impl Setup {
@@ -68,6 +70,7 @@ impl Setup {
             plextv: config.plextv_url.clone(),
             webhook_tokens: tokens.webhooks.clone(),
             tests: watch::Sender::new(TestArrivals::default()),
+            tautulli_changes: Mutex::new(()),
         }
     }
 

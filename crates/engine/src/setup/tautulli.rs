@@ -20,6 +20,7 @@ impl Setup {
         &self,
         request: TautulliConnectRequest,
     ) -> Result<TautulliConnected, SetupError> {
+        let _one_at_a_time = self.tautulli_changes.lock().await;
         let base = urls::parse_base("url", URL_EXAMPLE, &request.url)?;
         let callback_base = self.callback_base(request.callback_base.as_deref()).await?;
         let hook = urls::hook_url(&callback_base, Source::Tautulli.as_str())?;
@@ -140,6 +141,7 @@ impl Setup {
     /// Removes our notifier from Tautulli (every one that is ours), then forgets the
     /// connection. On failure the connection is kept so the user can try again.
     pub async fn disconnect_tautulli(&self) -> Result<(), SetupError> {
+        let _one_at_a_time = self.tautulli_changes.lock().await;
         let saved = self.connection().await?;
         let client = TautulliClient::new(&parse_saved(&saved.url)?, saved.api_key.clone())?;
         let hook = parse_saved(&saved.hook)?;
@@ -217,7 +219,7 @@ fn parse_saved(text: &str) -> Result<Url, SetupError> {
 fn not_received_hint(hook: &str, listen: std::net::SocketAddr, said: Option<&str>) -> String {
     let mut hint = format!("Tautulli was told to call {hook}");
     if let Some(said) = said {
-        hint.push_str(&format!(" and reported: {said}"));
+        hint.push_str(&format!(" and reported: {}", said.trim_end_matches('.')));
     }
     hint.push_str(". ");
     if listen.ip().is_loopback() {
@@ -284,6 +286,6 @@ mod tests {
             "{hint}"
         );
         assert!(hint.contains("callback_base"), "{hint}");
-        assert!(hint.contains("Notification failed."), "{hint}");
+        assert!(hint.contains("reported: Notification failed. "), "{hint}");
     }
 }
