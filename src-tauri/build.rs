@@ -22,6 +22,14 @@ fn main() {
             "start_replay",
             "get_job",
             "cancel_job",
+            "get_setup",
+            "connect_tautulli",
+            "test_tautulli",
+            "disconnect_tautulli",
+            "connect_plex",
+            "disconnect_plex",
+            "start_plex_pin",
+            "check_plex_pin",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         // The usual cause: the sidecar binary is not in place yet.

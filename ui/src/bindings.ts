@@ -31,6 +31,14 @@ export const commands = {
 	startReplay: (range: ReplayRange) => __TAURI_INVOKE<JobStatus>("start_replay", { range }),
 	getJob: (id: string) => __TAURI_INVOKE<JobStatus>("get_job", { id }),
 	cancelJob: (id: string) => __TAURI_INVOKE<JobStatus>("cancel_job", { id }),
+	getSetup: () => __TAURI_INVOKE<SetupOverview>("get_setup"),
+	connectTautulli: (request: TautulliConnectRequest) => __TAURI_INVOKE<TautulliConnected>("connect_tautulli", { request }),
+	testTautulli: () => __TAURI_INVOKE<TautulliTestResult>("test_tautulli"),
+	disconnectTautulli: () => __TAURI_INVOKE<null>("disconnect_tautulli"),
+	connectPlex: (request: PlexConnectRequest) => __TAURI_INVOKE<PlexRegistered>("connect_plex", { request }),
+	disconnectPlex: () => __TAURI_INVOKE<null>("disconnect_plex"),
+	startPlexPin: () => __TAURI_INVOKE<PlexPin>("start_plex_pin"),
+	checkPlexPin: (id: string) => __TAURI_INVOKE<PlexPinStatus>("check_plex_pin", { id }),
 };
 
 /** Events */
@@ -276,6 +284,31 @@ export type PartStatus = "starting" | "up" | "down" |
 /**  Which path events take: through JetStream, or straight into DuckDB. */
 export type PipelineMode = "jetstream" | "direct";
 
+export type PlexConnectRequest = {
+	/**  A plex.tv token; empty uses the one saved by the PIN sign-in. */
+	token: string,
+};
+
+export type PlexPin = {
+	/**  plex.tv's PIN id (digits), for `check_plex_pin`. */
+	id: string,
+	code: string,
+	/**  Where the user signs in and approves the code. */
+	auth_url: string,
+};
+
+export type PlexPinStatus = {
+	authorized: boolean,
+};
+
+export type PlexRegistered = {
+	registered: boolean,
+	/**  Our webhook was already on the account; nothing was written. */
+	already: boolean,
+	/**  How many webhooks the account has now. */
+	webhooks: number,
+};
+
 export type Rate = {
 	/**  Events in the last whole second. */
 	last_second: number | null,
@@ -362,6 +395,19 @@ export type SessionFilter = {
 
 export type SessionState = "playing" | "paused" | "buffering" | "stopped";
 
+export type SetupOverview = {
+	/**  The HTTP listener's address. */
+	listen: string,
+	/**
+	 *  This machine's addresses on the network, for a `callback_base` when a media server
+	 *  runs elsewhere (it then needs the listener on that interface).
+	 */
+	lan_addresses: string[],
+	/**  Ready-to-paste webhook URLs, with their tokens. */
+	webhook_urls: WebhookUrls,
+	sources: SourcesSetup,
+};
+
 /**  The sidecar after a start, an exit or a restart. */
 export type SidecarChanged = SidecarStatus;
 
@@ -377,6 +423,27 @@ export type SidecarStatus = {
 };
 
 export type Source = "tautulli" | "plex" | "jellyfin" | "emby";
+
+/**
+ *  One source: Tautulli and Plex are connected by the wizard; Jellyfin and Emby count as
+ *  connected once one of their events has arrived (their URL is pasted by hand).
+ */
+export type SourceSetup = {
+	connected: boolean,
+	/**  Tautulli: its address; Plex: the registered hook. Never with credentials or tokens. */
+	url: string | null,
+	/**  Tautulli's id of our webhook notifier. */
+	notifier_id: number | null,
+	/**  When the newest stored event of this source was received. */
+	last_event_at: string | null,
+};
+
+export type SourcesSetup = {
+	tautulli: SourceSetup,
+	plex: SourceSetup,
+	jellyfin: SourceSetup,
+	emby: SourceSetup,
+};
 
 export type SpoolStats = {
 	pending: number | null,
@@ -408,6 +475,39 @@ export type StreamStats = {
 	bytes: number | null,
 	first_seq: number | null,
 	last_seq: number | null,
+};
+
+export type TautulliConnectRequest = {
+	/**  Tautulli's address, e.g. `http://192.168.1.5:8181`. */
+	url: string,
+	api_key: string,
+	/**
+	 *  Where Tautulli should send webhooks; default: the last one given, else the
+	 *  listener's own address.
+	 */
+	callback_base?: string | null,
+};
+
+export type TautulliConnected = {
+	notifier_id: number,
+	/**  Whether the notifier was created now (false: ours was found and rewritten). */
+	created: boolean,
+	tautulli_version: string,
+	/**  The URL Tautulli calls; the token travels in a header, not here. */
+	hook: string,
+};
+
+export type TautulliTestResult = {
+	received: boolean,
+	/**  From asking Tautulli to send until the notification arrived. */
+	round_trip_ms: number,
+};
+
+export type WebhookUrls = {
+	tautulli: string,
+	plex: string,
+	jellyfin: string,
+	emby: string,
 };
 
 export type WriterStats = {

@@ -52,6 +52,7 @@ impl Webhook {
             Ok(Parsed::Ignored { kind, .. }) => {
                 Err(format!("a generated webhook was ignored ({kind})"))
             }
+            Ok(Parsed::Test { .. }) => Err("a generated webhook was taken for a test".into()),
             Err(e) => Err(format!(
                 "a generated {} webhook does not parse: {e}",
                 self.source.as_str()

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3857";
+pub const DEFAULT_PLEXTV_URL: &str = "https://plex.tv";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -49,6 +50,8 @@ pub struct ConfigLayer {
     /// A session with no event for this long is closed and flagged `closed_by_timeout`.
     #[serde(with = "humantime_opt")]
     pub session_timeout: Option<Duration>,
+    /// Base URL of plex.tv (webhook registration, PIN sign-in); tests point it at a fake.
+    pub plextv_url: Option<String>,
 }
 
 impl ConfigLayer {
@@ -93,6 +96,7 @@ impl ConfigLayer {
             session_timeout: get("CARTOGRAPHUS_SESSION_TIMEOUT")
                 .map(|v| parse_duration("CARTOGRAPHUS_SESSION_TIMEOUT", &v))
                 .transpose()?,
+            plextv_url: get("CARTOGRAPHUS_PLEXTV_URL"),
         })
     }
 
@@ -115,6 +119,7 @@ impl ConfigLayer {
             ui_dir: other.ui_dir.or(self.ui_dir),
             spool_max_bytes: other.spool_max_bytes.or(self.spool_max_bytes),
             session_timeout: other.session_timeout.or(self.session_timeout),
+            plextv_url: other.plextv_url.or(self.plextv_url),
         }
     }
 }
@@ -155,6 +160,8 @@ pub struct Config {
     pub ui_dir: Option<PathBuf>,
     pub spool_max_bytes: u64,
     pub session_timeout: Duration,
+    /// plex.tv, or a stand-in for it (`CARTOGRAPHUS_PLEXTV_URL`).
+    pub plextv_url: url::Url,
 }
 
 impl Config {
@@ -211,6 +218,10 @@ impl Config {
                 "the embedded sidecar is a single server; replicas need NATS_EMBEDDED=false and a cluster",
             ));
         }
+        let plextv_url = parse_http_url(
+            "CARTOGRAPHUS_PLEXTV_URL",
+            merged.plextv_url.as_deref().unwrap_or(DEFAULT_PLEXTV_URL),
+        )?;
         let store_dir = merged
             .nats_store_dir
             .unwrap_or_else(|| data_dir.join("jetstream"));
@@ -230,6 +241,7 @@ impl Config {
             session_timeout: merged
                 .session_timeout
                 .unwrap_or(Duration::from_secs(6 * 3600)),
+            plextv_url,
             data_dir,
         })
     }
@@ -274,6 +286,17 @@ fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError
             "expected HOST:PORT, for example 127.0.0.1:3857",
         )
     })
+}
+
+fn parse_http_url(name: &'static str, value: &str) -> Result<url::Url, ConfigError> {
+    match url::Url::parse(value.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url),
+        _ => Err(invalid(
+            name,
+            value,
+            "expected an http:// or https:// address",
+        )),
+    }
 }
 
 fn parse_num<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError> {

@@ -17,6 +17,7 @@ pub mod persist;
 pub mod secret;
 pub mod session;
 pub mod settings;
+pub mod setup;
 pub mod startup;
 pub mod stats;
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigLayer;
 use crate::secret::{generate_token, Secret};
+use crate::setup::SavedSetup;
 
 /// The webhook sources; each gets its own token so one leaked URL does not open the others.
 pub const SOURCES: [&str; 4] = ["tautulli", "plex", "jellyfin", "emby"];
@@ -40,6 +41,9 @@ pub struct Settings {
     pub config: ConfigLayer,
     pub api_token: Option<Secret>,
     pub webhook_tokens: BTreeMap<String, Secret>,
+    /// Connections made by the setup wizard (Tautulli URL and API key, Plex token): secrets.
+    #[serde(skip_serializing_if = "SavedSetup::is_empty")]
+    pub setup: SavedSetup,
     /// Keys this version does not know (for example the desktop shell's own) are kept.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,

@@ -41,6 +41,9 @@ pub enum Parsed {
     /// `ItemAdded`, Emby `item.markplayed`, Tautulli `created`, …). Answer 2xx, store
     /// nothing. `kind` is the source's own event name, for logs.
     Ignored { source: Source, kind: String },
+    /// A test notification: the sender's template sent as it is, placeholders unfilled
+    /// (Tautulli's `notify`, or its "Test" button). Answer 2xx, store nothing.
+    Test { source: Source },
 }
 
 /// One received webhook, as the HTTP layer hands it over.

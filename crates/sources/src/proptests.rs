@@ -115,6 +115,7 @@ proptest! {
         match result {
             Ok(Parsed::Playback(event)) => prop_assert_eq!(event.source, source),
             Ok(Parsed::Ignored { source: ignored_by, .. }) => prop_assert_eq!(ignored_by, source),
+            Ok(Parsed::Test { source: tested_by }) => prop_assert_eq!(tested_by, source),
             Err(error) => prop_assert!(!error.code().is_empty()),
         }
     }

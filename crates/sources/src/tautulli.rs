@@ -17,6 +17,11 @@ use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
 
 pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseError> {
     let map = json::decode_object(body)?;
+    if is_test_notification(&map) {
+        return Ok(Parsed::Test {
+            source: Source::Tautulli,
+        });
+    }
     let root = Obj::root(&map);
     let template = Template::new(&root);
 
@@ -182,6 +187,16 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         ])?,
         raw: serde_json::Value::Object(map),
     }))
+}
+
+/// A template Tautulli did not fill: its action is still the literal `{action}`. Real
+/// notifications always carry the trigger's name there.
+fn is_test_notification(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    ["event", "action"].iter().any(|key| {
+        map.get(*key)
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|action| action.trim() == "{action}")
+    })
 }
 
 /// `{action}` is the trigger without `on_`; accept either spelling and any case.

@@ -203,8 +203,9 @@ fn utctime_and_unixtime_of_the_same_second_give_the_same_id() {
 
 #[test]
 fn missing_action_is_named() {
+    // Empty, not the unfilled `{action}`: that is a test notification (see below).
     let mut template = flat_template();
-    template["action"] = json!("{action}");
+    template["action"] = json!("");
     let error = refusal(Source::Tautulli, &json_body(template));
     assert_eq!(error.code(), "missing_field");
     assert_eq!(error.field(), Some("event"));
@@ -339,4 +340,24 @@ fn tracks_use_track_album_and_artist_names() {
     assert_eq!(event.view_offset_ms, Some(42_000));
     assert_eq!(event.duration_ms, Some(214_000));
     assert_eq!(event.location, None);
+}
+
+#[test]
+fn an_unfilled_template_is_a_test_notification_and_a_filled_one_is_not() {
+    for key in ["event", "action"] {
+        let body = json_body(json!({key: "{action}", "session_key": "{session_key}"}));
+        assert_eq!(
+            parse_body(Source::Tautulli, Some("application/json"), &body),
+            Ok(Parsed::Test {
+                source: Source::Tautulli
+            }),
+            "{key}"
+        );
+    }
+    // Another unfilled placeholder alone does not make a test: the action was filled.
+    let body = json_body(json!({"event": "play", "session_key": "311", "title": "{title}"}));
+    assert!(matches!(
+        parse_body(Source::Tautulli, Some("application/json"), &body),
+        Ok(Parsed::Playback(_))
+    ));
 }

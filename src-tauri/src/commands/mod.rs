@@ -9,6 +9,7 @@ use tauri::State;
 use crate::state::DesktopState;
 
 pub mod pipeline;
+pub mod setup;
 
 /// An error the UI can match on `code` and show as `message`.
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
@@ -91,6 +92,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             pipeline::start_replay,
             pipeline::get_job,
             pipeline::cancel_job,
+            setup::get_setup,
+            setup::connect_tautulli,
+            setup::test_tautulli,
+            setup::disconnect_tautulli,
+            setup::connect_plex,
+            setup::disconnect_plex,
+            setup::start_plex_pin,
+            setup::check_plex_pin,
         ])
         .events(tauri_specta::collect_events![HealthChanged, SidecarChanged])
 }

@@ -81,6 +81,26 @@ impl From<crate::persist::DbError> for ApiError {
     }
 }
 
+/// Setup refusals: the wizard's codes are contract with the UI.
+impl From<crate::setup::SetupError> for ApiError {
+    fn from(error: crate::setup::SetupError) -> Self {
+        use crate::setup::SetupError as E;
+        let status = match &error {
+            E::InvalidUrl { .. } | E::BadRequest(_) => StatusCode::BAD_REQUEST,
+            E::TautulliUnauthorized(_) | E::PlexUnauthorized => StatusCode::UNPROCESSABLE_ENTITY,
+            E::TautulliUnreachable { .. }
+            | E::TautulliError(_)
+            | E::PlextvUnreachable(_)
+            | E::PlextvError(_) => StatusCode::BAD_GATEWAY,
+            E::NotConnected(_) => StatusCode::CONFLICT,
+            E::TestNotReceived { .. } => StatusCode::GATEWAY_TIMEOUT,
+            E::PinExpired => StatusCode::GONE,
+            E::Settings(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });

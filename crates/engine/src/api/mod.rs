@@ -5,6 +5,7 @@ pub mod auth;
 mod dead_letters;
 pub mod error;
 mod history;
+mod setup;
 mod ui;
 pub mod webhooks;
 pub mod ws;
@@ -52,6 +53,7 @@ pub fn router(engine: EngineHandle) -> Router {
             get(dead_letters::job).delete(dead_letters::cancel_job),
         )
         .route("/ws", get(ws::upgrade))
+        .merge(setup::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_api_token,

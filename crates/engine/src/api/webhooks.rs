@@ -62,6 +62,14 @@ pub async fn receive(
             )
                 .into_response()
         }
+        Admission::Test { source } => {
+            state.engine.note_test_notification(source);
+            (
+                StatusCode::OK,
+                Json(json!({ "status": "test", "source": source.as_str() })),
+            )
+                .into_response()
+        }
         Admission::Refused(refusal) => refuse(&state, &headers, refusal).await,
         Admission::Rejected(error) => error.into_response(),
     }
@@ -77,6 +85,10 @@ pub enum Admission {
     Ignored {
         source: Source,
         kind: String,
+    },
+    /// A test notification (an unfilled template): answered 2xx, never stored.
+    Test {
+        source: Source,
     },
     /// Bad input within the size limit: answered 4xx, and the raw body is kept.
     Refused(Refusal),
@@ -148,6 +160,7 @@ pub async fn admit(
     match sources::parse(&incoming) {
         Ok(Parsed::Playback(event)) => Admission::Playback(event),
         Ok(Parsed::Ignored { kind, .. }) => Admission::Ignored { source, kind },
+        Ok(Parsed::Test { .. }) => Admission::Test { source },
         Err(error) => Admission::Refused(Refusal {
             source,
             code: error.code(),

@@ -146,7 +146,7 @@ fn decode(
             };
             match sources::parse(&incoming) {
                 Ok(Parsed::Playback(event)) => event,
-                Ok(Parsed::Ignored { .. }) => return Ok(None),
+                Ok(Parsed::Ignored { .. } | Parsed::Test { .. }) => return Ok(None),
                 Err(e) => return Err((e.code().to_string(), e.to_string())),
             }
         }

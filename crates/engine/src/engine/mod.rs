@@ -7,6 +7,7 @@ mod dead_letters;
 mod live_view;
 pub mod page;
 mod queries;
+mod setup;
 
 pub use dead_letters::RetrySelection;
 
@@ -119,6 +120,7 @@ struct Shared {
     batch_size: usize,
     live: LiveHub,
     metrics: Arc<Metrics>,
+    setup: crate::setup::Setup,
 }
 
 /// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
@@ -288,6 +290,7 @@ impl Engine {
             _ => Ingest::direct(db.clone(), live.clone()),
         };
 
+        let setup = crate::setup::Setup::new(&config, &tokens, listen);
         let handle = EngineHandle {
             shared: Arc::new(Shared {
                 health: health.clone(),
@@ -307,6 +310,7 @@ impl Engine {
                 batch_size,
                 live,
                 metrics,
+                setup,
             }),
         };
         handle.shared_tasks(&mut background);

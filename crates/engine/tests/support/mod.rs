@@ -2,7 +2,10 @@
 //! file in a temp dir, and waiting on conditions with deadlines instead of sleeps.
 #![allow(dead_code)]
 
+pub mod fake_plextv;
+pub mod fake_tautulli;
 pub mod load;
+pub mod setup_api;
 pub mod webhooks;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,132 @@
+//! What the setup wizard remembers, in the `setup` section of `settings.json` (mode 0600):
+//! the Tautulli connection (its API key as a secret), the Plex token and registered hook,
+//! and this installation's plex.tv client id. Every change is a locked load–change–save so
+//! the rest of the file (tokens, configuration, unknown keys) is kept.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use super::error::SetupError;
+use crate::secret::Secret;
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedSetup {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tautulli: Option<SavedTautulli>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plex: Option<SavedPlex>,
+    /// Sent to plex.tv as `X-Plex-Client-Identifier`; one per installation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plex_client_id: Option<String>,
+    /// The last address a user told a media server to call us at (`callback_base`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_base: Option<String>,
+}
+
+impl SavedSetup {
+    pub fn is_empty(&self) -> bool {
+        self == &SavedSetup::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedTautulli {
+    /// The base URL as the user gave it (normalised); may hold basic-auth credentials.
+    pub url: String,
+    pub api_key: Secret,
+    pub notifier_id: u32,
+    /// The hook URL installed in the notifier (no token: that travels in a header).
+    pub hook: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedPlex {
+    pub token: Secret,
+    /// The URL registered on plex.tv (with the webhook token), once registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+}
+
+/// The `setup` section of one settings file.
+pub struct SetupStore {
+    path: PathBuf,
+    lock: Mutex<()>,
+}
+
+impl SetupStore {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            lock: Mutex::new(()),
+        }
+    }
+
+    pub async fn read(&self) -> Result<SavedSetup, SetupError> {
+        let path = self.path.clone();
+        run_blocking(move || Ok(Settings::load(&path)?.setup)).await
+    }
+
+    /// Applies `change` to the saved section and writes the whole file back.
+    pub async fn update<F>(&self, change: F) -> Result<SavedSetup, SetupError>
+    where
+        F: FnOnce(&mut SavedSetup) + Send + 'static,
+    {
+        let _serialised = self.lock.lock().await;
+        let path = self.path.clone();
+        run_blocking(move || {
+            let mut settings = Settings::load(&path)?;
+            change(&mut settings.setup);
+            settings.save(&path)?;
+            Ok(settings.setup)
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T, F>(work: F) -> Result<T, SetupError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, SetupError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| SetupError::Internal(format!("settings task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_update_keeps_the_rest_of_the_settings_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let initial = Settings::load_or_init(&path).unwrap();
+        let store = SetupStore::new(path.clone());
+        store
+            .update(|saved| {
+                saved.plex = Some(SavedPlex {
+                    token: Secret::new("plex-secret"),
+                    webhook_url: None,
+                })
+            })
+            .await
+            .unwrap();
+        let again = Settings::load(&path).unwrap();
+        assert_eq!(again.api_token, initial.api_token);
+        assert_eq!(again.webhook_tokens, initial.webhook_tokens);
+        let saved = store.read().await.unwrap();
+        assert_eq!(saved.plex.unwrap().token.expose(), "plex-secret");
+
+        store.update(|saved| saved.plex = None).await.unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("\"setup\""),
+            "an empty section is left out: {text}"
+        );
+    }
+}
