@@ -30,8 +30,6 @@ import type {
   SpoolStats,
   Stats,
   StreamStats,
-} from "../bindings";
-import type {
   PlexConnectRequest,
   PlexPin,
   PlexPinStatus,
@@ -41,7 +39,7 @@ import type {
   TautulliConnected,
   TautulliConnectRequest,
   TautulliTestResult,
-} from "./setupTypes";
+} from "../bindings";
 
 // Re-exported so UI code takes its types from here and never imports the generated bindings.
 export type {

@@ -27,7 +27,7 @@ import type {
 } from "./Backend";
 import { describeFailure, EngineError, isCodedError, unreachableEngineError } from "./errors";
 import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
-import { openUrl, setupCommands } from "./setupCommands";
+import { openUrl } from "./openUrl";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
 
 /** The part of Tauri's Channel this backend uses: the Rust side pushes, `onmessage` hears. */
@@ -57,7 +57,7 @@ export type TauriBindings = {
   };
   /** Makes the channel the live view arrives on. */
   createChannel(): ChannelLike<LiveBatch>;
-  /** The setup commands (the generated `commands` once the bindings have them). */
+  /** The setup commands (the generated `commands`). */
   setup: {
     getSetup(): Promise<SetupOverview>;
     connectTautulli(request: TautulliConnectRequest): Promise<TautulliConnected>;
@@ -89,7 +89,7 @@ const realBindings: TauriBindings = {
   commands,
   events,
   createChannel: () => new Channel<LiveBatch>(),
-  setup: setupCommands,
+  setup: commands,
   openUrl,
 };
 
