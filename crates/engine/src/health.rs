@@ -138,7 +138,14 @@ impl Health {
             parts: self
                 .parts
                 .iter()
-                .map(|(name, part)| (name.clone(), PublicPart { status: part.status }))
+                .map(|(name, part)| {
+                    (
+                        name.clone(),
+                        PublicPart {
+                            status: part.status,
+                        },
+                    )
+                })
                 .collect(),
         }
     }
@@ -267,7 +274,10 @@ mod tests {
     fn the_public_answer_keeps_verdicts_and_drops_details() {
         let mut parts = BTreeMap::new();
         parts.insert("listener".to_string(), up("http://0.0.0.0:3857"));
-        parts.insert("duckdb".to_string(), up("/home/me/data/cartographus.duckdb"));
+        parts.insert(
+            "duckdb".to_string(),
+            up("/home/me/data/cartographus.duckdb"),
+        );
         parts.insert(
             "nats".to_string(),
             PartHealth::new(PartStatus::Down, "not connected to nats://u:p@h:4222"),

@@ -164,6 +164,10 @@ mod tests {
         assert_eq!(mode(&data.join("cartographus.duckdb")), 0o600);
         assert_eq!(mode(&data.join("jetstream/streams/1.blk")), 0o600);
         assert_eq!(mode(&data.join("run.sh")), 0o700);
-        assert_eq!(mode(&outside), 0o644, "a link's target is not ours to change");
+        assert_eq!(
+            mode(&outside),
+            0o644,
+            "a link's target is not ours to change"
+        );
     }
 }

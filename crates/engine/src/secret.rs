@@ -144,7 +144,10 @@ mod tests {
             redact_urls("nats://a:pw1@h1:4222,nats://b:pw2@h2:4222/x"),
             "nats://***@h1:4222,nats://***@h2:4222/x"
         );
-        assert_eq!(redact_urls("tls://tok3n@[::1]:4222"), "tls://***@[::1]:4222");
+        assert_eq!(
+            redact_urls("tls://tok3n@[::1]:4222"),
+            "tls://***@[::1]:4222"
+        );
         assert_eq!(redact_urls("user:secret@nas:4222"), "***@nas:4222");
         // A password may itself contain '@'; everything before the last one goes.
         assert_eq!(redact_urls("nats://u:p@ss@h:1"), "nats://***@h:1");
@@ -176,7 +179,10 @@ mod tests {
             redacted.starts_with("cannot connect to NATS at nats://***@10.0.0.5:4222: timed out"),
             "{redacted}"
         );
-        assert!(redacted.ends_with("nats://***@10.0.0.6:4222)"), "{redacted}");
+        assert!(
+            redacted.ends_with("nats://***@10.0.0.6:4222)"),
+            "{redacted}"
+        );
     }
 
     #[test]

@@ -151,8 +151,7 @@ mod tests {
             ("cartographus.duckdb", 0o644),
             ("spool/00000001.seg", 0o644),
         ] {
-            std::fs::set_permissions(old.join(path), std::fs::Permissions::from_mode(m))
-                .unwrap();
+            std::fs::set_permissions(old.join(path), std::fs::Permissions::from_mode(m)).unwrap();
         }
         prepare(Some(old.clone()), ConfigLayer::default(), |_| None).unwrap();
         assert_eq!(mode(&old), 0o700);

@@ -78,11 +78,15 @@ async fn health_without_the_token_names_no_path_address_or_password() {
         }
     };
     // Once NATS has settled one way or the other, whether the URL's credentials work or not.
-    let detailed = wait_for("the nats part to settle", Duration::from_secs(20), || async {
-        let (_, text) = health(Some(API_TOKEN)).await;
-        let json: Value = serde_json::from_str(&text).unwrap();
-        (json["parts"]["nats"]["status"] != "starting").then_some(text)
-    })
+    let detailed = wait_for(
+        "the nats part to settle",
+        Duration::from_secs(20),
+        || async {
+            let (_, text) = health(Some(API_TOKEN)).await;
+            let json: Value = serde_json::from_str(&text).unwrap();
+            (json["parts"]["nats"]["status"] != "starting").then_some(text)
+        },
+    )
     .await;
 
     let (status, public) = health(None).await;
@@ -158,9 +162,7 @@ async fn the_query_token_opens_the_websocket_and_nothing_else() {
 async fn upgrade_status(port: u16, host: &str, origin: &str) -> u16 {
     let url = format!("ws://127.0.0.1:{port}/api/v1/ws?token={API_TOKEN}");
     let mut request = url.into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("host", host.parse().unwrap());
+    request.headers_mut().insert("host", host.parse().unwrap());
     request
         .headers_mut()
         .insert("origin", origin.parse().unwrap());
@@ -188,8 +190,12 @@ async fn on_a_lan_address_the_web_ui_page_may_open_the_socket_and_others_may_not
         "the page this server served"
     );
     assert_eq!(
-        upgrade_status(port, &format!("NAS.local:{port}"), &format!("http://nas.local:{port}"))
-            .await,
+        upgrade_status(
+            port,
+            &format!("NAS.local:{port}"),
+            &format!("http://nas.local:{port}")
+        )
+        .await,
         101,
         "the same page by name"
     );

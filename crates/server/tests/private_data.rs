@@ -58,10 +58,7 @@ fn the_data_dir_is_private_and_the_nats_password_stays_out_of_the_logs() {
     let stderr_path = root.path().join("stderr.txt");
     // Nobody listens there: the engine warns that NATS is unreachable, naming the URL.
     let nats_url = format!("nats://user:secret@127.0.0.1:{}", free_port());
-    let env = [
-        ("NATS_EMBEDDED", "false"),
-        ("NATS_URL", nats_url.as_str()),
-    ];
+    let env = [("NATS_EMBEDDED", "false"), ("NATS_URL", nats_url.as_str())];
     let start = |port: u16| {
         let stderr = std::fs::OpenOptions::new()
             .create(true)

@@ -59,12 +59,13 @@ pub fn router(engine: EngineHandle) -> Router {
             state.clone(),
             auth::require_api_token,
         ));
-    let socket = Router::new()
-        .route("/ws", get(ws::upgrade))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_upgrade_token,
-        ));
+    let socket =
+        Router::new()
+            .route("/ws", get(ws::upgrade))
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                auth::require_upgrade_token,
+            ));
     let metrics =
         Router::new()
             .route("/metrics", get(metrics))

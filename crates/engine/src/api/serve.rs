@@ -31,9 +31,10 @@ pub struct Limits {
     /// handled is closed: one that never speaks, a kept-alive one between requests, a
     /// client that stopped reading its answer.
     pub idle_timeout: Duration,
-    /// Open connections at most. At the limit, the quietest connection without a request
-    /// in hand makes room for a new one; if every one is handling a request, new ones wait
-    /// in the kernel's backlog.
+    /// Open connections at most. At the limit, the quietest connection that has been quiet
+    /// for a second without a request in hand makes room for a new one (one that never
+    /// carried a request first); until there is one, new connections wait in the kernel's
+    /// backlog.
     pub max_connections: usize,
 }
 
@@ -44,7 +45,9 @@ impl Default for Limits {
             // A Plex body may carry a 16 MiB thumbnail: a minute is a slow uplink's worth.
             body_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(5),
-            max_connections: 256,
+            // Far above what media servers and a few browsers open; well below the usual
+            // 1024 file descriptors a process gets.
+            max_connections: 512,
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -14,6 +14,17 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+/// How long a connection must have been quiet, with no request in hand, before it may be
+/// closed to make room at the limit. Shorter would cut a client of a burst whose request the
+/// server has not read yet; an idle or trickling connection stays quiet far longer.
+const EVICTABLE_AFTER: Duration = Duration::from_secs(1);
+
+enum Eviction {
+    Asked,
+    NotBefore(Instant),
+    NoCandidate,
+}
 
 pub struct Connections {
     slots: Arc<Semaphore>,
@@ -33,15 +44,29 @@ impl Connections {
         }
     }
 
-    /// A slot for a new connection. At the limit, the quietest connection that is not
-    /// handling a request is asked to close; if there is none, this waits for any to end.
-    /// `None` only if the slots were closed, which nothing does.
+    /// A slot for a new connection. At the limit, the quietest connection that has handled
+    /// no request and moved no byte for [`EVICTABLE_AFTER`] is asked to close; until there
+    /// is one, this waits for any connection to end. `None` only if the slots were closed,
+    /// which nothing does.
     pub async fn admit(self: &Arc<Self>) -> Option<Slot> {
-        let permit = match self.slots.clone().try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                self.evict_quietest();
-                self.slots.clone().acquire_owned().await.ok()?
+        let permit = loop {
+            if let Ok(permit) = self.slots.clone().try_acquire_owned() {
+                break permit;
+            }
+            let look_again = match self.evict_quietest() {
+                // Its slot is free as soon as it has gone.
+                Eviction::Asked => None,
+                Eviction::NotBefore(at) => Some(at),
+                // Every connection is handling a request; one may soon fall quiet.
+                Eviction::NoCandidate => Some(Instant::now() + EVICTABLE_AFTER),
+            };
+            let freed = self.slots.clone().acquire_owned();
+            match look_again {
+                None => break freed.await.ok()?,
+                Some(at) => tokio::select! {
+                    permit = freed => break permit.ok()?,
+                    () = tokio::time::sleep_until(at) => continue,
+                },
             }
         };
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -55,15 +80,28 @@ impl Connections {
         })
     }
 
-    fn evict_quietest(&self) {
+    fn evict_quietest(&self) -> Eviction {
         let open = self.lock();
         let quietest = open
             .values()
             .filter(|a| !a.is_handling() && !a.evict.is_cancelled())
-            .min_by_key(|a| a.last_ms.load(Ordering::Relaxed));
-        if let Some(activity) = quietest {
-            activity.evict.cancel();
+            // One that never carried a request first: closing a kept-alive one races with
+            // its client sending the next request on it.
+            .min_by_key(|a| {
+                (
+                    a.served.load(Ordering::Relaxed),
+                    a.last_ms.load(Ordering::Relaxed),
+                )
+            });
+        let Some(activity) = quietest else {
+            return Eviction::NoCandidate;
+        };
+        let evictable_at = activity.last() + EVICTABLE_AFTER;
+        if Instant::now() < evictable_at {
+            return Eviction::NotBefore(evictable_at);
         }
+        activity.evict.cancel();
+        Eviction::Asked
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Activity>>> {
@@ -97,6 +135,8 @@ pub struct Activity {
     /// Milliseconds after `epoch` when a byte last moved or a handler last finished.
     last_ms: AtomicU64,
     handling: AtomicUsize,
+    /// Whether it has carried a request.
+    served: AtomicBool,
     evict: CancellationToken,
 }
 
@@ -106,6 +146,7 @@ impl Activity {
             epoch,
             last_ms: AtomicU64::new(0),
             handling: AtomicUsize::new(0),
+            served: AtomicBool::new(false),
             evict: CancellationToken::new(),
         };
         activity.touch();
@@ -128,6 +169,7 @@ impl Activity {
     /// Marks a request as being handled until the guard is dropped.
     pub fn handling(self: &Arc<Self>) -> Handling {
         self.handling.fetch_add(1, Ordering::AcqRel);
+        self.served.store(true, Ordering::Relaxed);
         Handling(self.clone())
     }
 
@@ -235,21 +277,32 @@ mod tests {
     const PATIENCE: Duration = Duration::from_secs(5);
 
     #[tokio::test]
-    async fn at_the_limit_the_quietest_idle_connection_makes_room() {
+    async fn at_the_limit_the_quietest_idle_connection_makes_room_once_quiet_long_enough() {
         let connections = Arc::new(Connections::new(2));
         let older = connections.admit().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(5)).await;
         let newer = connections.admit().await.unwrap();
-        newer.activity.touch();
+        let asked = Instant::now();
+        // The older one stops hearing anything; the newer keeps talking.
+        let talking = {
+            let newer = newer.activity();
+            tokio::spawn(async move {
+                loop {
+                    newer.touch();
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            })
+        };
         let third = {
             let connections = connections.clone();
             tokio::spawn(async move { connections.admit().await.map(|s| s.id) })
         };
-        // The older one is asked to go; once it has, the third gets its slot.
+        // The older one is asked to go once quiet long enough; then the third gets its slot.
         tokio::time::timeout(PATIENCE, older.activity().evicted())
             .await
             .expect("the older connection is evicted");
+        assert!(asked.elapsed() >= EVICTABLE_AFTER - Duration::from_millis(2));
         assert!(!newer.activity.evict.is_cancelled());
+        talking.abort();
         drop(older);
         let id = tokio::time::timeout(PATIENCE, third)
             .await
@@ -267,7 +320,8 @@ mod tests {
             let connections = connections.clone();
             tokio::spawn(async move { connections.admit().await.is_some() })
         };
-        let early = tokio::time::timeout(Duration::from_millis(200), &mut waiting).await;
+        // Quiet for longer than an idle connection needs to be evicted, but busy.
+        let early = tokio::time::timeout(EVICTABLE_AFTER * 2, &mut waiting).await;
         assert!(early.is_err(), "no slot while the only one is busy");
         assert!(!busy.activity.evict.is_cancelled());
         drop(handling);
