@@ -1,6 +1,7 @@
 //! Health of the engine's parts (listener, nats, duckdb, …) and the overall verdict.
 //! Parts report into a [`HealthHub`]; subscribers (the desktop, WebSocket clients, the
-//! tray) get the new [`Health`] only when something actually changed.
+//! tray) get the new [`Health`] only when something actually changed. [`PublicHealth`] is
+//! what a caller without the API token may see: the verdicts, not where things run.
 
 use std::collections::BTreeMap;
 
@@ -54,6 +55,20 @@ pub struct Health {
     pub status: OverallStatus,
     pub mode: PipelineMode,
     pub parts: BTreeMap<String, PartHealth>,
+}
+
+/// The health answer for a caller without the API token: the overall verdict, the mode and
+/// each part's status. Details name paths, addresses and URLs, so they stay behind the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicHealth {
+    pub status: OverallStatus,
+    pub mode: PipelineMode,
+    pub parts: BTreeMap<String, PublicPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicPart {
+    pub status: PartStatus,
 }
 
 /// The parts whose failure makes the engine useless: nothing can be received or stored.
@@ -114,6 +129,26 @@ impl Health {
     pub fn is_ok(&self) -> bool {
         self.status == OverallStatus::Ok
     }
+
+    /// The same verdicts without any detail.
+    pub fn public(&self) -> PublicHealth {
+        PublicHealth {
+            status: self.status,
+            mode: self.mode,
+            parts: self
+                .parts
+                .iter()
+                .map(|(name, part)| {
+                    (
+                        name.clone(),
+                        PublicPart {
+                            status: part.status,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Collects part reports and publishes the combined [`Health`] to watchers.
@@ -135,8 +170,10 @@ impl HealthHub {
         }
     }
 
-    /// Records one part's state; watchers are woken only if the health changed.
-    pub fn report(&self, part: &str, health: PartHealth) {
+    /// Records one part's state; watchers are woken only if the health changed. Credentials
+    /// in a URL the detail mentions are removed here, whoever reported it.
+    pub fn report(&self, part: &str, mut health: PartHealth) {
+        health.detail = crate::secret::redact_urls(&health.detail);
         self.tx.send_if_modified(|current| {
             if current.parts.get(part) == Some(&health) {
                 return false;
@@ -220,6 +257,45 @@ mod tests {
         rx.mark_unchanged();
         hub.report("listener", up("a"));
         assert!(!rx.has_changed().unwrap());
+    }
+
+    #[test]
+    fn reported_details_lose_url_credentials() {
+        let hub = HealthHub::new();
+        hub.report(
+            "nats",
+            up("external server nats://user:secret@10.0.0.5:4222"),
+        );
+        let detail = &hub.current().parts["nats"].detail;
+        assert_eq!(detail, "external server nats://***@10.0.0.5:4222");
+    }
+
+    #[test]
+    fn the_public_answer_keeps_verdicts_and_drops_details() {
+        let mut parts = BTreeMap::new();
+        parts.insert("listener".to_string(), up("http://0.0.0.0:3857"));
+        parts.insert(
+            "duckdb".to_string(),
+            up("/home/me/data/cartographus.duckdb"),
+        );
+        parts.insert(
+            "nats".to_string(),
+            PartHealth::new(PartStatus::Down, "not connected to nats://u:p@h:4222"),
+        );
+        let health = Health::from_parts(parts);
+        let json = serde_json::to_value(health.public()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "status": "degraded",
+                "mode": "direct",
+                "parts": {
+                    "duckdb": {"status": "up"},
+                    "listener": {"status": "up"},
+                    "nats": {"status": "down"},
+                }
+            })
+        );
     }
 
     #[test]

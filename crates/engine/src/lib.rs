@@ -14,6 +14,7 @@ pub mod live;
 pub mod logging;
 pub mod metrics;
 pub mod persist;
+pub mod private_fs;
 pub mod secret;
 pub mod session;
 pub mod settings;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigLayer;
+use crate::private_fs::{create_private_dir, create_private_file, PrivateFsError};
 use crate::secret::{generate_token, Secret};
 use crate::setup::SavedSetup;
 
@@ -33,6 +34,8 @@ pub enum SettingsError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Dir(#[from] PrivateFsError),
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -87,11 +90,11 @@ impl Settings {
             source,
         };
         let dir = path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(write_err)?;
+        create_private_dir(dir)?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| write_err(e.into()))?;
         let tmp = path.with_extension("json.tmp");
         {
-            let mut file = open_private(&tmp).map_err(write_err)?;
+            let mut file = create_private_file(&tmp).map_err(write_err)?;
             file.write_all(&json).map_err(write_err)?;
             file.sync_all().map_err(write_err)?;
         }
@@ -106,22 +109,6 @@ impl Settings {
         }
         Ok(settings)
     }
-}
-
-#[cfg(unix)]
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    fs::File::create(path)
 }
 
 #[cfg(test)]
@@ -144,13 +131,14 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn settings_file_is_private() {
+    fn settings_file_and_its_new_directory_are_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("settings.json");
+        let path = dir.path().join("data/settings.json");
         Settings::load_or_init(&path).unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("data")), 0o700);
     }
 
     #[test]

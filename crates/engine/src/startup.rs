@@ -1,11 +1,13 @@
-//! What both binaries do before the engine starts: pick the data directory, read the
-//! settings file (generating tokens on first start), layer environment and flags on top.
+//! What both binaries do before the engine starts: pick the data directory and make it
+//! private to the user, read the settings file (generating tokens on first start), layer
+//! environment and flags on top.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::{default_data_dir, settings_path, Config, ConfigError, ConfigLayer};
 use crate::engine::Tokens;
+use crate::private_fs::{tighten_tree, PrivateFsError};
 use crate::secret::Secret;
 use crate::settings::{Settings, SettingsError, SOURCES};
 
@@ -15,6 +17,13 @@ pub enum StartupError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    DataDir(#[from] PrivateFsError),
+    #[error(
+        "the data directory {0} is your home directory or a filesystem root; \
+         choose a directory of its own with CARTOGRAPHUS_DATA_DIR or --data-dir"
+    )]
+    SharedDataDir(PathBuf),
 }
 
 pub struct Prepared {
@@ -33,11 +42,23 @@ pub fn prepare(
         Some(dir) => dir,
         None => default_data_dir(&env)?,
     };
+    if is_shared_dir(&data_dir, env("HOME").as_deref()) {
+        return Err(StartupError::SharedDataDir(data_dir));
+    }
+    // Everything below is made private, so it must be a directory of our own.
+    tighten_tree(&data_dir)?;
     let settings = Settings::load_or_init(&settings_path(&data_dir))?;
     let env_layer = ConfigLayer::from_env(&env)?;
     let config = Config::resolve(data_dir, &[settings.config.clone(), env_layer, flags])?;
     let tokens = resolve_tokens(&settings, &env);
     Ok(Prepared { config, tokens })
+}
+
+/// Whether `dir` is a directory others' files live in: the home directory or a root.
+fn is_shared_dir(dir: &Path, home: Option<&str>) -> bool {
+    let resolved = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let dir = resolved(dir);
+    dir.parent().is_none() || home.is_some_and(|home| resolved(Path::new(home)) == dir)
 }
 
 /// CARTOGRAPHUS_WEBHOOK_TOKEN (one token for every source) and CARTOGRAPHUS_API_TOKEN
@@ -106,6 +127,54 @@ mod tests {
         assert!(prepared.tokens.webhooks.values().all(|t| t.matches("hook")));
         let saved = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
         assert!(!saved.contains("\"hook\""), "{saved}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_dir_is_created_private_and_an_existing_one_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        let fresh = root.path().join("fresh");
+        prepare(Some(fresh.clone()), ConfigLayer::default(), |_| None).unwrap();
+        assert_eq!(mode(&fresh), 0o700);
+        assert_eq!(mode(&fresh.join("settings.json")), 0o600);
+
+        // A data dir from before: made under a 022 umask.
+        let old = root.path().join("old");
+        std::fs::create_dir_all(old.join("spool")).unwrap();
+        std::fs::write(old.join("cartographus.duckdb"), "db").unwrap();
+        std::fs::write(old.join("spool/00000001.seg"), "events").unwrap();
+        for (path, m) in [
+            ("", 0o755),
+            ("spool", 0o755),
+            ("cartographus.duckdb", 0o644),
+            ("spool/00000001.seg", 0o644),
+        ] {
+            std::fs::set_permissions(old.join(path), std::fs::Permissions::from_mode(m)).unwrap();
+        }
+        prepare(Some(old.clone()), ConfigLayer::default(), |_| None).unwrap();
+        assert_eq!(mode(&old), 0o700);
+        assert_eq!(mode(&old.join("spool")), 0o700);
+        assert_eq!(mode(&old.join("cartographus.duckdb")), 0o600);
+        assert_eq!(mode(&old.join("spool/00000001.seg")), 0o600);
+    }
+
+    #[test]
+    fn the_home_directory_is_refused_as_the_data_dir() {
+        let home = tempfile::tempdir().unwrap();
+        let home_str = home.path().display().to_string();
+        let refused = prepare(
+            Some(home.path().to_path_buf()),
+            ConfigLayer::default(),
+            |k| (k == "HOME").then(|| home_str.clone()),
+        );
+        assert!(
+            matches!(refused, Err(StartupError::SharedDataDir(_))),
+            "{:?}",
+            refused.err()
+        );
+        assert!(!home.path().join("settings.json").exists());
     }
 
     #[test]

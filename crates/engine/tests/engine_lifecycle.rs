@@ -67,7 +67,14 @@ async fn a_missing_sidecar_binary_degrades_to_the_direct_path() {
         ..Default::default()
     })
     .await;
-    let response = t.http.get(t.url("/api/v1/health")).send().await.unwrap();
+    // The reason is a detail: it needs the token.
+    let response = t
+        .http
+        .get(t.url("/api/v1/health"))
+        .bearer_auth(API_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 503);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "degraded");

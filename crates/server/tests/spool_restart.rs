@@ -32,8 +32,10 @@ where
     }
 }
 
+/// Health with its details (the spool's), which need the API token.
 async fn health(http: &reqwest::Client, base: &str) -> Option<Value> {
     http.get(format!("{base}/api/v1/health"))
+        .bearer_auth(TOKEN)
         .send()
         .await
         .ok()?
@@ -86,7 +88,14 @@ async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
 
-    let mut server = serve(dir.path(), port, &[("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN)]);
+    let mut server = serve(
+        dir.path(),
+        port,
+        &[
+            ("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN),
+            ("CARTOGRAPHUS_API_TOKEN", TOKEN),
+        ],
+    );
     wait_for("health ok", Duration::from_secs(30), || async {
         health(&http, &base).await.filter(|h| h["status"] == "ok")
     })
@@ -120,7 +129,14 @@ async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
     )
     .await;
 
-    let mut again = serve(dir.path(), port, &[("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN)]);
+    let mut again = serve(
+        dir.path(),
+        port,
+        &[
+            ("CARTOGRAPHUS_WEBHOOK_TOKEN", TOKEN),
+            ("CARTOGRAPHUS_API_TOKEN", TOKEN),
+        ],
+    );
     wait_for(
         "the spool drained after restart",
         Duration::from_secs(60),

@@ -39,6 +39,16 @@ describe("httpBackend calls", () => {
     expect(fetchMock.mock.calls[0]?.[0]).toBe(`${ORIGIN}/api/v1/health`);
   });
 
+  it("asks for health with the token, so the engine includes each part's detail", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(healthyHealth));
+    await backendWith({ fetch: fetchMock }).getHealth();
+    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get("Authorization")).toBe("Bearer secret-token");
+
+    const withoutToken = fakeFetch(() => jsonResponse(healthyHealth));
+    await backendWith({ fetch: withoutToken, token: null }).getHealth();
+    expect(new Headers(withoutToken.mock.calls[0]?.[1]?.headers).has("Authorization")).toBe(false);
+  });
+
   it("reads the Health body of a 503 instead of treating it as a failure", async () => {
     const downHealth: Health = { ...mixedHealth, status: "down" };
     const backend = backendWith({ fetch: fakeFetch(() => jsonResponse(downHealth, 503)) });

@@ -108,7 +108,8 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
   }
 
   async function getHealth(): Promise<Health> {
-    const response = await request(HEALTH_PATH);
+    // Without the token the engine answers the verdicts only; with it, each part's detail too.
+    const response = token === null ? await request(HEALTH_PATH) : await requestWithToken(HEALTH_PATH, "Health details");
     // 503 is the engine saying "degraded" or "down": it still carries the Health body.
     if (!response.ok && response.status !== 503) throw unexpectedStatus(response, HEALTH_PATH);
     const body = await readJson(response, HEALTH_PATH);

@@ -1,18 +1,22 @@
 //! The HTTP edge: routes, auth, limits and the web UI. Handlers are thin: each calls one
 //! [`EngineHandle`](crate::EngineHandle) function, the same one the desktop commands call.
+//! [`serve`] runs a router on a listener with the connection limits.
 
 pub mod auth;
 mod dead_letters;
 pub mod error;
 mod history;
+mod serve;
 mod setup;
 mod ui;
 pub mod webhooks;
 pub mod ws;
 
+pub use serve::{serve, Limits};
+
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
@@ -52,12 +56,18 @@ pub fn router(engine: EngineHandle) -> Router {
             "/jobs/{id}",
             get(dead_letters::job).delete(dead_letters::cancel_job),
         )
-        .route("/ws", get(ws::upgrade))
         .merge(setup::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_api_token,
         ));
+    let socket =
+        Router::new()
+            .route("/ws", get(ws::upgrade))
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                auth::require_upgrade_token,
+            ));
     let metrics =
         Router::new()
             .route("/metrics", get(metrics))
@@ -68,6 +78,7 @@ pub fn router(engine: EngineHandle) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .merge(protected)
+        .merge(socket)
         .fallback(api_not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     Router::new()
@@ -100,7 +111,7 @@ pub fn ws_router(engine: EngineHandle) -> Router {
         .route("/api/v1/ws", get(ws::upgrade))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::require_api_token,
+            auth::require_upgrade_token,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -109,14 +120,27 @@ pub fn ws_router(engine: EngineHandle) -> Router {
         .with_state(state)
 }
 
-async fn health(State(state): State<AppState>) -> impl IntoResponse {
+/// Public: without a token, the verdicts only (monitors need no secret to ask whether we
+/// are up); with the API token as a bearer, the details too. A wrong token is refused
+/// rather than silently answered with less.
+async fn health(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<axum::response::Response, error::ApiError> {
+    let presented = auth::bearer_token(&headers);
+    if presented.is_some() {
+        auth::check(state.engine.api_token(), presented)?;
+    }
     let health = state.engine.health();
     let status = if health.is_ok() {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(health))
+    Ok(match presented {
+        Some(_) => (status, Json(health)).into_response(),
+        None => (status, Json(health.public())).into_response(),
+    })
 }
 
 async fn info(State(state): State<AppState>) -> impl IntoResponse {

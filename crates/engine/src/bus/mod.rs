@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{NatsConfig, NatsMode};
 use crate::health::{HealthHub, PartHealth, PartStatus};
-use crate::secret::{generate_token, Secret};
+use crate::secret::{generate_token, redact_urls, Secret};
 use sidecar::{SidecarError, SidecarSpec};
 use supervisor::{SidecarState, Supervisor};
 
@@ -59,7 +59,7 @@ impl Bus {
                     creds.as_deref(),
                 )
                 .await?;
-                return Ok(Some(Self::watch(client, url.clone(), None, health)));
+                return Ok(Some(Self::watch(client, redact_urls(url), None, health)));
             }
             NatsMode::Embedded { server_bin } => {
                 let bin = sidecar::locate_binary(server_bin.as_deref())?;
@@ -152,8 +152,8 @@ async fn connect(
     creds: Option<&Path>,
 ) -> Result<async_nats::Client, BusError> {
     let failed = |reason: String| BusError::Connect {
-        url: url.to_string(),
-        reason,
+        url: redact_urls(url),
+        reason: redact_urls(&reason),
     };
     let options = match (token, creds) {
         (_, Some(creds)) => async_nats::ConnectOptions::with_credentials_file(creds)

@@ -8,13 +8,15 @@ use duckdb::Connection;
 use super::store::{Attempt, DlqKind, NewEntry};
 use crate::persist::DbError;
 
-/// Headers that carry credentials and are never stored.
-const SECRET_HEADERS: [&str; 5] = [
-    "authorization",
-    "cookie",
-    "x-cartographus-token",
-    "x-plex-token",
-    "x-emby-token",
+/// The only headers kept with a refused body: what it takes to read it again (its type,
+/// encoding and length) and who sent it. Everything else is dropped, so a credential header
+/// nobody thought of (`Proxy-Authorization`, `X-Emby-Authorization`, a custom one) is never
+/// stored.
+const KEPT_HEADERS: [&str; 4] = [
+    "content-type",
+    "content-encoding",
+    "content-length",
+    "user-agent",
 ];
 
 #[derive(Debug, Clone)]
@@ -30,12 +32,12 @@ pub struct RejectedBody {
 }
 
 impl RejectedBody {
-    /// Keeps the headers worth seeing when fixing a mapping, minus secrets.
+    /// Keeps the headers worth seeing when fixing a mapping ([`KEPT_HEADERS`]), nothing else.
     pub fn safe_headers<'a>(
         headers: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Vec<(String, String)> {
         headers
-            .filter(|(name, _)| !SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
+            .filter(|(name, _)| KEPT_HEADERS.iter().any(|k| k.eq_ignore_ascii_case(name)))
             .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect()
     }
@@ -69,4 +71,28 @@ pub fn store(conn: &mut Connection, rejected: &RejectedBody) -> Result<String, D
     )?;
     tx.commit()?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_allowed_headers_are_kept() {
+        let sent = [
+            ("Content-Type", "application/json"),
+            ("User-Agent", "Emby Server/4.8.10"),
+            ("content-length", "512"),
+            ("Authorization", "Bearer a"),
+            ("Proxy-Authorization", "Basic dXNlcjpwYXNz"),
+            ("X-Emby-Authorization", "MediaBrowser Token=\"abc\""),
+            ("Cookie", "session=1"),
+            ("X-Plex-Token", "p"),
+            ("X-Cartographus-Token", "c"),
+            ("X-Anything-Else", "v"),
+        ];
+        let kept = RejectedBody::safe_headers(sent.iter().copied());
+        let names: Vec<&str> = kept.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Content-Type", "User-Agent", "content-length"]);
+    }
 }

@@ -316,24 +316,23 @@ impl Engine {
         handle.shared_tasks(&mut background);
         if let Some(ws_listener) = ws_listener {
             let app = crate::api::ws_router(handle.clone());
-            background.push(tokio::spawn(async move {
-                if let Err(e) = axum::serve(ws_listener, app).await {
-                    tracing::error!("WebSocket port failed: {e}");
-                }
-            }));
+            background.push(tokio::spawn(crate::api::serve(
+                ws_listener,
+                app,
+                crate::api::Limits::default(),
+                std::future::pending(),
+            )));
         }
         let (stop_http, stopped) = oneshot::channel::<()>();
         let app = crate::api::router(handle.clone());
-        let http = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!("HTTP server failed: {e}");
-            }
-        });
+        let http = tokio::spawn(crate::api::serve(
+            listener,
+            app,
+            crate::api::Limits::default(),
+            async {
+                let _ = stopped.await;
+            },
+        ));
         health.report(
             "listener",
             PartHealth::new(PartStatus::Up, format!("http://{listen}")),
