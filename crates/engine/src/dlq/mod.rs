@@ -8,4 +8,4 @@ pub mod retry;
 pub mod store;
 
 pub use rejected::RejectedBody;
-pub use store::{DlqEntry, DlqFilter, DlqKind, MAX_ENTRIES};
+pub use store::{DlqEntry, DlqFilter, DlqKind, MAX_REJECTED_PER_SOURCE};

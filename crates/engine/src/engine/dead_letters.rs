@@ -122,7 +122,7 @@ impl EngineHandle {
 
     /// Re-runs a range of the stream through the writer's store path (JetStream mode only).
     pub fn replay(&self, range: ReplayRange) -> Result<JobStatus, OpError> {
-        let Some(jetstream) = self.shared.jetstream.clone() else {
+        let Some(jetstream) = self.jetstream() else {
             return Err(OpError::Unavailable(
                 "replay needs JetStream; the engine runs the direct path".to_string(),
             ));

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod nats;
 pub mod webhooks;
 
 use std::collections::BTreeMap;
