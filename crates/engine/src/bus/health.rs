@@ -87,7 +87,7 @@ fn part(
     }
 }
 
-/// The sidecar's state, for callers that only hold the watch.
+/// Why the sidecar is not running, or None while it runs.
 pub fn sidecar_down_reason(state: &watch::Receiver<SidecarState>) -> Option<String> {
     let state = state.borrow();
     state.pid.is_none().then(|| {

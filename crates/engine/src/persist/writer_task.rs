@@ -32,7 +32,7 @@ pub fn spawn(tasks: &Tasks, task: WriterTask) {
 
 /// What looking for the consumer found.
 enum Lookup {
-    Found(PullConsumer),
+    Found(Box<PullConsumer>),
     /// The stream or the consumer is gone (deleted by hand, a lost store): provision again.
     Missing(String),
     /// NATS does not answer right now: try again.
@@ -98,7 +98,7 @@ async fn find_consumer(jetstream: &async_nats::jetstream::Context) -> Lookup {
         }
     }
     match stream.get_consumer::<pull::Config>(PERSIST_CONSUMER).await {
-        Ok(consumer) => Lookup::Found(consumer),
+        Ok(consumer) => Lookup::Found(Box::new(consumer)),
         Err(e) => Lookup::Unreachable(e.to_string()),
     }
 }
