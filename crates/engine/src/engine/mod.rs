@@ -144,6 +144,8 @@ struct Shared {
     /// Direct path: what an earlier run left in the spool.
     spool_leftover: Option<Leftover>,
     jobs: Jobs,
+    /// Jobs run as engine tasks, so the stop waits for their current step.
+    tasks: Tasks,
     writer_counters: Arc<WriterCounters>,
     batch_size: usize,
     live: LiveHub,
@@ -336,6 +338,7 @@ impl Engine {
                 abort.abort();
             }
         }
+        self.handle.jobs().cancel_all();
         self.tasks.stop(TASKS_GRACE).await;
         if let Some(bus) = self.handle.shared.bus.get() {
             bus.flush().await;
@@ -382,6 +385,7 @@ impl EngineHandle {
                 sidecar: link.sidecar,
                 spool_leftover: link.leftover,
                 jobs: Jobs::default(),
+                tasks: parts.tasks,
                 writer_counters: parts.writer_counters,
                 batch_size: usize::try_from(config.nats.batch_size).unwrap_or(1000),
                 live: parts.live,

@@ -172,10 +172,11 @@ impl Connector {
         match self.attempt(None).await {
             Attempt::Ready(bus, provisioned) => self.bring_up(bus, provisioned),
             failed => {
-                let client = self.report(&failed);
+                let mut said = None;
+                let client = self.report(&failed, &mut said);
                 let tasks = self.parts.tasks.clone();
                 let shutdown = tasks.token();
-                tasks.spawn("nats connector", self.retry(client, shutdown));
+                tasks.spawn("nats connector", self.retry(client, said, shutdown));
             }
         }
     }
@@ -200,7 +201,12 @@ impl Connector {
 
     /// Retries with backoff until NATS answers and the stream is provisioned, or the engine
     /// stops. A connected client is kept between attempts.
-    async fn retry(self, mut client: Option<async_nats::Client>, shutdown: CancellationToken) {
+    async fn retry(
+        self,
+        mut client: Option<async_nats::Client>,
+        mut said: Option<String>,
+        shutdown: CancellationToken,
+    ) {
         let mut delays = bus::retry_delays();
         loop {
             let delay = delays.next().unwrap_or(Duration::from_secs(5));
@@ -218,13 +224,14 @@ impl Connector {
                     self.bring_up(bus, provisioned);
                     return;
                 }
-                failed => client = self.report(&failed),
+                failed => client = self.report(&failed, &mut said),
             }
         }
     }
 
-    /// Says why NATS is not usable yet; hands back a connected client to keep.
-    fn report(&self, failed: &Attempt) -> Option<async_nats::Client> {
+    /// Says why NATS is not usable yet (in the log only when the reason changed from what
+    /// was `said` last); hands back a connected client to keep.
+    fn report(&self, failed: &Attempt, said: &mut Option<String>) -> Option<async_nats::Client> {
         let meanwhile = "webhooks go to the spool and are forwarded once it answers";
         let (detail, client) = match failed {
             Attempt::Unreachable(e) => {
@@ -249,7 +256,10 @@ impl Connector {
             ),
             Attempt::Ready(..) => return None,
         };
-        tracing::warn!("NATS not usable yet: {detail}");
+        if said.as_deref() != Some(detail.as_str()) {
+            tracing::warn!("NATS not usable yet: {detail}");
+            *said = Some(detail.clone());
+        }
         self.parts
             .health
             .report("nats", PartHealth::new(PartStatus::Down, detail));

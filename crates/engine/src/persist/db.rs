@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use duckdb::Connection;
 
 use super::migrations::{Migration, MIGRATIONS};
-use crate::dlq::store::DlqCounters;
+use crate::dlq::bounds::DlqCounters;
 
 /// How often a file that would not open is tried again.
 const REOPEN_EVERY: Duration = Duration::from_secs(1);
