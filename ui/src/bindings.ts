@@ -455,6 +455,13 @@ export type Stats = {
 	dlq_size: number | null,
 	/**  Dead letters per kind (rejected, permanent, exhausted). */
 	dlq_by_kind: { [key in string]: number | null },
+	/**
+	 *  Refused bodies pushed out by the per-source cap since start (only `rejected` entries
+	 *  are ever removed automatically).
+	 */
+	dlq_evicted: number | null,
+	/**  Refused bodies removed for their age since start. */
+	dlq_expired: number | null,
 	/**  Duplicates dropped and not restored (the dedup audit). */
 	duplicates_dropped: number | null,
 	/**  What the writer did since start. */
@@ -466,6 +473,7 @@ export type Stats = {
 	consumers: ConsumerStats[],
 	duckdb_file_bytes: number | null,
 	stream: StreamStats | null,
+	/**  The spool; on the direct path, what an earlier run left in it (None if nothing). */
 	spool: SpoolStats | null,
 	sidecar: SidecarStatus | null,
 };

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bus::nats_url::{redact, NatsServers};
+
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3857";
 pub const DEFAULT_PLEXTV_URL: &str = "https://plex.tv";
 
@@ -21,6 +23,15 @@ pub enum ConfigError {
     },
     #[error("no data directory: set CARTOGRAPHUS_DATA_DIR or --data-dir")]
     NoDataDir,
+}
+
+impl ConfigError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Invalid { .. } => "config_invalid",
+            ConfigError::NoDataDir => "config_no_data_dir",
+        }
+    }
 }
 
 /// One layer of configuration: every field optional, later layers win.
@@ -125,7 +136,7 @@ impl ConfigLayer {
 }
 
 /// How the engine reaches NATS.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum NatsMode {
     /// NATS_ENABLED=false: the direct path (listener → DuckDB), no replay.
     Disabled,
@@ -137,6 +148,26 @@ pub enum NatsMode {
         token: Option<String>,
         creds: Option<PathBuf>,
     },
+}
+
+/// Written by hand so that a `{:?}` of the configuration never shows the token or a password
+/// in the URL.
+impl std::fmt::Debug for NatsMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NatsMode::Disabled => f.write_str("Disabled"),
+            NatsMode::Embedded { server_bin } => f
+                .debug_struct("Embedded")
+                .field("server_bin", server_bin)
+                .finish(),
+            NatsMode::External { url, token, creds } => f
+                .debug_struct("External")
+                .field("url", &redact(url))
+                .field("token", &token.as_ref().map(|_| "***"))
+                .field("creds", creds)
+                .finish(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -195,13 +226,19 @@ impl Config {
             (true, true) => NatsMode::Embedded {
                 server_bin: merged.nats_server_bin,
             },
-            (true, false) => NatsMode::External {
-                url: merged.nats_url.ok_or_else(|| {
+            (true, false) => {
+                let url = merged.nats_url.ok_or_else(|| {
                     invalid("NATS_URL", "", "is required when NATS_EMBEDDED=false")
-                })?,
-                token: merged.nats_token,
-                creds: merged.nats_creds,
-            },
+                })?;
+                if let Err(e) = NatsServers::parse(&url) {
+                    return Err(invalid("NATS_URL", &redact(&url), &e.to_string()));
+                }
+                NatsMode::External {
+                    url,
+                    token: merged.nats_token,
+                    creds: merged.nats_creds,
+                }
+            }
         };
         let stream_replicas = merged.nats_stream_replicas.unwrap_or(1);
         if !(1..=5).contains(&stream_replicas) {
@@ -438,6 +475,30 @@ mod tests {
         let embedded = ConfigLayer::from_env(env(&[("NATS_STREAM_REPLICAS", "3")])).unwrap();
         let err = Config::resolve("/d".into(), &[embedded]).unwrap_err();
         assert!(err.to_string().contains("NATS_EMBEDDED=false"), "{err}");
+    }
+
+    #[test]
+    fn a_password_in_nats_url_shows_in_no_error_or_debug_output() {
+        let layer = ConfigLayer::from_env(env(&[
+            ("NATS_EMBEDDED", "false"),
+            ("NATS_URL", "nats://user:hunter2@nats.lan:4222"),
+            ("NATS_TOKEN", "tok-hunter3"),
+        ]))
+        .unwrap();
+        let cfg = Config::resolve("/d".into(), &[layer]).unwrap();
+        let shown = format!("{cfg:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("hunter3"), "{shown}");
+        assert!(shown.contains("nats://user:***@nats.lan:4222"), "{shown}");
+
+        let broken = ConfigLayer::from_env(env(&[
+            ("NATS_EMBEDDED", "false"),
+            ("NATS_URL", "nats://user:hunter2@nats.lan:port"),
+        ]))
+        .unwrap();
+        let err = Config::resolve("/d".into(), &[broken]).unwrap_err();
+        assert!(err.to_string().contains("NATS_URL"), "{err}");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 
     #[test]

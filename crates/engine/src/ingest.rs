@@ -4,7 +4,7 @@
 //! kept for the dead-letter view.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::bus::publisher::{PublishError, Publisher};
 use crate::bus::spool::{Spool, SpoolError};
@@ -56,6 +56,9 @@ enum Route {
         publisher: Box<Publisher>,
         spool: Spool,
     },
+    /// NATS has not answered yet: every event goes to the spool, which is forwarded once it
+    /// does (the route then becomes `Jetstream`).
+    Spooling { spool: Spool },
     /// The direct path shows stored events in the live view itself (in JetStream mode the
     /// live feed reads them from the stream).
     Direct { live: LiveHub },
@@ -63,49 +66,73 @@ enum Route {
 
 #[derive(Clone)]
 pub struct Ingest {
-    route: Route,
+    route: Arc<RwLock<Route>>,
     db: Database,
     ignored: Arc<Mutex<BTreeMap<(Source, String), u64>>>,
 }
 
 impl Ingest {
     pub fn jetstream(publisher: Publisher, spool: Spool, db: Database) -> Self {
-        Self {
-            route: Route::Jetstream {
+        Self::with_route(
+            Route::Jetstream {
                 publisher: Box::new(publisher),
                 spool,
             },
             db,
-            ignored: Arc::default(),
-        }
+        )
+    }
+
+    /// The JetStream route before NATS has answered: events are spooled until
+    /// [`connected`](Self::connected) hands over the publisher.
+    pub fn spooling(spool: Spool, db: Database) -> Self {
+        Self::with_route(Route::Spooling { spool }, db)
     }
 
     pub fn direct(db: Database, live: LiveHub) -> Self {
+        Self::with_route(Route::Direct { live }, db)
+    }
+
+    fn with_route(route: Route, db: Database) -> Self {
         Self {
-            route: Route::Direct { live },
+            route: Arc::new(RwLock::new(route)),
             db,
             ignored: Arc::default(),
         }
     }
 
+    /// NATS answered: events are published from now on (behind whatever the spool holds).
+    pub fn connected(&self, publisher: Publisher) {
+        let mut route = self.route.write().unwrap_or_else(|p| p.into_inner());
+        if let Route::Spooling { spool } = &*route {
+            *route = Route::Jetstream {
+                publisher: Box::new(publisher),
+                spool: spool.clone(),
+            };
+        }
+    }
+
+    fn route(&self) -> Route {
+        self.route.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     pub fn is_direct(&self) -> bool {
-        matches!(self.route, Route::Direct { .. })
+        matches!(self.route(), Route::Direct { .. })
     }
 
     pub fn database(&self) -> &Database {
         &self.db
     }
 
-    pub fn spool(&self) -> Option<&Spool> {
-        match &self.route {
-            Route::Jetstream { spool, .. } => Some(spool),
+    pub fn spool(&self) -> Option<Spool> {
+        match self.route() {
+            Route::Jetstream { spool, .. } | Route::Spooling { spool } => Some(spool),
             Route::Direct { .. } => None,
         }
     }
 
     /// Makes the event durable; only then may the sender be told "accepted".
     pub async fn accept(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
-        match &self.route {
+        match &self.route() {
             Route::Jetstream { publisher, spool } => {
                 // While older events wait in the spool, newer ones queue behind them.
                 if spool.pending() == 0 {
@@ -122,6 +149,14 @@ impl Ingest {
                         }
                     }
                 }
+                spool.append(&event).await?;
+                Ok(Accepted {
+                    event_id: event.event_id,
+                    duplicate: false,
+                    spooled: true,
+                })
+            }
+            Route::Spooling { spool } => {
                 spool.append(&event).await?;
                 Ok(Accepted {
                     event_id: event.event_id,
@@ -219,8 +254,14 @@ impl Ingest {
 
     /// Keeps a refused body in the DLQ; returns its entry id.
     pub async fn reject(&self, body: RejectedBody) -> Result<String, DbError> {
-        self.db
+        let source = body.source.clone();
+        let inserted = self
+            .db
             .with_conn(move |conn| rejected::store(conn, &body))
-            .await
+            .await?;
+        self.db
+            .dlq_counters()
+            .evicted(Some(&source), inserted.evicted);
+        Ok(inserted.id)
     }
 }

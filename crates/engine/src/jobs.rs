@@ -94,6 +94,15 @@ impl Jobs {
         cell.cancel.store(true, Ordering::Relaxed);
         cell.status.lock().ok().map(|s| s.clone())
     }
+
+    /// Asks every job to stop at its next step (the engine is stopping).
+    pub fn cancel_all(&self) {
+        if let Ok(jobs) = self.jobs.lock() {
+            for cell in jobs.iter() {
+                cell.cancel.store(true, Ordering::Relaxed);
+            }
+        }
+    }
 }
 
 impl JobHandle {

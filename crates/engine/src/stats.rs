@@ -64,6 +64,11 @@ pub struct Stats {
     pub dlq_size: f64,
     /// Dead letters per kind (rejected, permanent, exhausted).
     pub dlq_by_kind: std::collections::BTreeMap<String, f64>,
+    /// Refused bodies pushed out by the per-source cap since start (only `rejected` entries
+    /// are ever removed automatically).
+    pub dlq_evicted: f64,
+    /// Refused bodies removed for their age since start.
+    pub dlq_expired: f64,
     /// Duplicates dropped and not restored (the dedup audit).
     pub duplicates_dropped: f64,
     /// What the writer did since start.
@@ -75,6 +80,7 @@ pub struct Stats {
     pub consumers: Vec<ConsumerStats>,
     pub duckdb_file_bytes: f64,
     pub stream: Option<StreamStats>,
+    /// The spool; on the direct path, what an earlier run left in it (None if nothing).
     pub spool: Option<SpoolStats>,
     pub sidecar: Option<SidecarStatus>,
 }

@@ -157,3 +157,139 @@ async fn a_stale_sidecar_from_a_dead_run_is_stopped_at_start() {
     assert!(engine.handle().health().parts["nats"].status == PartStatus::Up);
     engine.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_engine_on_the_same_data_dir_is_refused_and_touches_nothing() {
+    let t = TestEngine::start(ConfigLayer::default()).await;
+    wait_for("all parts up", Duration::from_secs(10), || async {
+        t.engine.handle().health().is_ok().then_some(())
+    })
+    .await;
+    let sidecar = sidecar_pid(&t);
+
+    let err = match Engine::start(config(t.dir.path(), ConfigLayer::default()), tokens()).await {
+        Err(e) => e,
+        Ok(_) => panic!("a second engine started on a data dir in use"),
+    };
+    assert_eq!(err.code(), "data_dir_in_use", "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&t.dir.path().display().to_string()),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("pid {}", std::process::id())),
+        "{message}"
+    );
+
+    // The first engine's sidecar was not stopped, restarted or replaced, and still serves.
+    assert!(process_alive(sidecar));
+    let state = t.engine.bus().unwrap().sidecar_state().unwrap();
+    assert_eq!((state.pid, state.restarts), (Some(sidecar), 0));
+    let id = support::load::post(&t, 1)
+        .await
+        .expect("the first engine still takes webhooks");
+    wait_for("the event stored", Duration::from_secs(30), || async {
+        t.engine.handle().event(&id).await.ok()
+    })
+    .await;
+    t.engine.shutdown().await;
+}
+
+/// The persist consumer's state on an external server, as the test's own client sees it.
+async fn persist_consumer(url: &str) -> async_nats::jetstream::consumer::Info {
+    let client = async_nats::connect(url).await.unwrap();
+    let jetstream = async_nats::jetstream::new(client);
+    let stream = jetstream.get_stream("MEDIA_EVENTS").await.unwrap();
+    stream.consumer_info("persist").await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_under_load_leaves_no_batch_half_done_and_loses_no_acknowledged_event() {
+    use std::collections::HashSet;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use support::nats::{free_port, NatsServer};
+
+    // An external server outlives the engine, so the consumer can be inspected after the stop.
+    let store = tempfile::tempdir().unwrap();
+    let nats = NatsServer::with_jetstream(free_port(), store.path(), &[]);
+    let layer = ConfigLayer {
+        nats_embedded: Some(false),
+        nats_url: Some(nats.url()),
+        ..ConfigLayer::default()
+    };
+    let t = TestEngine::start(layer.clone()).await;
+
+    let acked = Arc::new(Mutex::new(HashSet::new()));
+    let next = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let load: Vec<_> = (0..6)
+        .map(|_| {
+            let (acked, next, stop) = (acked.clone(), next.clone(), stop.clone());
+            let (http, base) = (reqwest::Client::new(), t.base.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let answer = http
+                        .post(format!("{base}/webhooks/tautulli?token={WEBHOOK_TOKEN}"))
+                        .header("content-type", "application/json")
+                        .body(support::load::tautulli_play(n))
+                        .send()
+                        .await;
+                    let Ok(answer) = answer else { continue };
+                    if answer.status() == 202 {
+                        let body: serde_json::Value = answer.json().await.unwrap();
+                        let id = body["event_id"].as_str().unwrap().to_string();
+                        acked.lock().unwrap().insert(id);
+                    }
+                }
+            })
+        })
+        .collect();
+    wait_for("load under way", Duration::from_secs(60), || async {
+        (acked.lock().unwrap().len() >= 400).then_some(())
+    })
+    .await;
+    t.engine.shutdown().await;
+    stop.store(true, Ordering::Relaxed);
+    for worker in load {
+        worker.await.unwrap();
+    }
+
+    // Every message the writer was handed was stored and acknowledged before it stopped.
+    let consumer = persist_consumer(&nats.url()).await;
+    assert_eq!(consumer.num_ack_pending, 0, "{consumer:?}");
+    assert_eq!(
+        consumer.delivered.stream_sequence, consumer.ack_floor.stream_sequence,
+        "a delivered batch was left unacknowledged: {consumer:?}"
+    );
+
+    let acked = acked.lock().unwrap().clone();
+    let engine = Engine::start(config(t.dir.path(), layer), tokens())
+        .await
+        .unwrap();
+    let stored: Vec<String> = wait_for(
+        "every acknowledged event stored",
+        Duration::from_secs(60),
+        || async {
+            let ids: Vec<String> = engine
+                .database()
+                .with_conn(|conn| {
+                    let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
+                    let ids = statement
+                        .query_map([], |row| row.get::<_, String>(0))?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(ids)
+                })
+                .await
+                .ok()?;
+            let held: HashSet<&String> = ids.iter().collect();
+            acked.iter().all(|id| held.contains(id)).then_some(ids)
+        },
+    )
+    .await;
+    let distinct: HashSet<&String> = stored.iter().collect();
+    assert_eq!(distinct.len(), stored.len(), "an event stored twice");
+    engine.shutdown().await;
+}

@@ -376,8 +376,18 @@ fn dead_letters_filter_page_and_expire() {
 
     assert_eq!(
         dlq::expire(&conn, Utc::now()).unwrap(),
+        0,
+        "an acknowledged event's entry never expires, however old"
+    );
+    dlq::insert(
+        &conn,
+        &dead_letter(DlqKind::Rejected, "tautulli", b"{", 60 * 24 * 8),
+    )
+    .unwrap();
+    assert_eq!(
+        dlq::expire(&conn, Utc::now()).unwrap(),
         1,
-        "older than 7 days"
+        "a refused body older than 7 days"
     );
     assert_eq!(
         dlq::purge(
@@ -390,27 +400,36 @@ fn dead_letters_filter_page_and_expire() {
         .unwrap(),
         5
     );
-    assert_eq!(dlq::count(&conn).unwrap(), 1);
+    assert_eq!(dlq::count(&conn).unwrap(), 2);
 }
 
 #[test]
-fn the_dlq_keeps_at_most_ten_thousand_entries_dropping_the_oldest() {
+fn refused_bodies_are_capped_per_source_and_nothing_else_is_evicted() {
     let (_dir, conn) = open();
     conn.execute_batch(
-        "INSERT INTO dlq_entries (id, kind, error, attempts, first_failed_at, last_failed_at)
-         SELECT 'old-' || i, 'rejected', 'x', '[]', now()::TIMESTAMP - INTERVAL 1 HOUR + i * INTERVAL 1 MILLISECOND,
+        "INSERT INTO dlq_entries (id, kind, source, error, attempts, first_failed_at, last_failed_at)
+         SELECT 'old-' || i, 'rejected', 'plex', 'x', '[]', now()::TIMESTAMP - INTERVAL 1 HOUR + i * INTERVAL 1 MILLISECOND,
                 now()::TIMESTAMP - INTERVAL 1 HOUR + i * INTERVAL 1 MILLISECOND
          FROM range(10000) t(i)",
     )
     .unwrap();
+    // Older than the flood: an acknowledged event's entry, and another source's body.
+    let exhausted =
+        dlq::insert(&conn, &dead_letter(DlqKind::Exhausted, "plex", b"e", 600)).unwrap();
+    let other = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "emby", b"o", 600)).unwrap();
+    assert_eq!((exhausted.evicted, other.evicted), (0, 0));
+
     let newest = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "plex", b"new", 0)).unwrap();
-    assert_eq!(dlq::count(&conn).unwrap(), 10_000);
-    assert!(dlq::get(&conn, &newest).unwrap().is_some());
+    assert_eq!(newest.evicted, 1);
+    assert_eq!(dlq::count(&conn).unwrap(), 10_002);
+    assert!(dlq::get(&conn, &newest.id).unwrap().is_some());
     assert!(
         dlq::get(&conn, "old-0").unwrap().is_none(),
-        "the oldest made room"
+        "the oldest refused plex body made room"
     );
     assert!(dlq::get(&conn, "old-1").unwrap().is_some());
+    assert!(dlq::get(&conn, &exhausted.id).unwrap().is_some());
+    assert!(dlq::get(&conn, &other.id).unwrap().is_some());
 }
 
 #[test]
@@ -422,7 +441,8 @@ fn a_refused_body_fixed_by_an_edit_is_stored_once_and_leaves_the_dlq() {
         &conn,
         &dead_letter(DlqKind::Rejected, "tautulli", broken, 0),
     )
-    .unwrap();
+    .unwrap()
+    .id;
 
     // Unchanged, it fails again and keeps the attempt.
     let err = retry(&mut conn, &id, None, Utc::now()).unwrap_err();
@@ -441,7 +461,9 @@ fn a_refused_body_fixed_by_an_edit_is_stored_once_and_leaves_the_dlq() {
     ));
 
     // The same body dead-lettered again (a second copy) lands as a duplicate, not a row.
-    let again = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "tautulli", &good, 0)).unwrap();
+    let again = dlq::insert(&conn, &dead_letter(DlqKind::Rejected, "tautulli", &good, 0))
+        .unwrap()
+        .id;
     assert!(matches!(
         retry(&mut conn, &again, None, Utc::now()).unwrap().result,
         RetriedAs::Duplicate
@@ -460,7 +482,8 @@ fn an_invalid_event_stays_dead_until_its_payload_is_fixed() {
         &conn,
         &dead_letter(DlqKind::Permanent, "tautulli", &payload, 0),
     )
-    .unwrap();
+    .unwrap()
+    .id;
     let err = retry(&mut conn, &id, None, Utc::now()).unwrap_err();
     assert!(err.to_string().contains("occurred_at"), "{err}");
 

@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cartographus_engine::config::ConfigLayer;
+use cartographus_engine::config::{default_data_dir, ConfigLayer};
+use cartographus_engine::engine::data_dir_lock::DataDirLock;
 use cartographus_engine::startup::{prepare, token_urls, Prepared};
 use cartographus_engine::{logging, Engine};
 use clap::{Args, Parser, Subcommand};
@@ -47,6 +48,14 @@ impl Common {
         };
         Ok(prepare(self.data_dir, flags, |k| std::env::var(k).ok())?)
     }
+
+    /// The data directory `prepare` will use (the flag, else the environment's default).
+    fn data_dir(&self) -> anyhow::Result<PathBuf> {
+        match &self.data_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => Ok(default_data_dir(|k| std::env::var(k).ok())?),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -73,6 +82,9 @@ fn tokens(common: Common) -> anyhow::Result<()> {
 }
 
 fn serve(common: Common) -> anyhow::Result<()> {
+    // Before settings or logs are touched: a second server on the same data directory stops
+    // here, leaving the running one (and its sidecar) alone.
+    let lock = DataDirLock::acquire(&common.data_dir()?)?;
     let Prepared { config, tokens } = common.prepare()?;
     let _log_guard = logging::init(&config.data_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -80,7 +92,7 @@ fn serve(common: Common) -> anyhow::Result<()> {
         .thread_name("engine")
         .build()?;
     runtime.block_on(async move {
-        let engine = Engine::start(config.clone(), tokens).await?;
+        let engine = Engine::start_locked(config.clone(), tokens, lock).await?;
         tracing::info!(
             "listening on http://{} — data in {} — `cartographus-server tokens` prints the \
              webhook URLs and the web UI link",

@@ -133,3 +133,33 @@ fn tokens_prints_a_url_per_source_that_stays_the_same() {
     assert!(first.contains("/#token="), "{first}");
     assert_eq!(first, run(), "tokens must be kept, not regenerated");
 }
+
+#[test]
+fn a_second_server_on_the_same_data_dir_exits_with_a_clear_error_and_leaves_the_first_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let first = Server(serve(dir.path(), port, &[]));
+    wait_until("health 200", Duration::from_secs(30), || {
+        health_status(port) == Some(200)
+    });
+    let sidecar = sidecar_pid(dir.path()).expect("a pid file");
+
+    let output = serve_command(dir.path(), free_port(), &[])
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("already running"), "{stderr}");
+    assert!(stderr.contains(&format!("pid {}", first.id())), "{stderr}");
+    assert!(
+        stderr.contains(&dir.path().display().to_string()),
+        "{stderr}"
+    );
+
+    // The first server's sidecar is the same process, and the server still answers.
+    assert!(alive(sidecar));
+    assert_eq!(sidecar_pid(dir.path()), Some(sidecar));
+    assert_eq!(sidecars_for(dir.path()), vec![sidecar]);
+    assert_eq!(health_status(port), Some(200));
+}

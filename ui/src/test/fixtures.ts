@@ -56,6 +56,8 @@ const noLatency = { count: null, p50_ms: null, p99_ms: null, mean_ms: null };
 /** What a freshly started engine reports beyond the headline figures: nothing happened yet. */
 export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stream" | "spool" | "sidecar"> = {
   dlq_by_kind: {},
+  dlq_evicted: 0,
+  dlq_expired: 0,
   duplicates_dropped: 0,
   writer: { stored: 0, duplicates: 0, redelivered: 0, naks: 0, dead_lettered: 0, batches: 0 },
   ingest_rate: {},
@@ -69,6 +71,8 @@ export const jetstreamStats: Stats = {
   events_stored: 1_234_567,
   dlq_size: 3,
   dlq_by_kind: { rejected: 2, exhausted: 1 },
+  dlq_evicted: 0,
+  dlq_expired: 0,
   duplicates_dropped: 17,
   writer: { stored: 1_234_567, duplicates: 17, redelivered: 2, naks: 1, dead_lettered: 1, batches: 4_321 },
   ingest_rate: { tautulli: { last_second: 2, last_minute: 1.5 }, plex: { last_second: 0, last_minute: 0.25 } },

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::sidecar::{RunningSidecar, SidecarError, SidecarSpec};
+use super::sidecar::{RunningSidecar, SidecarSpec};
 
 const READY_WITHIN: Duration = Duration::from_secs(15);
 const STOP_GRACE: Duration = Duration::from_secs(10);
@@ -41,23 +41,40 @@ pub struct Supervisor {
 }
 
 impl Supervisor {
-    /// Starts the first instance (which must come up) and then watches it.
-    pub async fn start(spec: SidecarSpec) -> Result<Self, SidecarError> {
-        let running = RunningSidecar::start(&spec, READY_WITHIN).await?;
-        let (state_tx, state) = watch::channel(SidecarState {
-            pid: Some(running.pid),
-            up_since: Some(running.started_at),
-            restarts: 0,
-            last_exit: None,
-        });
+    /// Starts the first instance and then watches it. A first start that fails is retried
+    /// with the same backoff as a crash (the state says why meanwhile), so a sidecar that
+    /// cannot start right now never stops the engine from taking webhooks into the spool.
+    pub async fn start(spec: SidecarSpec) -> Self {
+        let first = RunningSidecar::start(&spec, READY_WITHIN).await;
+        let initial = match &first {
+            Ok(running) => SidecarState {
+                pid: Some(running.pid),
+                up_since: Some(running.started_at),
+                restarts: 0,
+                last_exit: None,
+            },
+            Err(e) => {
+                tracing::warn!("nats-server did not start: {e}; retrying");
+                SidecarState {
+                    last_exit: Some(e.to_string()),
+                    ..SidecarState::default()
+                }
+            }
+        };
+        let (state_tx, state) = watch::channel(initial);
         let (stop, stop_rx) = oneshot::channel();
-        let task = tokio::spawn(watch_and_restart(spec.clone(), running, state_tx, stop_rx));
-        Ok(Self {
+        let task = tokio::spawn(watch_and_restart(
+            spec.clone(),
+            first.ok(),
+            state_tx,
+            stop_rx,
+        ));
+        Self {
             spec,
             state,
             stop: Some(stop),
             task,
-        })
+        }
     }
 
     pub fn spec(&self) -> &SidecarSpec {
@@ -79,31 +96,33 @@ impl Supervisor {
 
 async fn watch_and_restart(
     spec: SidecarSpec,
-    mut running: RunningSidecar,
+    mut running: Option<RunningSidecar>,
     state: watch::Sender<SidecarState>,
     mut stop: oneshot::Receiver<()>,
 ) {
     loop {
-        tokio::select! {
-            _ = &mut stop => {
-                running.stop(STOP_GRACE).await;
-                state.send_modify(|s| { s.pid = None; s.up_since = None; });
-                return;
-            }
-            exit = running.wait_exit() => {
-                let stderr = running.stderr_tail();
-                tracing::warn!(%exit, %stderr, "nats-server exited unexpectedly; restarting");
-                state.send_modify(|s| {
-                    s.pid = None;
-                    s.up_since = None;
-                    s.last_exit = Some(exit);
-                });
+        if let Some(mut current) = running.take() {
+            tokio::select! {
+                _ = &mut stop => {
+                    current.stop(STOP_GRACE).await;
+                    state.send_modify(|s| { s.pid = None; s.up_since = None; });
+                    return;
+                }
+                exit = current.wait_exit() => {
+                    let stderr = current.stderr_tail();
+                    tracing::warn!(%exit, %stderr, "nats-server exited unexpectedly; restarting");
+                    state.send_modify(|s| {
+                        s.pid = None;
+                        s.up_since = None;
+                        s.last_exit = Some(exit);
+                    });
+                }
             }
         }
         // The first retry comes quickly (a crash is usually a one-off); later ones back
         // off so a server that cannot start does not spin.
         let mut delays = crate::bus::retry_delays();
-        running = loop {
+        let started = loop {
             let delay = delays.next().unwrap_or(Duration::from_secs(5));
             tokio::select! {
                 _ = &mut stop => return,
@@ -118,9 +137,10 @@ async fn watch_and_restart(
             }
         };
         state.send_modify(|s| {
-            s.pid = Some(running.pid);
-            s.up_since = Some(running.started_at);
+            s.pid = Some(started.pid);
+            s.up_since = Some(started.started_at);
             s.restarts += 1;
         });
+        running = Some(started);
     }
 }

@@ -3,9 +3,10 @@
 //! DuckDB so the user can see it, fix it and retry it (ADR 0009).
 
 pub mod backoff;
+pub mod bounds;
 pub mod rejected;
 pub mod retry;
 pub mod store;
 
 pub use rejected::RejectedBody;
-pub use store::{DlqEntry, DlqFilter, DlqKind, MAX_ENTRIES};
+pub use store::{DlqEntry, DlqFilter, DlqKind, MAX_REJECTED_PER_SOURCE};

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use duckdb::Connection;
 
-use super::store::{Attempt, DlqKind, NewEntry};
+use super::store::{Attempt, DlqKind, Inserted, NewEntry};
 use crate::persist::DbError;
 
 /// The only headers kept with a refused body: what it takes to read it again (its type,
@@ -43,15 +43,15 @@ impl RejectedBody {
     }
 }
 
-/// Stores the body and returns the new entry's id.
-pub fn store(conn: &mut Connection, rejected: &RejectedBody) -> Result<String, DbError> {
+/// Stores the body; returns the new entry's id and how many older bodies made room.
+pub fn store(conn: &mut Connection, rejected: &RejectedBody) -> Result<Inserted, DbError> {
     let headers: serde_json::Map<String, serde_json::Value> = rejected
         .headers
         .iter()
         .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
         .collect();
     let tx = conn.transaction()?;
-    let id = super::store::insert(
+    let inserted = super::store::insert(
         &tx,
         &NewEntry {
             kind: DlqKind::Rejected,
@@ -70,7 +70,7 @@ pub fn store(conn: &mut Connection, rejected: &RejectedBody) -> Result<String, D
         },
     )?;
     tx.commit()?;
-    Ok(id)
+    Ok(inserted)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The `dlq_entries` table: adding entries (bounded to 10,000 and 7 days), and the list /
-//! get / delete / purge functions behind the DLQ view. Retry lives in `retry.rs`.
+//! The `dlq_entries` table: adding entries, and the list / get / delete / purge functions
+//! behind the DLQ view. Retry lives in `retry.rs`, the bounds on refused bodies in `bounds.rs`.
 
 use chrono::{DateTime, Utc};
 use duckdb::{params, params_from_iter, Connection, OptionalExt};
@@ -10,10 +10,15 @@ use crate::persist::sessions::time;
 use crate::persist::DbError;
 use crate::secret::generate_token;
 
-/// The DLQ holds at most this many entries; the oldest make room.
-pub const MAX_ENTRIES: u64 = 10_000;
-/// Entries older than this (by their last failure) are removed.
-pub const RETENTION: chrono::Duration = chrono::Duration::days(7);
+use super::bounds::evict_rejected;
+pub use super::bounds::{expire, DlqCounters, MAX_REJECTED_PER_SOURCE, RETENTION};
+
+/// A new entry's id, and how many older refused bodies of its source made room for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inserted {
+    pub id: String,
+    pub evicted: usize,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
@@ -89,9 +94,9 @@ pub struct DlqEntry {
     pub event_id: Option<String>,
 }
 
-/// Adds an entry; a stream message gets one entry however often it is delivered. Returns
-/// the entry's id.
-pub fn insert(conn: &Connection, entry: &NewEntry) -> Result<String, DbError> {
+/// Adds an entry; a stream message gets one entry however often it is delivered. A
+/// `rejected` entry may push the oldest refused bodies of its source out; nothing else is.
+pub fn insert(conn: &Connection, entry: &NewEntry) -> Result<Inserted, DbError> {
     let id = match entry.stream_seq {
         Some(seq) => format!("m-{seq}"),
         None => generate_token().expose()[..24].to_string(),
@@ -127,26 +132,11 @@ pub fn insert(conn: &Connection, entry: &NewEntry) -> Result<String, DbError> {
             entry.content_type,
         ],
     )?;
-    enforce_cap(conn)?;
-    Ok(id)
-}
-
-/// Drops the oldest entries beyond [`MAX_ENTRIES`].
-fn enforce_cap(conn: &Connection) -> Result<(), DbError> {
-    conn.execute(
-        "DELETE FROM dlq_entries WHERE id IN (
-             SELECT id FROM dlq_entries ORDER BY last_failed_at DESC, id DESC OFFSET ?)",
-        params![MAX_ENTRIES as i64],
-    )?;
-    Ok(())
-}
-
-/// Removes entries whose last failure is older than the retention; returns how many.
-pub fn expire(conn: &Connection, now: DateTime<Utc>) -> Result<usize, DbError> {
-    Ok(conn.execute(
-        "DELETE FROM dlq_entries WHERE last_failed_at < ?::TIMESTAMPTZ",
-        params![(now - RETENTION).to_rfc3339()],
-    )?)
+    let evicted = match entry.kind {
+        DlqKind::Rejected => evict_rejected(conn, entry.source.as_deref())?,
+        DlqKind::Permanent | DlqKind::Exhausted => 0,
+    };
+    Ok(Inserted { id, evicted })
 }
 
 const COLUMNS: &str = "id, kind, code, source, subject, error, attempts, epoch_ms(first_failed_at),

@@ -80,7 +80,7 @@ impl EngineHandle {
         let job = self.jobs().start("dlq_retry", ids.len() as u64);
         let status = job.status();
         let engine = self.clone();
-        tokio::spawn(async move {
+        self.shared.tasks.spawn("dlq retry job", async move {
             for id in ids {
                 if job.is_cancelled() {
                     break;
@@ -122,7 +122,7 @@ impl EngineHandle {
 
     /// Re-runs a range of the stream through the writer's store path (JetStream mode only).
     pub fn replay(&self, range: ReplayRange) -> Result<JobStatus, OpError> {
-        let Some(jetstream) = self.shared.jetstream.clone() else {
+        let Some(jetstream) = self.jetstream() else {
             return Err(OpError::Unavailable(
                 "replay needs JetStream; the engine runs the direct path".to_string(),
             ));
@@ -135,7 +135,9 @@ impl EngineHandle {
             batch_size: self.shared.batch_size,
             counters: self.shared.writer_counters.clone(),
         };
-        tokio::spawn(replay.run(range, job));
+        self.shared
+            .tasks
+            .spawn("replay job", replay.run(range, job));
         Ok(status)
     }
 

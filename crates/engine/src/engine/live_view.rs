@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::broadcast;
-use tokio::task::JoinHandle;
 
+use super::tasks::Tasks;
 use super::EngineHandle;
 use crate::bus::stream;
 use crate::live::subscription::Subscription;
@@ -51,16 +51,30 @@ impl EngineHandle {
             consumers,
             duckdb_file_bytes: duckdb_file_bytes as f64,
             stream,
-            spool: self.ingest().spool().map(|spool| SpoolStats {
-                pending: spool.pending() as f64,
-                bytes: spool.bytes() as f64,
-            }),
+            spool: self.spool_stats(),
+            dlq_evicted: self.database().dlq_counters().evicted_total() as f64,
+            dlq_expired: self.database().dlq_counters().expired_total() as f64,
             sidecar: self.sidecar(),
         })
     }
 
+    /// The live spool, or on the direct path what an earlier run left in it.
+    fn spool_stats(&self) -> Option<SpoolStats> {
+        match (self.ingest().spool(), &self.shared.spool_leftover) {
+            (Some(spool), _) => Some(SpoolStats {
+                pending: spool.pending() as f64,
+                bytes: spool.bytes() as f64,
+            }),
+            (None, Some(left)) => Some(SpoolStats {
+                pending: left.pending as f64,
+                bytes: left.bytes as f64,
+            }),
+            (None, None) => None,
+        }
+    }
+
     async fn stream_stats(&self) -> (Option<StreamStats>, Vec<ConsumerStats>) {
-        let Some(js) = &self.shared.jetstream else {
+        let Some(js) = self.jetstream() else {
             return (None, Vec::new());
         };
         let Ok(mut handle) = js.get_stream(stream::STREAM).await else {
@@ -109,13 +123,17 @@ impl EngineHandle {
     }
 
     /// Starts the tasks that push stats (every second, while anyone listens) and health
-    /// (on every change) to live subscribers.
-    pub(super) fn shared_tasks(&self, background: &mut Vec<JoinHandle<()>>) {
+    /// (on every change) to live subscribers, until the engine stops.
+    pub(super) fn spawn_pushers(&self, tasks: &Tasks) {
         let engine = self.clone();
-        background.push(tokio::spawn(async move {
+        let shutdown = tasks.token();
+        tasks.spawn("stats pusher", async move {
             let mut tick = tokio::time::interval(STATS_EVERY);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
                 if engine.shared.live.subscribers() == 0 {
                     continue;
                 }
@@ -126,14 +144,19 @@ impl EngineHandle {
                         .publish(LiveMessage::Stats(Box::new(stats)));
                 }
             }
-        }));
+        });
         let engine = self.clone();
-        background.push(tokio::spawn(async move {
+        let shutdown = tasks.token();
+        tasks.spawn("health pusher", async move {
             let mut health = engine.subscribe_health();
-            while health.changed().await.is_ok() {
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    changed = health.changed() => if changed.is_err() { return },
+                }
                 let now = health.borrow_and_update().clone();
                 engine.shared.live.publish(LiveMessage::Health(now));
             }
-        }));
+        });
     }
 }

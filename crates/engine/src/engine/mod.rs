@@ -1,13 +1,18 @@
 //! The engine's life: start every part in order, keep their health, stop them cleanly.
 //! [`EngineHandle`] is the one set of functions both adapters (HTTP API, desktop commands)
 //! call, so the two can never drift. The read side and the DLQ functions live in
-//! `queries.rs` and `dead_letters.rs`; paging in `page.rs`.
+//! `queries.rs` and `dead_letters.rs`; paging in `page.rs`; the way to JetStream in
+//! `nats_link.rs`; background tasks and their stop in `tasks.rs`.
 
+pub mod data_dir_lock;
 mod dead_letters;
+mod listeners;
 mod live_view;
+pub mod nats_link;
 pub mod page;
 mod queries;
 mod setup;
+pub mod tasks;
 
 pub use dead_letters::RetrySelection;
 
@@ -18,32 +23,38 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
-use crate::bus::publisher::Publisher;
-use crate::bus::spool::{forwarder, Spool, SpoolError};
-use crate::bus::supervisor::SidecarState;
-use crate::bus::{stream, Bus};
-use crate::config::{Config, NatsMode};
+use crate::bus::spool::SpoolError;
+use crate::bus::spool_health::Leftover;
+use crate::bus::supervisor::{SidecarState, Supervisor};
+use crate::bus::{Bus, BusError};
+use crate::config::Config;
 use crate::health::{Health, HealthHub, PartHealth, PartStatus};
 use crate::ingest::Ingest;
 use crate::jobs::Jobs;
 use crate::live::LiveHub;
 use crate::metrics::Metrics;
-use crate::persist::writer::{Writer, WriterConfig, WriterCounters};
+use crate::persist::writer::WriterCounters;
 use crate::persist::{Database, DbError};
 use crate::secret::Secret;
 use crate::stats::SidecarStatus;
-use async_nats::jetstream::consumer::pull;
+use data_dir_lock::{DataDirError, DataDirLock};
+use listeners::Listeners;
+use nats_link::{BusSlot, Link, Parts};
+use tasks::Tasks;
+
+/// How long HTTP connections get to finish once the engine stops taking new ones.
+const HTTP_GRACE: Duration = Duration::from_secs(10);
+/// How long background tasks get to finish what they hold (a batch, a spool record).
+const TASKS_GRACE: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("cannot create the data directory {path}: {source}")]
-    DataDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
     #[error(
         "port {port} on {ip} is already in use (another Cartographus?). \
          Choose another address with CARTOGRAPHUS_LISTEN or --listen"
@@ -58,6 +69,21 @@ pub enum EngineError {
     Database(#[from] DbError),
     #[error(transparent)]
     Spool(#[from] SpoolError),
+    #[error(transparent)]
+    Bus(#[from] BusError),
+}
+
+impl EngineError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::DataDir(e) => e.code(),
+            EngineError::PortInUse { .. } => "port_in_use",
+            EngineError::Bind { .. } => "bind_failed",
+            EngineError::Database(e) => e.code(),
+            EngineError::Spool(_) => "spool_unwritable",
+            EngineError::Bus(e) => e.code(),
+        }
+    }
 }
 
 /// Why an engine function refused; each maps to one stable code at the edge.
@@ -113,18 +139,20 @@ struct Shared {
     info: InfoInternal,
     tokens: Tokens,
     ingest: Ingest,
-    jetstream: Option<async_nats::jetstream::Context>,
+    /// Filled once NATS answers (at start or later); empty on the direct path.
+    bus: BusSlot,
     sidecar: Option<watch::Receiver<SidecarState>>,
+    /// Direct path: what an earlier run left in the spool.
+    spool_leftover: Option<Leftover>,
     jobs: Jobs,
+    /// Jobs run as engine tasks, so the stop waits for their current step.
+    tasks: Tasks,
     writer_counters: Arc<WriterCounters>,
     batch_size: usize,
     live: LiveHub,
     metrics: Arc<Metrics>,
     setup: crate::setup::Setup,
 }
-
-/// How long a webhook waits for JetStream's PublishAck before its event is spooled instead.
-const ACK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Internal view of the engine's facts, with typed values the edge needs.
 pub struct InfoInternal {
@@ -197,154 +225,87 @@ impl EngineHandle {
     pub fn jobs(&self) -> &Jobs {
         &self.shared.jobs
     }
+
+    /// The JetStream context once NATS has answered.
+    pub(crate) fn jetstream(&self) -> Option<async_nats::jetstream::Context> {
+        self.shared.bus.get().map(Bus::jetstream)
+    }
 }
 
 pub struct Engine {
     handle: EngineHandle,
-    http: JoinHandle<()>,
-    stop_http: oneshot::Sender<()>,
-    bus: Option<Bus>,
+    http: Vec<JoinHandle<()>>,
+    stop_http: CancellationToken,
+    tasks: Tasks,
+    supervisor: Option<Supervisor>,
     db: Database,
-    /// Health monitors and the spool forwarder; aborted at shutdown.
-    background: Vec<JoinHandle<()>>,
+    /// Released last, after the sidecar has stopped.
+    lock: DataDirLock,
 }
 
 impl Engine {
-    /// Starts every part. The listener is bound first so a taken port fails fast, before a
-    /// sidecar is spawned; NATS trouble degrades to the direct path instead of failing.
+    /// Starts every part. The data directory is locked before anything touches it, and the
+    /// listener bound next so a taken port fails fast, before a sidecar is spawned. DuckDB
+    /// or NATS trouble never stops the start: the engine runs, says why in health, and
+    /// keeps trying.
     pub async fn start(config: Config, tokens: Tokens) -> Result<Self, EngineError> {
+        let lock = DataDirLock::acquire(&config.data_dir)?;
+        Self::start_locked(config, tokens, lock).await
+    }
+
+    /// [`start`](Self::start) with the lock on `config.data_dir` already taken, for a host
+    /// that takes it before it reads settings or opens its log there.
+    pub async fn start_locked(
+        config: Config,
+        tokens: Tokens,
+        lock: DataDirLock,
+    ) -> Result<Self, EngineError> {
+        let listeners = Listeners::bind(&config).await?;
         let health = HealthHub::new();
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| EngineError::DataDir {
-            path: config.data_dir.clone(),
-            source,
-        })?;
+        let tasks = Tasks::new();
 
-        let listener = bind(config.listen).await?;
-        let listen = listener.local_addr().map_err(|source| EngineError::Bind {
-            addr: config.listen,
-            source,
-        })?;
+        let db = Database::lazy(&config.data_dir.join("cartographus.duckdb"));
+        crate::persist::db_health::check(&db, &health).await;
+        crate::persist::db_health::spawn(&tasks, db.clone(), health.clone());
 
-        // The optional WebSocket-only port, on the same interface as the main listener.
-        let ws_listener = match config.ws_port {
-            Some(port) => Some(bind(SocketAddr::new(config.listen.ip(), port)).await?),
-            None => None,
-        };
-        let ws_addr = ws_listener.as_ref().and_then(|l| l.local_addr().ok());
-
-        let db_path = config.data_dir.join("cartographus.duckdb");
-        let db = tokio::task::spawn_blocking(move || Database::open(&db_path))
-            .await
-            .map_err(|e| DbError::Task(e.to_string()))??;
-        health.report(
-            "duckdb",
-            PartHealth::new(PartStatus::Up, db.path().display().to_string()),
-        );
-        let db_monitor = tokio::spawn(monitor_db(db.clone(), health.clone()));
-
-        // Opened before the bus so a spool that cannot open leaves no sidecar behind.
-        let spool = match config.nats.mode {
-            NatsMode::Disabled => None,
-            _ => Some(Spool::open(
-                &config.data_dir.join("spool"),
-                config.spool_max_bytes,
-            )?),
-        };
-        let bus = start_bus(&config, &health).await;
         let live = LiveHub::new();
-        let metrics = Arc::new(Metrics::default());
-        let mut background = vec![
-            db_monitor,
-            tokio::spawn(sweep(db.clone(), live.clone(), config.session_timeout)),
-        ];
-        let writer_counters = Arc::new(WriterCounters::default());
-
-        let batch_size = usize::try_from(config.nats.batch_size).unwrap_or(1000);
-        if let Some(bus) = &bus {
-            background.push(tokio::spawn(run_writer(
-                bus.jetstream(),
-                db.clone(),
-                WriterConfig {
-                    batch_size,
-                    flush_interval: config.nats.flush_interval,
-                },
-                writer_counters.clone(),
-                metrics.clone(),
-            )));
-            background.push(tokio::spawn(crate::live::feed::run(
-                bus.jetstream(),
-                live.clone(),
-                metrics.clone(),
-            )));
-        }
-        let ingest = match (&bus, spool) {
-            (Some(bus), Some(spool)) => {
-                let publisher = Publisher::new(bus.jetstream(), ACK_TIMEOUT);
-                background.push(tokio::spawn(forwarder::run(
-                    spool.clone(),
-                    publisher.clone(),
-                )));
-                background.push(tokio::spawn(monitor_spool(spool.clone(), health.clone())));
-                Ingest::jetstream(publisher, spool, db.clone())
+        crate::persist::sweep::spawn(&tasks, db.clone(), live.clone(), config.session_timeout);
+        let parts = Parts {
+            db: db.clone(),
+            live: live.clone(),
+            metrics: Arc::new(Metrics::default()),
+            writer_counters: Arc::new(WriterCounters::default()),
+            health: health.clone(),
+            tasks: tasks.clone(),
+        };
+        let mut link = match nats_link::start(&config, parts.clone()).await {
+            Ok(link) => link,
+            Err(e) => {
+                tasks.stop(TASKS_GRACE).await;
+                return Err(e);
             }
-            _ => Ingest::direct(db.clone(), live.clone()),
         };
-
-        let setup = crate::setup::Setup::new(&config, &tokens, listen);
-        let handle = EngineHandle {
-            shared: Arc::new(Shared {
-                health: health.clone(),
-                info: InfoInternal {
-                    listen,
-                    listen_is_loopback: listen.ip().is_loopback(),
-                    ws_addr,
-                    data_dir: config.data_dir.clone(),
-                    ui_dir: config.ui_dir.clone(),
-                },
-                tokens,
-                ingest,
-                jetstream: bus.as_ref().map(Bus::jetstream),
-                sidecar: bus.as_ref().and_then(Bus::sidecar_watch),
-                jobs: Jobs::default(),
-                writer_counters,
-                batch_size,
-                live,
-                metrics,
-                setup,
-            }),
-        };
-        handle.shared_tasks(&mut background);
-        if let Some(ws_listener) = ws_listener {
-            let app = crate::api::ws_router(handle.clone());
-            background.push(tokio::spawn(crate::api::serve(
-                ws_listener,
-                app,
-                crate::api::Limits::default(),
-                std::future::pending(),
-            )));
-        }
-        let (stop_http, stopped) = oneshot::channel::<()>();
-        let app = crate::api::router(handle.clone());
-        let http = tokio::spawn(crate::api::serve(
-            listener,
-            app,
-            crate::api::Limits::default(),
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let supervisor = link.supervisor.take();
+        let handle = EngineHandle::new(&config, &listeners, tokens, parts, link);
+        handle.spawn_pushers(&tasks);
+        let stop_http = CancellationToken::new();
+        let http = listeners.serve(&handle, &stop_http);
         health.report(
             "listener",
-            PartHealth::new(PartStatus::Up, format!("http://{listen}")),
+            PartHealth::new(
+                PartStatus::Up,
+                format!("http://{}", handle.info_ref().listen),
+            ),
         );
-        tracing::info!(%listen, data_dir = %config.data_dir.display(), "engine started");
+        tracing::info!(listen = %handle.info_ref().listen, data_dir = %config.data_dir.display(), "engine started");
         Ok(Self {
             handle,
             http,
             stop_http,
-            bus,
+            tasks,
+            supervisor,
             db,
-            background,
+            lock,
         })
     }
 
@@ -356,170 +317,84 @@ impl Engine {
         self.handle.shared.info.listen
     }
 
+    /// The NATS connection, once NATS has answered (None on the direct path and before).
     pub fn bus(&self) -> Option<&Bus> {
-        self.bus.as_ref()
+        self.handle.shared.bus.get()
     }
 
     pub fn database(&self) -> &Database {
         &self.db
     }
 
-    /// Stops accepting requests, lets in-flight ones finish, stops the sidecar and
-    /// checkpoints the database.
+    /// Stops in order, never cutting work in half: no new requests (in-flight ones finish),
+    /// then the background tasks finish what they hold — the writer stores and acks its
+    /// batch, the forwarder its current record — then the sidecar stops, the database is
+    /// checkpointed, and the data directory is released.
     pub async fn shutdown(self) {
         tracing::info!("engine stopping");
-        let _ = self.stop_http.send(());
-        if tokio::time::timeout(Duration::from_secs(10), self.http)
-            .await
-            .is_err()
-        {
-            tracing::warn!("HTTP connections still open after 10 s; closing them");
+        self.stop_http.cancel();
+        for server in self.http {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(HTTP_GRACE, server).await.is_err() {
+                tracing::warn!("HTTP connections still open after {HTTP_GRACE:?}; closing them");
+                abort.abort();
+            }
         }
-        for task in &self.background {
-            task.abort();
+        self.handle.jobs().cancel_all();
+        self.tasks.stop(TASKS_GRACE).await;
+        if let Some(bus) = self.handle.shared.bus.get() {
+            bus.flush().await;
         }
-        if let Some(bus) = self.bus {
-            bus.shutdown().await;
+        if let Some(supervisor) = self.supervisor {
+            supervisor.shutdown().await;
         }
-        let checkpoint = self
-            .db
-            .with_conn(|conn| Ok(conn.execute_batch("CHECKPOINT")?))
-            .await;
-        if let Err(e) = checkpoint {
-            tracing::warn!("database checkpoint at shutdown failed: {e}");
+        if self.db.is_open() {
+            let checkpoint = self
+                .db
+                .with_conn(|conn| Ok(conn.execute_batch("CHECKPOINT")?))
+                .await;
+            if let Err(e) = checkpoint {
+                tracing::warn!("database checkpoint at shutdown failed: {e}");
+            }
         }
+        drop(self.lock);
         tracing::info!("engine stopped");
     }
 }
 
-/// Connects NATS and provisions the stream; any failure leaves the direct path running.
-async fn start_bus(config: &Config, health: &HealthHub) -> Option<Bus> {
-    let bus = match Bus::start(&config.nats, &config.data_dir, health).await {
-        Ok(bus) => bus?,
-        Err(e) => {
-            tracing::warn!("NATS unavailable, running the direct path: {e}");
-            health.report("nats", PartHealth::new(PartStatus::Down, e.to_string()));
-            return None;
+impl EngineHandle {
+    fn new(
+        config: &Config,
+        listeners: &Listeners,
+        tokens: Tokens,
+        parts: Parts,
+        link: Link,
+    ) -> Self {
+        let listen = listeners.listen;
+        let setup = crate::setup::Setup::new(config, &tokens, listen);
+        EngineHandle {
+            shared: Arc::new(Shared {
+                health: parts.health,
+                info: InfoInternal {
+                    listen,
+                    listen_is_loopback: listen.ip().is_loopback(),
+                    ws_addr: listeners.ws_addr,
+                    data_dir: config.data_dir.clone(),
+                    ui_dir: config.ui_dir.clone(),
+                },
+                tokens,
+                ingest: link.ingest,
+                bus: link.bus,
+                sidecar: link.sidecar,
+                spool_leftover: link.leftover,
+                jobs: Jobs::default(),
+                tasks: parts.tasks,
+                writer_counters: parts.writer_counters,
+                batch_size: usize::try_from(config.nats.batch_size).unwrap_or(1000),
+                live: parts.live,
+                metrics: parts.metrics,
+                setup,
+            }),
         }
-    };
-    let provisioned = stream::provision(
-        &bus.jetstream(),
-        config.nats.retention_days,
-        config.nats.stream_replicas,
-    )
-    .await;
-    if let Err(e) = provisioned {
-        tracing::warn!("{e}; running the direct path");
-        bus.shutdown().await;
-        health.report("nats", PartHealth::new(PartStatus::Down, e.to_string()));
-        return None;
-    }
-    Some(bus)
-}
-
-async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, EngineError> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| match source.kind() {
-            std::io::ErrorKind::AddrInUse => EngineError::PortInUse {
-                ip: addr.ip(),
-                port: addr.port(),
-            },
-            _ => EngineError::Bind { addr, source },
-        })
-}
-
-/// Runs the DuckDB writer on the `persist` consumer, finding the consumer again whenever
-/// it cannot be reached (the sidecar restarting).
-async fn run_writer(
-    jetstream: async_nats::jetstream::Context,
-    db: Database,
-    config: WriterConfig,
-    counters: Arc<WriterCounters>,
-    metrics: Arc<Metrics>,
-) {
-    let mut delays = crate::bus::retry_delays();
-    loop {
-        let consumer = async {
-            jetstream
-                .get_stream(stream::STREAM)
-                .await
-                .map_err(|e| e.to_string())?
-                .get_consumer::<pull::Config>(stream::PERSIST_CONSUMER)
-                .await
-                .map_err(|e| e.to_string())
-        };
-        match consumer.await {
-            Ok(consumer) => {
-                Writer::new(consumer, db.clone(), config.clone(), counters.clone())
-                    .with_metrics(metrics.clone())
-                    .run()
-                    .await;
-            }
-            Err(e) => {
-                let delay = delays.next().unwrap_or(Duration::from_secs(5));
-                tracing::warn!("the writer cannot reach its consumer ({e}); retrying in {delay:?}");
-                tokio::time::sleep(delay).await;
-            }
-        }
-    }
-}
-
-/// Once a minute: close sessions whose stop never came, and expire old dead letters.
-async fn sweep(db: Database, live: LiveHub, session_timeout: Duration) {
-    let mut tick = tokio::time::interval(SWEEP_EVERY);
-    loop {
-        tick.tick().await;
-        let timeout =
-            chrono::Duration::from_std(session_timeout).unwrap_or(chrono::Duration::hours(6));
-        live.expire(chrono::Utc::now() - timeout);
-        let swept = db
-            .with_conn(move |conn| {
-                let now = chrono::Utc::now();
-                let timeout = chrono::Duration::from_std(session_timeout)
-                    .unwrap_or(chrono::Duration::hours(6));
-                let closed = crate::persist::sessions::close_stale(conn, now - timeout)?;
-                let expired = crate::dlq::store::expire(conn, now)?;
-                Ok((closed, expired))
-            })
-            .await;
-        match swept {
-            Ok((0, 0)) => {}
-            Ok((closed, expired)) => {
-                tracing::info!(
-                    closed,
-                    expired,
-                    "closed silent sessions, expired dead letters"
-                )
-            }
-            Err(e) => tracing::warn!("sweep failed: {e}"),
-        }
-    }
-}
-
-/// How often silent sessions and old dead letters are looked for.
-const SWEEP_EVERY: Duration = Duration::from_secs(30);
-
-async fn monitor_spool(spool: Spool, health: HealthHub) {
-    let mut tick = tokio::time::interval(Duration::from_millis(250));
-    loop {
-        tick.tick().await;
-        let detail = match spool.pending() {
-            0 => "empty".to_string(),
-            n => format!("{n} events waiting for JetStream ({} bytes)", spool.bytes()),
-        };
-        health.report("spool", PartHealth::new(PartStatus::Up, detail));
-    }
-}
-
-async fn monitor_db(db: Database, health: HealthHub) {
-    let mut tick = tokio::time::interval(Duration::from_secs(2));
-    loop {
-        tick.tick().await;
-        let part = match db.ping().await {
-            Ok(()) => PartHealth::new(PartStatus::Up, db.path().display().to_string()),
-            Err(e) => PartHealth::new(PartStatus::Down, e.to_string()),
-        };
-        health.report("duckdb", part);
     }
 }

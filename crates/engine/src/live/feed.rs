@@ -7,22 +7,51 @@ use std::time::Duration;
 
 use async_nats::jetstream::consumer::{pull, DeliverPolicy};
 use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
 
 use super::LiveHub;
 use crate::bus::stream::STREAM;
+use crate::engine::tasks::Tasks;
 use crate::event::MediaEvent;
 use crate::metrics::{ms_since, Metrics};
 
-pub async fn run(jetstream: async_nats::jetstream::Context, hub: LiveHub, metrics: Arc<Metrics>) {
+pub fn spawn(
+    tasks: &Tasks,
+    jetstream: async_nats::jetstream::Context,
+    hub: LiveHub,
+    metrics: Arc<Metrics>,
+) {
+    tasks.spawn("live feed", run(jetstream, hub, metrics, tasks.token()));
+}
+
+/// Follows the stream until `shutdown`; the live view only shows, so stopping mid-message
+/// loses nothing.
+pub async fn run(
+    jetstream: async_nats::jetstream::Context,
+    hub: LiveHub,
+    metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
+) {
     let mut delays = crate::bus::retry_delays();
     loop {
-        match follow(&jetstream, &hub, &metrics).await {
-            Ok(()) => delays = crate::bus::retry_delays(),
+        let followed = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            followed = follow(&jetstream, &hub, &metrics) => followed,
+        };
+        let delay = match followed {
+            Ok(()) => {
+                delays = crate::bus::retry_delays();
+                continue;
+            }
             Err(e) => {
                 let delay = delays.next().unwrap_or(Duration::from_secs(5));
                 tracing::debug!("live feed interrupted ({e}); again in {delay:?}");
-                tokio::time::sleep(delay).await;
+                delay
             }
+        };
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(delay) => {}
         }
     }
 }

@@ -1,12 +1,19 @@
 //! The DuckDB file: opened once, migrated at start, shared behind a mutex and used from
-//! blocking threads (a DuckDB connection is not `Sync`, and its calls block).
+//! blocking threads (a DuckDB connection is not `Sync`, and its calls block). The engine opens
+//! it lazily: a file another program holds (a DuckDB CLI left open) or a damaged one leaves the
+//! engine running, and every use tries again (at most once a second) until it opens.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use duckdb::Connection;
 
 use super::migrations::{Migration, MIGRATIONS};
+use crate::dlq::bounds::DlqCounters;
+
+/// How often a file that would not open is tried again.
+const REOPEN_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -15,6 +22,9 @@ pub enum DbError {
         path: PathBuf,
         source: duckdb::Error,
     },
+    /// The file could not be opened (yet); tried again on later use.
+    #[error("the database {path} cannot be opened: {reason}")]
+    Unavailable { path: PathBuf, reason: String },
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         version: i32,
@@ -34,53 +44,96 @@ pub enum DbError {
     Task(String),
 }
 
+impl DbError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DbError::Open { .. } => "db_open_failed",
+            DbError::Unavailable { .. } => "db_unavailable",
+            DbError::Migration { .. } => "db_migration_failed",
+            DbError::TooNew { .. } => "db_too_new",
+            DbError::Query(_) => "db_query_failed",
+            DbError::Poisoned => "db_poisoned",
+            DbError::Task(_) => "db_task_failed",
+        }
+    }
+}
+
+enum Slot {
+    Open(Connection),
+    /// Not open; `last_failure` is when and why the last attempt failed.
+    Closed {
+        last_failure: Option<(Instant, String)>,
+    },
+}
+
+struct Inner {
+    slot: Mutex<Slot>,
+    path: PathBuf,
+    dlq_counters: DlqCounters,
+}
+
 #[derive(Clone)]
 pub struct Database {
-    conn: Arc<Mutex<Connection>>,
-    path: PathBuf,
+    inner: Arc<Inner>,
 }
 
 impl Database {
-    /// Opens (or creates) the file and brings its schema up to date.
+    /// Opens (or creates) the file and brings its schema up to date, or fails.
     pub fn open(path: &Path) -> Result<Self, DbError> {
-        let open_error = |source| DbError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        // Never fetch extensions at run time: the app must work offline, and code from the
-        // network has no place in a database of the user's history.
-        let config = duckdb::Config::default()
-            .enable_autoload_extension(false)
-            .and_then(|c| c.with("autoinstall_known_extensions", "false"))
-            .map_err(open_error)?;
-        let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
-        migrate(&conn, MIGRATIONS)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-            path: path.to_path_buf(),
-        })
+        let conn = open_connection(path)?;
+        Ok(Self::with_slot(path, Slot::Open(conn)))
+    }
+
+    /// A handle whose file is opened on first use, and retried on later uses while it
+    /// cannot be: the engine starts whatever state the file is in.
+    pub fn lazy(path: &Path) -> Self {
+        Self::with_slot(path, Slot::Closed { last_failure: None })
+    }
+
+    fn with_slot(path: &Path, slot: Slot) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                slot: Mutex::new(slot),
+                path: path.to_path_buf(),
+                dlq_counters: DlqCounters::default(),
+            }),
+        }
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
-    /// Runs `f` with the connection on a blocking thread.
+    /// Whether the file is open now (a lazy one may not be yet). Does not try to open it.
+    pub fn is_open(&self) -> bool {
+        self.inner
+            .slot
+            .lock()
+            .map(|slot| matches!(*slot, Slot::Open(_)))
+            .unwrap_or(false)
+    }
+
+    /// Dead letters evicted and expired since start.
+    pub fn dlq_counters(&self) -> &DlqCounters {
+        &self.inner.dlq_counters
+    }
+
+    /// Runs `f` with the connection on a blocking thread, opening the file first if needed.
     pub async fn with_conn<T, F>(&self, f: F) -> Result<T, DbError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
+        let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| DbError::Poisoned)?;
-            f(&mut guard)
+            let mut slot = inner.slot.lock().map_err(|_| DbError::Poisoned)?;
+            f(inner.connection(&mut slot)?)
         })
         .await
         .map_err(|e| DbError::Task(e.to_string()))?
     }
 
-    /// A cheap liveness query for health checks.
+    /// A cheap liveness query for health checks (which also opens a lazy file).
     pub async fn ping(&self) -> Result<(), DbError> {
         self.with_conn(|conn| {
             conn.query_row("SELECT 1", [], |row| row.get::<_, i32>(0))?;
@@ -92,6 +145,60 @@ impl Database {
     pub async fn schema_version(&self) -> Result<i32, DbError> {
         self.with_conn(|conn| current_version(conn)).await
     }
+}
+
+impl Inner {
+    fn connection<'a>(&self, slot: &'a mut Slot) -> Result<&'a mut Connection, DbError> {
+        if let Slot::Closed { last_failure } = slot {
+            let unavailable = |reason: &str| DbError::Unavailable {
+                path: self.path.clone(),
+                reason: reason.to_string(),
+            };
+            if let Some((at, reason)) = last_failure {
+                if at.elapsed() < REOPEN_EVERY {
+                    return Err(unavailable(reason));
+                }
+            }
+            match open_connection(&self.path) {
+                Ok(conn) => {
+                    tracing::info!(path = %self.path.display(), "database opened");
+                    *slot = Slot::Open(conn);
+                }
+                Err(e) => {
+                    let reason = match &e {
+                        DbError::Open { source, .. } => source.to_string(),
+                        other => other.to_string(),
+                    };
+                    let error = unavailable(&reason);
+                    if last_failure.is_none() {
+                        tracing::warn!("{error}; trying again until it opens");
+                    }
+                    *last_failure = Some((Instant::now(), reason));
+                    return Err(error);
+                }
+            }
+        }
+        match slot {
+            Slot::Open(conn) => Ok(conn),
+            Slot::Closed { .. } => Err(DbError::Poisoned),
+        }
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, DbError> {
+    let open_error = |source| DbError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Never fetch extensions at run time: the app must work offline, and code from the
+    // network has no place in a database of the user's history.
+    let config = duckdb::Config::default()
+        .enable_autoload_extension(false)
+        .and_then(|c| c.with("autoinstall_known_extensions", "false"))
+        .map_err(open_error)?;
+    let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
+    migrate(&conn, MIGRATIONS)?;
+    Ok(conn)
 }
 
 fn current_version(conn: &Connection) -> Result<i32, DbError> {
@@ -185,14 +292,35 @@ mod tests {
         db.ping().await.unwrap();
     }
 
+    #[tokio::test]
+    async fn a_damaged_file_is_reported_and_opened_once_it_is_mended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.duckdb");
+        std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+        let db = Database::lazy(&path);
+        let err = db.ping().await.unwrap_err();
+        assert_eq!(err.code(), "db_unavailable", "{err}");
+        assert!(err.to_string().contains("c.duckdb"), "{err}");
+
+        std::fs::remove_file(&path).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while db.ping().await.is_err() {
+            assert!(Instant::now() < deadline, "the mended file never opened");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            db.schema_version().await.unwrap(),
+            MIGRATIONS.last().unwrap().version
+        );
+    }
+
     #[test]
     fn migrations_run_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.duckdb");
         drop(Database::open(&path).unwrap());
         // A second open must not re-run a migration (it would fail on CREATE TABLE).
-        let db = Database::open(&path).unwrap();
-        let conn = db.conn.lock().unwrap();
+        let conn = open_connection(&path).unwrap();
         let count: usize = conn
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();

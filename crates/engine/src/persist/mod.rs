@@ -3,13 +3,16 @@
 
 pub mod audit;
 pub mod db;
+pub mod db_health;
 pub mod dedup;
 pub mod events;
 pub mod migrations;
 pub mod replay;
 pub mod sessions;
 pub mod store;
+pub mod sweep;
 pub mod validate;
 pub mod writer;
+pub mod writer_task;
 
 pub use db::{Database, DbError};

@@ -14,6 +14,7 @@ use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 
 use super::store::{self, Item, Outcome};
 use super::validate::validate;
@@ -25,6 +26,9 @@ use crate::metrics::{ms_since, Metrics};
 
 /// How long a started batch waits for more messages before it is stored.
 pub const COALESCE: Duration = Duration::from_millis(50);
+
+/// The longest one pull request waits for a first message: bounds how long a stop waits.
+pub const FETCH_WAIT: Duration = Duration::from_secs(1);
 
 /// Deliveries before a message whose write keeps failing goes to the DLQ.
 pub const MAX_DELIVERIES: i64 = 5;
@@ -83,7 +87,6 @@ impl WriterCounters {
 }
 
 pub struct Writer {
-    consumer: PullConsumer,
     db: Database,
     config: WriterConfig,
     counters: Arc<WriterCounters>,
@@ -100,14 +103,8 @@ enum Decoded {
 }
 
 impl Writer {
-    pub fn new(
-        consumer: PullConsumer,
-        db: Database,
-        config: WriterConfig,
-        counters: Arc<WriterCounters>,
-    ) -> Self {
+    pub fn new(db: Database, config: WriterConfig, counters: Arc<WriterCounters>) -> Self {
         Self {
-            consumer,
             db,
             config,
             counters,
@@ -122,39 +119,34 @@ impl Writer {
         self
     }
 
-    /// Runs until the task is aborted. Connection trouble is waited out: the messages stay
-    /// in the stream until they are acked.
-    pub async fn run(mut self) {
-        let mut trouble = crate::bus::retry_delays();
-        loop {
-            match self.next_batch().await {
-                Ok(messages) => {
-                    trouble = crate::bus::retry_delays();
-                    if !messages.is_empty() {
-                        self.handle(messages).await;
-                    }
-                }
-                Err(e) => {
-                    let delay = trouble.next().unwrap_or(Duration::from_secs(5));
-                    tracing::warn!(
-                        "the writer cannot fetch from JetStream ({e}); retrying in {delay:?}"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
+    /// Reads `consumer` batch by batch until `shutdown`, which it notices between batches:
+    /// a batch it holds is always stored and acked first. Returns an error when fetching
+    /// fails (the server restarting, the consumer gone), for the caller to find it again.
+    pub async fn run(
+        &mut self,
+        consumer: &PullConsumer,
+        shutdown: &CancellationToken,
+    ) -> Result<(), String> {
+        while !shutdown.is_cancelled() {
+            let messages = self.next_batch(consumer).await?;
+            if !messages.is_empty() {
+                self.handle(messages).await;
             }
         }
+        Ok(())
     }
 
-    /// Waits up to the flush interval for one message, then gathers more for at most
-    /// [`COALESCE`] (up to the batch size): a quiet server's event is stored within tens of
-    /// milliseconds, a busy one's in large batches — each transaction costs ~15 ms of CPU
-    /// whatever its size, so storing every trickle at once would eat a small machine.
-    async fn next_batch(&self) -> Result<Vec<Message>, String> {
-        let first = self
-            .consumer
+    /// Waits up to [`FETCH_WAIT`] (or the flush interval, if shorter) for one message, then
+    /// gathers more for at most [`COALESCE`] (up to the batch size): a quiet server's event is
+    /// stored within tens of milliseconds, a busy one's in large batches — each transaction
+    /// costs ~15 ms of CPU whatever its size, so storing every trickle at once would eat a
+    /// small machine. Every pull request runs to its end, so a stop never leaves a message
+    /// delivered and unacknowledged.
+    async fn next_batch(&self, consumer: &PullConsumer) -> Result<Vec<Message>, String> {
+        let first = consumer
             .batch()
             .max_messages(1)
-            .expires(self.config.flush_interval)
+            .expires(FETCH_WAIT.min(self.config.flush_interval))
             .messages()
             .await
             .map_err(|e| e.to_string())?;
@@ -162,8 +154,7 @@ impl Writer {
         if messages.is_empty() || self.config.batch_size <= 1 {
             return Ok(messages);
         }
-        let rest = self
-            .consumer
+        let rest = consumer
             .batch()
             .max_messages(self.config.batch_size - 1)
             .expires(COALESCE.min(self.config.flush_interval))
