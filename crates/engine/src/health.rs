@@ -267,7 +267,7 @@ mod tests {
             up("external server nats://user:secret@10.0.0.5:4222"),
         );
         let detail = &hub.current().parts["nats"].detail;
-        assert_eq!(detail, "external server nats://***@10.0.0.5:4222");
+        assert_eq!(detail, "external server nats://user:***@10.0.0.5:4222");
     }
 
     #[test]

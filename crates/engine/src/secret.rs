@@ -98,7 +98,13 @@ fn redact_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     out.push_str(scheme);
     match authority.rfind('@') {
+        // The user name of `user:password@` stays (it helps and is not secret); a lone
+        // `credential@` may be a token, so it goes whole.
         Some(at) => {
+            if let Some((user, _)) = authority[..at].split_once(':') {
+                out.push_str(user);
+                out.push(':');
+            }
             out.push_str("***");
             out.push_str(&authority[at..]);
         }
@@ -135,22 +141,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn user_and_password_leave_every_url() {
+    fn passwords_and_lone_credentials_leave_every_url() {
         assert_eq!(
             redact_urls("nats://user:secret@127.0.0.1:4222"),
-            "nats://***@127.0.0.1:4222"
+            "nats://user:***@127.0.0.1:4222"
         );
         assert_eq!(
             redact_urls("nats://a:pw1@h1:4222,nats://b:pw2@h2:4222/x"),
-            "nats://***@h1:4222,nats://***@h2:4222/x"
+            "nats://a:***@h1:4222,nats://b:***@h2:4222/x"
         );
         assert_eq!(
             redact_urls("tls://tok3n@[::1]:4222"),
             "tls://***@[::1]:4222"
         );
-        assert_eq!(redact_urls("user:secret@nas:4222"), "***@nas:4222");
-        // A password may itself contain '@'; everything before the last one goes.
-        assert_eq!(redact_urls("nats://u:p@ss@h:1"), "nats://***@h:1");
+        assert_eq!(redact_urls("user:secret@nas:4222"), "user:***@nas:4222");
+        // A password may itself contain '@'; all of it before the last one goes.
+        assert_eq!(redact_urls("nats://u:p@ss@h:1"), "nats://u:***@h:1");
     }
 
     #[test]
@@ -176,11 +182,11 @@ mod tests {
         let redacted = redact_urls(text);
         assert!(!redacted.contains("hunter2"), "{redacted}");
         assert!(
-            redacted.starts_with("cannot connect to NATS at nats://***@10.0.0.5:4222: timed out"),
+            redacted.starts_with("cannot connect to NATS at nats://u:***@10.0.0.5:4222: timed out"),
             "{redacted}"
         );
         assert!(
-            redacted.ends_with("nats://***@10.0.0.6:4222)"),
+            redacted.ends_with("nats://u:***@10.0.0.6:4222)"),
             "{redacted}"
         );
     }

@@ -367,11 +367,15 @@ async fn stats_move_as_events_flow_and_metrics_parse_as_prometheus_text() {
     for n in 0..5 {
         load::post(&t, n).await.unwrap();
     }
-    wait_for("5 stored", Duration::from_secs(30), || async {
-        (stored_events(&t).await == 5).then_some(())
+    // The writer counts a batch just after its commit is visible: wait for both.
+    let after = wait_for("5 stored and counted", Duration::from_secs(30), || async {
+        if stored_events(&t).await != 5 {
+            return None;
+        }
+        let (_, stats) = get(&t, "/api/v1/stats").await;
+        (stats["writer"]["stored"].as_f64() == Some(5.0)).then_some(stats)
     })
     .await;
-    let (_, after) = get(&t, "/api/v1/stats").await;
     assert_eq!(after["events_stored"].as_f64(), Some(5.0));
     assert_eq!(after["writer"]["stored"].as_f64(), Some(5.0));
     assert_eq!(after["latency"]["webhook_ack"]["count"].as_f64(), Some(5.0));

@@ -112,7 +112,7 @@ async fn health_without_the_token_names_no_path_address_or_password() {
     assert!(json["parts"]["nats"]["detail"]
         .as_str()
         .unwrap()
-        .contains(&format!("nats://***@127.0.0.1:{}", nats.port)));
+        .contains(&format!("nats://user:***@127.0.0.1:{}", nats.port)));
     assert!(!detailed.contains("secret"), "{detailed}");
     eprintln!("nats part with URL credentials: {}", json["parts"]["nats"]);
 

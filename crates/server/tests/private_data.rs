@@ -100,7 +100,7 @@ fn the_data_dir_is_private_and_the_nats_password_stays_out_of_the_logs() {
         logged.push_str(&std::fs::read_to_string(log).unwrap());
     }
     assert!(
-        logged.contains("nats://***@127.0.0.1:"),
+        logged.contains("nats://user:***@127.0.0.1:"),
         "the warning names the server without its credentials:\n{logged}"
     );
     assert!(!logged.contains("secret"), "{logged}");
