@@ -22,6 +22,17 @@ fn main() {
             "start_replay",
             "get_job",
             "cancel_job",
+            "get_settings",
+            "update_settings",
+            "reveal_setting",
+            "regenerate_token",
+            "get_ingestion",
+            "pause_ingestion",
+            "resume_ingestion",
+            "get_logs",
+            "export_diagnostics",
+            "open_log_folder",
+            "show_diagnostics",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         // The usual cause: the sidecar binary is not in place yet.

@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::{default_data_dir, settings_path, Config, ConfigError, ConfigLayer};
 use crate::engine::Tokens;
+use crate::preferences::{Environment, FileStore, PreferencesError, SettingsService, SettingsStore};
 use crate::secret::Secret;
 use crate::settings::{Settings, SettingsError, SOURCES};
 
@@ -15,11 +17,15 @@ pub enum StartupError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Preferences(#[from] PreferencesError),
 }
 
 pub struct Prepared {
     pub config: Config,
     pub tokens: Tokens,
+    /// The settings the engine serves and changes (pass it to `Engine::start_with`).
+    pub settings: Arc<SettingsService>,
 }
 
 /// Resolves configuration and tokens: defaults < settings < environment < `flags`.
@@ -33,11 +39,34 @@ pub fn prepare(
         Some(dir) => dir,
         None => default_data_dir(&env)?,
     };
-    let settings = Settings::load_or_init(&settings_path(&data_dir))?;
+    let store = Arc::new(FileStore::new(settings_path(&data_dir)));
+    prepare_with_store(data_dir, store, flags, env)
+}
+
+/// [`prepare`] with the settings kept by `store` (the desktop's tauri-plugin-store).
+pub fn prepare_with_store(
+    data_dir: PathBuf,
+    store: Arc<dyn SettingsStore>,
+    flags: ConfigLayer,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Prepared, StartupError> {
+    let mut settings: Settings = store.load()?;
+    if settings.ensure_tokens() {
+        store.save(&settings)?;
+    }
     let env_layer = ConfigLayer::from_env(&env)?;
-    let config = Config::resolve(data_dir, &[settings.config.clone(), env_layer, flags])?;
+    let environment = Environment::resolve(&env, &flags)?;
+    let config = Config::resolve(
+        data_dir.clone(),
+        &[settings.config.clone(), env_layer, flags],
+    )?;
     let tokens = resolve_tokens(&settings, &env);
-    Ok(Prepared { config, tokens })
+    let settings = SettingsService::new(store, environment, &data_dir, tokens.clone())?;
+    Ok(Prepared {
+        config,
+        tokens,
+        settings,
+    })
 }
 
 /// CARTOGRAPHUS_WEBHOOK_TOKEN (one token for every source) and CARTOGRAPHUS_API_TOKEN

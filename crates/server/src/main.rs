@@ -73,14 +73,16 @@ fn tokens(common: Common) -> anyhow::Result<()> {
 }
 
 fn serve(common: Common) -> anyhow::Result<()> {
-    let Prepared { config, tokens } = common.prepare()?;
+    let Prepared {
+        config, settings, ..
+    } = common.prepare()?;
     let _log_guard = logging::init(&config.data_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("engine")
         .build()?;
     runtime.block_on(async move {
-        let engine = Engine::start(config.clone(), tokens).await?;
+        let engine = Engine::start_with(config.clone(), settings).await?;
         tracing::info!(
             "listening on http://{} — data in {} — `cartographus-server tokens` prints the \
              webhook URLs and the web UI link",

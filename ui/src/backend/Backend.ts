@@ -31,6 +31,7 @@ import type {
   Stats,
   StreamStats,
 } from "../bindings";
+import type { OperationsBackend } from "./operations";
 
 // Re-exported so UI code takes its types from here and never imports the generated bindings.
 export type {
@@ -65,9 +66,32 @@ export type {
   StreamStats,
 };
 
+export type {
+  Applies,
+  DiagnosticsExport,
+  IngestionState,
+  LogLevel,
+  LogLine,
+  LogQuery,
+  LogTail,
+  OperationsBackend,
+  Regenerated,
+  RevealedSecret,
+  ServiceToUpdate,
+  SettingChange,
+  SettingChanges,
+  SettingGroup,
+  SettingKind,
+  SettingValue,
+  SettingView,
+  SettingsUpdate,
+  SettingsView,
+} from "./operations";
+
 export type BackendKind = "tauri" | "http";
 
-export interface Backend {
+/** Settings, ingestion, logs and diagnostics live in OperationsBackend (operations.ts). */
+export interface Backend extends OperationsBackend {
   readonly kind: BackendKind;
   /**
    * False only in a browser opened without the API token: health still works (it needs

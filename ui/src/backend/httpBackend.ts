@@ -21,6 +21,7 @@ import { connectHttpLive } from "./httpLive";
 import { createLiveFeed } from "./liveFeed";
 import { createLiveHealthFeed } from "./liveHealthFeed";
 import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";
+import { createHttpOperations } from "./httpOperations";
 import { createStatsFeed } from "./statsFeed";
 import { isStats } from "./statsGuard";
 
@@ -41,6 +42,8 @@ export type HttpBackendOptions = {
   liveBatchWindowMs?: number;
   /** Wait before asking again for the live view's first view after a failure. */
   liveResyncRetryMs?: number;
+  /** Saves a downloaded file (diagnostics); the browser's download by default. */
+  saveFile?: (blob: Blob, fileName: string) => void;
 };
 
 const HEALTH_PATH = "/api/v1/health";
@@ -213,7 +216,14 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
 
   const dlqPath = (id: string) => `${DLQ_PATH}/${encodeURIComponent(id)}`;
 
+  async function fetchFile(path: string, what: string): Promise<Blob> {
+    const response = await requestWithToken(path, what);
+    if (!response.ok) throw (await engineError(response)) ?? unexpectedStatus(response, pathOnly(path));
+    return response.blob();
+  }
+
   return {
+    ...createHttpOperations({ callApi, fetchFile, saveFile: options.saveFile }),
     kind: "http",
     authorized: token !== null,
     getHealth,

@@ -20,6 +20,7 @@ import type {
 import { EngineError, isCodedError, unreachableEngineError } from "./errors";
 import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
+import { createTauriOperations, type OperationsCommands } from "./tauriOperations";
 
 /** The part of Tauri's Channel this backend uses: the Rust side pushes, `onmessage` hears. */
 export type ChannelLike<T> = { onmessage: (message: T) => void };
@@ -74,7 +75,11 @@ function commandFailure(failure: unknown): Error {
   return unreachableEngineError(IPC_LOCATION, failure);
 }
 
-export function createTauriBackend(bindings: TauriBindings = realBindings, options: TauriBackendOptions = {}): Backend {
+export function createTauriBackend(
+  bindings: TauriBindings = realBindings,
+  options: TauriBackendOptions = {},
+  operations?: OperationsCommands,
+): Backend {
   async function callEngine<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
@@ -162,6 +167,7 @@ export function createTauriBackend(bindings: TauriBindings = realBindings, optio
   const liveView = createLiveFeed({ connect: connectLive, keepConnected: true });
 
   return {
+    ...createTauriOperations(callEngine, operations),
     kind: "tauri",
     authorized: true,
     getHealth: () => callEngine(() => bindings.commands.getHealth()),

@@ -15,9 +15,11 @@ import type {
   PageArgs,
   Retried,
   RetrySelection,
+  OperationsBackend,
   Stats,
 } from "../backend/Backend";
 import { engineInfo } from "./fixtures";
+import { settingsView } from "./settingsFixtures";
 
 type Subscriber<T> = { listener: (value: T) => void; onError?: (error: Error) => void };
 
@@ -46,6 +48,8 @@ export type FakeBackendOptions = {
   retryDlqMany?: (selection: RetrySelection) => Promise<JobStatus>;
   deleteDlq?: (id: string) => Promise<void>;
   getJob?: (id: string) => Promise<JobStatus>;
+  /** Settings, ingestion, logs and diagnostics calls; settings answer the fixture by default. */
+  operations?: Partial<OperationsBackend>;
 };
 
 const notInThisTest = (what: string) => () => Promise.reject(new Error(`no ${what} in this test`));
@@ -107,5 +111,16 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     retryDlqMany: vi.fn(options.retryDlqMany ?? notInThisTest("bulk retry")),
     deleteDlq: vi.fn(options.deleteDlq ?? notInThisTest("delete")),
     getJob: vi.fn(options.getJob ?? notInThisTest("job")),
+    getSettings: vi.fn(options.operations?.getSettings ?? (() => Promise.resolve(settingsView))),
+    updateSettings: vi.fn(options.operations?.updateSettings ?? notInThisTest("settings change")),
+    revealSetting: vi.fn(options.operations?.revealSetting ?? notInThisTest("reveal")),
+    regenerateToken: vi.fn(options.operations?.regenerateToken ?? notInThisTest("regenerate")),
+    getIngestion: vi.fn(options.operations?.getIngestion ?? (() => Promise.resolve({ paused: false, since: null }))),
+    pauseIngestion: vi.fn(options.operations?.pauseIngestion ?? notInThisTest("pause")),
+    resumeIngestion: vi.fn(options.operations?.resumeIngestion ?? notInThisTest("resume")),
+    getLogs: vi.fn(options.operations?.getLogs ?? notInThisTest("logs")),
+    exportDiagnostics: vi.fn(options.operations?.exportDiagnostics ?? notInThisTest("diagnostics")),
+    deliverDiagnostics: vi.fn(options.operations?.deliverDiagnostics ?? notInThisTest("diagnostics delivery")),
+    openLogFolder: vi.fn(options.operations?.openLogFolder ?? notInThisTest("log folder")),
   };
 }

@@ -44,7 +44,7 @@ pub async fn require_api_token(
     next: Next,
 ) -> Result<Response, ApiError> {
     check(
-        state.engine.api_token(),
+        &state.engine.api_token(),
         presented_token(request.headers(), request.uri().query()),
     )?;
     Ok(next.run(request).await)

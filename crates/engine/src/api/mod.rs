@@ -5,6 +5,8 @@ pub mod auth;
 mod dead_letters;
 pub mod error;
 mod history;
+mod maintenance;
+mod settings;
 mod ui;
 pub mod webhooks;
 pub mod ws;
@@ -52,6 +54,18 @@ pub fn router(engine: EngineHandle) -> Router {
             get(dead_letters::job).delete(dead_letters::cancel_job),
         )
         .route("/ws", get(ws::upgrade))
+        .route("/settings", get(settings::get).patch(settings::patch))
+        .route("/settings/{key}/secret", get(settings::reveal))
+        .route("/settings/{key}/regenerate", post(settings::regenerate))
+        .route("/ingestion", get(maintenance::ingestion))
+        .route("/ingestion/pause", post(maintenance::pause))
+        .route("/ingestion/resume", post(maintenance::resume))
+        .route("/logs", get(maintenance::logs))
+        .route("/diagnostics", post(maintenance::export_diagnostics))
+        .route(
+            "/diagnostics/{file_name}",
+            get(maintenance::download_diagnostics),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_api_token,

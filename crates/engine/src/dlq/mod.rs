@@ -3,6 +3,7 @@
 //! DuckDB so the user can see it, fix it and retry it (ADR 0009).
 
 pub mod backoff;
+pub mod limits;
 pub mod rejected;
 pub mod retry;
 pub mod store;

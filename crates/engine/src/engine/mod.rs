@@ -4,11 +4,15 @@
 //! `queries.rs` and `dead_letters.rs`; paging in `page.rs`.
 
 mod dead_letters;
+pub mod ingestion;
 mod live_view;
+mod maintenance;
 pub mod page;
+mod preferences;
 mod queries;
 
 pub use dead_letters::RetrySelection;
+pub use ingestion::IngestionState;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -32,6 +36,7 @@ use crate::live::LiveHub;
 use crate::metrics::Metrics;
 use crate::persist::writer::{Writer, WriterConfig, WriterCounters};
 use crate::persist::{Database, DbError};
+use crate::preferences::SettingsService;
 use crate::secret::Secret;
 use crate::stats::SidecarStatus;
 use async_nats::jetstream::consumer::pull;
@@ -110,7 +115,9 @@ pub struct EngineInfo {
 struct Shared {
     health: HealthHub,
     info: InfoInternal,
-    tokens: Tokens,
+    /// The settings and the tokens in force (a regenerated token applies at once).
+    settings: Arc<SettingsService>,
+    ingestion: ingestion::IngestionGate,
     ingest: Ingest,
     jetstream: Option<async_nats::jetstream::Context>,
     sidecar: Option<watch::Receiver<SidecarState>>,
@@ -163,12 +170,12 @@ impl EngineHandle {
         &self.shared.info
     }
 
-    pub fn api_token(&self) -> &Secret {
-        &self.shared.tokens.api
+    pub fn api_token(&self) -> Secret {
+        self.shared.settings.api_token()
     }
 
-    pub fn webhook_token(&self, source: &str) -> Option<&Secret> {
-        self.shared.tokens.webhooks.get(source)
+    pub fn webhook_token(&self, source: &str) -> Option<Secret> {
+        self.shared.settings.webhook_token(source)
     }
 
     /// The sidecar's state now (embedded mode only).
@@ -208,9 +215,19 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Starts every part, with settings kept in `<data>/settings.json` and no environment
+    /// locks (for embedders and tests; the binaries use [`Engine::start_with`]).
+    pub async fn start(config: Config, tokens: Tokens) -> Result<Self, EngineError> {
+        let settings = SettingsService::detached(&config.data_dir, tokens);
+        Self::start_with(config, settings).await
+    }
+
     /// Starts every part. The listener is bound first so a taken port fails fast, before a
     /// sidecar is spawned; NATS trouble degrades to the direct path instead of failing.
-    pub async fn start(config: Config, tokens: Tokens) -> Result<Self, EngineError> {
+    pub async fn start_with(
+        config: Config,
+        settings: Arc<SettingsService>,
+    ) -> Result<Self, EngineError> {
         let health = HealthHub::new();
         std::fs::create_dir_all(&config.data_dir).map_err(|source| EngineError::DataDir {
             path: config.data_dir.clone(),
@@ -298,7 +315,8 @@ impl Engine {
                     data_dir: config.data_dir.clone(),
                     ui_dir: config.ui_dir.clone(),
                 },
-                tokens,
+                settings,
+                ingestion: ingestion::IngestionGate::new(health.clone()),
                 ingest,
                 jetstream: bus.as_ref().map(Bus::jetstream),
                 sidecar: bus.as_ref().and_then(Bus::sidecar_watch),
@@ -310,6 +328,7 @@ impl Engine {
             }),
         };
         handle.shared_tasks(&mut background);
+        handle.preference_tasks(&mut background);
         if let Some(ws_listener) = ws_listener {
             let app = crate::api::ws_router(handle.clone());
             background.push(tokio::spawn(async move {
