@@ -28,7 +28,8 @@ pub fn run() {
         // Not visibility: a window hidden in the tray at exit must still open next time.
         .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED);
     if let Ok(dir) = cartographus_engine::config::default_data_dir(|k| std::env::var(k).ok()) {
-        window_state = window_state.with_filename(dir.join(WINDOW_STATE_FILE).display().to_string());
+        window_state =
+            window_state.with_filename(dir.join(WINDOW_STATE_FILE).display().to_string());
     }
     let app = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.

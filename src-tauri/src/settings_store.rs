@@ -55,8 +55,8 @@ impl<R: Runtime> SettingsStore for PluginSettingsStore<R> {
     }
 
     fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
-        let Value::Object(object) = serde_json::to_value(settings)
-            .map_err(|e| self.write_err(std::io::Error::other(e)))?
+        let Value::Object(object) =
+            serde_json::to_value(settings).map_err(|e| self.write_err(std::io::Error::other(e)))?
         else {
             return Err(self.write_err(std::io::Error::other("settings are not an object")));
         };

@@ -230,10 +230,7 @@ pub fn status_icon(base: &Image<'_>, status: OverallStatus) -> Image<'static> {
     let size = width.min(height) as f32;
     let radius = size * 0.22;
     let ring = (size * 0.05).max(1.0);
-    let centre = (
-        width as f32 - radius - ring,
-        height as f32 - radius - ring,
-    );
+    let centre = (width as f32 - radius - ring, height as f32 - radius - ring);
     let mut rgba = base.rgba().to_vec();
     for y in 0..height {
         for x in 0..width {

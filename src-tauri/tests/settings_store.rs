@@ -32,7 +32,11 @@ fn settings_round_trip_between_the_plugin_store_and_the_engine() {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "tokens were written: the file must be private");
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "tokens were written: the file must be private"
+        );
     }
     let first = file_json(&path);
     assert_eq!(first["future_feature"], json!({"x": 1}));
@@ -40,13 +44,14 @@ fn settings_round_trip_between_the_plugin_store_and_the_engine() {
     let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
     let mut sorted = keys.clone();
     sorted.sort();
-    assert_eq!(keys, sorted, "the plugin's writes are sorted like the engine's");
+    assert_eq!(
+        keys, sorted,
+        "the plugin's writes are sorted like the engine's"
+    );
 
-    let engine = tauri::async_runtime::block_on(Engine::start_with(
-        prepared.config,
-        prepared.settings,
-    ))
-    .unwrap();
+    let engine =
+        tauri::async_runtime::block_on(Engine::start_with(prepared.config, prepared.settings))
+            .unwrap();
     let handle = engine.handle();
     let changes = json!({"nats_batch_size": 500, "theme": "dark", "keep_in_tray": true});
     let update = tauri::async_runtime::block_on(

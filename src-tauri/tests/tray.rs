@@ -25,11 +25,9 @@ fn tray_actions_pause_and_resume_ingestion_and_save_keep_in_tray() {
     );
     let state = app.state::<DesktopState>();
     state.set_settings(prepared.settings.clone());
-    let engine = tauri::async_runtime::block_on(Engine::start_with(
-        prepared.config,
-        prepared.settings,
-    ))
-    .expect("the engine starts");
+    let engine =
+        tauri::async_runtime::block_on(Engine::start_with(prepared.config, prepared.settings))
+            .expect("the engine starts");
     let addr = engine.listen_addr();
     let engine = state.running(engine);
     let handle = app.handle();
@@ -41,7 +39,14 @@ fn tray_actions_pause_and_resume_ingestion_and_save_keep_in_tray() {
     play["utctime"] = now.format("%Y-%m-%dT%H:%M:%S").to_string().into();
     play["session"]["session_key"] = "tray-test".into();
     let body = play.to_string();
-    let webhook = || support::http(addr, "POST", "/webhooks/tautulli?token=tray-test-token", &body);
+    let webhook = || {
+        support::http(
+            addr,
+            "POST",
+            "/webhooks/tautulli?token=tray-test-token",
+            &body,
+        )
+    };
     let menu = app.state::<TrayMenu<MockRuntime>>();
 
     on_menu_action(handle, TrayAction::TogglePause.id());
@@ -69,19 +74,21 @@ fn tray_actions_pause_and_resume_ingestion_and_save_keep_in_tray() {
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
             .is_some_and(|json| json["preferences"]["keep_in_tray"] == true)
     });
-    let headless =
-        cartographus_engine::preferences::FileStore::new(settings_file.clone());
+    let headless = cartographus_engine::preferences::FileStore::new(settings_file.clone());
     let saved = cartographus_engine::preferences::SettingsStore::load(&headless).unwrap();
     assert_eq!(saved.other["preferences"]["keep_in_tray"], true);
 
     // "N playing now" counts the playback the webhook above started.
-    support::wait_for("the playback in the live view", Duration::from_secs(15), || {
-        tray::show_playing(handle, &engine.live_snapshot().sessions);
-        menu.playing.text().unwrap() == "1 playing now"
-    });
+    support::wait_for(
+        "the playback in the live view",
+        Duration::from_secs(15),
+        || {
+            tray::show_playing(handle, &engine.live_snapshot().sessions);
+            menu.playing.text().unwrap() == "1 playing now"
+        },
+    );
 
     if let Some(engine) = state.take_engine() {
         tauri::async_runtime::block_on(engine.shutdown());
     }
 }
-

@@ -234,7 +234,10 @@ mod tests {
         assert!(state.tick(t0 + Duration::from_secs(90)).is_none());
         // Back up for a moment, then down again: a new outage, a new note after 30 s.
         state.observe_health(&health(PartStatus::Up, None), t0 + Duration::from_secs(100));
-        state.observe_health(&health(PartStatus::Down, None), t0 + Duration::from_secs(101));
+        state.observe_health(
+            &health(PartStatus::Down, None),
+            t0 + Duration::from_secs(101),
+        );
         assert!(state.tick(t0 + Duration::from_secs(120)).is_none());
         assert!(state.tick(t0 + Duration::from_secs(132)).is_some());
         // Switched off by the user is not an outage.
@@ -247,7 +250,10 @@ mod tests {
     fn dead_letters_are_summed_into_one_note_a_minute() {
         let mut state = AlertState::new(AlertRules::default());
         let t0 = Instant::now();
-        assert!(state.observe_dlq(4, t0).is_none(), "the first count is the baseline");
+        assert!(
+            state.observe_dlq(4, t0).is_none(),
+            "the first count is the baseline"
+        );
         assert_eq!(
             state.observe_dlq(6, t0 + Duration::from_secs(1)),
             Some(Alert::DlqGrowth {
@@ -265,7 +271,9 @@ mod tests {
             })
         );
         // Retried entries leave: fewer is not growth.
-        assert!(state.observe_dlq(2, t0 + Duration::from_secs(200)).is_none());
+        assert!(state
+            .observe_dlq(2, t0 + Duration::from_secs(200))
+            .is_none());
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub struct DiagnosticsExport {
     pub file_name: String,
     /// Where the zip was written on the engine's machine.
     pub path: String,
-    pub size_bytes: f64,
+    pub size_bytes: u32,
     /// The files inside, in order.
     pub entries: Vec<String>,
 }
@@ -102,7 +102,7 @@ pub fn write(
     Ok(DiagnosticsExport {
         file_name,
         path: path.display().to_string(),
-        size_bytes: size as f64,
+        size_bytes: u32::try_from(size).unwrap_or(u32::MAX),
         entries,
     })
 }
@@ -180,7 +180,10 @@ mod tests {
         let token = crate::secret::generate_token();
         std::fs::write(
             logs.join("cartographus.2025-11-30.log"),
-            format!("2025-11-30T19:40:00Z  INFO x: url ?token={}\n", token.expose()),
+            format!(
+                "2025-11-30T19:40:00Z  INFO x: url ?token={}\n",
+                token.expose()
+            ),
         )
         .unwrap();
         let export = write(

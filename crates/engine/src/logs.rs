@@ -108,9 +108,9 @@ pub fn log_files(dir: &Path) -> Vec<PathBuf> {
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| {
-                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                        n.starts_with("cartographus.") && n.ends_with(".log")
-                    })
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("cartographus.") && n.ends_with(".log"))
                 })
                 .collect()
         })
@@ -192,7 +192,9 @@ fn read_from(path: &Path, start: Option<u64>) -> Result<(String, u64), LogsError
     let mut text = String::from_utf8_lossy(&bytes).into_owned();
     if start.is_none() && from > 0 {
         // Started mid-file: the first line is probably cut.
-        text = text.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_string());
+        text = text
+            .split_once('\n')
+            .map_or(String::new(), |(_, rest)| rest.to_string());
     }
     Ok((text, from + complete as u64))
 }
@@ -269,8 +271,14 @@ second line of the warning
         let lines = parse(SAMPLE);
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].level, Some(LogLevel::Info));
-        assert_eq!(lines[0].target.as_deref(), Some("cartographus_engine::engine"));
-        assert_eq!(lines[1].message, "NATS unavailable\nsecond line of the warning");
+        assert_eq!(
+            lines[0].target.as_deref(),
+            Some("cartographus_engine::engine")
+        );
+        assert_eq!(
+            lines[1].message,
+            "NATS unavailable\nsecond line of the warning"
+        );
         assert_eq!(lines[2].level, Some(LogLevel::Error));
         // Spans come first; the module then leads the message.
         assert_eq!(

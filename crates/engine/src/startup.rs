@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::config::{default_data_dir, settings_path, Config, ConfigError, ConfigLayer};
 use crate::engine::Tokens;
-use crate::preferences::{Environment, FileStore, PreferencesError, SettingsService, SettingsStore};
+use crate::preferences::{
+    Environment, FileStore, PreferencesError, SettingsService, SettingsStore,
+};
 use crate::secret::Secret;
 use crate::settings::{Settings, SettingsError, SOURCES};
 

@@ -27,27 +27,50 @@ struct Running {
     api: String,
 }
 
-fn flags() -> ConfigLayer {
+/// `serve --listen 127.0.0.1:0`, unless the address comes from the settings file instead.
+fn flags(listen_flag: bool) -> ConfigLayer {
     ConfigLayer {
-        listen: Some("127.0.0.1:0".parse().unwrap()),
+        listen: listen_flag.then(|| "127.0.0.1:0".parse().unwrap()),
         nats_server_bin: Some(nats_server_bin()),
         ..ConfigLayer::default()
     }
 }
 
-fn prepared(dir: &std::path::Path, env: &[(&str, &str)]) -> Prepared {
+fn prepared(dir: &std::path::Path, env: &[(&str, &str)], listen_flag: bool) -> Prepared {
     let vars: HashMap<String, String> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    prepare(Some(dir.to_path_buf()), flags(), |k| vars.get(k).cloned()).expect("prepared")
+    prepare(Some(dir.to_path_buf()), flags(listen_flag), |k| {
+        vars.get(k).cloned()
+    })
+    .expect("prepared")
 }
 
-/// An engine started the way `cartographus-server serve` starts it, with `env` standing in
-/// for the environment.
+/// An engine started the way `cartographus-server serve --listen 127.0.0.1:0` starts it,
+/// with `env` standing in for the environment.
 async fn start(env: &[(&str, &str)]) -> Running {
+    start_in(tempfile::tempdir().unwrap(), env, true).await
+}
+
+/// The same, with the listener's address saved in settings.json rather than fixed by a flag.
+async fn start_with_listen_in_settings() -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let prepared = prepared(dir.path(), env);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.path().join("settings.json"),
+        json!({"config": {"listen": format!("127.0.0.1:{port}")}}).to_string(),
+    )
+    .unwrap();
+    start_in(dir, &[], false).await
+}
+
+async fn start_in(dir: tempfile::TempDir, env: &[(&str, &str)], listen_flag: bool) -> Running {
+    let prepared = prepared(dir.path(), env, listen_flag);
     let api = prepared.tokens.api.expose().to_string();
     let engine = Engine::start_with(prepared.config, prepared.settings)
         .await
@@ -77,7 +100,10 @@ impl Running {
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     async fn settings(&self) -> Value {
@@ -151,7 +177,10 @@ async fn every_setting_comes_with_value_default_and_what_locks_it() {
     let text = view.to_string();
     assert!(!text.contains(&r.api), "the API token leaked: {text}");
     for token in r.file()["webhook_tokens"].as_object().unwrap().values() {
-        assert!(!text.contains(token.as_str().unwrap()), "a webhook token leaked");
+        assert!(
+            !text.contains(token.as_str().unwrap()),
+            "a webhook token leaked"
+        );
     }
 
     let (status, body) = r.patch(json!({"nats_batch_size": 50})).await;
@@ -197,7 +226,7 @@ async fn a_change_is_saved_says_when_it_applies_and_is_read_at_the_next_start() 
     assert_eq!(setting(&view, "theme")["restart_pending"], false);
 
     // The next start resolves its configuration from what was saved.
-    let again = prepared(r.t.dir.path(), &[]);
+    let again = prepared(r.t.dir.path(), &[], true);
     assert_eq!(again.config.nats.flush_interval, Duration::from_millis(250));
     assert_eq!(again.config.session_timeout, Duration::from_secs(7200));
 
@@ -210,15 +239,24 @@ async fn a_change_is_saved_says_when_it_applies_and_is_read_at_the_next_start() 
 
 #[tokio::test]
 async fn invalid_values_are_refused_naming_the_field_and_nothing_is_saved() {
-    let r = start(&[]).await;
+    let r = start_with_listen_in_settings().await;
     let before = r.file();
     for (changes, field) in [
-        (json!({"theme": "dark", "nats_batch_size": 0}), "nats_batch_size"),
-        (json!({"theme": "dark", "no_such_setting": 1}), "no_such_setting"),
+        (
+            json!({"theme": "dark", "nats_batch_size": 0}),
+            "nats_batch_size",
+        ),
+        (
+            json!({"theme": "dark", "no_such_setting": 1}),
+            "no_such_setting",
+        ),
         (json!({"theme": "purple"}), "theme"),
         (json!({"nats_mode": "external"}), "nats_url"),
         (json!({"listen": "192.0.2.10:3857"}), "listen"),
-        (json!({"nats_flush_interval": "5 days"}), "nats_flush_interval"),
+        (
+            json!({"nats_flush_interval": "5 days"}),
+            "nats_flush_interval",
+        ),
         (json!({"nats_creds": "/no/such/file.creds"}), "nats_creds"),
         (json!({"api_token": "chosen-by-me"}), "api_token"),
         (json!(["theme", "dark"]), "settings"),
@@ -277,31 +315,37 @@ async fn retention_and_dead_letter_limits_are_in_force_when_the_answer_comes() {
         .patch(json!({"dlq_max_entries": 100, "dlq_max_age_days": 3}))
         .await;
     assert_eq!(status, StatusCode::OK, "{update}");
-    let (count, oldest) = r
-        .t
-        .engine
-        .database()
-        .with_conn(|conn| {
-            let count = dlq::count(conn)?;
-            let oldest: i64 = conn.query_row(
-                "SELECT epoch_ms(min(last_failed_at)) FROM dlq_entries",
-                [],
-                |row| row.get(0),
-            )?;
-            Ok((count, oldest))
-        })
-        .await
-        .unwrap();
+    let (count, oldest) =
+        r.t.engine
+            .database()
+            .with_conn(|conn| {
+                let count = dlq::count(conn)?;
+                let oldest: i64 = conn.query_row(
+                    "SELECT epoch_ms(min(last_failed_at)) FROM dlq_entries",
+                    [],
+                    |row| row.get(0),
+                )?;
+                Ok((count, oldest))
+            })
+            .await
+            .unwrap();
     assert_eq!(count, 100);
     let three_days_ago = (Utc::now() - chrono::Duration::days(3)).timestamp_millis();
-    assert!(oldest > three_days_ago, "an entry older than the limit stayed");
+    assert!(
+        oldest > three_days_ago,
+        "an entry older than the limit stayed"
+    );
 }
 
 #[tokio::test]
 async fn a_regenerated_token_works_at_once_and_the_old_one_stops() {
     let r = start(&[]).await;
     let (status, old) = r
-        .call(Method::GET, "/api/v1/settings/webhook_token_tautulli/secret", None)
+        .call(
+            Method::GET,
+            "/api/v1/settings/webhook_token_tautulli/secret",
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{old}");
     let old = old["value"].as_str().unwrap().to_string();
@@ -343,7 +387,11 @@ async fn a_regenerated_token_works_at_once_and_the_old_one_stops() {
     // A token the environment sets cannot be regenerated here.
     let locked = start(&[("CARTOGRAPHUS_WEBHOOK_TOKEN", "from-the-environment")]).await;
     let (status, body) = locked
-        .call(Method::POST, "/api/v1/settings/webhook_token_plex/regenerate", None)
+        .call(
+            Method::POST,
+            "/api/v1/settings/webhook_token_plex/regenerate",
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_error(&body, "locked", "webhook_token_plex");
@@ -359,30 +407,31 @@ async fn pausing_ingestion_refuses_webhooks_with_503_until_resumed() {
     let (status, state) = r.call(Method::POST, "/api/v1/ingestion/pause", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(state["paused"], true);
-    let response = r
-        .t
-        .http
-        .post(r.t.url("/webhooks/tautulli?token=hook"))
-        .body(fixture("tautulli/play.json"))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        r.t.http
+            .post(r.t.url("/webhooks/tautulli?token=hook"))
+            .body(fixture("tautulli/play.json"))
+            .send()
+            .await
+            .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.headers()["retry-after"], "60");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "ingestion_paused");
     let (_, health) = r.call(Method::GET, "/api/v1/health", None).await;
     assert_eq!(health["parts"]["ingestion"]["status"], "disabled");
-    assert_eq!(health["status"], "ok", "a pause the user chose is not an outage");
+    assert_eq!(
+        health["status"], "ok",
+        "a pause the user chose is not an outage"
+    );
     // A broken body is not read either: nothing reaches the dead letters.
-    let response = r
-        .t
-        .http
-        .post(r.t.url("/webhooks/tautulli?token=hook"))
-        .body("{broken")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        r.t.http
+            .post(r.t.url("/webhooks/tautulli?token=hook"))
+            .body("{broken")
+            .send()
+            .await
+            .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(support::webhooks::dlq_count(&r.t).await, 0);
 
@@ -444,19 +493,21 @@ async fn the_log_tail_and_the_diagnostics_zip_leave_secrets_out() {
         "health.json",
         "logs/cartographus.2030-01-01.log",
     ] {
-        assert!(entries.contains(&expected), "{expected} missing: {entries:?}");
+        assert!(
+            entries.contains(&expected),
+            "{expected} missing: {entries:?}"
+        );
     }
-    let response = r
-        .t
-        .http
-        .get(r.t.url(&format!(
-            "/api/v1/diagnostics/{}",
-            export["file_name"].as_str().unwrap()
-        )))
-        .bearer_auth(&r.api)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        r.t.http
+            .get(r.t.url(&format!(
+                "/api/v1/diagnostics/{}",
+                export["file_name"].as_str().unwrap()
+            )))
+            .bearer_auth(&r.api)
+            .send()
+            .await
+            .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/zip");
     let bytes = response.bytes().await.unwrap();

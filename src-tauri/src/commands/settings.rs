@@ -2,8 +2,10 @@
 //! and regenerate. A change to "start at login" is also made in the OS before the answer,
 //! and undone in the settings if the OS refuses it.
 
+use std::collections::BTreeMap;
+
 use cartographus_engine::preferences::{
-    PreferencesError, Regenerated, RevealedSecret, SettingsUpdate, SettingsView,
+    PreferencesError, Regenerated, RevealedSecret, SettingValue, SettingsUpdate, SettingsView,
 };
 use serde_json::{Map, Value};
 use tauri::{AppHandle, State};
@@ -33,9 +35,13 @@ pub fn get_settings(state: State<'_, DesktopState>) -> Result<SettingsView, Comm
 pub async fn update_settings(
     app: AppHandle,
     state: State<'_, DesktopState>,
-    changes: Map<String, Value>,
+    changes: BTreeMap<String, Option<SettingValue>>,
 ) -> Result<SettingsUpdate, CommandError> {
     let engine = state.engine_handle()?;
+    let changes: Map<String, Value> = changes
+        .into_iter()
+        .map(|(key, value)| (key, serde_json::to_value(value).unwrap_or(Value::Null)))
+        .collect();
     let update = engine.update_settings(changes.clone()).await?;
     if let Some(wanted) = changes.get("start_at_login").and_then(Value::as_bool) {
         if let Err(reason) = crate::autostart::reconcile(&app, wanted) {

@@ -50,9 +50,12 @@ pub fn prepare(app: &App<MockRuntime>, data_dir: &Path, env: &[(&str, &str)]) ->
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    prepare_with_store(data_dir.to_path_buf(), Arc::new(store), flags, move |name| {
-        env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    })
+    prepare_with_store(
+        data_dir.to_path_buf(),
+        Arc::new(store),
+        flags,
+        move |name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+    )
     .expect("prepared")
 }
 

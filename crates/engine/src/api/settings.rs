@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use super::error::ApiError;
 use super::AppState;
-use crate::preferences::{PreferencesError, Regenerated, RevealedSecret, SettingsUpdate, SettingsView};
+use crate::preferences::{
+    PreferencesError, Regenerated, RevealedSecret, SettingsUpdate, SettingsView,
+};
 
 pub async fn get(State(state): State<AppState>) -> Result<Json<SettingsView>, ApiError> {
     Ok(Json(state.engine.settings()?))

@@ -49,10 +49,12 @@ impl IngestionGate {
         match (paused, *since) {
             (true, None) => *since = Some(Utc::now()),
             (false, Some(_)) => *since = None,
-            _ => return IngestionState {
-                paused,
-                since: *since,
-            },
+            _ => {
+                return IngestionState {
+                    paused,
+                    since: *since,
+                }
+            }
         }
         let state = IngestionState {
             paused,
@@ -60,7 +62,11 @@ impl IngestionGate {
         };
         drop(since);
         self.report(state.since);
-        tracing::info!(paused, "ingestion {}", if paused { "paused" } else { "resumed" });
+        tracing::info!(
+            paused,
+            "ingestion {}",
+            if paused { "paused" } else { "resumed" }
+        );
         state
     }
 

@@ -114,7 +114,11 @@ impl EngineHandle {
 
     /// Drops dead letters beyond the user's limits; returns how many went.
     pub async fn enforce_dlq_limits(&self) -> Result<usize, String> {
-        let limits = self.shared.settings.dlq_limits().map_err(|e| e.to_string())?;
+        let limits = self
+            .shared
+            .settings
+            .dlq_limits()
+            .map_err(|e| e.to_string())?;
         let max_age = chrono::Duration::days(i64::try_from(limits.max_age_days).unwrap_or(7));
         self.database()
             .with_conn(move |conn| {
@@ -137,7 +141,9 @@ impl EngineHandle {
                 }
                 match engine.enforce_dlq_limits().await {
                     Ok(0) => {}
-                    Ok(dropped) => tracing::info!(dropped, "dead letters beyond the limits dropped"),
+                    Ok(dropped) => {
+                        tracing::info!(dropped, "dead letters beyond the limits dropped")
+                    }
                     Err(e) => tracing::warn!("cannot enforce the dead-letter limits: {e}"),
                 }
             }

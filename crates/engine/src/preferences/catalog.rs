@@ -183,44 +183,131 @@ pub static CATALOG: [Definition; 24] = [
         .env(&["CARTOGRAPHUS_WS_PORT"])
         .range(1, 65535),
     def(Key::ApiToken, "api_token", G::Tokens, K::Token, Now).env(&["CARTOGRAPHUS_API_TOKEN"]),
-    def(Key::WebhookTokenTautulli, "webhook_token_tautulli", G::Tokens, K::Token, Now)
-        .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
-    def(Key::WebhookTokenPlex, "webhook_token_plex", G::Tokens, K::Token, Now)
-        .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
-    def(Key::WebhookTokenJellyfin, "webhook_token_jellyfin", G::Tokens, K::Token, Now)
-        .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
-    def(Key::WebhookTokenEmby, "webhook_token_emby", G::Tokens, K::Token, Now)
-        .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
+    def(
+        Key::WebhookTokenTautulli,
+        "webhook_token_tautulli",
+        G::Tokens,
+        K::Token,
+        Now,
+    )
+    .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
+    def(
+        Key::WebhookTokenPlex,
+        "webhook_token_plex",
+        G::Tokens,
+        K::Token,
+        Now,
+    )
+    .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
+    def(
+        Key::WebhookTokenJellyfin,
+        "webhook_token_jellyfin",
+        G::Tokens,
+        K::Token,
+        Now,
+    )
+    .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
+    def(
+        Key::WebhookTokenEmby,
+        "webhook_token_emby",
+        G::Tokens,
+        K::Token,
+        Now,
+    )
+    .env(&["CARTOGRAPHUS_WEBHOOK_TOKEN"]),
     def(Key::NatsMode, "nats_mode", G::Nats, K::Choice, Restart)
         .env(&["NATS_ENABLED", "NATS_EMBEDDED"])
         .choices(NATS_MODES),
     def(Key::NatsUrl, "nats_url", G::Nats, K::Text, Restart).env(&["NATS_URL"]),
     def(Key::NatsToken, "nats_token", G::Nats, K::Secret, Restart).env(&["NATS_TOKEN"]),
     def(Key::NatsCreds, "nats_creds", G::Nats, K::Path, Restart).env(&["NATS_CREDS"]),
-    def(Key::NatsRetentionDays, "nats_retention_days", G::Storage, K::Count, Now)
-        .env(&["NATS_RETENTION_DAYS"])
-        .range(1, 3650),
-    def(Key::NatsBatchSize, "nats_batch_size", G::Storage, K::Count, Restart)
-        .env(&["NATS_BATCH_SIZE"])
-        .range(1, 100_000),
-    def(Key::NatsFlushInterval, "nats_flush_interval", G::Storage, K::Duration, Restart)
-        .env(&["NATS_FLUSH_INTERVAL"])
-        .range(1, MINUTE_MS),
-    def(Key::DlqMaxEntries, "dlq_max_entries", G::DeadLetters, K::Count, Now)
-        .range(100, DLQ_MAX_ENTRIES_CEILING),
-    def(Key::DlqMaxAgeDays, "dlq_max_age_days", G::DeadLetters, K::Count, Now)
-        .range(1, DLQ_MAX_AGE_DAYS_CEILING),
-    def(Key::SessionTimeout, "session_timeout", G::Sessions, K::Duration, Restart)
-        .env(&["CARTOGRAPHUS_SESSION_TIMEOUT"])
-        .range(MINUTE_MS, 7 * 24 * HOUR_MS),
-    def(Key::TautulliPollInterval, "tautulli_poll_interval", G::Tautulli, K::Duration, Restart)
-        .env(&["CARTOGRAPHUS_TAUTULLI_POLL"])
-        .range(5 * SECOND_MS, HOUR_MS),
+    def(
+        Key::NatsRetentionDays,
+        "nats_retention_days",
+        G::Storage,
+        K::Count,
+        Now,
+    )
+    .env(&["NATS_RETENTION_DAYS"])
+    .range(1, 3650),
+    def(
+        Key::NatsBatchSize,
+        "nats_batch_size",
+        G::Storage,
+        K::Count,
+        Restart,
+    )
+    .env(&["NATS_BATCH_SIZE"])
+    .range(1, 100_000),
+    def(
+        Key::NatsFlushInterval,
+        "nats_flush_interval",
+        G::Storage,
+        K::Duration,
+        Restart,
+    )
+    .env(&["NATS_FLUSH_INTERVAL"])
+    .range(1, MINUTE_MS),
+    def(
+        Key::DlqMaxEntries,
+        "dlq_max_entries",
+        G::DeadLetters,
+        K::Count,
+        Now,
+    )
+    .range(100, DLQ_MAX_ENTRIES_CEILING),
+    def(
+        Key::DlqMaxAgeDays,
+        "dlq_max_age_days",
+        G::DeadLetters,
+        K::Count,
+        Now,
+    )
+    .range(1, DLQ_MAX_AGE_DAYS_CEILING),
+    def(
+        Key::SessionTimeout,
+        "session_timeout",
+        G::Sessions,
+        K::Duration,
+        Restart,
+    )
+    .env(&["CARTOGRAPHUS_SESSION_TIMEOUT"])
+    .range(MINUTE_MS, 7 * 24 * HOUR_MS),
+    def(
+        Key::TautulliPollInterval,
+        "tautulli_poll_interval",
+        G::Tautulli,
+        K::Duration,
+        Restart,
+    )
+    .env(&["CARTOGRAPHUS_TAUTULLI_POLL"])
+    .range(5 * SECOND_MS, HOUR_MS),
     def(Key::Theme, "theme", G::Appearance, K::Choice, Now).choices(THEMES),
-    def(Key::StartAtLogin, "start_at_login", G::Desktop, K::Toggle, Now).desktop(),
+    def(
+        Key::StartAtLogin,
+        "start_at_login",
+        G::Desktop,
+        K::Toggle,
+        Now,
+    )
+    .desktop(),
     def(Key::KeepInTray, "keep_in_tray", G::Desktop, K::Toggle, Now).desktop(),
-    def(Key::NotifySidecarDown, "notify_sidecar_down", G::Notifications, K::Toggle, Now).desktop(),
-    def(Key::NotifyDlqGrowth, "notify_dlq_growth", G::Notifications, K::Toggle, Now).desktop(),
+    def(
+        Key::NotifySidecarDown,
+        "notify_sidecar_down",
+        G::Notifications,
+        K::Toggle,
+        Now,
+    )
+    .desktop(),
+    def(
+        Key::NotifyDlqGrowth,
+        "notify_dlq_growth",
+        G::Notifications,
+        K::Toggle,
+        Now,
+    )
+    .desktop(),
     def(
         Key::NotifyTautulliUnreachable,
         "notify_tautulli_unreachable",

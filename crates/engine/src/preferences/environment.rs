@@ -121,7 +121,10 @@ mod tests {
         // The flag wins over the variable, as it does for the value.
         let listen = env.lock(Key::Listen).unwrap();
         assert_eq!(listen.by, "--listen");
-        assert_eq!(listen.value, Some(SettingValue::Text("127.0.0.1:5000".into())));
+        assert_eq!(
+            listen.value,
+            Some(SettingValue::Text("127.0.0.1:5000".into()))
+        );
         assert_eq!(
             env.lock(Key::WebhookTokenPlex).unwrap().by,
             "CARTOGRAPHUS_WEBHOOK_TOKEN"
@@ -141,6 +144,9 @@ mod tests {
             &ConfigLayer::default(),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("CARTOGRAPHUS_TAUTULLI_POLL"), "{err}");
+        assert!(
+            err.to_string().contains("CARTOGRAPHUS_TAUTULLI_POLL"),
+            "{err}"
+        );
     }
 }

@@ -7,8 +7,8 @@ mod checks;
 mod environment;
 mod error;
 mod fields;
-mod stored;
 mod store;
+mod stored;
 mod tokens;
 mod value;
 mod view;
@@ -16,11 +16,13 @@ mod view;
 pub use catalog::{Applies, SettingGroup, SettingKind};
 pub use environment::Environment;
 pub use error::PreferencesError;
-pub use stored::{Theme, PREFERENCES_KEY};
 pub use store::{FileStore, SettingsStore};
+pub use stored::{Theme, PREFERENCES_KEY};
 pub use tokens::{Regenerated, RevealedSecret, ServiceToUpdate};
 pub use value::{SettingValue, MASK};
-pub use view::{DesktopPreferences, DlqLimits, SettingChange, SettingView, SettingsUpdate, SettingsView};
+pub use view::{
+    DesktopPreferences, DlqLimits, SettingChange, SettingView, SettingsUpdate, SettingsView,
+};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -107,20 +109,24 @@ impl SettingsService {
     pub fn detached(data_dir: &Path, tokens: Tokens) -> Arc<Self> {
         let store: Arc<dyn SettingsStore> =
             Arc::new(FileStore::new(crate::config::settings_path(data_dir)));
-        Self::new(store.clone(), Environment::default(), data_dir, tokens.clone()).unwrap_or_else(
-            |e| {
-                tracing::warn!("settings unreadable, starting from the defaults: {e}");
-                Arc::new(Self {
-                    store,
-                    environment: Environment::default(),
-                    data_dir: data_dir.to_path_buf(),
-                    at_start: BTreeMap::new(),
-                    tokens: RwLock::new(tokens),
-                    revision: watch::Sender::new(0),
-                    writing: Mutex::new(()),
-                })
-            },
+        Self::new(
+            store.clone(),
+            Environment::default(),
+            data_dir,
+            tokens.clone(),
         )
+        .unwrap_or_else(|e| {
+            tracing::warn!("settings unreadable, starting from the defaults: {e}");
+            Arc::new(Self {
+                store,
+                environment: Environment::default(),
+                data_dir: data_dir.to_path_buf(),
+                at_start: BTreeMap::new(),
+                tokens: RwLock::new(tokens),
+                revision: watch::Sender::new(0),
+                writing: Mutex::new(()),
+            })
+        })
     }
 
     pub fn view(&self) -> Result<SettingsView, PreferencesError> {
@@ -134,7 +140,10 @@ impl SettingsService {
             .map(|d| {
                 let value = self.effective(d.key, layer);
                 let restart_pending = d.applies == Applies::Restart
-                    && self.at_start.get(&d.key).is_some_and(|start| *start != value);
+                    && self
+                        .at_start
+                        .get(&d.key)
+                        .is_some_and(|start| *start != value);
                 SettingView::new(
                     d,
                     value,
@@ -174,7 +183,10 @@ impl SettingsService {
         let before = layer_of(&settings)?;
         let mut layer = before.clone();
         if changes.is_empty() {
-            return Err(PreferencesError::invalid("settings", "no settings to change"));
+            return Err(PreferencesError::invalid(
+                "settings",
+                "no settings to change",
+            ));
         }
         for (name, raw) in changes {
             let definition = catalog::by_name(name)

@@ -138,4 +138,3 @@ fn webhook_service(source: &str, base: &str, token: &str) -> ServiceToUpdate {
         automatic: false,
     }
 }
-

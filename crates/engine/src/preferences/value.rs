@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Definition, SettingKind};
@@ -14,21 +14,22 @@ use super::stored::parse_duration;
 pub const MASK: &str = "••••••••";
 
 /// A value as JSON carries it: `true`, `3857`, `"127.0.0.1:3857"`. Durations are milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+/// Every number a setting takes is whole and well below 2^53, so TypeScript's number holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(untagged)]
 pub enum SettingValue {
     Bool(bool),
-    Number(f64),
+    Number(#[specta(type = u32)] u64),
     Text(String),
 }
 
 impl SettingValue {
     pub fn number(n: u64) -> Self {
-        SettingValue::Number(n as f64)
+        SettingValue::Number(n)
     }
 
     pub fn duration(d: Duration) -> Self {
-        SettingValue::Number(d.as_millis() as f64)
+        SettingValue::Number(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 
     pub fn text(&self) -> Option<&str> {
@@ -45,12 +46,10 @@ impl SettingValue {
         }
     }
 
-    /// A whole, non-negative number (how counts, ports and milliseconds are held).
+    /// The number (how counts, ports and milliseconds are held).
     pub fn whole(&self) -> Option<u64> {
         match self {
-            SettingValue::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= u64::MAX as f64 => {
-                Some(*n as u64)
-            }
+            SettingValue::Number(n) => Some(*n),
             _ => None,
         }
     }

@@ -25,8 +25,8 @@ pub struct SettingView {
     pub desktop_only: bool,
     pub secret: bool,
     pub choices: Vec<String>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
 }
 
 impl SettingView {
@@ -53,8 +53,8 @@ impl SettingView {
             desktop_only: definition.desktop_only,
             secret,
             choices: definition.choices.iter().map(|c| c.to_string()).collect(),
-            min: definition.min.map(|n| n as f64),
-            max: definition.max.map(|n| n as f64),
+            min: definition.min.and_then(|n| u32::try_from(n).ok()),
+            max: definition.max.and_then(|n| u32::try_from(n).ok()),
         }
     }
 }
