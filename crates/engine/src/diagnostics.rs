@@ -190,7 +190,7 @@ mod tests {
             &export_dir(data.path()),
             &logs,
             &[("settings.json", format!("{{\"t\":\"{}\"}}", token.expose()))],
-            &[token.clone()],
+            std::slice::from_ref(&token),
         )
         .unwrap();
         assert_eq!(

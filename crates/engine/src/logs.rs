@@ -332,7 +332,12 @@ second line of the warning
             format!("2025-11-30T19:40:00Z  WARN x: leaked {}\n", token.expose()),
         )
         .unwrap();
-        let tail = tail(dir.path(), &LogQuery::default(), &[token.clone()]).unwrap();
+        let tail = tail(
+            dir.path(),
+            &LogQuery::default(),
+            std::slice::from_ref(&token),
+        )
+        .unwrap();
         assert_eq!(tail.lines[0].message, "leaked ***");
     }
 }
