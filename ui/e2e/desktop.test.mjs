@@ -72,6 +72,16 @@ async function click(selector) {
   await webdriver('POST', session(`/element/${await find(selector)}/click`), {});
 }
 
+/** Clicks an element after scrolling it to the middle of the window (clear of sticky bars). */
+async function clickCentered(selector) {
+  const element = await find(selector);
+  await webdriver('POST', session('/execute/sync'), {
+    script: "arguments[0].scrollIntoView({ block: 'center' }); return true;",
+    args: [{ [ELEMENT]: element }],
+  });
+  await webdriver('POST', session(`/element/${element}/click`), {});
+}
+
 /** Sets an input or select the way the user would, so React sees the change. */
 async function setField(selector, value) {
   await webdriver('POST', session('/execute/sync'), {
@@ -286,7 +296,7 @@ test('a setting changed in the window is saved, applied, and kept after a restar
   await waitFor('the settings', 30_000, async () => (await findAll('[data-testid="settings-group-storage"]')).length === 1);
   await setField('[data-testid="setting-input-nats_batch_size"]', '500');
   await setField('[data-testid="setting-input-theme"]', 'light');
-  await click('[data-testid="setting-input-start_at_login"]');
+  await clickCentered('[data-testid="setting-input-start_at_login"]');
   await click('[data-testid="settings-save"]');
   await waitFor('the saved notice', 15_000, async () => (await attribute('[data-testid="settings-notice"]', 'data-outcome')) === 'saved');
   const notice = await text('[data-testid="settings-notice"]');
@@ -306,7 +316,8 @@ test('a setting changed in the window is saved, applied, and kept after a restar
   const entry = readFileSync(join(autostart, readdirSync(autostart).find((f) => f.endsWith('.desktop'))), 'utf8');
   assert.match(entry, /Exec=.*cartographus/);
 
-  await inWindow('window.scrollTo(0, 0); return true;');
+  await inWindow("document.activeElement?.blur(); document.querySelector('.app-shell').scrollIntoView({ block: 'start' }); return true;");
+  await waitFor('the top of the page', 5_000, async () => (await inWindow('return window.scrollY;')) === 0);
   await screenshot('desktop-settings.png');
 
   await closeSession();
