@@ -1,6 +1,6 @@
 // A token: masked until revealed, copied with one click, regenerated after a confirmation that
 // says which service stops working — and then, what to paste into it.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Regenerated, SettingView } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
@@ -24,6 +24,12 @@ export function TokenRow({ setting }: { setting: SettingView }) {
   const [busy, setBusy] = useState(false);
   const { label, help } = settingLabel(setting.key);
   const key = setting.key;
+  const cancel = useRef<HTMLButtonElement>(null);
+
+  // The confirmation takes the focus, on its harmless choice.
+  useEffect(() => {
+    if (confirming) cancel.current?.focus();
+  }, [confirming]);
 
   async function act(what: () => Promise<void>) {
     setBusy(true);
@@ -115,7 +121,7 @@ export function TokenRow({ setting }: { setting: SettingView }) {
           >
             Regenerate
           </button>
-          <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
+          <button type="button" className="button button--small" ref={cancel} onClick={() => setConfirming(false)}>
             Cancel
           </button>
         </div>
