@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod load;
+pub mod settings;
 pub mod webhooks;
 
 use std::collections::BTreeMap;
