@@ -184,3 +184,51 @@ async fn every_settings_and_maintenance_route_needs_the_api_token() {
     let (_, state) = r.call(Method::GET, "/api/v1/ingestion", None).await;
     assert_eq!(state["paused"], false);
 }
+
+#[tokio::test]
+async fn new_dead_letters_raise_one_alert_per_interval() {
+    use cartographus_engine::alerts::{watch, Alert, AlertRules};
+    use std::time::Duration;
+
+    let r = start(&[("CARTOGRAPHUS_WEBHOOK_TOKEN", "hook")]).await;
+    let rules = AlertRules {
+        dlq_every: Duration::from_secs(3600),
+        poll_every: Duration::from_millis(50),
+        ..AlertRules::default()
+    };
+    let mut alerts = watch(r.t.engine.handle(), rules);
+    let refuse = || async {
+        let status =
+            r.t.http
+                .post(r.t.url("/webhooks/plex?token=hook"))
+                .header("content-type", "application/json")
+                .body("{not json")
+                .send()
+                .await
+                .unwrap()
+                .status();
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    };
+    // The watcher's first count is its baseline: refuse bodies until one counts as new.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let first = loop {
+        refuse().await;
+        match tokio::time::timeout(Duration::from_millis(200), alerts.recv()).await {
+            Ok(Some(alert)) => break alert,
+            Ok(None) => panic!("the watcher stopped"),
+            Err(_) => assert!(tokio::time::Instant::now() < deadline, "no alert"),
+        }
+    };
+    assert!(
+        matches!(first, Alert::DlqGrowth { added, .. } if added >= 1.0),
+        "{first:?}"
+    );
+    // More within the interval are held back, not announced one by one.
+    refuse().await;
+    refuse().await;
+    let next = tokio::time::timeout(Duration::from_millis(500), alerts.recv()).await;
+    assert!(
+        next.is_err(),
+        "a second alert within the interval: {next:?}"
+    );
+}
