@@ -42,6 +42,7 @@ export function createHttpOperations({ callApi, fetchFile, saveFile = downloadBl
     },
     openLogFolder: () =>
       Promise.reject(new Error("A browser cannot open folders on the server; the log folder's path is shown instead.")),
+    onSettingsChanged: () => () => {},
   };
 }
 

@@ -62,4 +62,9 @@ export interface OperationsBackend {
   deliverDiagnostics(exported: DiagnosticsExport): Promise<void>;
   /** Opens the log folder in the file manager; the desktop only (a browser shows the path instead). */
   openLogFolder(): Promise<void>;
+  /**
+   * Hears about settings saved elsewhere (the tray, the HTTP API) on the desktop; a browser
+   * has no push for them and never calls back. Returns the unsubscribe function.
+   */
+  onSettingsChanged(listener: (view: SettingsView) => void): () => void;
 }

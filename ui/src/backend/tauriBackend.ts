@@ -20,7 +20,7 @@ import type {
 import { EngineError, isCodedError, unreachableEngineError } from "./errors";
 import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
-import { createTauriOperations, type OperationsCommands } from "./tauriOperations";
+import { createTauriOperations, type OperationsCommands, type SettingsEvents } from "./tauriOperations";
 
 /** The part of Tauri's Channel this backend uses: the Rust side pushes, `onmessage` hears. */
 export type ChannelLike<T> = { onmessage: (message: T) => void };
@@ -79,6 +79,7 @@ export function createTauriBackend(
   bindings: TauriBindings = realBindings,
   options: TauriBackendOptions = {},
   operations?: OperationsCommands,
+  settingsEvents?: SettingsEvents,
 ): Backend {
   async function callEngine<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -167,7 +168,7 @@ export function createTauriBackend(
   const liveView = createLiveFeed({ connect: connectLive, keepConnected: true });
 
   return {
-    ...createTauriOperations(callEngine, operations),
+    ...createTauriOperations(callEngine, operations, settingsEvents),
     kind: "tauri",
     authorized: true,
     getHealth: () => callEngine(() => bindings.commands.getHealth()),

@@ -54,3 +54,28 @@ describe("Tauri operations", () => {
     expect((failure as EngineError).code).toBe("locked");
   });
 });
+
+describe("Tauri settings event", () => {
+  it("passes on settings saved elsewhere until unsubscribed", async () => {
+    let emit: (event: { payload: typeof settingsView }) => void = () => {};
+    const unlisten = vi.fn();
+    const events = {
+      settingsChanged: {
+        listen: (callback: typeof emit) => {
+          emit = callback;
+          return Promise.resolve(unlisten);
+        },
+      },
+    };
+    const backend = createTauriBackend(bindings, {}, fakeCommands(), events);
+    const heard = vi.fn();
+    const stop = backend.onSettingsChanged(heard);
+    await Promise.resolve();
+    emit({ payload: settingsView });
+    expect(heard).toHaveBeenCalledWith(settingsView);
+    stop();
+    emit({ payload: settingsView });
+    expect(heard).toHaveBeenCalledTimes(1);
+    expect(unlisten).toHaveBeenCalled();
+  });
+});

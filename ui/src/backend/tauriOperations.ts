@@ -1,6 +1,6 @@
 // The desktop host's OperationsBackend: one generated command per call.
-import { commands } from "../bindings";
-import type { OperationsBackend } from "./operations";
+import { commands, events } from "../bindings";
+import type { OperationsBackend, SettingsView } from "./operations";
 
 /** The slice of the generated commands these calls use; tests pass a fake. */
 export type OperationsCommands = Pick<
@@ -18,10 +18,16 @@ export type OperationsCommands = Pick<
   | "showDiagnostics"
 >;
 
+/** The settings event; tests pass a fake. */
+export type SettingsEvents = {
+  settingsChanged: { listen(callback: (event: { payload: SettingsView }) => void): Promise<() => void> };
+};
+
 /** `call` turns a command's rejection into the error views show (see tauriBackend). */
 export function createTauriOperations(
   call: <T>(command: () => Promise<T>) => Promise<T>,
   bindings: OperationsCommands = commands,
+  settingsEvents: SettingsEvents = events,
 ): OperationsBackend {
   return {
     getSettings: () => call(() => bindings.getSettings()),
@@ -38,6 +44,26 @@ export function createTauriOperations(
     },
     openLogFolder: async () => {
       await call(() => bindings.openLogFolder());
+    },
+    onSettingsChanged(listener) {
+      let stopped = false;
+      let unlisten: (() => void) | null = null;
+      settingsEvents.settingsChanged
+        .listen((event) => {
+          if (!stopped) listener(event.payload);
+        })
+        .then(
+          (stopListening) => {
+            if (stopped) stopListening();
+            else unlisten = stopListening;
+          },
+          // Without the event the view still shows what it loaded and what it saved.
+          () => {},
+        );
+      return () => {
+        stopped = true;
+        unlisten?.();
+      };
     },
   };
 }

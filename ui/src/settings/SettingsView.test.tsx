@@ -1,7 +1,7 @@
 // The Settings tab against a fake Backend: loading, error and retry; locked settings; one Save
 // that says what applies now and what after a restart; refusals shown on their field; the LAN
 // warning; tokens revealed, copied and regenerated with what to update; desktop-only groups.
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import { SettingsView } from "./SettingsView";
@@ -34,6 +34,7 @@ function renderApp(options: FakeBackendOptions = {}) {
 }
 
 const input = (key: string) => screen.getByTestId(`setting-input-${key}`) as HTMLInputElement;
+const formReady = () => screen.findByTestId("settings-group-desktop");
 
 describe("Settings view", () => {
   it("says it is loading, then shows each setting's value, default and lock", async () => {
@@ -150,6 +151,21 @@ describe("Settings view", () => {
     expect(update.textContent).toContain("Update Tautulli now");
     expect(update.textContent).toContain("/webhooks/tautulli?token=new-token");
     expect(within(row).getByTestId("token-value-webhook_token_tautulli").textContent).toBe("new-token");
+  });
+
+  it("shows a change saved elsewhere (the tray), unless the form holds unsaved edits", async () => {
+    const backend = renderSettings();
+    await formReady();
+    const fromTray = {
+      ...settingsView,
+      settings: settingsView.settings.map((s) => (s.key === "keep_in_tray" ? { ...s, value: true } : s)),
+    };
+    act(() => backend.pushSettings(fromTray));
+    await waitFor(() => expect(input("keep_in_tray").checked).toBe(true));
+    fireEvent.change(input("nats_retention_days"), { target: { value: "3" } });
+    act(() => backend.pushSettings(settingsView));
+    expect(input("keep_in_tray").checked).toBe(true);
+    expect(input("nats_retention_days").value).toBe("3");
   });
 
   it("hides the desktop's own settings in a browser", async () => {

@@ -1,6 +1,6 @@
 // The Settings section: every setting by group, each with its lock and when it applies; one
 // Save for all changes (all or nothing), then what is in force now and what waits for a restart.
-import { useMemo, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type { SettingGroup, SettingView, SettingsUpdate } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure, engineErrorCode } from "../backend/errors";
@@ -36,6 +36,23 @@ export function SettingsView({ onSaved }: { onSaved?: (update: SettingsUpdate) =
   // Each saved change's answer starts the form afresh from what is now in force.
   const [revision, setRevision] = useState(0);
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** Whether the form holds unsaved edits (then a change made elsewhere does not wipe them). */
+  const editing = useRef(false);
+  const markEditing = useCallback((dirty: boolean) => {
+    editing.current = dirty;
+  }, []);
+
+  // Saved elsewhere (the tray, the HTTP API): shown at once unless the user is mid-edit.
+  useEffect(
+    () =>
+      backend.onSettingsChanged((fresh) => {
+        if (editing.current) return;
+        replace(fresh);
+        setRevision((n) => n + 1);
+      }),
+    [backend, replace],
+  );
+
   const visible = useMemo(
     () => (view?.settings ?? []).filter((s) => backend.kind === "tauri" || !s.desktop_only),
     [view, backend.kind],
@@ -81,6 +98,7 @@ export function SettingsView({ onSaved }: { onSaved?: (update: SettingsUpdate) =
       restartRequired={view.restart_required}
       notice={notice}
       onNotice={setNotice}
+      onDirty={markEditing}
       onSaved={(update) => {
         replace({ settings: update.settings, restart_required: update.restart_required });
         setRevision((n) => n + 1);
@@ -96,11 +114,12 @@ type SettingsFormProps = {
   restartRequired: boolean;
   notice: Notice | null;
   onNotice: (notice: Notice | null) => void;
+  onDirty: (dirty: boolean) => void;
   onSaved: (update: SettingsUpdate) => void;
 };
 
 /** The editable settings; its draft starts from `settings` and is dropped when they change. */
-function SettingsForm({ settings, restartRequired, notice, onNotice, onSaved }: SettingsFormProps) {
+function SettingsForm({ settings, restartRequired, notice, onNotice, onDirty, onSaved }: SettingsFormProps) {
   const backend = useBackend();
   const saved = useMemo(() => toDraft(settings), [settings]);
   const [draft, setDraft] = useState<Draft>(saved);
@@ -118,6 +137,7 @@ function SettingsForm({ settings, restartRequired, notice, onNotice, onSaved }: 
 
   const changes = useMemo(() => changesFrom(settings, saved, draft), [settings, saved, draft]);
   const dirty = Object.keys(changes).length > 0;
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
 
   function edit(key: string, value: DraftValue) {
     setDraft((previous) => ({ ...previous, [key]: value }));

@@ -16,6 +16,7 @@ import type {
   Retried,
   RetrySelection,
   OperationsBackend,
+  SettingsView,
   Stats,
 } from "../backend/Backend";
 import { engineInfo } from "./fixtures";
@@ -33,6 +34,8 @@ export type FakeBackend = Backend & {
   pushLive(batch: LiveBatch): void;
   pushLiveError(error: Error): void;
   liveSubscriberCount(): number;
+  /** Settings saved elsewhere, as the desktop's event brings them. */
+  pushSettings(view: SettingsView): void;
 };
 
 export type FakeBackendOptions = {
@@ -58,6 +61,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
   const subscribers = new Set<Subscriber<Health>>();
   const statsSubscribers = new Set<Subscriber<Stats>>();
   const liveSubscribers = new Set<Subscriber<LiveBatch>>();
+  const settingsListeners = new Set<(view: SettingsView) => void>();
   return {
     kind: options.kind ?? "tauri",
     authorized: options.authorized ?? true,
@@ -122,5 +126,12 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     exportDiagnostics: vi.fn(options.operations?.exportDiagnostics ?? notInThisTest("diagnostics")),
     deliverDiagnostics: vi.fn(options.operations?.deliverDiagnostics ?? notInThisTest("diagnostics delivery")),
     openLogFolder: vi.fn(options.operations?.openLogFolder ?? notInThisTest("log folder")),
+    onSettingsChanged(listener) {
+      settingsListeners.add(listener);
+      return () => settingsListeners.delete(listener);
+    },
+    pushSettings(view) {
+      for (const listener of settingsListeners) listener(view);
+    },
   };
 }

@@ -86,17 +86,8 @@ impl SettingsService {
         data_dir: &Path,
         tokens: Tokens,
     ) -> Result<Arc<Self>, PreferencesError> {
-        let settings = store.load()?;
-        let layer = layer_of(&settings)?;
-        let mut service = Self {
-            store,
-            environment,
-            data_dir: data_dir.to_path_buf(),
-            at_start: BTreeMap::new(),
-            tokens: RwLock::new(tokens),
-            revision: watch::Sender::new(0),
-            writing: Mutex::new(()),
-        };
+        let layer = layer_of(&store.load()?)?;
+        let mut service = Self::unread(store, environment, data_dir, tokens);
         service.at_start = CATALOG
             .iter()
             .map(|d| (d.key, service.effective(d.key, &layer)))
@@ -116,17 +107,32 @@ impl SettingsService {
             tokens.clone(),
         )
         .unwrap_or_else(|e| {
-            tracing::warn!("settings unreadable, starting from the defaults: {e}");
-            Arc::new(Self {
+            // Reading fails again, with this reason, wherever the settings are asked for.
+            tracing::warn!("settings unreadable: {e}");
+            Arc::new(Self::unread(
                 store,
-                environment: Environment::default(),
-                data_dir: data_dir.to_path_buf(),
-                at_start: BTreeMap::new(),
-                tokens: RwLock::new(tokens),
-                revision: watch::Sender::new(0),
-                writing: Mutex::new(()),
-            })
+                Environment::default(),
+                data_dir,
+                tokens,
+            ))
         })
+    }
+
+    fn unread(
+        store: Arc<dyn SettingsStore>,
+        environment: Environment,
+        data_dir: &Path,
+        tokens: Tokens,
+    ) -> Self {
+        Self {
+            store,
+            environment,
+            data_dir: data_dir.to_path_buf(),
+            at_start: BTreeMap::new(),
+            tokens: RwLock::new(tokens),
+            revision: watch::Sender::new(0),
+            writing: Mutex::new(()),
+        }
     }
 
     pub fn view(&self) -> Result<SettingsView, PreferencesError> {
