@@ -3,7 +3,7 @@
 // the first `GET /api/v1/health` that answers 200. Used by the package test and `make package`;
 // run alone: `node packaging/cold-start.mjs <path to cartographus>`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, privateSessionBus, sidecarsFor, tempDataDir, waitFor } from '../ui/e2e/support.mjs';
@@ -79,5 +79,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const run = await launch(binary);
   await run.stop();
+  rmSync(run.dataDir, { recursive: true, force: true });
   console.log(`cold start of ${binary}: first page load ${run.firstPaintMs} ms, health 200 after ${run.healthOkMs} ms`);
 }

@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { artifactsDir, required, tempDataDir } from '../ui/e2e/support.mjs';
@@ -15,6 +15,8 @@ const deb = required('CARTOGRAPHUS_DEB');
 const asRoot = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 let installedRoot = null;
 let running = null;
+/** Temporary directories of this run, removed at the end. */
+const scratch = [];
 
 const run = (command, args, options = {}) => execFileSync(command, args, { encoding: 'utf8', ...options });
 const field = (name) => run('dpkg-deb', ['--field', deb, name]).trim();
@@ -22,6 +24,7 @@ const field = (name) => run('dpkg-deb', ['--field', deb, name]).trim();
 after(async () => {
   await running?.stop();
   if (asRoot && installedRoot === '/') run('dpkg', ['--purge', 'cartographus'], { stdio: 'ignore' });
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 test('the package holds the app, its pinned sidecar, a desktop entry and icons, with the right Depends', () => {
@@ -55,6 +58,7 @@ test('installed, it starts with its own sidecar and a healthy engine; removed, t
     installedRoot = '/';
   } else {
     installedRoot = mkdtempSync(join(tmpdir(), 'cartographus-root-'));
+    scratch.push(installedRoot);
     run('dpkg', ['-x', deb, installedRoot]);
   }
   const binary = join(installedRoot, 'usr/bin/cartographus');
@@ -64,6 +68,7 @@ test('installed, it starts with its own sidecar and a healthy engine; removed, t
   assert.match(entry, /^Exec=cartographus/m);
 
   const dataDir = tempDataDir('package');
+  scratch.push(dataDir);
   running = await launch(binary, { dataDir, logPath: join(artifactsDir, 'package-app.log') });
   assert.equal(running.health.status, 'ok', JSON.stringify(running.health));
   assert.equal(running.health.parts.nats.status, 'up', 'the packaged sidecar runs');
