@@ -16,7 +16,8 @@ APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libg
 	libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 webkit2gtk-driver chromium \
 	python3-pip
 
-.PHONY: run test bench fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-ui-gates test-e2e clean-data
+.PHONY: run test bench fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-ui-gates \
+	test-e2e package test-package deb-config clean-data
 
 ## run: set up what is missing, build, and start the desktop app (or `serve` without a display)
 run: deps ui sidecar build
@@ -29,8 +30,9 @@ run: deps ui sidecar build
 		exec "$(TARGET_DIR)/cartographus-server" serve --ui-dir "$(CURDIR)/ui/dist"; \
 	fi
 
-## test: every test — Rust (engine, server, desktop), UI unit tests, both end-to-end smoke tests
-test: deps ui sidecar build tauri-driver test-rust test-ui test-e2e
+## test: every test — Rust (engine, server, desktop), UI unit tests, both end-to-end smoke tests,
+## and the Debian package of the dev build installed, started and removed
+test: deps ui sidecar build tauri-driver test-rust test-ui test-e2e test-package
 
 test-rust:
 	cargo test --workspace --no-fail-fast
@@ -47,6 +49,30 @@ test-e2e: ui-deps
 		CARTOGRAPHUS_DESKTOP_BIN="$(TARGET_DIR)/cartographus" \
 		TAURI_DRIVER_BIN="$$(command -v tauri-driver || echo $$HOME/.cargo/bin/tauri-driver)" \
 		node --test --test-concurrency=1 e2e/
+
+# The package's sidecar goes to /usr/lib/cartographus, not beside the app in /usr/bin where
+# Debian's own nats-server package would clash with it (docs/adr/0016).
+DEB_CONFIG = $(CARGO_TARGET_DIR)/deb.conf.json
+deb-config:
+	@mkdir -p "$(CARGO_TARGET_DIR)"
+	@printf '{"bundle":{"externalBin":[],"linux":{"deb":{"files":{"/usr/lib/cartographus/nats-server":"binaries/nats-server-%s"}}}}}\n' \
+		"$(HOST_TRIPLE)" > "$(DEB_CONFIG)"
+
+## package: the Debian package from a release build (a second, one-off DuckDB build; nothing is
+## downloaded), then its size and the release app's cold start (docs/performance.md)
+package: deps ui sidecar deb-config
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles deb --config "$(DEB_CONFIG)"
+	@deb=$$(ls -t "$(CARGO_TARGET_DIR)"/release/bundle/deb/*.deb | head -1); \
+		echo "package: $$deb, $$(du -k "$$deb" | cut -f1) KiB"
+	node packaging/cold-start.mjs "$(CARGO_TARGET_DIR)/release/cartographus"
+
+## test-package: the dev build (already built by `build`; `tauri bundle` only packages it) as a
+## Debian package, installed as a user would, started, checked healthy and removed
+test-package: build ui-deps deb-config
+	cd src-tauri && ../ui/node_modules/.bin/tauri bundle --ci --debug --bundles deb --no-binary-patching \
+		--config "$(DEB_CONFIG)"
+	CARTOGRAPHUS_DEB="$$(ls -t "$(TARGET_DIR)"/bundle/deb/*.deb | head -1)" \
+		node --test --test-concurrency=1 packaging/install.test.mjs
 
 ## bench: the whole pipeline under load against raw baselines measured in the same run;
 ## prints a table and writes bench-report.json (method and figures: docs/performance.md).

@@ -30,6 +30,17 @@ fn main() {
             "disconnect_plex",
             "start_plex_pin",
             "check_plex_pin",
+            "get_settings",
+            "update_settings",
+            "reveal_setting",
+            "regenerate_token",
+            "get_ingestion",
+            "pause_ingestion",
+            "resume_ingestion",
+            "get_logs",
+            "export_diagnostics",
+            "open_log_folder",
+            "show_diagnostics",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {
         // The usual cause: the sidecar binary is not in place yet.

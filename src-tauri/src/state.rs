@@ -1,9 +1,10 @@
 //! What the desktop shell holds: the engine (owned, so it can be stopped on exit) and what
 //! the UI should see while it starts or after it failed to.
 
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use cartographus_engine::logging::LogGuard;
+use cartographus_engine::preferences::{DesktopPreferences, SettingsService};
 use cartographus_engine::{Engine, EngineHandle, EngineInfo, Health};
 
 use crate::commands::CommandError;
@@ -18,6 +19,8 @@ pub struct DesktopState {
     status: RwLock<EngineStatus>,
     engine: Mutex<Option<Engine>>,
     log_guard: Mutex<Option<LogGuard>>,
+    /// The settings, known before the engine runs (the tray and window behaviour need them).
+    settings: RwLock<Option<Arc<SettingsService>>>,
     /// The task feeding the window's live channel. The window has one live view; a page
     /// reload subscribes again, and the old feed (whose JS callback is gone) must stop.
     live_feed: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
@@ -29,6 +32,7 @@ impl Default for DesktopState {
             status: RwLock::new(EngineStatus::Starting),
             engine: Mutex::new(None),
             log_guard: Mutex::new(None),
+            settings: RwLock::new(None),
             live_feed: Mutex::new(None),
         }
     }
@@ -84,6 +88,28 @@ impl DesktopState {
     /// The engine, once: exit handlers may run more than once.
     pub fn take_engine(&self) -> Option<Engine> {
         self.engine.lock().ok().and_then(|mut slot| slot.take())
+    }
+
+    pub fn set_settings(&self, settings: Arc<SettingsService>) {
+        if let Ok(mut slot) = self.settings.write() {
+            *slot = Some(settings);
+        }
+    }
+
+    pub fn settings(&self) -> Option<Arc<SettingsService>> {
+        self.settings.read().ok().and_then(|slot| slot.clone())
+    }
+
+    /// The desktop's saved behaviour; the defaults until the settings are read.
+    pub fn desktop_preferences(&self) -> Option<DesktopPreferences> {
+        let settings = self.settings()?;
+        match settings.desktop() {
+            Ok(preferences) => Some(preferences),
+            Err(e) => {
+                tracing::warn!("cannot read the desktop preferences: {e}");
+                None
+            }
+        }
     }
 
     pub fn keep_log_guard(&self, guard: LogGuard) {

@@ -1,15 +1,18 @@
 // End to end, as a desktop user sees it: the real Tauri app under Xvfb, driven through
 // tauri-driver and WebKitWebDriver, showing every part healthy, following webhooks live over
-// the IPC channel, and retrying a dead letter through the commands; its sidecar dies with it.
+// the IPC channel, and retrying a dead letter through the commands; a setting changed in the
+// window survives a restart, the Logs view reads the engine's log, a second launch hands over
+// to the first window; its sidecar dies with it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   artifactsDir,
   freePort,
   postWebhook,
+  privateSessionBus,
   required,
   sidecarsFor,
   tautulliWebhook,
@@ -24,6 +27,10 @@ let driver;
 let driverUrl;
 let sessionId;
 let dataDir;
+/** The app's HOME: its login item (autostart entry) lands under it. */
+let homeDir;
+/** DISPLAY, XAUTHORITY and the bus the app runs with, for starting a second instance. */
+let desktopSession;
 /** Where the app's engine listens for webhooks. */
 let engineUrl;
 
@@ -65,6 +72,32 @@ async function click(selector) {
   await webdriver('POST', session(`/element/${await find(selector)}/click`), {});
 }
 
+/** Clicks an element after scrolling it to the middle of the window (clear of sticky bars). */
+async function clickCentered(selector) {
+  const element = await find(selector);
+  await webdriver('POST', session('/execute/sync'), {
+    script: "arguments[0].scrollIntoView({ block: 'center' }); return true;",
+    args: [{ [ELEMENT]: element }],
+  });
+  await webdriver('POST', session(`/element/${element}/click`), {});
+}
+
+/** Sets an input or select the way the user would, so React sees the change. */
+async function setField(selector, value) {
+  await webdriver('POST', session('/execute/sync'), {
+    script: `const [element, value] = arguments;
+      const prototype = element instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(prototype, 'value').set.call(element, value);
+      element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));`,
+    args: [{ [ELEMENT]: await find(selector) }, value],
+  });
+}
+
+/** Runs `script` in the window and returns its value. */
+async function inWindow(script) {
+  return webdriver('POST', session('/execute/sync'), { script, args: [] });
+}
+
 /** Sets a textarea the way typing would, so React sees the change. */
 async function setTextarea(selector, value) {
   await webdriver('POST', session('/execute/sync'), {
@@ -82,51 +115,48 @@ async function screenshot(name) {
 
 const webhook = (body) => postWebhook(engineUrl, 'tautulli', WEBHOOK_TOKEN, body);
 
-// A session bus with no activatable services. With the standard service dirs, GTK's first
-// settings lookup activates xdg-desktop-portal, which under Xvfb answers only after D-Bus's
-// 25 s activation timeout — long enough to time out the WebDriver session on a cold start.
-function privateSessionBus(dir) {
-  const path = join(dir, 'session-bus.conf');
-  writeFileSync(
-    path,
-    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`,
-  );
-  return path;
-}
-
 before(async () => {
   const port = await freePort();
   const nativePort = await freePort();
   const listenPort = await freePort();
   dataDir = tempDataDir('desktop');
+  homeDir = join(dataDir, 'home');
+  mkdirSync(homeDir);
+  const bus = privateSessionBus(dataDir);
+  const sessionFile = join(dataDir, 'session.env');
   const logFile = openSync(join(artifactsDir, 'desktop-app.log'), 'w');
   driverUrl = `http://127.0.0.1:${port}`;
   engineUrl = `http://127.0.0.1:${listenPort}`;
   driver = spawn(
     'xvfb-run',
-    ['-a', 'dbus-run-session', `--config-file=${privateSessionBus(dataDir)}`, '--', required('TAURI_DRIVER_BIN'), '--port', String(port), '--native-port', String(nativePort)],
+    [
+      '-a',
+      'dbus-run-session',
+      `--config-file=${bus.config}`,
+      '--',
+      // Notes the display xvfb-run picked, so a second launch can join this session.
+      'sh',
+      '-c',
+      'printf "%s\n%s\n" "$DISPLAY" "$XAUTHORITY" > "$0"; exec "$@"',
+      sessionFile,
+      required('TAURI_DRIVER_BIN'),
+      '--port',
+      String(port),
+      '--native-port',
+      String(nativePort),
+    ],
     {
       env: {
         ...process.env,
+        HOME: homeDir,
         CARTOGRAPHUS_DATA_DIR: dataDir,
         CARTOGRAPHUS_LISTEN: `127.0.0.1:${listenPort}`,
         CARTOGRAPHUS_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
         NO_AT_BRIDGE: '1',
         // Leave WEBKIT_DISABLE_DMABUF_RENDERER / _COMPOSITING_MODE unset: with either one,
         // WebKitWebDriver's screenshot never answers under Xvfb (seen with WebKitGTK 2.50).
-        RUST_LOG: 'warn',
+        // Info, so the Logs view has lines and a second launch's hand-over is on record.
+        RUST_LOG: 'info',
         // The app must find its sidecar beside its own executable, as an installed app does.
         NATS_SERVER_BIN: '',
       },
@@ -136,6 +166,13 @@ before(async () => {
     },
   );
   await waitFor('tauri-driver to listen', 30_000, async () => (await fetch(`${driverUrl}/status`)).ok);
+  const [display, xauthority] = readFileSync(sessionFile, 'utf8').split('\n');
+  desktopSession = { DISPLAY: display, XAUTHORITY: xauthority, DBUS_SESSION_BUS_ADDRESS: bus.address };
+  await openSession();
+});
+
+/** Launches the app (a new WebDriver session starts it). */
+async function openSession() {
   const created = await webdriver('POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application: required('CARTOGRAPHUS_DESKTOP_BIN') } } },
   });
@@ -147,7 +184,14 @@ before(async () => {
     args: [],
   });
   await webdriver('POST', session('/refresh'), {});
-});
+}
+
+/** Quits the app the way closing its session does, and waits until its sidecar is gone. */
+async function closeSession() {
+  await webdriver('DELETE', `/session/${sessionId}`);
+  sessionId = null;
+  await waitFor('the sidecar to die with the app', 15_000, () => sidecarsFor(dataDir).length === 0);
+}
 
 after(async () => {
   if (sessionId) await webdriver('DELETE', `/session/${sessionId}`).catch(() => {});
@@ -250,4 +294,96 @@ test('a dead letter is retried through the desktop commands', async () => {
       webdriver('GET', session(`/element/${id}/property/textContent`)),
     ))).some((content) => content.includes(fixedUser)),
   );
+});
+
+const property = async (selector, name) => webdriver('GET', session(`/element/${await find(selector)}/property/${name}`));
+
+test('a setting changed in the window is saved, applied, and kept after a restart', async () => {
+  await click('[data-testid="tab-settings"]');
+  await waitFor('the settings', 30_000, async () => (await findAll('[data-testid="settings-group-storage"]')).length === 1);
+  await setField('[data-testid="setting-input-nats_batch_size"]', '500');
+  await setField('[data-testid="setting-input-theme"]', 'light');
+  await clickCentered('[data-testid="setting-input-start_at_login"]');
+  await click('[data-testid="settings-save"]');
+  await waitFor('the saved notice', 15_000, async () => (await attribute('[data-testid="settings-notice"]', 'data-outcome')) === 'saved');
+  const notice = await text('[data-testid="settings-notice"]');
+  assert.match(notice, /In force now: .*Theme/);
+  assert.match(notice, /After a restart: Batch size/);
+  assert.equal(await inWindow('return document.documentElement.dataset.theme;'), 'light', 'the theme applies at once');
+  await waitFor('the restart notice', 5_000, async () => (await findAll('[data-testid="settings-restart"]')).length === 1);
+
+  // Saved in the one settings file, where headless mode reads it too.
+  const saved = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
+  assert.equal(saved.config.nats_batch_size, 500);
+  assert.equal(saved.preferences.theme, 'light');
+  assert.equal(saved.preferences.start_at_login, true);
+  // Start at login is a real login item.
+  const autostart = join(homeDir, '.config', 'autostart');
+  await waitFor('the login item', 10_000, () => existsSync(autostart) && readdirSync(autostart).some((f) => f.endsWith('.desktop')));
+  const entry = readFileSync(join(autostart, readdirSync(autostart).find((f) => f.endsWith('.desktop'))), 'utf8');
+  assert.match(entry, /Exec=.*cartographus/);
+
+  await inWindow("document.activeElement?.blur(); document.querySelector('.app-shell').scrollIntoView({ block: 'start' }); return true;");
+  await waitFor('the top of the page', 5_000, async () => (await inWindow('return window.scrollY;')) === 0);
+  await screenshot('desktop-settings.png');
+
+  await closeSession();
+  await openSession();
+  await waitFor('overall status ok after the restart', 60_000, async () => (await attribute('[data-testid="overall-status"]', 'data-status')) === 'ok');
+  await waitFor('the saved theme', 15_000, async () => (await inWindow('return document.documentElement.dataset.theme;')) === 'light');
+  await click('[data-testid="tab-settings"]');
+  await waitFor('the settings again', 30_000, async () => (await findAll('[data-testid="settings-group-storage"]')).length === 1);
+  assert.equal(await property('[data-testid="setting-input-nats_batch_size"]', 'value'), '500');
+  assert.equal(await attribute('[data-testid="setting-nats_batch_size"]', 'data-restart-pending'), 'false', 'in force since the restart');
+  assert.equal(await property('[data-testid="setting-input-theme"]', 'value'), 'light');
+  assert.equal(await property('[data-testid="setting-input-start_at_login"]', 'checked'), true);
+});
+
+test('the Logs view reads the engine log, filters it by level and exports diagnostics', async () => {
+  await click('[data-testid="tab-logs"]');
+  await waitFor('log lines', 30_000, async () => (await findAll('[data-testid="log-line"]')).length > 0);
+  assert.match(await text('[data-testid="log-lines"]'), /engine started/);
+  await screenshot('desktop-logs.png');
+
+  await setField('[data-testid="logs-level"]', 'warn');
+  await waitFor('only warnings and errors', 15_000, async () => {
+    const lines = await findAll('[data-testid="log-line"]');
+    const levels = await Promise.all(lines.map((id) => webdriver('GET', session(`/element/${id}/attribute/data-level`))));
+    return levels.every((level) => level === 'warn' || level === 'error');
+  });
+
+  await click('[data-testid="logs-export"]');
+  await waitFor('the export', 30_000, async () => (await attribute('[data-testid="logs-notice"]', 'data-outcome')) === 'exported');
+  assert.match(await text('[data-testid="logs-notice"]'), /cartographus-diagnostics-[\d-]+\.zip/);
+  const exports = readdirSync(join(dataDir, 'diagnostics'));
+  assert.equal(exports.length, 1);
+  const zip = readFileSync(join(dataDir, 'diagnostics', exports[0]));
+  assert.equal(zip.subarray(0, 2).toString(), 'PK');
+  assert.ok(zip.includes('settings.json'), 'the zip holds the settings');
+});
+
+test('a second launch exits and brings the first window forward', async () => {
+  const logFile = openSync(join(artifactsDir, 'desktop-second-launch.log'), 'w');
+  const second = spawn(required('CARTOGRAPHUS_DESKTOP_BIN'), [], {
+    env: {
+      ...process.env,
+      ...desktopSession,
+      HOME: homeDir,
+      CARTOGRAPHUS_DATA_DIR: dataDir,
+      NO_AT_BRIDGE: '1',
+      NATS_SERVER_BIN: '',
+    },
+    stdio: ['ignore', logFile, logFile],
+  });
+  const exited = new Promise((resolve) => second.once('exit', (code) => resolve(code)));
+  const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
+  if (code === 'still running') second.kill('SIGKILL');
+  assert.equal(code, 0, 'the second launch hands over and exits');
+  assert.equal(sidecarsFor(dataDir).length, 1, 'the second launch started no engine of its own');
+
+  // The first instance showed and focused its window; its own log says so.
+  await click('[data-testid="tab-logs"]');
+  await setField('[data-testid="logs-level"]', 'info');
+  await waitFor('the hand-over in the log', 30_000, async () => (await text('[data-testid="log-lines"]')).includes('another launch of the app'));
+  assert.equal(await inWindow('return document.visibilityState;'), 'visible');
 });

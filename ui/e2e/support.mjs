@@ -1,7 +1,7 @@
 // Helpers for the end-to-end tests: free ports, waiting on conditions with deadlines,
 // finding sidecars by data dir, and where screenshots go.
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,4 +112,33 @@ export async function postWebhook(base, source, token, body) {
 /** A playback key unique to this run, so sessions never collide with earlier runs' data. */
 export function uniqueKey(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * A D-Bus session config with no activatable services, listening at `<dir>/session-bus`. With
+ * the standard service dirs, GTK's first settings lookup activates xdg-desktop-portal, which
+ * under Xvfb answers only after D-Bus's 25 s activation timeout — long enough to time out a
+ * WebDriver session on a cold start. The fixed address lets a test start a second app on the
+ * same bus (single instance). Returns the config file's path and the bus address.
+ */
+export function privateSessionBus(dir) {
+  const path = join(dir, 'session-bus.conf');
+  const socket = join(dir, 'session-bus');
+  writeFileSync(
+    path,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=${socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  return { config: path, address: `unix:path=${socket}` };
 }

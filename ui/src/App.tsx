@@ -9,8 +9,12 @@ import { useStats } from "./health/useStats";
 import { AppFooter } from "./layout/AppFooter";
 import { AppHeader } from "./layout/AppHeader";
 import { ConnectionNotice } from "./layout/ConnectionNotice";
+import { IngestionNotice } from "./layout/IngestionNotice";
 import { SectionTabs, type SectionId } from "./layout/SectionTabs";
 import { LiveView } from "./live/LiveView";
+import { LogsView } from "./logs/LogsView";
+import { SettingsView } from "./settings/SettingsView";
+import { isThemeChoice, useTheme, type ThemeChoice } from "./settings/theme";
 import { SetupWizard } from "./setup/SetupWizard";
 import { useFirstRunSetup } from "./setup/useFirstRunSetup";
 import "./layout/layout.css";
@@ -22,6 +26,8 @@ export function App() {
   // Here too: the Dead letters tab shows how many wait.
   const statsState = useStats();
   const [section, setSection] = useState<SectionId>("live");
+  const [theme, setTheme] = useState<ThemeChoice>("system");
+  useTheme(theme);
   const setup = useFirstRunSetup();
   const connectSource = useRef<HTMLButtonElement>(null);
   // Closing the wizard hands focus back to the button that opens it.
@@ -32,6 +38,21 @@ export function App() {
     refocusConnectSource.current = false;
     connectSource.current?.focus();
   }, [setup.open]);
+
+  // The saved theme; without it (a browser without the token) the system's is kept.
+  useEffect(() => {
+    let active = true;
+    backend.getSettings().then(
+      (view) => {
+        const saved = view.settings.find((s) => s.key === "theme")?.value;
+        if (active && isThemeChoice(saved)) setTheme(saved);
+      },
+      () => {},
+    );
+    return () => {
+      active = false;
+    };
+  }, [backend]);
 
   function closeSetup() {
     refocusConnectSource.current = true;
@@ -56,10 +77,20 @@ export function App() {
         <>
           <SectionTabs active={section} onSelect={setSection} dlqCount={statsState.stats?.dlq_size ?? null} />
           {!backend.authorized && <ConnectionNotice />}
+          <IngestionNotice health={healthState.health} offerPause={section === "health"} />
           <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
             {section === "live" && <LiveView />}
             {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
             {section === "dlq" && <DlqView />}
+            {section === "logs" && <LogsView />}
+            {section === "settings" && (
+              <SettingsView
+                onSaved={(update) => {
+                  const saved = update.settings.find((s) => s.key === "theme")?.value;
+                  if (isThemeChoice(saved)) setTheme(saved);
+                }}
+              />
+            )}
           </main>
         </>
       )}

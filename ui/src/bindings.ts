@@ -39,15 +39,32 @@ export const commands = {
 	disconnectPlex: () => __TAURI_INVOKE<null>("disconnect_plex"),
 	startPlexPin: () => __TAURI_INVOKE<PlexPin>("start_plex_pin"),
 	checkPlexPin: (id: string) => __TAURI_INVOKE<PlexPinStatus>("check_plex_pin", { id }),
+	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
+	/**  `changes` maps setting keys to new values (null: back to the default); all or nothing. */
+	updateSettings: (changes: { [key in string]: SettingValue | null }) => __TAURI_INVOKE<SettingsUpdate>("update_settings", { changes }),
+	revealSetting: (key: string) => __TAURI_INVOKE<RevealedSecret>("reveal_setting", { key }),
+	regenerateToken: (key: string) => __TAURI_INVOKE<Regenerated>("regenerate_token", { key }),
+	getIngestion: () => __TAURI_INVOKE<IngestionState>("get_ingestion"),
+	pauseIngestion: () => __TAURI_INVOKE<IngestionState>("pause_ingestion"),
+	resumeIngestion: () => __TAURI_INVOKE<IngestionState>("resume_ingestion"),
+	getLogs: (query: LogQuery) => __TAURI_INVOKE<LogTail>("get_logs", { query }),
+	exportDiagnostics: () => __TAURI_INVOKE<DiagnosticsExport>("export_diagnostics"),
+	openLogFolder: () => __TAURI_INVOKE<null>("open_log_folder"),
+	/**  Shows an export (by the file name `export_diagnostics` gave) in the file manager. */
+	showDiagnostics: (fileName: string) => __TAURI_INVOKE<null>("show_diagnostics", { fileName }),
 };
 
 /** Events */
 export const events = {
 	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
+	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	sidecarChanged: makeEvent<SidecarChanged, SidecarChanged>("sidecar-changed"),
 };
 
 /* Types */
+/**  When a change to a setting takes effect. */
+export type Applies = "now" | "restart";
+
 export type Attempt = {
 	at: string,
 	error: string,
@@ -81,6 +98,15 @@ export type DedupRecord = {
 	at: string,
 	dropped: MediaEvent,
 	restored: boolean,
+};
+
+export type DiagnosticsExport = {
+	file_name: string,
+	/**  Where the zip was written on the engine's machine. */
+	path: string,
+	size_bytes: number,
+	/**  The files inside, in order. */
+	entries: string[],
 };
 
 export type DlqEntry = {
@@ -153,6 +179,12 @@ export type Health = {
 /**  The health of every part, sent whenever it changes. */
 export type HealthChanged = Health;
 
+export type IngestionState = {
+	paused: boolean,
+	/**  When the current pause began. */
+	since: string | null,
+};
+
 export type JobState = "running" | "done" | "cancelled" | "failed";
 
 export type JobStatus = {
@@ -207,6 +239,37 @@ export type LiveSnapshot = {
 };
 
 export type Location = "lan" | "wan";
+
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
+
+export type LogLine = {
+	/**  RFC 3339, as the log wrote it. */
+	at: string | null,
+	level: LogLevel | null,
+	/**  The module (and spans) that logged it. */
+	target: string | null,
+	message: string,
+};
+
+export type LogQuery = {
+	/**  The least severe level shown (`warn` shows warnings and errors). */
+	level?: LogLevel | null,
+	/**  How many of the newest matching lines (1–2000, default 200). */
+	limit?: number | null,
+	/**  The `cursor` of an earlier answer: only what was written since. */
+	cursor?: string | null,
+};
+
+export type LogTail = {
+	/**  The log folder. */
+	dir: string,
+	/**  The file read (the newest); null when there is no log yet. */
+	file: string | null,
+	/**  Oldest first. */
+	lines: LogLine[],
+	/**  Pass back to get only newer lines. */
+	cursor: string | null,
+};
 
 /**
  *  One playback event. Optional fields are `None` when the source did not say (never an
@@ -316,6 +379,13 @@ export type Rate = {
 	last_minute: number | null,
 };
 
+export type Regenerated = {
+	key: string,
+	/**  The new token, shown once here; later only on reveal. */
+	value: string,
+	update: ServiceToUpdate[],
+};
+
 export type ReplayRange = {
 	from?: Bound | null,
 	to?: Bound | null,
@@ -340,6 +410,22 @@ export type RetriedAs = "stored" |
 export type RetrySelection = {
 	ids?: string[] | null,
 	filter?: DlqFilter,
+};
+
+export type RevealedSecret = {
+	key: string,
+	value: string,
+};
+
+/**  A service that still uses the old token, and what to give it instead. */
+export type ServiceToUpdate = {
+	service: string,
+	/**  Where the token goes in that service. */
+	place: string,
+	/**  The new URL to paste (it carries the new token). */
+	url: string,
+	/**  Whether the app could update it itself (a connected Tautulli or Plex account). */
+	automatic: boolean,
 };
 
 /**
@@ -406,6 +492,73 @@ export type SetupOverview = {
 	/**  Ready-to-paste webhook URLs, with their tokens. */
 	webhook_urls: WebhookUrls,
 	sources: SourcesSetup,
+export type SettingChange = {
+	key: string,
+	applies: Applies,
+};
+
+/**  Sections of the Settings view. */
+export type SettingGroup = "listener" | "tokens" | "nats" | "storage" | "dead_letters" | "sessions" | "tautulli" | "appearance" | "desktop" | "notifications";
+
+/**  How a value is entered and shown. */
+export type SettingKind = 
+/**  `HOST:PORT`. */
+"address" | 
+/**  A TCP port, or null for off. */
+"port" | 
+/**  A whole number within `min`..=`max`. */
+"count" | 
+/**  Milliseconds within `min`..=`max`; the API also takes `"250ms"`, `"5s"`, `"2m"`, `"6h"`. */
+"duration" | 
+/**  One of `choices`. */
+"choice" | "toggle" | "text" | 
+/**  A file path on this machine. */
+"path" | 
+/**  A secret the user sets (shown masked, revealed on request). */
+"secret" | 
+/**  A generated token: shown masked, revealed or regenerated, never typed in. */
+"token";
+
+/**
+ *  A value as JSON carries it: `true`, `3857`, `"127.0.0.1:3857"`. Durations are milliseconds.
+ *  Every number a setting takes is whole and well below 2^53, so TypeScript's number holds it.
+ */
+export type SettingValue = boolean | number | string;
+
+export type SettingView = {
+	key: string,
+	group: SettingGroup,
+	kind: SettingKind,
+	/**  The value in force (secrets masked); null when unset and without a default. */
+	value: SettingValue | null,
+	default: SettingValue | null,
+	/**  The environment variable or flag that fixes this setting, if one does. */
+	locked_by: string | null,
+	applies: Applies,
+	/**  Changed since the engine started; takes effect at the next start. */
+	restart_pending: boolean,
+	/**  Used by the desktop app only (tray, autostart, notifications). */
+	desktop_only: boolean,
+	secret: boolean,
+	choices: string[],
+	min: number | null,
+	max: number | null,
+};
+
+/**  The settings after any saved change (from the window, the tray or the HTTP API). */
+export type SettingsChanged = SettingsView;
+
+/**  The answer to a change: what changed and when each takes effect, and the settings now. */
+export type SettingsUpdate = {
+	changed: SettingChange[],
+	restart_required: boolean,
+	settings: SettingView[],
+};
+
+export type SettingsView = {
+	settings: SettingView[],
+	/**  Some saved change waits for a restart. */
+	restart_required: boolean,
 };
 
 /**  The sidecar after a start, an exit or a restart. */

@@ -5,8 +5,12 @@ import { App } from "./App";
 import { createBackend } from "./backend";
 import { BackendProvider } from "./backend/BackendContext";
 import { ErrorBoundary } from "./layout/ErrorBoundary";
+import { applyTheme } from "./settings/theme";
 import "./styles/theme.css";
 import "./styles/base.css";
+
+// The OS's preference until the saved theme is read: no light flash on a dark desktop.
+applyTheme("system");
 
 const rootElement = document.getElementById("root");
 if (rootElement === null) throw new Error("index.html has no #root element");

@@ -2,9 +2,11 @@
 //! DuckDB and out to live subscribers. No Tauri here: the desktop shell and the headless
 //! server are thin adapters over [`Engine`] and [`EngineHandle`].
 
+pub mod alerts;
 pub mod api;
 pub mod bus;
 pub mod config;
+pub mod diagnostics;
 pub mod dlq;
 pub mod engine;
 pub mod health;
@@ -12,9 +14,11 @@ pub mod ingest;
 pub mod jobs;
 pub mod live;
 pub mod logging;
+pub mod logs;
 pub mod metrics;
 pub mod persist;
 pub mod private_fs;
+pub mod preferences;
 pub mod secret;
 pub mod session;
 pub mod settings;

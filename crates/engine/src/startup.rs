@@ -4,9 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::{default_data_dir, settings_path, Config, ConfigError, ConfigLayer};
 use crate::engine::Tokens;
+use crate::preferences::{
+    Environment, FileStore, PreferencesError, SettingsService, SettingsStore,
+};
 use crate::private_fs::{tighten_tree, PrivateFsError};
 use crate::secret::Secret;
 use crate::settings::{Settings, SettingsError, SOURCES};
@@ -24,11 +28,15 @@ pub enum StartupError {
          choose a directory of its own with CARTOGRAPHUS_DATA_DIR or --data-dir"
     )]
     SharedDataDir(PathBuf),
+    #[error(transparent)]
+    Preferences(#[from] PreferencesError),
 }
 
 pub struct Prepared {
     pub config: Config,
     pub tokens: Tokens,
+    /// The settings the engine serves and changes (pass it to `Engine::start_with`).
+    pub settings: Arc<SettingsService>,
 }
 
 /// Resolves configuration and tokens: defaults < settings < environment < `flags`.
@@ -42,16 +50,39 @@ pub fn prepare(
         Some(dir) => dir,
         None => default_data_dir(&env)?,
     };
+    let store = Arc::new(FileStore::new(settings_path(&data_dir)));
+    prepare_with_store(data_dir, store, flags, env)
+}
+
+/// [`prepare`] with the settings kept by `store` (the desktop's tauri-plugin-store).
+pub fn prepare_with_store(
+    data_dir: PathBuf,
+    store: Arc<dyn SettingsStore>,
+    flags: ConfigLayer,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Prepared, StartupError> {
     if is_shared_dir(&data_dir, env("HOME").as_deref()) {
         return Err(StartupError::SharedDataDir(data_dir));
     }
     // Everything below is made private, so it must be a directory of our own.
     tighten_tree(&data_dir)?;
-    let settings = Settings::load_or_init(&settings_path(&data_dir))?;
+    let mut settings: Settings = store.load()?;
+    if settings.ensure_tokens() {
+        store.save(&settings)?;
+    }
     let env_layer = ConfigLayer::from_env(&env)?;
-    let config = Config::resolve(data_dir, &[settings.config.clone(), env_layer, flags])?;
+    let environment = Environment::resolve(&env, &flags)?;
+    let config = Config::resolve(
+        data_dir.clone(),
+        &[settings.config.clone(), env_layer, flags],
+    )?;
     let tokens = resolve_tokens(&settings, &env);
-    Ok(Prepared { config, tokens })
+    let settings = SettingsService::new(store, environment, &data_dir, tokens.clone())?;
+    Ok(Prepared {
+        config,
+        tokens,
+        settings,
+    })
 }
 
 /// Whether `dir` is a directory others' files live in: the home directory or a root.

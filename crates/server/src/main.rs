@@ -85,14 +85,16 @@ fn serve(common: Common) -> anyhow::Result<()> {
     // Before settings or logs are touched: a second server on the same data directory stops
     // here, leaving the running one (and its sidecar) alone.
     let lock = DataDirLock::acquire(&common.data_dir()?)?;
-    let Prepared { config, tokens } = common.prepare()?;
+    let Prepared {
+        config, settings, ..
+    } = common.prepare()?;
     let _log_guard = logging::init(&config.data_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("engine")
         .build()?;
     runtime.block_on(async move {
-        let engine = Engine::start_locked(config.clone(), tokens, lock).await?;
+        let engine = Engine::start_locked(config.clone(), settings, lock).await?;
         tracing::info!(
             "listening on http://{} — data in {} — `cartographus-server tokens` prints the \
              webhook URLs and the web UI link",

@@ -1,6 +1,7 @@
 //! The typed IPC surface: commands and events, exported to ui/src/bindings.ts by
 //! tauri-specta. Each command is one call into the engine, like its HTTP twin.
 
+use cartographus_engine::preferences::SettingsView;
 use cartographus_engine::stats::{SidecarStatus, Stats};
 use cartographus_engine::{EngineInfo, Health};
 use serde::{Deserialize, Serialize};
@@ -8,8 +9,10 @@ use tauri::State;
 
 use crate::state::DesktopState;
 
+pub mod maintenance;
 pub mod pipeline;
 pub mod setup;
+pub mod settings;
 
 /// An error the UI can match on `code` and show as `message`.
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
@@ -42,6 +45,10 @@ pub struct HealthChanged(pub Health);
 /// The sidecar after a start, an exit or a restart.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct SidecarChanged(pub SidecarStatus);
+
+/// The settings after any saved change (from the window, the tray or the HTTP API).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct SettingsChanged(pub SettingsView);
 
 #[tauri::command]
 #[specta::specta]
@@ -100,8 +107,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             setup::disconnect_plex,
             setup::start_plex_pin,
             setup::check_plex_pin,
+            settings::get_settings,
+            settings::update_settings,
+            settings::reveal_setting,
+            settings::regenerate_token,
+            maintenance::get_ingestion,
+            maintenance::pause_ingestion,
+            maintenance::resume_ingestion,
+            maintenance::get_logs,
+            maintenance::export_diagnostics,
+            maintenance::open_log_folder,
+            maintenance::show_diagnostics,
         ])
-        .events(tauri_specta::collect_events![HealthChanged, SidecarChanged])
+        .events(tauri_specta::collect_events![
+            HealthChanged,
+            SidecarChanged,
+            SettingsChanged
+        ])
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ import type {
   TautulliConnectRequest,
   TautulliTestResult,
 } from "../bindings";
+import type { OperationsBackend } from "./operations";
 
 // Re-exported so UI code takes its types from here and never imports the generated bindings.
 export type {
@@ -85,9 +86,32 @@ export type {
   TautulliTestResult,
 };
 
+export type {
+  Applies,
+  DiagnosticsExport,
+  IngestionState,
+  LogLevel,
+  LogLine,
+  LogQuery,
+  LogTail,
+  OperationsBackend,
+  Regenerated,
+  RevealedSecret,
+  ServiceToUpdate,
+  SettingChange,
+  SettingChanges,
+  SettingGroup,
+  SettingKind,
+  SettingValue,
+  SettingView,
+  SettingsUpdate,
+  SettingsView,
+} from "./operations";
+
 export type BackendKind = "tauri" | "http";
 
-export interface Backend {
+/** Settings, ingestion, logs and diagnostics live in OperationsBackend (operations.ts). */
+export interface Backend extends OperationsBackend {
   readonly kind: BackendKind;
   /**
    * False only in a browser opened without the API token: health still works (it needs

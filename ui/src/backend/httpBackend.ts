@@ -22,6 +22,7 @@ import { createHttpSetup } from "./httpSetup";
 import { createLiveFeed } from "./liveFeed";
 import { createLiveHealthFeed } from "./liveHealthFeed";
 import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";
+import { createHttpOperations } from "./httpOperations";
 import { createStatsFeed } from "./statsFeed";
 import { isStats } from "./statsGuard";
 
@@ -44,6 +45,8 @@ export type HttpBackendOptions = {
   liveResyncRetryMs?: number;
   /** Opens a page in a new tab (plex.tv's sign-in); window.open by default. */
   openWindow?: (url: string) => void;
+  /** Saves a downloaded file (diagnostics); the browser's download by default. */
+  saveFile?: (blob: Blob, fileName: string) => void;
 };
 
 const HEALTH_PATH = "/api/v1/health";
@@ -229,7 +232,14 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
 
   const dlqPath = (id: string) => `${DLQ_PATH}/${encodeURIComponent(id)}`;
 
+  async function fetchFile(path: string, what: string): Promise<Blob> {
+    const response = await requestWithToken(path, what);
+    if (!response.ok) throw (await engineError(response)) ?? unexpectedStatus(response, pathOnly(path));
+    return response.blob();
+  }
+
   return {
+    ...createHttpOperations({ callApi, fetchFile, saveFile: options.saveFile }),
     kind: "http",
     authorized: token !== null,
     getHealth,

@@ -29,6 +29,7 @@ import { describeFailure, EngineError, isCodedError, unreachableEngineError } fr
 import { createLiveFeed, type LiveFeedHooks } from "./liveFeed";
 import { openUrl } from "./openUrl";
 import { createStatsFeed, type StatsFeedHooks } from "./statsFeed";
+import { createTauriOperations, type OperationsCommands, type SettingsEvents } from "./tauriOperations";
 
 /** The part of Tauri's Channel this backend uses: the Rust side pushes, `onmessage` hears. */
 export type ChannelLike<T> = { onmessage: (message: T) => void };
@@ -102,7 +103,12 @@ function commandFailure(failure: unknown): Error {
   return unreachableEngineError(IPC_LOCATION, failure);
 }
 
-export function createTauriBackend(bindings: TauriBindings = realBindings, options: TauriBackendOptions = {}): Backend {
+export function createTauriBackend(
+  bindings: TauriBindings = realBindings,
+  options: TauriBackendOptions = {},
+  operations?: OperationsCommands,
+  settingsEvents?: SettingsEvents,
+): Backend {
   async function callEngine<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
@@ -190,6 +196,7 @@ export function createTauriBackend(bindings: TauriBindings = realBindings, optio
   const liveView = createLiveFeed({ connect: connectLive, keepConnected: true });
 
   return {
+    ...createTauriOperations(callEngine, operations, settingsEvents),
     kind: "tauri",
     authorized: true,
     getHealth: () => callEngine(() => bindings.commands.getHealth()),

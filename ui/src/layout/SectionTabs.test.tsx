@@ -23,11 +23,11 @@ describe("SectionTabs", () => {
     expect(document.activeElement).toBe(screen.getByRole("tab", { name: "Health" }));
 
     fireEvent.keyDown(document.activeElement!, { key: "End" });
-    expect(screen.getByTestId("tab-dlq").getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByTestId("tab-settings").getAttribute("aria-selected")).toBe("true");
     fireEvent.keyDown(document.activeElement!, { key: "ArrowRight" });
     expect(live.getAttribute("aria-selected")).toBe("true");
     fireEvent.keyDown(live, { key: "ArrowLeft" });
-    expect(screen.getByTestId("tab-dlq").getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByTestId("tab-settings").getAttribute("aria-selected")).toBe("true");
     fireEvent.keyDown(document.activeElement!, { key: "Home" });
     expect(live.getAttribute("aria-selected")).toBe("true");
   });

@@ -1,15 +1,17 @@
-// The app's section navigation: Live (first, the default), Health and Dead letters, as ARIA
+// The app's section navigation: Live (first, the default), Health, Dead letters, Logs and Settings, as ARIA
 // tabs (arrow keys, Home and End move between them). History joins SECTIONS when it is built.
 import { useRef, type KeyboardEvent } from "react";
 import { formatCount } from "../format/humanize";
 import "./layout.css";
 
-export type SectionId = "live" | "health" | "dlq";
+export type SectionId = "live" | "health" | "dlq" | "logs" | "settings";
 
 export const SECTIONS: ReadonlyArray<{ id: SectionId; label: string }> = [
   { id: "live", label: "Live" },
   { id: "health", label: "Health" },
   { id: "dlq", label: "Dead letters" },
+  { id: "logs", label: "Logs" },
+  { id: "settings", label: "Settings" },
 ];
 
 type SectionTabsProps = {

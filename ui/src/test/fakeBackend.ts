@@ -20,12 +20,15 @@ import type {
   Retried,
   RetrySelection,
   SetupOverview,
+  OperationsBackend,
+  SettingsView,
   Stats,
   TautulliConnected,
   TautulliConnectRequest,
   TautulliTestResult,
 } from "../backend/Backend";
 import { engineInfo } from "./fixtures";
+import { settingsView } from "./settingsFixtures";
 
 type Subscriber<T> = { listener: (value: T) => void; onError?: (error: Error) => void };
 
@@ -39,6 +42,8 @@ export type FakeBackend = Backend & {
   pushLive(batch: LiveBatch): void;
   pushLiveError(error: Error): void;
   liveSubscriberCount(): number;
+  /** Settings saved elsewhere, as the desktop's event brings them. */
+  pushSettings(view: SettingsView): void;
 };
 
 export type FakeBackendOptions = {
@@ -64,6 +69,8 @@ export type FakeBackendOptions = {
   startPlexPin?: () => Promise<PlexPin>;
   checkPlexPin?: (id: string) => Promise<PlexPinStatus>;
   openExternal?: (url: string) => Promise<void>;
+  /** Settings, ingestion, logs and diagnostics calls; settings answer the fixture by default. */
+  operations?: Partial<OperationsBackend>;
 };
 
 const notInThisTest = (what: string) => () => Promise.reject(new Error(`no ${what} in this test`));
@@ -72,6 +79,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
   const subscribers = new Set<Subscriber<Health>>();
   const statsSubscribers = new Set<Subscriber<Stats>>();
   const liveSubscribers = new Set<Subscriber<LiveBatch>>();
+  const settingsListeners = new Set<(view: SettingsView) => void>();
   return {
     kind: options.kind ?? "tauri",
     authorized: options.authorized ?? true,
@@ -134,5 +142,23 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     startPlexPin: vi.fn(options.startPlexPin ?? notInThisTest("plex.tv sign-in")),
     checkPlexPin: vi.fn(options.checkPlexPin ?? notInThisTest("plex.tv sign-in")),
     openExternal: vi.fn(options.openExternal ?? (() => Promise.resolve())),
+    getSettings: vi.fn(options.operations?.getSettings ?? (() => Promise.resolve(settingsView))),
+    updateSettings: vi.fn(options.operations?.updateSettings ?? notInThisTest("settings change")),
+    revealSetting: vi.fn(options.operations?.revealSetting ?? notInThisTest("reveal")),
+    regenerateToken: vi.fn(options.operations?.regenerateToken ?? notInThisTest("regenerate")),
+    getIngestion: vi.fn(options.operations?.getIngestion ?? (() => Promise.resolve({ paused: false, since: null }))),
+    pauseIngestion: vi.fn(options.operations?.pauseIngestion ?? notInThisTest("pause")),
+    resumeIngestion: vi.fn(options.operations?.resumeIngestion ?? notInThisTest("resume")),
+    getLogs: vi.fn(options.operations?.getLogs ?? notInThisTest("logs")),
+    exportDiagnostics: vi.fn(options.operations?.exportDiagnostics ?? notInThisTest("diagnostics")),
+    deliverDiagnostics: vi.fn(options.operations?.deliverDiagnostics ?? notInThisTest("diagnostics delivery")),
+    openLogFolder: vi.fn(options.operations?.openLogFolder ?? notInThisTest("log folder")),
+    onSettingsChanged(listener) {
+      settingsListeners.add(listener);
+      return () => settingsListeners.delete(listener);
+    },
+    pushSettings(view) {
+      for (const listener of settingsListeners) listener(view);
+    },
   };
 }

@@ -50,7 +50,7 @@ pub async fn require_api_token(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    check(state.engine.api_token(), bearer_token(request.headers()))?;
+    check(&state.engine.api_token(), bearer_token(request.headers()))?;
     Ok(next.run(request).await)
 }
 
@@ -61,7 +61,7 @@ pub async fn require_upgrade_token(
     next: Next,
 ) -> Result<Response, ApiError> {
     check(
-        state.engine.api_token(),
+        &state.engine.api_token(),
         upgrade_token(request.headers(), request.uri().query()),
     )?;
     Ok(next.run(request).await)

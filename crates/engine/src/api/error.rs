@@ -101,6 +101,50 @@ impl From<crate::setup::SetupError> for ApiError {
     }
 }
 
+impl From<crate::preferences::PreferencesError> for ApiError {
+    fn from(error: crate::preferences::PreferencesError) -> Self {
+        use crate::preferences::PreferencesError as E;
+        let status = match &error {
+            E::Invalid { .. } => StatusCode::BAD_REQUEST,
+            E::Locked { .. } => StatusCode::CONFLICT,
+            E::NotSecret(_) => StatusCode::NOT_FOUND,
+            E::Store(_) | E::Apply { .. } | E::Corrupt(_) => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}
+
+impl From<crate::logs::LogsError> for ApiError {
+    fn from(error: crate::logs::LogsError) -> Self {
+        let status = match &error {
+            crate::logs::LogsError::Read { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}
+
+impl From<crate::diagnostics::DiagnosticsError> for ApiError {
+    fn from(error: crate::diagnostics::DiagnosticsError) -> Self {
+        let status = match &error {
+            crate::diagnostics::DiagnosticsError::NotFound(_) => StatusCode::NOT_FOUND,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}
+
+/// Webhooks while the user has paused ingestion.
+impl ApiError {
+    pub fn ingestion_paused() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ingestion_paused",
+            "ingestion is paused in Cartographus; resume it from the tray or the app",
+        )
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });

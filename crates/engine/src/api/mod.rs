@@ -8,6 +8,8 @@ pub mod error;
 mod history;
 mod serve;
 mod setup;
+mod maintenance;
+mod settings;
 mod ui;
 pub mod webhooks;
 pub mod ws;
@@ -57,6 +59,18 @@ pub fn router(engine: EngineHandle) -> Router {
             get(dead_letters::job).delete(dead_letters::cancel_job),
         )
         .merge(setup::routes())
+        .route("/settings", get(settings::get).patch(settings::patch))
+        .route("/settings/{key}/secret", get(settings::reveal))
+        .route("/settings/{key}/regenerate", post(settings::regenerate))
+        .route("/ingestion", get(maintenance::ingestion))
+        .route("/ingestion/pause", post(maintenance::pause))
+        .route("/ingestion/resume", post(maintenance::resume))
+        .route("/logs", get(maintenance::logs))
+        .route("/diagnostics", post(maintenance::export_diagnostics))
+        .route(
+            "/diagnostics/{file_name}",
+            get(maintenance::download_diagnostics),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_api_token,
@@ -129,7 +143,7 @@ async fn health(
 ) -> Result<axum::response::Response, error::ApiError> {
     let presented = auth::bearer_token(&headers);
     if presented.is_some() {
-        auth::check(state.engine.api_token(), presented)?;
+        auth::check(&state.engine.api_token(), presented)?;
     }
     let health = state.engine.health();
     let status = if health.is_ok() {

@@ -35,6 +35,9 @@ pub async fn receive(
     body: Body,
 ) -> Response {
     let arrived = std::time::Instant::now();
+    if state.engine.ingestion_paused() {
+        return paused_answer();
+    }
     match admit(&state.engine, &source, query.as_deref(), &headers, body).await {
         Admission::Playback(event) => {
             let source = event.source;
@@ -73,6 +76,16 @@ pub async fn receive(
         Admission::Refused(refusal) => refuse(&state, &headers, refusal).await,
         Admission::Rejected(error) => error.into_response(),
     }
+}
+
+/// 503 with `Retry-After`: the user paused ingestion; nothing of the request was read.
+fn paused_answer() -> Response {
+    let mut response = ApiError::ingestion_paused().into_response();
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("60"),
+    );
+    response
 }
 
 /// What the front door decided, before anything is written.

@@ -4,6 +4,7 @@
 
 pub mod backoff;
 pub mod bounds;
+pub mod limits;
 pub mod rejected;
 pub mod retry;
 pub mod store;

@@ -6,15 +6,19 @@
 
 pub mod data_dir_lock;
 mod dead_letters;
+pub mod ingestion;
 mod listeners;
 mod live_view;
+mod maintenance;
 pub mod nats_link;
 pub mod page;
+mod preferences;
 mod queries;
 mod setup;
 pub mod tasks;
 
 pub use dead_letters::RetrySelection;
+pub use ingestion::IngestionState;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -39,6 +43,7 @@ use crate::live::LiveHub;
 use crate::metrics::Metrics;
 use crate::persist::writer::WriterCounters;
 use crate::persist::{Database, DbError};
+use crate::preferences::SettingsService;
 use crate::secret::Secret;
 use crate::stats::SidecarStatus;
 use data_dir_lock::{DataDirError, DataDirLock};
@@ -137,7 +142,9 @@ pub struct EngineInfo {
 struct Shared {
     health: HealthHub,
     info: InfoInternal,
-    tokens: Tokens,
+    /// The settings and the tokens in force (a regenerated token applies at once).
+    settings: Arc<SettingsService>,
+    ingestion: ingestion::IngestionGate,
     ingest: Ingest,
     /// Filled once NATS answers (at start or later); empty on the direct path.
     bus: BusSlot,
@@ -193,12 +200,12 @@ impl EngineHandle {
         &self.shared.info
     }
 
-    pub fn api_token(&self) -> &Secret {
-        &self.shared.tokens.api
+    pub fn api_token(&self) -> Secret {
+        self.shared.settings.api_token()
     }
 
-    pub fn webhook_token(&self, source: &str) -> Option<&Secret> {
-        self.shared.tokens.webhooks.get(source)
+    pub fn webhook_token(&self, source: &str) -> Option<Secret> {
+        self.shared.settings.webhook_token(source)
     }
 
     /// The sidecar's state now (embedded mode only).
@@ -244,20 +251,31 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts every part. The data directory is locked before anything touches it, and the
-    /// listener bound next so a taken port fails fast, before a sidecar is spawned. DuckDB
-    /// or NATS trouble never stops the start: the engine runs, says why in health, and
-    /// keeps trying.
+    /// Starts every part, with settings kept in `<data>/settings.json` and no environment
+    /// locks (for embedders and tests; the binaries use [`Engine::start_locked`]).
     pub async fn start(config: Config, tokens: Tokens) -> Result<Self, EngineError> {
         let lock = DataDirLock::acquire(&config.data_dir)?;
-        Self::start_locked(config, tokens, lock).await
+        let settings = SettingsService::detached(&config.data_dir, tokens);
+        Self::start_locked(config, settings, lock).await
     }
 
-    /// [`start`](Self::start) with the lock on `config.data_dir` already taken, for a host
-    /// that takes it before it reads settings or opens its log there.
+    /// [`start`](Self::start) with the settings service of the host (the desktop's plugin
+    /// store, or the file with the environment's locks).
+    pub async fn start_with(
+        config: Config,
+        settings: Arc<SettingsService>,
+    ) -> Result<Self, EngineError> {
+        let lock = DataDirLock::acquire(&config.data_dir)?;
+        Self::start_locked(config, settings, lock).await
+    }
+
+    /// Starts every part, with the lock on `config.data_dir` already taken (a host takes it
+    /// before it reads settings or opens its log there). The listener is bound first so a
+    /// taken port fails fast, before a sidecar is spawned. DuckDB or NATS trouble never
+    /// stops the start: the engine runs, says why in health, and keeps trying.
     pub async fn start_locked(
         config: Config,
-        tokens: Tokens,
+        settings: Arc<SettingsService>,
         lock: DataDirLock,
     ) -> Result<Self, EngineError> {
         let listeners = Listeners::bind(&config).await?;
@@ -286,8 +304,9 @@ impl Engine {
             }
         };
         let supervisor = link.supervisor.take();
-        let handle = EngineHandle::new(&config, &listeners, tokens, parts, link);
+        let handle = EngineHandle::new(&config, &listeners, settings, parts, link);
         handle.spawn_pushers(&tasks);
+        handle.spawn_preference_tasks(&tasks);
         let stop_http = CancellationToken::new();
         let http = listeners.serve(&handle, &stop_http);
         health.report(
@@ -366,12 +385,13 @@ impl EngineHandle {
     fn new(
         config: &Config,
         listeners: &Listeners,
-        tokens: Tokens,
+        settings: Arc<SettingsService>,
         parts: Parts,
         link: Link,
     ) -> Self {
         let listen = listeners.listen;
-        let setup = crate::setup::Setup::new(config, &tokens, listen);
+        let setup = crate::setup::Setup::new(config, settings.clone(), listen);
+        let ingestion = ingestion::IngestionGate::new(parts.health.clone());
         EngineHandle {
             shared: Arc::new(Shared {
                 health: parts.health,
@@ -382,7 +402,8 @@ impl EngineHandle {
                     data_dir: config.data_dir.clone(),
                     ui_dir: config.ui_dir.clone(),
                 },
-                tokens,
+                settings,
+                ingestion,
                 ingest: link.ingest,
                 bus: link.bus,
                 sidecar: link.sidecar,

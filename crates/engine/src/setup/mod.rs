@@ -17,6 +17,7 @@ mod urls;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{watch, Mutex};
@@ -30,7 +31,7 @@ pub use error::SetupError;
 pub use saved::{SavedPlex, SavedSetup, SavedTautulli};
 
 use crate::config::Config;
-use crate::engine::Tokens;
+use crate::preferences::SettingsService;
 use crate::event::Source;
 use crate::secret::Secret;
 use saved::SetupStore;
@@ -56,19 +57,20 @@ pub struct Setup {
     store: SetupStore,
     listen: SocketAddr,
     plextv: Url,
-    webhook_tokens: BTreeMap<String, Secret>,
+    /// The tokens in force (a regenerated one applies at once) and the settings file.
+    settings: Arc<SettingsService>,
     tests: watch::Sender<TestArrivals>,
     /// One connect or disconnect at a time: two at once would both create a notifier.
     tautulli_changes: Mutex<()>,
 }
 
 impl Setup {
-    pub fn new(config: &Config, tokens: &Tokens, listen: SocketAddr) -> Self {
+    pub fn new(config: &Config, settings: Arc<SettingsService>, listen: SocketAddr) -> Self {
         Self {
-            store: SetupStore::new(config.settings_path()),
+            store: SetupStore::new(settings.clone()),
             listen,
             plextv: config.plextv_url.clone(),
-            webhook_tokens: tokens.webhooks.clone(),
+            settings,
             tests: watch::Sender::new(TestArrivals::default()),
             tautulli_changes: Mutex::new(()),
         }
@@ -83,8 +85,8 @@ impl Setup {
         });
     }
 
-    fn webhook_token(&self, source: Source) -> Result<&Secret, SetupError> {
-        self.webhook_tokens.get(source.as_str()).ok_or_else(|| {
+    fn webhook_token(&self, source: Source) -> Result<Secret, SetupError> {
+        self.settings.webhook_token(source.as_str()).ok_or_else(|| {
             SetupError::Internal(format!("no webhook token for {}", source.as_str()))
         })
     }

@@ -3,14 +3,13 @@
 //! and this installation's plex.tv client id. Every change is a locked load–change–save so
 //! the rest of the file (tokens, configuration, unknown keys) is kept.
 
-use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::Mutex;
 
 use super::error::SetupError;
 use crate::secret::Secret;
-use crate::settings::Settings;
+use crate::preferences::SettingsService;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -51,62 +50,51 @@ pub struct SavedPlex {
     pub webhook_url: Option<String>,
 }
 
-/// The `setup` section of one settings file.
+/// The `setup` section of the settings file, read and changed through the settings service
+/// (the one owner of the file: on the desktop it is tauri-plugin-store's cache, which a
+/// direct write to the file would be overwritten by).
 pub struct SetupStore {
-    path: PathBuf,
-    lock: Mutex<()>,
+    settings: Arc<SettingsService>,
 }
 
 impl SetupStore {
-    pub fn new(path: PathBuf) -> Self {
-        Self {
-            path,
-            lock: Mutex::new(()),
-        }
+    pub fn new(settings: Arc<SettingsService>) -> Self {
+        Self { settings }
     }
 
     pub async fn read(&self) -> Result<SavedSetup, SetupError> {
-        let path = self.path.clone();
-        run_blocking(move || Ok(Settings::load(&path)?.setup)).await
+        Ok(self.settings.load_file()?.setup)
     }
 
-    /// Applies `change` to the saved section and writes the whole file back.
+    /// Applies `change` to the saved section and writes the whole file back, under the
+    /// settings service's change lock so no other change of the file interleaves.
     pub async fn update<F>(&self, change: F) -> Result<SavedSetup, SetupError>
     where
         F: FnOnce(&mut SavedSetup) + Send + 'static,
     {
-        let _serialised = self.lock.lock().await;
-        let path = self.path.clone();
-        run_blocking(move || {
-            let mut settings = Settings::load(&path)?;
-            change(&mut settings.setup);
-            settings.save(&path)?;
-            Ok(settings.setup)
-        })
-        .await
+        let _serialised = self.settings.lock_for_change().await;
+        let mut settings = self.settings.load_file()?;
+        change(&mut settings.setup);
+        self.settings.save_file(&settings)?;
+        Ok(settings.setup)
     }
-}
-
-async fn run_blocking<T, F>(work: F) -> Result<T, SetupError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, SetupError> + Send + 'static,
-{
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| SetupError::Internal(format!("settings task failed: {e}")))?
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Settings;
 
     #[tokio::test]
     async fn an_update_keeps_the_rest_of_the_settings_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         let initial = Settings::load_or_init(&path).unwrap();
-        let store = SetupStore::new(path.clone());
+        let tokens = crate::engine::Tokens {
+            api: initial.api_token.clone().unwrap(),
+            webhooks: initial.webhook_tokens.clone(),
+        };
+        let store = SetupStore::new(SettingsService::detached(dir.path(), tokens));
         store
             .update(|saved| {
                 saved.plex = Some(SavedPlex {

@@ -46,7 +46,7 @@ impl Setup {
             None => (client.add_notifier(WEBHOOK_AGENT_ID).await?, true),
         };
         let token = self.webhook_token(Source::Tautulli)?;
-        let params = template::notifier_config(notifier_id, &hook, token);
+        let params = template::notifier_config(notifier_id, &hook, &token);
         if let Err(e) = client.set_notifier_config(&params).await {
             if created {
                 // An empty notifier of ours would only confuse the user's list.
@@ -104,7 +104,7 @@ impl Setup {
         match client
             .notify(
                 saved.notifier_id,
-                &template::headers_template(token),
+                &template::headers_template(&token),
                 &template::data_template(),
             )
             .await

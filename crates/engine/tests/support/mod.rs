@@ -6,6 +6,7 @@ pub mod fake_plextv;
 pub mod fake_tautulli;
 pub mod load;
 pub mod nats;
+pub mod settings;
 pub mod setup_api;
 pub mod webhooks;
 

@@ -1,0 +1,59 @@
+// The browser host's OperationsBackend over /api/v1/settings, /ingestion, /logs and /diagnostics.
+import type { DiagnosticsExport, IngestionState, LogTail, OperationsBackend, Regenerated, RevealedSecret, SettingsUpdate, SettingsView } from "./operations";
+
+type RequestOptions = { method?: string; body?: unknown };
+
+export type HttpOperationsDeps = {
+  /** A token-gated JSON call: the body of a 2xx answer, else the engine's error. */
+  callApi<T>(path: string, what: string, init?: RequestOptions): Promise<T>;
+  /** A token-gated call answered with a file. */
+  fetchFile(path: string, what: string): Promise<Blob>;
+  /** Saves a file the browser received (tests pass a fake). */
+  saveFile?: (blob: Blob, fileName: string) => void;
+};
+
+const SETTINGS_PATH = "/api/v1/settings";
+const INGESTION_PATH = "/api/v1/ingestion";
+const LOGS_PATH = "/api/v1/logs";
+const DIAGNOSTICS_PATH = "/api/v1/diagnostics";
+
+export function createHttpOperations({ callApi, fetchFile, saveFile = downloadBlob }: HttpOperationsDeps): OperationsBackend {
+  const key = (name: string) => `${SETTINGS_PATH}/${encodeURIComponent(name)}`;
+  return {
+    getSettings: () => callApi<SettingsView>(SETTINGS_PATH, "Settings"),
+    updateSettings: (changes) => callApi<SettingsUpdate>(SETTINGS_PATH, "Settings", { method: "PATCH", body: changes }),
+    revealSetting: (name) => callApi<RevealedSecret>(`${key(name)}/secret`, "Settings"),
+    regenerateToken: (name) => callApi<Regenerated>(`${key(name)}/regenerate`, "Settings", { method: "POST" }),
+    getIngestion: () => callApi<IngestionState>(INGESTION_PATH, "Ingestion"),
+    pauseIngestion: () => callApi<IngestionState>(`${INGESTION_PATH}/pause`, "Ingestion", { method: "POST" }),
+    resumeIngestion: () => callApi<IngestionState>(`${INGESTION_PATH}/resume`, "Ingestion", { method: "POST" }),
+    getLogs: (query) => {
+      const parameters = new URLSearchParams();
+      if (query.level) parameters.set("level", query.level);
+      if (query.limit !== null && query.limit !== undefined) parameters.set("limit", String(query.limit));
+      if (query.cursor) parameters.set("cursor", query.cursor);
+      const text = parameters.toString();
+      return callApi<LogTail>(text === "" ? LOGS_PATH : `${LOGS_PATH}?${text}`, "The log");
+    },
+    exportDiagnostics: () => callApi<DiagnosticsExport>(DIAGNOSTICS_PATH, "Diagnostics", { method: "POST" }),
+    deliverDiagnostics: async (exported) => {
+      const blob = await fetchFile(`${DIAGNOSTICS_PATH}/${encodeURIComponent(exported.file_name)}`, "Diagnostics");
+      saveFile(blob, exported.file_name);
+    },
+    openLogFolder: () =>
+      Promise.reject(new Error("A browser cannot open folders on the server; the log folder's path is shown instead.")),
+    onSettingsChanged: () => () => {},
+  };
+}
+
+/** The browser's "save as": a temporary link to the blob, clicked. */
+function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}

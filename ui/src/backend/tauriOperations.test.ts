@@ -1,0 +1,81 @@
+// The desktop's settings, ingestion, log and diagnostics calls: one generated command each,
+// with a refused command's {code, message} turned into an EngineError by the host.
+import { describe, expect, it, vi } from "vitest";
+import { diagnosticsExport, logTail, settingsView } from "../test/settingsFixtures";
+import { EngineError } from "./errors";
+import { createTauriBackend, type TauriBindings } from "./tauriBackend";
+import type { OperationsCommands } from "./tauriOperations";
+
+const noEvents = { listen: () => Promise.resolve(() => {}) };
+const bindings = {
+  commands: {},
+  events: { healthChanged: noEvents, sidecarChanged: noEvents },
+  createChannel: () => ({ onmessage: () => {} }),
+} as unknown as TauriBindings;
+
+function fakeCommands(overrides: Partial<OperationsCommands> = {}): OperationsCommands {
+  const none = () => Promise.reject({ code: "not_found", message: "not in this test" });
+  return {
+    getSettings: vi.fn(() => Promise.resolve(settingsView)),
+    updateSettings: vi.fn(none),
+    revealSetting: vi.fn(none),
+    regenerateToken: vi.fn(none),
+    getIngestion: vi.fn(none),
+    pauseIngestion: vi.fn(none),
+    resumeIngestion: vi.fn(none),
+    getLogs: vi.fn(() => Promise.resolve(logTail)),
+    exportDiagnostics: vi.fn(() => Promise.resolve(diagnosticsExport)),
+    openLogFolder: vi.fn(() => Promise.resolve(null)),
+    showDiagnostics: vi.fn(() => Promise.resolve(null)),
+    ...overrides,
+  } as OperationsCommands;
+}
+
+describe("Tauri operations", () => {
+  it("call their commands and hand an export to the file manager by name", async () => {
+    const commands = fakeCommands();
+    const backend = createTauriBackend(bindings, {}, commands);
+    expect(await backend.getSettings()).toBe(settingsView);
+    expect(await backend.getLogs({ level: "warn", limit: 10, cursor: null })).toBe(logTail);
+    expect(commands.getLogs).toHaveBeenCalledWith({ level: "warn", limit: 10, cursor: null });
+    await backend.deliverDiagnostics(diagnosticsExport);
+    expect(commands.showDiagnostics).toHaveBeenCalledWith(diagnosticsExport.file_name);
+    await backend.openLogFolder();
+    expect(commands.openLogFolder).toHaveBeenCalled();
+  });
+
+  it("turn a refused change into an EngineError with the engine's code", async () => {
+    const commands = fakeCommands({
+      updateSettings: vi.fn(() => Promise.reject({ code: "locked", message: "nats_batch_size: fixed by NATS_BATCH_SIZE" })),
+    });
+    const backend = createTauriBackend(bindings, {}, commands);
+    const failure = await backend.updateSettings({ nats_batch_size: 5 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(EngineError);
+    expect((failure as EngineError).code).toBe("locked");
+  });
+});
+
+describe("Tauri settings event", () => {
+  it("passes on settings saved elsewhere until unsubscribed", async () => {
+    let emit: (event: { payload: typeof settingsView }) => void = () => {};
+    const unlisten = vi.fn();
+    const events = {
+      settingsChanged: {
+        listen: (callback: typeof emit) => {
+          emit = callback;
+          return Promise.resolve(unlisten);
+        },
+      },
+    };
+    const backend = createTauriBackend(bindings, {}, fakeCommands(), events);
+    const heard = vi.fn();
+    const stop = backend.onSettingsChanged(heard);
+    await Promise.resolve();
+    emit({ payload: settingsView });
+    expect(heard).toHaveBeenCalledWith(settingsView);
+    stop();
+    emit({ payload: settingsView });
+    expect(heard).toHaveBeenCalledTimes(1);
+    expect(unlisten).toHaveBeenCalled();
+  });
+});
