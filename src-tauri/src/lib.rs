@@ -4,7 +4,7 @@
 //! *does* lives in the engine.
 
 mod autostart;
-mod commands;
+pub mod commands;
 mod lifecycle;
 mod notifications;
 mod prefs;

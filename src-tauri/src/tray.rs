@@ -150,7 +150,7 @@ fn toggle_pause<R: Runtime>(app: &AppHandle<R>) {
         }
     };
     // The menu text follows from the health change this causes.
-    if engine.ingestion_paused() {
+    if engine.ingestion().paused {
         engine.resume_ingestion();
     } else {
         engine.pause_ingestion();

@@ -50,7 +50,7 @@ fn tray_actions_pause_and_resume_ingestion_and_save_keep_in_tray() {
     let menu = app.state::<TrayMenu<MockRuntime>>();
 
     on_menu_action(handle, TrayAction::TogglePause.id());
-    assert!(engine.ingestion_paused());
+    assert!(engine.ingestion().paused);
     let (status, body) = webhook();
     assert_eq!(status, 503, "{body}");
     assert!(body.contains("ingestion_paused"), "{body}");
@@ -59,7 +59,7 @@ fn tray_actions_pause_and_resume_ingestion_and_save_keep_in_tray() {
     assert!(menu.status.text().unwrap().contains("ingestion paused"));
 
     on_menu_action(handle, TrayAction::TogglePause.id());
-    assert!(!engine.ingestion_paused());
+    assert!(!engine.ingestion().paused);
     let (status, body) = webhook();
     assert_eq!(status, 202, "{body}");
     tray::show_status(handle, &engine.health());

@@ -20,14 +20,17 @@ export const commands = {
 	listSessions: (filter: SessionFilter, page: PageArgs) => __TAURI_INVOKE<Page<Session>>("list_sessions", { filter, page }),
 	listDlq: (filter: DlqFilter, page: PageArgs) => __TAURI_INVOKE<Page<DlqEntry>>("list_dlq", { filter, page }),
 	getDlqEntry: (id: string) => __TAURI_INVOKE<DlqEntry>("get_dlq_entry", { id }),
-	/**  Retries one dead letter; `payload` (edited text) replaces the stored one first. */
-	retryDlqEntry: (id: string, payload: string | null) => __TAURI_INVOKE<Retried>("retry_dlq_entry", { id, payload }),
+	/**
+	 *  Retries one dead letter; `payload` replaces the stored one first (a string is the edited
+	 *  text, anything else JSON), as `POST /api/v1/dlq/{id}/retry` takes it.
+	 */
+	retryDlqEntry: (id: string, payload: RetryPayload | null) => __TAURI_INVOKE<Retried>("retry_dlq_entry", { id, payload }),
 	retryDlqEntries: (selection: RetrySelection) => __TAURI_INVOKE<JobStatus>("retry_dlq_entries", { selection }),
 	deleteDlqEntry: (id: string) => __TAURI_INVOKE<null>("delete_dlq_entry", { id }),
-	/**  Deletes every dead letter the filter matches; returns how many. */
-	purgeDlq: (filter: DlqFilter) => __TAURI_INVOKE<number | null>("purge_dlq", { filter }),
-	listDedup: (page: PageArgs) => __TAURI_INVOKE<Page<DedupRecord>>("list_dedup", { page }),
-	restoreDedup: (id: string) => __TAURI_INVOKE<MediaEvent>("restore_dedup", { id }),
+	/**  Deletes every dead letter the filter matches. */
+	purgeDlq: (filter: DlqFilter) => __TAURI_INVOKE<Purged>("purge_dlq", { filter }),
+	listDedup: (filter: DedupFilter, page: PageArgs) => __TAURI_INVOKE<Page<DedupRecord>>("list_dedup", { filter, page }),
+	restoreDedup: (id: string) => __TAURI_INVOKE<Restored>("restore_dedup", { id }),
 	startReplay: (range: ReplayRange) => __TAURI_INVOKE<JobStatus>("start_replay", { range }),
 	getJob: (id: string) => __TAURI_INVOKE<JobStatus>("get_job", { id }),
 	cancelJob: (id: string) => __TAURI_INVOKE<JobStatus>("cancel_job", { id }),
@@ -89,6 +92,12 @@ export type ConsumerStats = {
 	redelivered: number | null,
 };
 
+/**  Which dedup records a list covers. */
+export type DedupFilter = {
+	/**  Only drops by this rule. */
+	rule?: DedupRule | null,
+};
+
 export type DedupRecord = {
 	id: string,
 	kept_event_id: string,
@@ -99,6 +108,18 @@ export type DedupRecord = {
 	dropped: MediaEvent,
 	restored: boolean,
 };
+
+/**  Why an event was dropped. */
+export type DedupRule = 
+/**  The same event id again, from a different delivery (a resent webhook). */
+"event_id" | 
+/**
+ *  The same source reported the same moment of the same session again (a webhook and
+ *  the Tautulli poller, or a resend with a new timestamp).
+ */
+"session" | 
+/**  Another source reported the same moment of the same playback. */
+"cross_source";
 
 export type DiagnosticsExport = {
 	file_name: string,
@@ -372,6 +393,11 @@ export type PlexRegistered = {
 	webhooks: number,
 };
 
+/**  What a purge removed. */
+export type Purged = {
+	deleted: number,
+};
+
 export type Rate = {
 	/**  Events in the last whole second. */
 	last_second: number | null,
@@ -391,6 +417,13 @@ export type ReplayRange = {
 	to?: Bound | null,
 };
 
+/**  A dropped duplicate put back among the stored events. */
+export type Restored = {
+	/**  Always true: a restore that did not happen is an error, not this answer. */
+	restored: boolean,
+	event_id: string,
+};
+
 export type Retried = {
 	id: string,
 	event_id: string | null,
@@ -402,6 +435,12 @@ export type RetriedAs = "stored" |
 "duplicate" | 
 /**  The body is a valid notification that is not about playback. */
 "ignored";
+
+/**
+ *  A replacement for a dead letter's payload before it is retried: a JSON string is taken
+ *  as the raw text (an edited body), anything else as the JSON to store.
+ */
+export type RetryPayload = Value;
 
 /**
  *  Which dead letters a bulk retry covers: the listed ids, or else every entry the filter
@@ -481,17 +520,6 @@ export type SessionFilter = {
 
 export type SessionState = "playing" | "paused" | "buffering" | "stopped";
 
-export type SetupOverview = {
-	/**  The HTTP listener's address. */
-	listen: string,
-	/**
-	 *  This machine's addresses on the network, for a `callback_base` when a media server
-	 *  runs elsewhere (it then needs the listener on that interface).
-	 */
-	lan_addresses: string[],
-	/**  Ready-to-paste webhook URLs, with their tokens. */
-	webhook_urls: WebhookUrls,
-	sources: SourcesSetup,
 export type SettingChange = {
 	key: string,
 	applies: Applies,
@@ -559,6 +587,19 @@ export type SettingsView = {
 	settings: SettingView[],
 	/**  Some saved change waits for a restart. */
 	restart_required: boolean,
+};
+
+export type SetupOverview = {
+	/**  The HTTP listener's address. */
+	listen: string,
+	/**
+	 *  This machine's addresses on the network, for a `callback_base` when a media server
+	 *  runs elsewhere (it then needs the listener on that interface).
+	 */
+	lan_addresses: string[],
+	/**  Ready-to-paste webhook URLs, with their tokens. */
+	webhook_urls: WebhookUrls,
+	sources: SourcesSetup,
 };
 
 /**  The sidecar after a start, an exit or a restart. */
@@ -663,6 +704,8 @@ export type TautulliTestResult = {
 	/**  From asking Tautulli to send until the notification arrived. */
 	round_trip_ms: number,
 };
+
+export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 export type WebhookUrls = {
 	tautulli: string,

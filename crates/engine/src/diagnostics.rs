@@ -10,6 +10,7 @@ use serde::Serialize;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use crate::error::{codes, CodedError, ErrorKind};
 use crate::logs::{log_files, redact};
 use crate::secret::Secret;
 
@@ -46,7 +47,20 @@ impl DiagnosticsError {
     pub fn code(&self) -> &'static str {
         match self {
             DiagnosticsError::Write { .. } | DiagnosticsError::Zip(_) => "diagnostics_failed",
-            DiagnosticsError::NotFound(_) => "not_found",
+            DiagnosticsError::NotFound(_) => codes::NOT_FOUND,
+        }
+    }
+}
+
+impl CodedError for DiagnosticsError {
+    fn code(&self) -> &str {
+        DiagnosticsError::code(self)
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self {
+            DiagnosticsError::NotFound(_) => ErrorKind::NotFound,
+            DiagnosticsError::Write { .. } | DiagnosticsError::Zip(_) => ErrorKind::Unavailable,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{codes, CodedError, ErrorKind};
 use crate::secret::Secret;
 
 /// Lines a tail returns by default, and at most.
@@ -90,8 +91,21 @@ pub enum LogsError {
 impl LogsError {
     pub fn code(&self) -> &'static str {
         match self {
-            LogsError::BadLimit | LogsError::BadCursor(_) => "bad_request",
+            LogsError::BadLimit | LogsError::BadCursor(_) => codes::BAD_REQUEST,
             LogsError::Read { .. } => "logs_unreadable",
+        }
+    }
+}
+
+impl CodedError for LogsError {
+    fn code(&self) -> &str {
+        LogsError::code(self)
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self {
+            LogsError::BadLimit | LogsError::BadCursor(_) => ErrorKind::BadRequest,
+            LogsError::Read { .. } => ErrorKind::Unavailable,
         }
     }
 }

@@ -30,7 +30,7 @@ async fn webhooks_keep_getting_2xx_while_nats_is_stopped_and_all_arrive_after() 
         n += 1;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(t.engine.handle().ingest().spool().unwrap().pending() > 0);
+    assert!(t.engine.spool().unwrap().pending() > 0);
     kill(nats, Signal::SIGCONT).unwrap();
 
     let counts = wait_until_drained(&t, acked.len()).await;

@@ -107,7 +107,7 @@ async fn nats_unreachable_at_start_spools_then_switches_to_jetstream_storing_eac
         );
         acked.push(id);
     }
-    assert_eq!(t.engine.handle().ingest().spool().unwrap().pending(), 20);
+    assert_eq!(t.engine.spool().unwrap().pending(), 20);
 
     let _nats = NatsServer::with_jetstream(port, store.path(), &[]);
     wait_for("JetStream mode", Duration::from_secs(30), || async {
@@ -119,7 +119,7 @@ async fn nats_unreachable_at_start_spools_then_switches_to_jetstream_storing_eac
 
     // From now on webhooks go straight into JetStream.
     wait_for("the spool drained", Duration::from_secs(30), || async {
-        (t.engine.handle().ingest().spool().unwrap().pending() == 0).then_some(())
+        (t.engine.spool().unwrap().pending() == 0).then_some(())
     })
     .await;
     let (id, spooled) = post_accepted(&t, 20).await;

@@ -11,8 +11,10 @@ use cartographus_engine::config::ConfigLayer;
 use cartographus_engine::dlq::store::{DlqFilter, DlqKind};
 use cartographus_engine::engine::page::PageRequest;
 use cartographus_engine::engine::RetrySelection;
+use cartographus_engine::error::CodedError;
 use cartographus_engine::jobs::JobState;
 use cartographus_engine::persist::replay::{Bound, ReplayRange};
+use cartographus_engine::persist::Database;
 use serde_json::Value;
 use support::webhooks::{fixture, post};
 use support::{load, stored_events, wait_for, TestEngine};
@@ -59,18 +61,16 @@ async fn dlq_total(t: &TestEngine) -> usize {
 }
 
 /// A real DuckDB failure for every write of an event: the table is gone.
-async fn break_writes(engine: &cartographus_engine::EngineHandle) {
-    rename_events_table(engine, "ALTER TABLE playback_events RENAME TO away").await;
+async fn break_writes(db: &Database) {
+    rename_events_table(db, "ALTER TABLE playback_events RENAME TO away").await;
 }
 
-async fn mend_writes(engine: &cartographus_engine::EngineHandle) {
-    rename_events_table(engine, "ALTER TABLE away RENAME TO playback_events").await;
+async fn mend_writes(db: &Database) {
+    rename_events_table(db, "ALTER TABLE away RENAME TO playback_events").await;
 }
 
-async fn rename_events_table(engine: &cartographus_engine::EngineHandle, sql: &'static str) {
-    engine
-        .database()
-        .with_conn(move |conn| Ok(conn.execute_batch(sql)?))
+async fn rename_events_table(db: &Database, sql: &'static str) {
+    db.with_conn(move |conn| Ok(conn.execute_batch(sql)?))
         .await
         .unwrap();
 }
@@ -89,7 +89,7 @@ async fn one_playback_from_two_sources_is_stored_once(t: &TestEngine) {
     let engine = t.engine.handle();
     let records = wait_for("the dedup record", Duration::from_secs(30), || async {
         let page = engine
-            .dedup_records(None, PageRequest::default())
+            .dedup_records(Default::default(), PageRequest::default())
             .await
             .unwrap();
         (!page.items.is_empty()).then_some(page.items)
@@ -144,7 +144,7 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
     let t = TestEngine::start(fast_writer()).await;
     let engine = t.engine.handle();
     // A real DuckDB failure: the table the writer inserts into is gone.
-    break_writes(&engine).await;
+    break_writes(t.engine.database()).await;
     let mut acked = HashSet::new();
     for n in 0..3 {
         acked.insert(load::post(&t, n).await.expect("202 while DuckDB fails"));
@@ -194,7 +194,7 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
     }
 
     // The cause goes away; a bulk retry by filter stores each event once.
-    mend_writes(&engine).await;
+    mend_writes(t.engine.database()).await;
     let stats = engine.stats().await.unwrap();
     assert_eq!(
         stats.writer.naks, 12.0,
@@ -259,7 +259,7 @@ async fn replay_of_the_stream_restores_lost_rows_exactly_once() {
     assert_eq!(stored_events(&t).await, 20);
 
     // Rows lost from DuckDB come back from the stream, once, and only those in the range.
-    engine
+    t.engine
         .database()
         .with_conn(|conn| {
             Ok(conn.execute_batch("DELETE FROM playback_events WHERE stream_seq > 10")?)
@@ -311,12 +311,12 @@ async fn the_direct_path_dead_letters_what_it_cannot_store_and_answers_202() {
     })
     .await;
     let engine = t.engine.handle();
-    break_writes(&engine).await;
+    break_writes(t.engine.database()).await;
     let id = load::post(&t, 1)
         .await
         .expect("durable in the DLQ, so accepted");
     assert_eq!(dlq_total(&t).await, 1);
-    mend_writes(&engine).await;
+    mend_writes(t.engine.database()).await;
     let entry = &engine
         .dlq_entries(DlqFilter::default(), PageRequest::default())
         .await

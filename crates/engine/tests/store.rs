@@ -89,7 +89,7 @@ fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restor
     );
     assert_eq!(events::count_events(&conn).unwrap(), 1);
 
-    let records = audit::list(&conn, None, None, 10).unwrap();
+    let records = audit::list(&conn, audit::DedupFilter::default(), None, 10).unwrap();
     assert_eq!(records.len(), 1);
     let record = &records[0];
     assert_eq!(record.kept_event_id, tautulli.event_id);
@@ -102,7 +102,12 @@ fn one_playback_from_tautulli_and_plex_is_stored_once_and_the_drop_can_be_restor
 
     // Sent again (a redelivery or a resend), the dropped one is not audited twice.
     store_all(&mut conn, std::slice::from_ref(&plex));
-    assert_eq!(audit::list(&conn, None, None, 10).unwrap().len(), 1);
+    assert_eq!(
+        audit::list(&conn, audit::DedupFilter::default(), None, 10)
+            .unwrap()
+            .len(),
+        1
+    );
 
     let restored = restore(&mut conn, &record.id).unwrap();
     assert_eq!(restored.event_id, plex.event_id);

@@ -200,12 +200,21 @@ async fn non_playback_notifications_are_accepted_as_ignored() {
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["status"], "ignored");
     let kind = body["kind"].as_str().unwrap().to_string();
-    let counts = t.engine.handle().ingest().ignored_counts();
+    let metrics = t
+        .http
+        .get(t.url("/metrics"))
+        .bearer_auth(API_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let counted =
+        format!("cartographus_webhooks_ignored_total{{source=\"plex\",kind=\"{kind}\"}} 1");
     assert!(
-        counts
-            .iter()
-            .any(|(source, k, n)| source.as_str() == "plex" && *k == kind && *n == 1),
-        "{counts:?}"
+        metrics.lines().any(|line| line == counted),
+        "{counted} in {metrics}"
     );
     assert_eq!(stored_events(&t).await, 0);
     t.engine.shutdown().await;

@@ -2,32 +2,14 @@
 //! functions of `/api/v1/ingestion`, `/logs` and `/diagnostics`, plus opening a folder in
 //! the file manager (desktop only).
 
-use cartographus_engine::diagnostics::{DiagnosticsError, DiagnosticsExport};
+use cartographus_engine::diagnostics::DiagnosticsExport;
 use cartographus_engine::engine::IngestionState;
-use cartographus_engine::logs::{LogQuery, LogTail, LogsError};
-use tauri::{AppHandle, State};
+use cartographus_engine::logs::{LogQuery, LogTail};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use super::CommandError;
 use crate::state::DesktopState;
-
-impl From<LogsError> for CommandError {
-    fn from(error: LogsError) -> Self {
-        Self {
-            code: error.code().to_string(),
-            message: error.to_string(),
-        }
-    }
-}
-
-impl From<DiagnosticsError> for CommandError {
-    fn from(error: DiagnosticsError) -> Self {
-        Self {
-            code: error.code().to_string(),
-            message: error.to_string(),
-        }
-    }
-}
 
 fn open_failed(error: impl std::fmt::Display) -> CommandError {
     CommandError {
@@ -73,7 +55,10 @@ pub async fn export_diagnostics(
 
 #[tauri::command]
 #[specta::specta]
-pub fn open_log_folder(app: AppHandle, state: State<'_, DesktopState>) -> Result<(), CommandError> {
+pub fn open_log_folder<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, DesktopState>,
+) -> Result<(), CommandError> {
     let dir = state.engine_handle()?.log_dir();
     app.opener()
         .open_path(dir.display().to_string(), None::<&str>)
@@ -83,8 +68,8 @@ pub fn open_log_folder(app: AppHandle, state: State<'_, DesktopState>) -> Result
 /// Shows an export (by the file name `export_diagnostics` gave) in the file manager.
 #[tauri::command]
 #[specta::specta]
-pub fn show_diagnostics(
-    app: AppHandle,
+pub fn show_diagnostics<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, DesktopState>,
     file_name: String,
 ) -> Result<(), CommandError> {

@@ -5,12 +5,12 @@
 use cartographus_engine::dlq::retry::Retried;
 use cartographus_engine::dlq::{DlqEntry, DlqFilter};
 use cartographus_engine::engine::page::{Page, PageRequest};
-use cartographus_engine::engine::{OpError, RetrySelection};
+use cartographus_engine::engine::{Purged, Restored, RetryPayload, RetrySelection};
 use cartographus_engine::event::MediaEvent;
 use cartographus_engine::jobs::JobStatus;
 use cartographus_engine::live::subscription::LiveBatch;
 use cartographus_engine::live::LiveSnapshot;
-use cartographus_engine::persist::audit::DedupRecord;
+use cartographus_engine::persist::audit::{DedupFilter, DedupRecord};
 use cartographus_engine::persist::events::EventFilter;
 use cartographus_engine::persist::replay::ReplayRange;
 use cartographus_engine::persist::sessions::SessionFilter;
@@ -21,15 +21,6 @@ use tauri::State;
 
 use super::CommandError;
 use crate::state::DesktopState;
-
-impl From<OpError> for CommandError {
-    fn from(error: OpError) -> Self {
-        Self {
-            code: error.code().to_string(),
-            message: error.to_string(),
-        }
-    }
-}
 
 /// Where a page starts (the `next_cursor` of the previous one) and how long it is.
 #[derive(Debug, Clone, Default, Deserialize, specta::Type)]
@@ -116,15 +107,15 @@ pub async fn get_dlq_entry(
     Ok(state.engine_handle()?.dlq_entry(&id).await?)
 }
 
-/// Retries one dead letter; `payload` (edited text) replaces the stored one first.
+/// Retries one dead letter; `payload` replaces the stored one first (a string is the edited
+/// text, anything else JSON), as `POST /api/v1/dlq/{id}/retry` takes it.
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_dlq_entry(
     state: State<'_, DesktopState>,
     id: String,
-    payload: Option<String>,
+    payload: Option<RetryPayload>,
 ) -> Result<Retried, CommandError> {
-    let payload = payload.map(String::into_bytes);
     Ok(state.engine_handle()?.dlq_retry(&id, payload).await?)
 }
 
@@ -146,25 +137,26 @@ pub async fn delete_dlq_entry(
     Ok(state.engine_handle()?.dlq_delete(&id).await?)
 }
 
-/// Deletes every dead letter the filter matches; returns how many.
+/// Deletes every dead letter the filter matches.
 #[tauri::command]
 #[specta::specta]
 pub async fn purge_dlq(
     state: State<'_, DesktopState>,
     filter: DlqFilter,
-) -> Result<f64, CommandError> {
-    Ok(state.engine_handle()?.dlq_purge(filter).await? as f64)
+) -> Result<Purged, CommandError> {
+    Ok(state.engine_handle()?.dlq_purge(filter).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_dedup(
     state: State<'_, DesktopState>,
+    filter: DedupFilter,
     page: PageArgs,
 ) -> Result<Page<DedupRecord>, CommandError> {
     Ok(state
         .engine_handle()?
-        .dedup_records(None, page.into())
+        .dedup_records(filter, page.into())
         .await?)
 }
 
@@ -173,7 +165,7 @@ pub async fn list_dedup(
 pub async fn restore_dedup(
     state: State<'_, DesktopState>,
     id: String,
-) -> Result<MediaEvent, CommandError> {
+) -> Result<Restored, CommandError> {
     Ok(state.engine_handle()?.restore_duplicate(&id).await?)
 }
 

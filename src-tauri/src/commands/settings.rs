@@ -5,22 +5,13 @@
 use std::collections::BTreeMap;
 
 use cartographus_engine::preferences::{
-    PreferencesError, Regenerated, RevealedSecret, SettingValue, SettingsUpdate, SettingsView,
+    Regenerated, RevealedSecret, SettingValue, SettingsUpdate, SettingsView,
 };
 use serde_json::{Map, Value};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use super::CommandError;
 use crate::state::DesktopState;
-
-impl From<PreferencesError> for CommandError {
-    fn from(error: PreferencesError) -> Self {
-        Self {
-            code: error.code().to_string(),
-            message: error.to_string(),
-        }
-    }
-}
 
 #[tauri::command]
 #[specta::specta]
@@ -32,8 +23,8 @@ pub fn get_settings(state: State<'_, DesktopState>) -> Result<SettingsView, Comm
 /// `changes` maps setting keys to new values (null: back to the default); all or nothing.
 #[tauri::command]
 #[specta::specta]
-pub async fn update_settings(
-    app: AppHandle,
+pub async fn update_settings<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, DesktopState>,
     changes: BTreeMap<String, Option<SettingValue>>,
 ) -> Result<SettingsUpdate, CommandError> {

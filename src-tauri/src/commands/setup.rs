@@ -3,22 +3,13 @@
 //! the HTTP API calls, with the same answer and error code.
 
 use cartographus_engine::setup::{
-    PlexConnectRequest, PlexPin, PlexPinStatus, PlexRegistered, SetupError, SetupOverview,
+    PlexConnectRequest, PlexPin, PlexPinStatus, PlexRegistered, SetupOverview,
     TautulliConnectRequest, TautulliConnected, TautulliTestResult,
 };
 use tauri::State;
 
 use super::CommandError;
 use crate::state::DesktopState;
-
-impl From<SetupError> for CommandError {
-    fn from(error: SetupError) -> Self {
-        Self {
-            code: error.code().to_string(),
-            message: error.to_string(),
-        }
-    }
-}
 
 #[tauri::command]
 #[specta::specta]

@@ -61,6 +61,27 @@ pub fn prepare(app: &App<MockRuntime>, data_dir: &Path, env: &[(&str, &str)]) ->
 
 /// A bare HTTP/1.1 request; the status code and the body.
 pub fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    request(addr, method, path, body, "")
+}
+
+/// [`http`] with the API token as a bearer.
+pub fn http_with_token(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+    token: &str,
+) -> (u16, String) {
+    request(
+        addr,
+        method,
+        path,
+        body,
+        &format!("Authorization: Bearer {token}\r\n"),
+    )
+}
+
+fn request(addr: SocketAddr, method: &str, path: &str, body: &str, headers: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connects");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -68,7 +89,7 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, Str
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         {headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();

@@ -17,6 +17,7 @@ import type {
   PlexPinStatus,
   PlexRegistered,
   Retried,
+  RetryPayload,
   RetrySelection,
   SetupOverview,
   SidecarStatus,
@@ -43,7 +44,7 @@ export type TauriBindings = {
     subscribeLive(channel: ChannelLike<LiveBatch>): Promise<null>;
     listDlq(filter: DlqFilter, page: PageArgs): Promise<Page<DlqEntry>>;
     getDlqEntry(id: string): Promise<DlqEntry>;
-    retryDlqEntry(id: string, payload: string | null): Promise<Retried>;
+    retryDlqEntry(id: string, payload: RetryPayload | null): Promise<Retried>;
     retryDlqEntries(selection: RetrySelection): Promise<JobStatus>;
     deleteDlqEntry(id: string): Promise<null>;
     getJob(id: string): Promise<JobStatus>;

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::history::{parsed, ListQuery};
@@ -15,9 +14,9 @@ use super::AppState;
 use crate::dlq::retry::Retried;
 use crate::dlq::{DlqEntry, DlqFilter, DlqKind};
 use crate::engine::page::Page;
-use crate::engine::RetrySelection;
+use crate::engine::{Purged, Restored, RetryPayload, RetrySelection};
 use crate::jobs::JobStatus;
-use crate::persist::audit::DedupRecord;
+use crate::persist::audit::{DedupFilter, DedupRecord};
 use crate::persist::dedup::DedupRule;
 use crate::persist::replay::ReplayRange;
 
@@ -65,12 +64,12 @@ pub async fn get(
     Ok(Json(state.engine.dlq_entry(&id).await?))
 }
 
-/// Body of a single retry: `{"payload": …}` replaces the stored payload first — a string
-/// is taken as the raw text, anything else as JSON.
+/// Body of a single retry: `{"payload": …}` replaces the stored payload first; no body
+/// retries it as it is.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RetryBody {
-    payload: Option<Value>,
+    payload: Option<RetryPayload>,
 }
 
 pub async fn retry(
@@ -85,11 +84,7 @@ pub async fn retry(
             ApiError::bad_request(format!("the body is not {{\"payload\": …}}: {e}"))
         })?
     };
-    let payload = request.payload.map(|p| match p {
-        Value::String(text) => text.into_bytes(),
-        other => other.to_string().into_bytes(),
-    });
-    Ok(Json(state.engine.dlq_retry(&id, payload).await?))
+    Ok(Json(state.engine.dlq_retry(&id, request.payload).await?))
 }
 
 pub async fn retry_many(
@@ -113,10 +108,9 @@ pub async fn delete(
 pub async fn purge(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Purged>, ApiError> {
     let q = parsed(query)?;
-    let deleted = state.engine.dlq_purge(dlq_filter(&q)?).await?;
-    Ok(Json(json!({ "deleted": deleted })))
+    Ok(Json(state.engine.dlq_purge(dlq_filter(&q)?).await?))
 }
 
 pub async fn dedup(
@@ -135,17 +129,19 @@ pub async fn dedup(
             )))
         }
     };
-    Ok(Json(state.engine.dedup_records(rule, q.page()).await?))
+    Ok(Json(
+        state
+            .engine
+            .dedup_records(DedupFilter { rule }, q.page())
+            .await?,
+    ))
 }
 
 pub async fn restore(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let event = state.engine.restore_duplicate(&id).await?;
-    Ok(Json(
-        json!({ "restored": true, "event_id": event.event_id }),
-    ))
+) -> Result<Json<Restored>, ApiError> {
+    Ok(Json(state.engine.restore_duplicate(&id).await?))
 }
 
 pub async fn replay(

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::error::{codes, CodedError, ErrorKind};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -31,13 +33,13 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            codes::UNAUTHORIZED,
             "missing or wrong token",
         )
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", what)
+        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, what)
     }
 
     pub fn forbidden_host(host: &str) -> Self {
@@ -51,86 +53,33 @@ impl ApiError {
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
     }
 }
 
-/// Engine refusals, each to one status; the code is the engine's own stable code.
-impl From<crate::engine::OpError> for ApiError {
-    fn from(error: crate::engine::OpError) -> Self {
-        use crate::engine::OpError;
-        let status = match &error {
-            OpError::NotFound(_) => StatusCode::NOT_FOUND,
-            OpError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            OpError::Conflict(_) => StatusCode::CONFLICT,
-            OpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            OpError::StillFailing { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            OpError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
-        };
-        Self::new(status, error.code().to_string(), error.to_string())
-    }
-}
-
-impl From<crate::persist::DbError> for ApiError {
-    fn from(error: crate::persist::DbError) -> Self {
+/// Every engine error, whatever its area, becomes its code and the one status of its kind.
+impl<E: CodedError> From<E> for ApiError {
+    fn from(error: E) -> Self {
         Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "store_failed",
+            status_of(error.kind()),
+            error.code().to_string(),
             error.to_string(),
         )
     }
 }
 
-/// Setup refusals: the wizard's codes are contract with the UI.
-impl From<crate::setup::SetupError> for ApiError {
-    fn from(error: crate::setup::SetupError) -> Self {
-        use crate::setup::SetupError as E;
-        let status = match &error {
-            E::InvalidUrl { .. } | E::BadRequest(_) => StatusCode::BAD_REQUEST,
-            E::TautulliUnauthorized(_) | E::PlexUnauthorized => StatusCode::UNPROCESSABLE_ENTITY,
-            E::TautulliUnreachable { .. }
-            | E::TautulliError(_)
-            | E::PlextvUnreachable(_)
-            | E::PlextvError(_) => StatusCode::BAD_GATEWAY,
-            E::NotConnected(_) => StatusCode::CONFLICT,
-            E::TestNotReceived { .. } => StatusCode::GATEWAY_TIMEOUT,
-            E::PinExpired => StatusCode::GONE,
-            E::Settings(_) | E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        Self::new(status, error.code(), error.to_string())
-    }
-}
-
-impl From<crate::preferences::PreferencesError> for ApiError {
-    fn from(error: crate::preferences::PreferencesError) -> Self {
-        use crate::preferences::PreferencesError as E;
-        let status = match &error {
-            E::Invalid { .. } => StatusCode::BAD_REQUEST,
-            E::Locked { .. } => StatusCode::CONFLICT,
-            E::NotSecret(_) => StatusCode::NOT_FOUND,
-            E::Store(_) | E::Apply { .. } | E::Corrupt(_) => StatusCode::SERVICE_UNAVAILABLE,
-        };
-        Self::new(status, error.code(), error.to_string())
-    }
-}
-
-impl From<crate::logs::LogsError> for ApiError {
-    fn from(error: crate::logs::LogsError) -> Self {
-        let status = match &error {
-            crate::logs::LogsError::Read { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        Self::new(status, error.code(), error.to_string())
-    }
-}
-
-impl From<crate::diagnostics::DiagnosticsError> for ApiError {
-    fn from(error: crate::diagnostics::DiagnosticsError) -> Self {
-        let status = match &error {
-            crate::diagnostics::DiagnosticsError::NotFound(_) => StatusCode::NOT_FOUND,
-            _ => StatusCode::SERVICE_UNAVAILABLE,
-        };
-        Self::new(status, error.code(), error.to_string())
+/// The one place an error kind gets its HTTP status.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Gone => StatusCode::GONE,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::UpstreamFailed => StatusCode::BAD_GATEWAY,
+        ErrorKind::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

@@ -144,5 +144,5 @@ pub async fn sessions(
 }
 
 pub async fn live_sessions(State(state): State<AppState>) -> Json<Vec<LiveSession>> {
-    Json(state.engine.live_snapshot().sessions)
+    Json(state.engine.live_sessions())
 }

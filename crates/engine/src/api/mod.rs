@@ -6,10 +6,10 @@ pub mod auth;
 mod dead_letters;
 pub mod error;
 mod history;
-mod serve;
-mod setup;
 mod maintenance;
+mod serve;
 mod settings;
+mod setup;
 mod ui;
 pub mod webhooks;
 pub mod ws;
@@ -164,13 +164,7 @@ async fn info(State(state): State<AppState>) -> impl IntoResponse {
 async fn stats(
     State(state): State<AppState>,
 ) -> Result<Json<crate::stats::Stats>, error::ApiError> {
-    state.engine.stats().await.map(Json).map_err(|e| {
-        error::ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "stats_unavailable",
-            e.to_string(),
-        )
-    })
+    Ok(Json(state.engine.stats().await?))
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, error::ApiError> {

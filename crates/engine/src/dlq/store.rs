@@ -335,12 +335,13 @@ pub fn delete(conn: &Connection, id: &str) -> Result<bool, DbError> {
 }
 
 /// Deletes every entry the filter covers; returns how many.
-pub fn purge(conn: &Connection, filter: &DlqFilter) -> Result<usize, DbError> {
+pub fn purge(conn: &Connection, filter: &DlqFilter) -> Result<u64, DbError> {
     let (sql, values) = filter.to_sql();
-    Ok(conn.execute(
+    let deleted = conn.execute(
         &format!("DELETE FROM dlq_entries WHERE {sql}"),
         params_from_iter(values),
-    )?)
+    )?;
+    Ok(deleted as u64)
 }
 
 pub fn count(conn: &Connection) -> Result<u64, DbError> {

@@ -3,7 +3,7 @@
 //! path as the writer and leaves the DLQ in the same transaction.
 
 use chrono::Utc;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::page::{page, Page, PageRequest};
 use super::{EngineHandle, OpError};
@@ -19,6 +19,31 @@ use crate::persist::replay::{Replay, ReplayRange};
 pub struct RetrySelection {
     pub ids: Option<Vec<String>>,
     pub filter: DlqFilter,
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Purged {
+    pub deleted: u64,
+}
+
+/// A replacement for a dead letter's payload before it is retried: a JSON string is taken
+/// as the raw text (an edited body), anything else as the JSON to store.
+#[derive(Debug, Clone, PartialEq, Deserialize, specta::Type)]
+#[serde(transparent)]
+pub struct RetryPayload(pub serde_json::Value);
+
+impl RetryPayload {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self(serde_json::Value::String(text.into()))
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self.0 {
+            serde_json::Value::String(text) => text.into_bytes(),
+            other => other.to_string().into_bytes(),
+        }
+    }
 }
 
 impl EngineHandle {
@@ -45,8 +70,13 @@ impl EngineHandle {
     }
 
     /// Retries one entry, with its payload replaced by `payload` when given.
-    pub async fn dlq_retry(&self, id: &str, payload: Option<Vec<u8>>) -> Result<Retried, OpError> {
+    pub async fn dlq_retry(
+        &self,
+        id: &str,
+        payload: Option<RetryPayload>,
+    ) -> Result<Retried, OpError> {
         let key = id.to_string();
+        let payload = payload.map(RetryPayload::into_bytes);
         let retried = self
             .database()
             .with_conn(move |conn| Ok(retry::retry(conn, &key, payload.as_deref(), Utc::now())))
@@ -111,13 +141,13 @@ impl EngineHandle {
         }
     }
 
-    /// Deletes every entry the filter matches; returns how many.
-    pub async fn dlq_purge(&self, filter: DlqFilter) -> Result<u64, OpError> {
-        let n = self
+    /// Deletes every entry the filter matches (all of them without one).
+    pub async fn dlq_purge(&self, filter: DlqFilter) -> Result<Purged, OpError> {
+        let deleted = self
             .database()
             .with_conn(move |conn| dlq::purge(conn, &filter))
             .await?;
-        Ok(n as u64)
+        Ok(Purged { deleted })
     }
 
     /// Re-runs a range of the stream through the writer's store path (JetStream mode only).

@@ -96,7 +96,7 @@ impl EngineHandle {
         self.shared.ingestion.state()
     }
 
-    pub fn ingestion_paused(&self) -> bool {
+    pub(crate) fn ingestion_paused(&self) -> bool {
         self.shared.ingestion.state().paused
     }
 

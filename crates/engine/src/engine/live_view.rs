@@ -7,19 +7,18 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use super::tasks::Tasks;
-use super::EngineHandle;
+use super::{EngineHandle, OpError};
 use crate::bus::stream;
 use crate::live::subscription::Subscription;
-use crate::live::{LiveMessage, LiveSnapshot};
+use crate::live::{LiveMessage, LiveSession, LiveSnapshot};
 use crate::metrics::{prometheus, Metrics};
-use crate::persist::DbError;
 use crate::stats::{ConsumerStats, SpoolStats, Stats, StreamStats};
 
 /// How often subscribers get fresh stats.
 const STATS_EVERY: Duration = Duration::from_secs(1);
 
 impl EngineHandle {
-    pub async fn stats(&self) -> Result<Stats, DbError> {
+    pub async fn stats(&self) -> Result<Stats, OpError> {
         let (events_stored, dlq_by_kind, duplicates_dropped) = self
             .database()
             .with_conn(|conn| {
@@ -29,7 +28,8 @@ impl EngineHandle {
                     crate::persist::audit::count_dropped(conn)?,
                 ))
             })
-            .await?;
+            .await
+            .map_err(OpError::StatsUnavailable)?;
         let dlq_size: u64 = dlq_by_kind.iter().map(|(_, n)| n).sum();
         let (stream, consumers) = self.stream_stats().await;
         let db_path = self.database().path().to_path_buf();
@@ -100,16 +100,26 @@ impl EngineHandle {
     }
 
     /// The stats in the Prometheus text format.
-    pub async fn metrics_text(&self) -> Result<String, DbError> {
-        Ok(prometheus::render(&self.stats().await?, self.metrics()))
+    pub async fn metrics_text(&self) -> Result<String, OpError> {
+        Ok(prometheus::render(
+            &self.stats().await?,
+            self.metrics(),
+            &self.ingest().ignored_counts(),
+        ))
     }
 
-    pub fn metrics(&self) -> &Arc<Metrics> {
+    pub(crate) fn metrics(&self) -> &Arc<Metrics> {
         &self.shared.metrics
     }
 
+    /// Everything the live view shows now: open sessions and the newest events.
     pub fn live_snapshot(&self) -> LiveSnapshot {
         self.shared.live.snapshot()
+    }
+
+    /// What plays now, positions as of the call.
+    pub fn live_sessions(&self) -> Vec<LiveSession> {
+        self.shared.live.snapshot().sessions
     }
 
     /// Live updates in batches (snapshot first), for the desktop's IPC channel.

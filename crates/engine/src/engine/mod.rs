@@ -11,14 +11,18 @@ mod listeners;
 mod live_view;
 mod maintenance;
 pub mod nats_link;
+mod op_error;
+pub mod operations;
 pub mod page;
 mod preferences;
 mod queries;
 mod setup;
 pub mod tasks;
 
-pub use dead_letters::RetrySelection;
+pub use dead_letters::{Purged, RetryPayload, RetrySelection};
 pub use ingestion::IngestionState;
+pub use op_error::OpError;
+pub use queries::Restored;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -87,37 +91,6 @@ impl EngineError {
             EngineError::Database(e) => e.code(),
             EngineError::Spool(_) => "spool_unwritable",
             EngineError::Bus(e) => e.code(),
-        }
-    }
-}
-
-/// Why an engine function refused; each maps to one stable code at the edge.
-#[derive(Debug, thiserror::Error)]
-pub enum OpError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    Unavailable(String),
-    /// A dead letter that still cannot be stored; it stays in the DLQ with this attempt.
-    #[error("{message}")]
-    StillFailing { code: String, message: String },
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-impl OpError {
-    pub fn code(&self) -> &str {
-        match self {
-            OpError::NotFound(_) => "not_found",
-            OpError::BadRequest(_) => "bad_request",
-            OpError::Conflict(_) => "conflict",
-            OpError::Unavailable(_) => "unavailable",
-            OpError::StillFailing { code, .. } => code,
-            OpError::Db(_) => "store_failed",
         }
     }
 }
@@ -196,20 +169,20 @@ impl EngineHandle {
         }
     }
 
-    pub fn info_ref(&self) -> &InfoInternal {
+    pub(crate) fn info_ref(&self) -> &InfoInternal {
         &self.shared.info
     }
 
-    pub fn api_token(&self) -> Secret {
+    pub(crate) fn api_token(&self) -> Secret {
         self.shared.settings.api_token()
     }
 
-    pub fn webhook_token(&self, source: &str) -> Option<Secret> {
+    pub(crate) fn webhook_token(&self, source: &str) -> Option<Secret> {
         self.shared.settings.webhook_token(source)
     }
 
     /// The sidecar's state now (embedded mode only).
-    pub fn sidecar(&self) -> Option<SidecarStatus> {
+    pub(crate) fn sidecar(&self) -> Option<SidecarStatus> {
         let state = self.shared.sidecar.as_ref()?.borrow().clone();
         Some(SidecarStatus::from_state(&state))
     }
@@ -220,16 +193,16 @@ impl EngineHandle {
     }
 
     /// Where accepted webhooks go (JetStream, or DuckDB on the direct path).
-    pub fn ingest(&self) -> &Ingest {
+    pub(crate) fn ingest(&self) -> &Ingest {
         &self.shared.ingest
     }
 
     /// The DuckDB file every query and write goes through.
-    pub fn database(&self) -> &Database {
+    pub(crate) fn database(&self) -> &Database {
         self.shared.ingest.database()
     }
 
-    pub fn jobs(&self) -> &Jobs {
+    pub(crate) fn jobs(&self) -> &Jobs {
         &self.shared.jobs
     }
 
@@ -343,6 +316,11 @@ impl Engine {
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// The spool in JetStream mode (None on the direct path).
+    pub fn spool(&self) -> Option<crate::bus::spool::Spool> {
+        self.handle.shared.ingest.spool()
     }
 
     /// Stops in order, never cutting work in half: no new requests (in-flight ones finish),

@@ -7,24 +7,15 @@ use std::time::Duration;
 use super::EngineHandle;
 use crate::bus::stream;
 use crate::preferences::{
-    Applies, DesktopPreferences, PreferencesError, Regenerated, RevealedSecret, SettingsService,
-    SettingsUpdate, SettingsView,
+    Applies, PreferencesError, Regenerated, RevealedSecret, SettingsUpdate, SettingsView,
 };
 
 /// How often the dead-letter limits are enforced besides right after a change.
 const DLQ_LIMITS_EVERY: Duration = Duration::from_secs(30);
 
 impl EngineHandle {
-    pub fn settings_service(&self) -> &std::sync::Arc<SettingsService> {
-        &self.shared.settings
-    }
-
     pub fn settings(&self) -> Result<SettingsView, PreferencesError> {
         self.shared.settings.view()
-    }
-
-    pub fn desktop_preferences(&self) -> Result<DesktopPreferences, PreferencesError> {
-        self.shared.settings.desktop()
     }
 
     /// Changes settings: all of `changes` or none. What applies at once (the stream's
@@ -123,7 +114,7 @@ impl EngineHandle {
     }
 
     /// Drops dead letters beyond the user's limits; returns how many went.
-    pub async fn enforce_dlq_limits(&self) -> Result<usize, String> {
+    pub(crate) async fn enforce_dlq_limits(&self) -> Result<usize, String> {
         let limits = self
             .shared
             .settings

@@ -1,15 +1,24 @@
 //! The read side both adapters call: event and session history, the dedup audit and its
 //! restore. Every list pages by cursor (see `page.rs`).
 
+use serde::Serialize;
+
 use super::page::{page, Page, PageRequest};
 use super::{EngineHandle, OpError};
 use crate::event::MediaEvent;
-use crate::persist::audit::{self, DedupRecord};
-use crate::persist::dedup::DedupRule;
+use crate::persist::audit::{self, DedupFilter, DedupRecord};
 use crate::persist::events::{self, EventFilter};
 use crate::persist::sessions::{self, SessionFilter};
 use crate::persist::store::{self, RestoreError};
 use crate::session::Session;
+
+/// A dropped duplicate put back among the stored events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Restored {
+    /// Always true: a restore that did not happen is an error, not this answer.
+    pub restored: bool,
+    pub event_id: String,
+}
 
 impl EngineHandle {
     pub async fn events(
@@ -52,29 +61,33 @@ impl EngineHandle {
 
     pub async fn dedup_records(
         &self,
-        rule: Option<DedupRule>,
+        filter: DedupFilter,
         request: PageRequest,
     ) -> Result<Page<DedupRecord>, OpError> {
         let limit = request.limit()?;
         let after = request.after()?;
         let rows = self
             .database()
-            .with_conn(move |conn| audit::list(conn, rule, after, limit + 1))
+            .with_conn(move |conn| audit::list(conn, filter, after, limit + 1))
             .await?;
         Ok(page(rows, limit, |r| (r.at, r.id.clone())))
     }
 
     /// Puts a wrongly dropped duplicate back into the stored events.
-    pub async fn restore_duplicate(&self, record_id: &str) -> Result<MediaEvent, OpError> {
+    pub async fn restore_duplicate(&self, record_id: &str) -> Result<Restored, OpError> {
         let id = record_id.to_string();
         let restored = self
             .database()
             .with_conn(move |conn| Ok(store::restore(conn, &id)))
             .await?;
-        restored.map_err(|e| match e {
+        let event = restored.map_err(|e| match e {
             RestoreError::NotFound(_) => OpError::NotFound(e.to_string()),
             RestoreError::AlreadyRestored(_) => OpError::Conflict(e.to_string()),
             RestoreError::Db(e) => OpError::Db(e),
+        })?;
+        Ok(Restored {
+            restored: true,
+            event_id: event.event_id,
         })
     }
 }

@@ -49,7 +49,7 @@ impl EngineHandle {
 
     /// A source's test notification arrived (answered, not stored); a running test waits
     /// for this.
-    pub fn note_test_notification(&self, source: Source) {
+    pub(crate) fn note_test_notification(&self, source: Source) {
         self.shared.setup.note_test_notification(source);
     }
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::histogram::{Histogram, BOUNDS_MS};
 use super::Metrics;
+use crate::event::Source;
 use crate::stats::Stats;
 
 fn gauge(out: &mut String, name: &str, help: &str, value: f64) {
@@ -46,7 +47,8 @@ fn escape(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-pub fn render(stats: &Stats, metrics: &Metrics) -> String {
+/// `ignored`: the notifications that were not playback, per source and kind.
+pub fn render(stats: &Stats, metrics: &Metrics, ignored: &[(Source, String, u64)]) -> String {
     let mut out = String::new();
     gauge(
         &mut out,
@@ -83,6 +85,22 @@ pub fn render(stats: &Stats, metrics: &Metrics) -> String {
         "Webhooks accepted per second over the last minute.",
         "gauge",
         &rates,
+    );
+    let ignored: Vec<_> = ignored
+        .iter()
+        .map(|(source, kind, n)| {
+            (
+                format!("source=\"{}\",kind=\"{}\"", source.as_str(), escape(kind)),
+                *n as f64,
+            )
+        })
+        .collect();
+    labelled(
+        &mut out,
+        "cartographus_webhooks_ignored_total",
+        "Valid notifications that are not playback (answered, not stored), by source and kind.",
+        "counter",
+        &ignored,
     );
     let w = &stats.writer;
     let writer = [

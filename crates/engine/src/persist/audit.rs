@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use duckdb::{params, Connection, OptionalExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::db::DbError;
 use super::dedup::DedupRule;
@@ -76,10 +76,18 @@ fn from_row(row: &duckdb::Row<'_>) -> duckdb::Result<Option<DedupRecord>> {
     }))
 }
 
-/// Newest first; `after` is the id of the last record of the previous page.
+/// Which dedup records a list covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(default, deny_unknown_fields)]
+pub struct DedupFilter {
+    /// Only drops by this rule.
+    pub rule: Option<DedupRule>,
+}
+
+/// Newest first; `after` is the (time, id) of the last record of the previous page.
 pub fn list(
     conn: &Connection,
-    rule: Option<DedupRule>,
+    filter: DedupFilter,
     after: Option<(DateTime<Utc>, String)>,
     limit: usize,
 ) -> Result<Vec<DedupRecord>, DbError> {
@@ -94,7 +102,7 @@ pub fn list(
                 OR (\"at\" = ?::TIMESTAMPTZ AND id < ?))
          ORDER BY \"at\" DESC, id DESC LIMIT {limit}"
     );
-    let rule = rule.map(DedupRule::as_str);
+    let rule = filter.rule.map(DedupRule::as_str);
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(
         params![rule, rule, after_at, after_at, after_at, after_id],

@@ -1,6 +1,7 @@
-//! Why a settings call was refused; each variant has one stable code, mapped to HTTP in
-//! `api/error.rs` and passed unchanged to the desktop.
+//! Why a settings call was refused; each variant has one stable code and kind, which both
+//! adapters pass on unchanged.
 
+use crate::error::{codes, CodedError, ErrorKind};
 use crate::settings::SettingsError;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +27,8 @@ impl PreferencesError {
         match self {
             PreferencesError::Invalid { .. } => "invalid_setting",
             PreferencesError::Locked { .. } => "locked",
-            PreferencesError::NotSecret(_) => "not_found",
-            PreferencesError::Store(_) => "settings_unwritable",
+            PreferencesError::NotSecret(_) => codes::NOT_FOUND,
+            PreferencesError::Store(_) => codes::SETTINGS_UNWRITABLE,
             PreferencesError::Apply { .. } => "apply_failed",
             PreferencesError::Corrupt(_) => "settings_corrupt",
         }
@@ -37,6 +38,23 @@ impl PreferencesError {
         PreferencesError::Invalid {
             key: key.to_string(),
             reason: reason.into(),
+        }
+    }
+}
+
+impl CodedError for PreferencesError {
+    fn code(&self) -> &str {
+        PreferencesError::code(self)
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self {
+            PreferencesError::Invalid { .. } => ErrorKind::BadRequest,
+            PreferencesError::Locked { .. } => ErrorKind::Conflict,
+            PreferencesError::NotSecret(_) => ErrorKind::NotFound,
+            PreferencesError::Store(_)
+            | PreferencesError::Apply { .. }
+            | PreferencesError::Corrupt(_) => ErrorKind::Unavailable,
         }
     }
 }

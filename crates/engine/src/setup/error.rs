@@ -2,6 +2,7 @@
 //! the HTTP status is chosen once, in `api/error.rs`. No message ever carries an API key,
 //! a token or a URL's credentials.
 
+use crate::error::{codes, CodedError, ErrorKind};
 use crate::settings::SettingsError;
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +46,7 @@ impl SetupError {
     pub fn code(&self) -> &'static str {
         match self {
             SetupError::InvalidUrl { .. } => "invalid_url",
-            SetupError::BadRequest(_) => "bad_request",
+            SetupError::BadRequest(_) => codes::BAD_REQUEST,
             SetupError::TautulliUnauthorized(_) => "tautulli_unauthorized",
             SetupError::TautulliUnreachable { .. } => "tautulli_unreachable",
             SetupError::TautulliError(_) => "tautulli_error",
@@ -55,8 +56,31 @@ impl SetupError {
             SetupError::PlextvUnreachable(_) => "plextv_unreachable",
             SetupError::PlextvError(_) => "plextv_error",
             SetupError::PinExpired => "pin_expired",
-            SetupError::Settings(_) => "settings_unwritable",
+            SetupError::Settings(_) => codes::SETTINGS_UNWRITABLE,
             SetupError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl CodedError for SetupError {
+    fn code(&self) -> &str {
+        SetupError::code(self)
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self {
+            SetupError::InvalidUrl { .. } | SetupError::BadRequest(_) => ErrorKind::BadRequest,
+            SetupError::TautulliUnauthorized(_) | SetupError::PlexUnauthorized => {
+                ErrorKind::Unprocessable
+            }
+            SetupError::TautulliUnreachable { .. }
+            | SetupError::TautulliError(_)
+            | SetupError::PlextvUnreachable(_)
+            | SetupError::PlextvError(_) => ErrorKind::UpstreamFailed,
+            SetupError::NotConnected(_) => ErrorKind::Conflict,
+            SetupError::TestNotReceived { .. } => ErrorKind::UpstreamTimeout,
+            SetupError::PinExpired => ErrorKind::Gone,
+            SetupError::Settings(_) | SetupError::Internal(_) => ErrorKind::Internal,
         }
     }
 }

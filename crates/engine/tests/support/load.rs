@@ -62,7 +62,7 @@ pub async fn ids_in_stream(t: &TestEngine) -> HashMap<String, usize> {
 }
 
 pub async fn wait_until_drained(t: &TestEngine, expected: usize) -> HashMap<String, usize> {
-    let spool = t.engine.handle().ingest().spool().unwrap().clone();
+    let spool = t.engine.spool().unwrap().clone();
     wait_for("the spool to drain", Duration::from_secs(60), || {
         let spool = spool.clone();
         async move { (spool.pending() == 0).then_some(()) }

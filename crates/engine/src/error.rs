@@ -1,0 +1,47 @@
+//! What every error an engine call can return shares: a stable snake_case code the UI and
+//! scripts match on, and a transport-free kind. Each adapter turns kinds into its own terms
+//! once (HTTP statuses in `api/error.rs`, the desktop's `CommandError`), so the two hosts
+//! cannot answer the same failure differently. Codes used by more than one error live here.
+
+/// Codes shared by several errors, spelled once.
+pub mod codes {
+    pub const NOT_FOUND: &str = "not_found";
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const CONFLICT: &str = "conflict";
+    pub const UNAVAILABLE: &str = "unavailable";
+    /// DuckDB refused a write or a read the call needed.
+    pub const STORE_FAILED: &str = "store_failed";
+    pub const STATS_UNAVAILABLE: &str = "stats_unavailable";
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const SETTINGS_UNWRITABLE: &str = "settings_unwritable";
+}
+
+/// What sort of refusal an error is, whatever carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request itself is wrong: a bad value, an unknown parameter.
+    BadRequest,
+    /// It names something that does not exist.
+    NotFound,
+    /// It clashes with the current state (already restored, locked, not connected).
+    Conflict,
+    /// Understood, but what it carries still cannot be used (a dead letter that still
+    /// fails, a credential a service refused).
+    Unprocessable,
+    /// It no longer applies (an expired sign-in code).
+    Gone,
+    /// A part the engine needs cannot answer now; asking again later may work.
+    Unavailable,
+    /// A service the engine called (Tautulli, plex.tv) failed or could not be reached.
+    UpstreamFailed,
+    /// What the engine waited for from a service did not come in time.
+    UpstreamTimeout,
+    /// A fault inside the engine.
+    Internal,
+}
+
+/// An error an engine call returns: its stable code and kind; the message is `Display`.
+pub trait CodedError: std::error::Error + Send + Sync + 'static {
+    fn code(&self) -> &str;
+    fn kind(&self) -> ErrorKind;
+}
