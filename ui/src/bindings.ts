@@ -481,17 +481,6 @@ export type SessionFilter = {
 
 export type SessionState = "playing" | "paused" | "buffering" | "stopped";
 
-export type SetupOverview = {
-	/**  The HTTP listener's address. */
-	listen: string,
-	/**
-	 *  This machine's addresses on the network, for a `callback_base` when a media server
-	 *  runs elsewhere (it then needs the listener on that interface).
-	 */
-	lan_addresses: string[],
-	/**  Ready-to-paste webhook URLs, with their tokens. */
-	webhook_urls: WebhookUrls,
-	sources: SourcesSetup,
 export type SettingChange = {
 	key: string,
 	applies: Applies,
@@ -559,6 +548,19 @@ export type SettingsView = {
 	settings: SettingView[],
 	/**  Some saved change waits for a restart. */
 	restart_required: boolean,
+};
+
+export type SetupOverview = {
+	/**  The HTTP listener's address. */
+	listen: string,
+	/**
+	 *  This machine's addresses on the network, for a `callback_base` when a media server
+	 *  runs elsewhere (it then needs the listener on that interface).
+	 */
+	lan_addresses: string[],
+	/**  Ready-to-paste webhook URLs, with their tokens. */
+	webhook_urls: WebhookUrls,
+	sources: SourcesSetup,
 };
 
 /**  The sidecar after a start, an exit or a restart. */

@@ -71,15 +71,21 @@ impl SidecarSpec {
 
     /// The server config: loopback only, token auth, JetStream syncing every write (its
     /// default syncs every 2 minutes, which would lose acknowledged events on an OS crash),
-    /// and no monitoring port.
+    /// no monitoring port, and a file-store limit set to the stream's own bound: left to
+    /// itself nats-server reserves 75 % of the disk's free space at start, and refuses to
+    /// create the 10 GiB stream ("insufficient storage resources") on a disk with less than
+    /// ~14 GB free — the pipeline would never start. A disk that really fills is met at write
+    /// time (publishes fail, events spool or are answered 503), not at start.
     pub fn render_config(&self) -> String {
         let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
         format!(
             "server_name: \"cartographus\"\n\
              listen: \"127.0.0.1:{port}\"\n\
              authorization {{ token: {token} }}\n\
-             jetstream {{\n  store_dir: {store}\n  sync_interval: \"always\"\n}}\n",
+             jetstream {{\n  store_dir: {store}\n  sync_interval: \"always\"\n  \
+             max_file_store: {max_store}\n}}\n",
             port = self.port,
+            max_store = super::stream::MAX_BYTES,
             token = q(self.token.expose()),
             store = q(&self.store_dir.to_string_lossy()),
         )
@@ -376,6 +382,10 @@ mod tests {
         assert!(conf.contains("token: \"t0k\""), "{conf}");
         assert!(conf.contains("sync_interval: \"always\""), "{conf}");
         assert!(conf.contains(r#"store_dir: "/d/jet \"stream\"""#), "{conf}");
+        assert!(
+            conf.contains(&format!("max_file_store: {}", crate::bus::stream::MAX_BYTES)),
+            "{conf}"
+        );
         assert!(
             !conf.contains("http"),
             "monitoring port must stay off: {conf}"
