@@ -20,6 +20,11 @@ use crate::secret::Secret;
 
 const STDERR_TAIL_LINES: usize = 20;
 
+/// The largest message the sidecar takes. A webhook body may be 1 MiB and its event carries
+/// that body again beside the fields taken from it, so the 1 MiB default would refuse
+/// valid webhooks; 8 MiB is the most nats-server recommends. Larger events get a 413.
+pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SidecarError {
     #[error(
@@ -69,18 +74,20 @@ impl SidecarSpec {
         pid_path(&self.work_dir)
     }
 
-    /// The server config: loopback only, token auth, JetStream syncing every write (its
-    /// default syncs every 2 minutes, which would lose acknowledged events on an OS crash),
-    /// and no monitoring port.
+    /// The server config: loopback only, token auth, messages up to [`MAX_PAYLOAD_BYTES`],
+    /// JetStream syncing every write (its default syncs every 2 minutes, which would lose
+    /// acknowledged events on an OS crash), and no monitoring port.
     pub fn render_config(&self) -> String {
         let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
         format!(
             "server_name: \"cartographus\"\n\
              listen: \"127.0.0.1:{port}\"\n\
              authorization {{ token: {token} }}\n\
+             max_payload: {max_payload}\n\
              jetstream {{\n  store_dir: {store}\n  sync_interval: \"always\"\n}}\n",
             port = self.port,
             token = q(self.token.expose()),
+            max_payload = MAX_PAYLOAD_BYTES,
             store = q(&self.store_dir.to_string_lossy()),
         )
     }
@@ -375,6 +382,7 @@ mod tests {
         assert!(conf.contains("listen: \"127.0.0.1:4555\""), "{conf}");
         assert!(conf.contains("token: \"t0k\""), "{conf}");
         assert!(conf.contains("sync_interval: \"always\""), "{conf}");
+        assert!(conf.contains("max_payload: 8388608\n"), "{conf}");
         assert!(conf.contains(r#"store_dir: "/d/jet \"stream\"""#), "{conf}");
         assert!(
             !conf.contains("http"),

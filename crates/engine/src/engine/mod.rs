@@ -281,6 +281,7 @@ impl Engine {
                 background.push(tokio::spawn(forwarder::run(
                     spool.clone(),
                     publisher.clone(),
+                    db.clone(),
                 )));
                 background.push(tokio::spawn(monitor_spool(spool.clone(), health.clone())));
                 Ingest::jetstream(publisher, spool, db.clone())
@@ -501,11 +502,7 @@ async fn monitor_spool(spool: Spool, health: HealthHub) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     loop {
         tick.tick().await;
-        let detail = match spool.pending() {
-            0 => "empty".to_string(),
-            n => format!("{n} events waiting for JetStream ({} bytes)", spool.bytes()),
-        };
-        health.report("spool", PartHealth::new(PartStatus::Up, detail));
+        health.report("spool", spool.health(chrono::Utc::now()));
     }
 }
 

@@ -1,97 +1,184 @@
 //! Drains the spool into JetStream, oldest segment first, record by record. A record
-//! counts as sent only after its PublishAck; progress is saved in a cursor file so a crash
-//! resends at most the last few records (which JetStream's Nats-Msg-Id window, and the
-//! DuckDB key after it, recognise as duplicates). A segment is deleted only when all of it
-//! is acknowledged.
+//! counts as sent only after its PublishAck; one that can never be published (unreadable,
+//! too large, no stream for its subject, refused) goes to the DLQ instead of holding up
+//! everything behind it. Progress is saved in a cursor file so a crash resends at most the
+//! last few records (which JetStream's Nats-Msg-Id window, and the DuckDB key after it,
+//! recognise as duplicates). A segment is deleted only when all of it is handled.
 
 use std::path::Path;
 use std::time::Duration;
 
-use super::{segment, Spool};
-use crate::bus::publisher::Publisher;
-use crate::event::MediaEvent;
+use chrono::Utc;
+
+use super::record::{self, Record};
+use super::{dead_letter, segment, Spool};
+use crate::bus::publisher::{PublishError, Publisher};
+use crate::persist::Database;
 
 /// Records between two cursor saves: bounds what a crash can resend.
-const CURSOR_EVERY: usize = 64;
+const CURSOR_EVERY: u64 = 64;
 
-/// Runs until the task is aborted.
-pub async fn run(spool: Spool, publisher: Publisher) {
+/// Runs until the task is aborted. Never spins: a pass that moves nothing waits with
+/// backoff (100 ms doubling to 5 s) before the next.
+pub async fn run(spool: Spool, publisher: Publisher, db: Database) {
+    let mut pauses = crate::bus::retry_delays();
     loop {
         if spool.pending() == 0 {
             // Checked again every second in case a wake-up was missed.
             let _ = tokio::time::timeout(Duration::from_secs(1), spool.appended()).await;
             continue;
         }
-        match spool.seal().await {
-            Ok(segments) => {
-                for path in segments {
-                    drain_segment(&spool, &publisher, &path).await;
-                }
-            }
-            Err(e) => {
-                tracing::error!("cannot seal the spool: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+        let pass = match spool.seal().await {
+            Ok(segments) => drain(&spool, &publisher, &db, &segments).await,
+            Err(e) => Err(format!("cannot seal the spool: {e}")),
+        };
+        match pass {
+            Ok(handled) if handled > 0 => pauses = crate::bus::retry_delays(),
+            Ok(_) => pause(&mut pauses).await,
+            Err(reason) => {
+                tracing::error!("the spool forwarder is stuck: {reason}");
+                spool.stalled(reason);
+                pause(&mut pauses).await;
             }
         }
     }
 }
 
-async fn drain_segment(spool: &Spool, publisher: &Publisher, path: &Path) {
-    let records = match segment::read_records(path) {
-        Ok(records) => records,
-        Err(e) => {
-            tracing::error!(path = %path.display(), "cannot read a spool segment: {e}");
-            return;
+async fn pause(pauses: &mut impl Iterator<Item = Duration>) {
+    tokio::time::sleep(pauses.next().unwrap_or(Duration::from_secs(5))).await;
+}
+
+/// Drains `segments` in order; returns how many records were handled, or why it stopped.
+async fn drain(
+    spool: &Spool,
+    publisher: &Publisher,
+    db: &Database,
+    segments: &[std::path::PathBuf],
+) -> Result<u64, String> {
+    let mut handled = 0;
+    for path in segments {
+        handled += drain_segment(spool, publisher, db, path).await?;
+    }
+    Ok(handled)
+}
+
+async fn drain_segment(
+    spool: &Spool,
+    publisher: &Publisher,
+    db: &Database,
+    path: &Path,
+) -> Result<u64, String> {
+    let id = segment::id_of(path).ok_or_else(|| format!("{} is not a segment", path.display()))?;
+    let records = segment::read_records(path)
+        .map_err(|e| format!("cannot read spool segment {}: {e}", path.display()))?;
+    let start = segment::read_cursor(path).min(records.len()) as u64;
+    let mut acked = start;
+    for bytes in records.iter().skip(start as usize) {
+        let handled = forward(spool, publisher, db, bytes).await;
+        let dead_lettered = match handled {
+            Ok(dead_lettered) => dead_lettered,
+            Err(reason) => {
+                save_cursor(path, acked);
+                return Err(reason);
+            }
+        };
+        acked += 1;
+        let next_at = records
+            .get(acked as usize)
+            .map(|next| record::spooled_at(next).unwrap_or_else(Utc::now));
+        spool.acknowledged(id, acked, next_at);
+        // A dead letter is saved at once: a crash must not write it twice.
+        if dead_lettered || (acked - start).is_multiple_of(CURSOR_EVERY) {
+            save_cursor(path, acked);
+        }
+    }
+    if let Err(e) = segment::remove_segment(path) {
+        tracing::warn!(path = %path.display(), "cannot remove a drained segment: {e}");
+    }
+    if path.exists() {
+        // Kept on disk, it must not be sent again; the next pass tries the delete again.
+        save_cursor(path, acked);
+    } else {
+        spool.removed(id);
+    }
+    let handled = acked - start;
+    if handled > 0 {
+        tracing::info!(handled, "spool segment forwarded to JetStream");
+    }
+    Ok(handled)
+}
+
+/// Publishes one record, or dead-letters it when it can never be published. Ok(true) when
+/// it went to the DLQ; Err only when the DLQ could not take it either (it stays spooled).
+async fn forward(
+    spool: &Spool,
+    publisher: &Publisher,
+    db: &Database,
+    bytes: &[u8],
+) -> Result<bool, String> {
+    let entry = match record::decode(bytes) {
+        Ok(record) => match publish_until_acked(spool, publisher, &record).await {
+            Ok(()) => return Ok(false),
+            Err(error) => {
+                tracing::warn!(
+                    code = error.code(),
+                    event_id = %record.message.msg_id,
+                    "a spooled event cannot be published ({error}); dead-lettering it"
+                );
+                dead_letter::refused(&record, &error)
+            }
+        },
+        Err(error) => {
+            tracing::error!(
+                code = error.code(),
+                "unreadable spool record ({error}); dead-lettering its bytes"
+            );
+            dead_letter::unreadable(bytes, &error)
         }
     };
-    let start = segment::read_cursor(path);
-    let mut acked = start;
-    for record in records.iter().skip(start) {
-        match serde_json::from_slice::<MediaEvent>(record) {
-            Ok(event) => publish_until_acked(publisher, &event).await,
-            // We wrote it ourselves, with a matching checksum: this would be a bug, not bad
-            // luck. Keep the segment on disk for inspection rather than lose it.
-            Err(e) => {
-                tracing::error!(path = %path.display(), "unreadable spool record: {e}; segment kept");
-                return;
-            }
+    dead_letter::write(db, entry)
+        .await
+        .map(|_| true)
+        .map_err(|e| format!("a record that cannot be published cannot be dead-lettered: {e}"))
+}
+
+/// Retries with backoff (100 ms doubling to 5 s) while the failure is one a retry can fix;
+/// returns the error that no retry can.
+async fn publish_until_acked(
+    spool: &Spool,
+    publisher: &Publisher,
+    record: &Record,
+) -> Result<(), PublishError> {
+    let mut delays = crate::bus::retry_delays();
+    let mut attempts = 0u32;
+    loop {
+        let error = match publisher.publish(&record.message).await {
+            Ok(_) => return Ok(()),
+            Err(error) => error,
+        };
+        let permanent = match &error {
+            // "No responders" also comes from a server still starting: only a confirmed
+            // absence of any stream for the subject is final.
+            PublishError::NoStream { subject } => publisher.confirms_no_stream(subject).await,
+            other => other.is_permanent(),
+        };
+        if permanent {
+            return Err(error);
         }
-        acked += 1;
-        spool.acknowledged(1);
-        if (acked - start).is_multiple_of(CURSOR_EVERY) {
-            if let Err(e) = segment::write_cursor(path, acked) {
-                tracing::warn!("cannot save the spool cursor: {e}");
-            }
+        attempts += 1;
+        let delay = delays.next().unwrap_or(Duration::from_secs(5));
+        if attempts == 1 {
+            tracing::warn!("spool forward failed ({error}); retrying with backoff");
+        } else {
+            tracing::debug!(attempts, "spool forward failed ({error}); retrying in {delay:?}");
         }
-    }
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    match std::fs::remove_file(path) {
-        Ok(()) => {
-            spool.removed(size);
-            let _ = std::fs::remove_file(segment::cursor_path(path));
-        }
-        Err(e) => tracing::warn!(path = %path.display(), "cannot remove a drained segment: {e}"),
-    }
-    if records.len() > start {
-        tracing::info!(
-            forwarded = records.len() - start,
-            "spool segment forwarded to JetStream"
-        );
+        spool.stalled(error.to_string());
+        tokio::time::sleep(delay).await;
     }
 }
 
-/// Retries with backoff (100 ms doubling to 5 s) until JetStream acknowledges: the record
-/// must never be skipped, and the spool keeps order.
-async fn publish_until_acked(publisher: &Publisher, event: &MediaEvent) {
-    let mut delays = crate::bus::retry_delays();
-    loop {
-        match publisher.publish(event).await {
-            Ok(_) => return,
-            Err(e) => {
-                let delay = delays.next().unwrap_or(Duration::from_secs(5));
-                tracing::debug!("spool forward failed ({e}); retrying in {delay:?}");
-                tokio::time::sleep(delay).await;
-            }
-        }
+fn save_cursor(path: &Path, acked: u64) {
+    if let Err(e) = segment::write_cursor(path, acked as usize) {
+        tracing::warn!(path = %path.display(), "cannot save the spool cursor: {e}");
     }
 }
