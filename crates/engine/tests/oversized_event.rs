@@ -144,7 +144,11 @@ async fn an_event_over_the_servers_max_payload_is_refused_413_and_kept_the_rest_
     assert_eq!(entries[0].kind, DlqKind::Rejected);
     assert_eq!(entries[0].code.as_deref(), Some("event_too_large"));
     assert_eq!(entries[0].source.as_deref(), Some("tautulli"));
-    assert_eq!(entries[0].payload.as_bytes(), big.as_slice(), "the body is kept");
+    assert_eq!(
+        entries[0].payload.as_bytes(),
+        big.as_slice(),
+        "the body is kept"
+    );
 
     post_normal_ones(&t).await;
     wait_stored(&t, NORMAL as u64).await;

@@ -73,13 +73,8 @@ async fn records_jetstream_can_never_take_are_dead_lettered_and_the_rest_forward
     nowhere.subject = "nowhere.tautulli.movie".into();
     spool.append(&nowhere).await.unwrap();
     for n in 0..10 {
-        let (status, answer) = support::webhooks::post(
-            &t,
-            "tautulli",
-            "application/json",
-            tautulli_play(n),
-        )
-        .await;
+        let (status, answer) =
+            support::webhooks::post(&t, "tautulli", "application/json", tautulli_play(n)).await;
         assert_eq!(status, 202, "{answer}");
         assert_eq!(answer["spooled"], true, "{answer}");
     }
@@ -102,7 +97,11 @@ async fn records_jetstream_can_never_take_are_dead_lettered_and_the_rest_forward
     assert_eq!(no_stream.subject.as_deref(), Some("nowhere.tautulli.movie"));
     assert_eq!(no_stream.source.as_deref(), Some("tautulli"));
     // The event itself is kept: a retry stores it.
-    t.engine.handle().dlq_retry(&no_stream.id, None).await.unwrap();
+    t.engine
+        .handle()
+        .dlq_retry(&no_stream.id, None)
+        .await
+        .unwrap();
     assert_eq!(stored_events(&t).await, 11);
     t.engine.shutdown().await;
 }
@@ -112,7 +111,13 @@ async fn unreadable_records_are_dead_lettered_and_draining_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let spool_dir = dir.path().join("spool");
     std::fs::create_dir_all(&spool_dir).unwrap();
-    let readable = |n| record::encode(&Outgoing::from_event(&event(n)).unwrap(), chrono::Utc::now()).unwrap();
+    let readable = |n| {
+        record::encode(
+            &Outgoing::from_event(&event(n)).unwrap(),
+            chrono::Utc::now(),
+        )
+        .unwrap()
+    };
     // What an older version spooled: the bare event JSON.
     let legacy = serde_json::to_vec(&event(2)).unwrap();
     let garbage = b"\x07checksummed, but not a record".to_vec();
@@ -135,7 +140,9 @@ async fn unreadable_records_are_dead_lettered_and_draining_goes_on() {
         .find(|e| e.event_id == Some(event(2).event_id))
         .expect("the legacy record, found by its event id");
     assert_eq!(legacy_entry.payload.as_bytes(), legacy.as_slice());
-    assert!(entries.iter().any(|e| e.payload.as_bytes() == garbage.as_slice()));
+    assert!(entries
+        .iter()
+        .any(|e| e.payload.as_bytes() == garbage.as_slice()));
     assert!(
         segment::list_segments(&t.dir.path().join("spool"))
             .unwrap()
@@ -144,7 +151,11 @@ async fn unreadable_records_are_dead_lettered_and_draining_goes_on() {
         "the drained segment is gone"
     );
     // Nothing is lost to the upgrade: the legacy record's event can still be stored.
-    t.engine.handle().dlq_retry(&legacy_entry.id, None).await.unwrap();
+    t.engine
+        .handle()
+        .dlq_retry(&legacy_entry.id, None)
+        .await
+        .unwrap();
     assert_eq!(stored_events(&t).await, 3);
     t.engine.shutdown().await;
 }

@@ -15,7 +15,10 @@ fn message(n: usize) -> Outgoing {
     Outgoing {
         subject: "playback.tautulli.movie".into(),
         msg_id: format!("id-{n}"),
-        payload: Bytes::from(format!("{{\"event_id\":\"id-{n}\",\"padding\":\"{}\"}}", "p".repeat(200))),
+        payload: Bytes::from(format!(
+            "{{\"event_id\":\"id-{n}\",\"padding\":\"{}\"}}",
+            "p".repeat(200)
+        )),
     }
 }
 

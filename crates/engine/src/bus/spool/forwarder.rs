@@ -170,7 +170,10 @@ async fn publish_until_acked(
         if attempts == 1 {
             tracing::warn!("spool forward failed ({error}); retrying with backoff");
         } else {
-            tracing::debug!(attempts, "spool forward failed ({error}); retrying in {delay:?}");
+            tracing::debug!(
+                attempts,
+                "spool forward failed ({error}); retrying in {delay:?}"
+            );
         }
         spool.stalled(error.to_string());
         tokio::time::sleep(delay).await;

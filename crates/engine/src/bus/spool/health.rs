@@ -72,7 +72,11 @@ mod tests {
         let now = Utc::now();
         let part = part(&status(3, Some(now - chrono::Duration::seconds(5))), now);
         assert_eq!(part.status, PartStatus::Up);
-        assert!(part.detail.starts_with("3 events waiting"), "{}", part.detail);
+        assert!(
+            part.detail.starts_with("3 events waiting"),
+            "{}",
+            part.detail
+        );
         assert!(part.detail.contains("2048 bytes"), "{}", part.detail);
         assert!(part.detail.contains("oldest spooled at"), "{}", part.detail);
     }
@@ -82,7 +86,15 @@ mod tests {
         let now = Utc::now();
         let part = part(&status(3, Some(now - chrono::Duration::seconds(61))), now);
         assert_eq!(part.status, PartStatus::Down);
-        assert!(part.detail.starts_with("stalled: 3 events"), "{}", part.detail);
-        assert!(part.detail.contains("last error: JetStream did not"), "{}", part.detail);
+        assert!(
+            part.detail.starts_with("stalled: 3 events"),
+            "{}",
+            part.detail
+        );
+        assert!(
+            part.detail.contains("last error: JetStream did not"),
+            "{}",
+            part.detail
+        );
     }
 }

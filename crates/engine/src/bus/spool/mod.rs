@@ -73,7 +73,9 @@ impl Shared {
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
         // A panic while holding the lock cannot leave the figures half-updated: every
         // update is a single assignment or insert.
-        self.ledger.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.ledger
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -209,9 +211,7 @@ impl Spool {
 
     /// The first `acked` records of segment `id` are in JetStream or the DLQ.
     fn acknowledged(&self, id: u64, acked: u64, next_unsent_at: Option<DateTime<Utc>>) {
-        self.shared
-            .ledger()
-            .acknowledged(id, acked, next_unsent_at);
+        self.shared.ledger().acknowledged(id, acked, next_unsent_at);
     }
 
     fn removed(&self, id: u64) {

@@ -40,11 +40,13 @@ impl RecordError {
 
 /// Serialises `message` as spooled at `spooled_at`.
 pub fn encode(message: &Outgoing, spooled_at: DateTime<Utc>) -> Result<Vec<u8>, RecordError> {
-    let subject = u16::try_from(message.subject.len()).map_err(|_| RecordError::TooLong("subject"))?;
+    let subject =
+        u16::try_from(message.subject.len()).map_err(|_| RecordError::TooLong("subject"))?;
     let msg_id =
         u16::try_from(message.msg_id.len()).map_err(|_| RecordError::TooLong("message id"))?;
-    let mut out =
-        Vec::with_capacity(13 + message.subject.len() + message.msg_id.len() + message.payload.len());
+    let mut out = Vec::with_capacity(
+        13 + message.subject.len() + message.msg_id.len() + message.payload.len(),
+    );
     out.push(FORMAT);
     out.extend_from_slice(&spooled_at.timestamp_millis().to_le_bytes());
     out.extend_from_slice(&subject.to_le_bytes());
@@ -62,7 +64,8 @@ pub fn decode(bytes: &[u8]) -> Result<Record, RecordError> {
         return Err(RecordError::UnknownFormat { found: format });
     }
     let millis = i64::from_le_bytes(reader.array("time")?);
-    let spooled_at = DateTime::from_timestamp_millis(millis).ok_or(RecordError::Truncated("time"))?;
+    let spooled_at =
+        DateTime::from_timestamp_millis(millis).ok_or(RecordError::Truncated("time"))?;
     let subject = reader.text("subject")?;
     if subject.is_empty() || subject.contains(char::is_whitespace) {
         return Err(RecordError::BadSubject(subject));
