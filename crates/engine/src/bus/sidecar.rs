@@ -22,7 +22,8 @@ const STDERR_TAIL_LINES: usize = 20;
 
 /// The largest message the sidecar takes. A webhook body may be 1 MiB and its event carries
 /// that body again beside the fields taken from it, so the 1 MiB default would refuse
-/// valid webhooks; 8 MiB is the most nats-server recommends. Larger events get a 413.
+/// valid webhooks; 8 MiB is the most the NATS documentation recommends. Larger events get
+/// a 413.
 pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
