@@ -2,10 +2,12 @@
 //! at its scheduled time whatever the earlier ones are doing, so a slow answer cannot hold
 //! the next ones back) or flat out over C keep-alive connections.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::webhooks::{Generator, Webhook};
@@ -15,6 +17,37 @@ pub struct Target {
     client: reqwest::Client,
     base: String,
     token: String,
+    /// When set, at most this many requests at once (a few senders, as in real life): the
+    /// others wait for a slot, and the wait counts in their latency.
+    slots: Option<Semaphore>,
+    /// Answers so far, for progress lines during a long run.
+    answered_2xx: AtomicU64,
+    failed: AtomicU64,
+}
+
+/// Why a webhook was not accepted.
+#[derive(Debug)]
+pub enum Failure {
+    /// No HTTP answer: refused, reset, timed out, or the answer was cut off.
+    NoAnswer(String),
+    /// An answer other than 2xx.
+    Status(u16, String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::NoAnswer(e) => write!(f, "no answer: {e}"),
+            Failure::Status(status, body) => write!(f, "{status} {body}"),
+        }
+    }
+}
+
+/// A 2xx answer: the event id it carries (None for an ignored webhook) and whether the
+/// event went to the spool because JetStream could not take it.
+pub struct Accepted {
+    pub event_id: Option<String>,
+    pub spooled: bool,
 }
 
 /// What a phase did.
@@ -23,6 +56,12 @@ pub struct Outcome {
     pub sent: u64,
     pub ok: u64,
     pub errors: u64,
+    /// Of the errors, those that got no HTTP answer at all.
+    pub unanswered: u64,
+    /// Of the errors, those answered with another status than 2xx, by status.
+    pub by_status: BTreeMap<u16, u64>,
+    /// Of the 2xx, those the server answered from its spool (`"spooled": true`).
+    pub spooled: u64,
     pub first_error: Option<String>,
     /// Request start to the answer read, in milliseconds, for each 2xx.
     pub latencies_ms: Vec<f64>,
@@ -45,6 +84,11 @@ impl Outcome {
         self.sent += other.sent;
         self.ok += other.ok;
         self.errors += other.errors;
+        self.unanswered += other.unanswered;
+        for (status, count) in other.by_status {
+            *self.by_status.entry(status).or_default() += count;
+        }
+        self.spooled += other.spooled;
         if self.first_error.is_none() {
             self.first_error = other.first_error;
         }
@@ -54,22 +98,27 @@ impl Outcome {
         self.max_schedule_lag_ms = self.max_schedule_lag_ms.max(other.max_schedule_lag_ms);
     }
 
-    fn record(&mut self, started: Instant, answer: Result<Option<String>, String>) {
+    fn record(&mut self, started: Instant, answer: Result<Accepted, Failure>) {
         self.sent += 1;
         match answer {
-            Ok(event_id) => {
+            Ok(accepted) => {
                 let now = Instant::now();
                 self.ok += 1;
+                self.spooled += u64::from(accepted.spooled);
                 self.latencies_ms
                     .push(now.duration_since(started).as_secs_f64() * 1000.0);
                 self.started_at.push(started);
-                if let Some(id) = event_id {
+                if let Some(id) = accepted.event_id {
                     self.acked.push((id, now));
                 }
             }
-            Err(e) => {
+            Err(failure) => {
                 self.errors += 1;
-                self.first_error.get_or_insert(e);
+                match &failure {
+                    Failure::NoAnswer(_) => self.unanswered += 1,
+                    Failure::Status(status, _) => *self.by_status.entry(*status).or_default() += 1,
+                }
+                self.first_error.get_or_insert(failure.to_string());
             }
         }
     }
@@ -115,12 +164,53 @@ impl Target {
             client,
             base,
             token,
+            slots: None,
+            answered_2xx: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
         })
     }
 
-    /// Posts one webhook; the event id of a 2xx answer (None when it carries none).
-    async fn post(&self, webhook: &Webhook) -> Result<Option<String>, String> {
+    /// At most `connections` requests in flight, so at most that many connections.
+    pub fn with_max_in_flight(mut self, connections: usize) -> Self {
+        self.slots = Some(Semaphore::new(connections.max(1)));
+        self
+    }
+
+    /// (answered 2xx, failed) so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.answered_2xx.load(Ordering::Relaxed),
+            self.failed.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Posts one webhook; what its 2xx answer says, or why there was none.
+    async fn post(&self, webhook: &Webhook) -> Result<Accepted, Failure> {
+        let answer = self.try_post(webhook).await;
+        let counter = if answer.is_ok() {
+            &self.answered_2xx
+        } else {
+            &self.failed
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        answer
+    }
+
+    async fn try_post(&self, webhook: &Webhook) -> Result<Accepted, Failure> {
+        // Never closed, so acquiring cannot fail; without a slot the request goes anyway.
+        let _slot = match &self.slots {
+            Some(slots) => slots.acquire().await.ok(),
+            None => None,
+        };
         let url = format!("{}{}?token={}", self.base, webhook.path(), self.token);
+        // `without_url`: the URL carries the webhook token.
+        let no_answer = |what: &str, e: reqwest::Error| {
+            Failure::NoAnswer(format!(
+                "POST {}: {what}{}",
+                webhook.path(),
+                e.without_url()
+            ))
+        };
         let response = self
             .client
             .post(url)
@@ -128,22 +218,29 @@ impl Target {
             .body(webhook.body.clone())
             .send()
             .await
-            .map_err(|e| format!("POST {}: {e}", webhook.path()))?;
+            .map_err(|e| no_answer("", e))?;
         let status = response.status();
         let body = response
             .bytes()
             .await
-            .map_err(|e| format!("POST {}: reading the answer: {e}", webhook.path()))?;
+            .map_err(|e| no_answer("reading the answer: ", e))?;
         if !status.is_success() {
-            return Err(format!(
-                "POST {}: {status} {}",
-                webhook.path(),
-                String::from_utf8_lossy(&body[..body.len().min(200)])
+            return Err(Failure::Status(
+                status.as_u16(),
+                format!(
+                    "POST {}: {}",
+                    webhook.path(),
+                    String::from_utf8_lossy(&body[..body.len().min(200)])
+                ),
             ));
         }
-        Ok(serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v["event_id"].as_str().map(str::to_string)))
+        let answer = serde_json::from_slice::<serde_json::Value>(&body).ok();
+        Ok(Accepted {
+            event_id: answer
+                .as_ref()
+                .and_then(|v| v["event_id"].as_str().map(str::to_string)),
+            spooled: answer.is_some_and(|v| v["spooled"] == true),
+        })
     }
 }
 
@@ -234,4 +331,35 @@ pub async fn flat_out(
     }
     outcome.elapsed = began.elapsed();
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhooks::Generator;
+
+    #[tokio::test]
+    async fn no_listener_counts_as_unanswered_and_the_token_stays_out_of_the_error() {
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let generator = Generator::load(&fixtures, chrono::Utc::now(), 1).unwrap();
+        let port = crate::process::free_port().unwrap();
+        let target = Arc::new(
+            Target::new(
+                format!("http://127.0.0.1:{port}"),
+                "secret-webhook-token".into(),
+                2,
+            )
+            .unwrap()
+            .with_max_in_flight(2),
+        );
+        let outcome = open_loop(&target, &generator, 0, 100.0, Duration::from_millis(50)).await;
+        assert_eq!(outcome.sent, 5);
+        assert_eq!((outcome.errors, outcome.unanswered), (5, 5));
+        assert!(outcome.by_status.is_empty() && outcome.acked.is_empty());
+        assert_eq!(target.counts(), (0, 5));
+        let error = outcome.first_error.unwrap();
+        assert!(error.starts_with("no answer: POST /webhooks/"), "{error}");
+        assert!(!error.contains("secret-webhook-token"), "{error}");
+    }
 }
