@@ -28,7 +28,9 @@ pub struct Target {
 /// Why a webhook was not accepted.
 #[derive(Debug)]
 pub enum Failure {
-    /// No HTTP answer: refused, reset, timed out, or the answer was cut off.
+    /// No connection could be made: nothing reached the server (it was down).
+    NoConnection(String),
+    /// Sent, but no HTTP answer: reset, timed out, or the answer was cut off.
     NoAnswer(String),
     /// An answer other than 2xx.
     Status(u16, String),
@@ -37,6 +39,7 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Failure::NoConnection(e) => write!(f, "no connection: {e}"),
             Failure::NoAnswer(e) => write!(f, "no answer: {e}"),
             Failure::Status(status, body) => write!(f, "{status} {body}"),
         }
@@ -58,6 +61,8 @@ pub struct Outcome {
     pub errors: u64,
     /// Of the errors, those that got no HTTP answer at all.
     pub unanswered: u64,
+    /// Of those, the ones that could not even connect (so never reached the server).
+    pub no_connection: u64,
     /// Of the errors, those answered with another status than 2xx, by status.
     pub by_status: BTreeMap<u16, u64>,
     /// Of the 2xx, those the server answered from its spool (`"spooled": true`).
@@ -85,6 +90,7 @@ impl Outcome {
         self.ok += other.ok;
         self.errors += other.errors;
         self.unanswered += other.unanswered;
+        self.no_connection += other.no_connection;
         for (status, count) in other.by_status {
             *self.by_status.entry(status).or_default() += count;
         }
@@ -115,6 +121,10 @@ impl Outcome {
             Err(failure) => {
                 self.errors += 1;
                 match &failure {
+                    Failure::NoConnection(_) => {
+                        self.unanswered += 1;
+                        self.no_connection += 1;
+                    }
                     Failure::NoAnswer(_) => self.unanswered += 1,
                     Failure::Status(status, _) => *self.by_status.entry(*status).or_default() += 1,
                 }
@@ -205,11 +215,17 @@ impl Target {
         let url = format!("{}{}?token={}", self.base, webhook.path(), self.token);
         // `without_url`: the URL carries the webhook token.
         let no_answer = |what: &str, e: reqwest::Error| {
-            Failure::NoAnswer(format!(
+            let connect = e.is_connect();
+            let text = format!(
                 "POST {}: {what}{}",
                 webhook.path(),
-                e.without_url()
-            ))
+                causes(&e.without_url())
+            );
+            if connect {
+                Failure::NoConnection(text)
+            } else {
+                Failure::NoAnswer(text)
+            }
         };
         let response = self
             .client
@@ -242,6 +258,18 @@ impl Target {
             spooled: answer.is_some_and(|v| v["spooled"] == true),
         })
     }
+}
+
+/// An error with its causes, outermost first: "error sending request: …: Connection refused".
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }
 
 /// Posts webhooks `first..` at `rate` per second for `duration`.
@@ -339,7 +367,7 @@ mod tests {
     use crate::webhooks::Generator;
 
     #[tokio::test]
-    async fn no_listener_counts_as_unanswered_and_the_token_stays_out_of_the_error() {
+    async fn no_listener_counts_as_no_connection_and_the_token_stays_out_of_the_error() {
         let fixtures =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
         let generator = Generator::load(&fixtures, chrono::Utc::now(), 1).unwrap();
@@ -355,11 +383,18 @@ mod tests {
         );
         let outcome = open_loop(&target, &generator, 0, 100.0, Duration::from_millis(50)).await;
         assert_eq!(outcome.sent, 5);
-        assert_eq!((outcome.errors, outcome.unanswered), (5, 5));
+        assert_eq!(
+            (outcome.errors, outcome.unanswered, outcome.no_connection),
+            (5, 5, 5)
+        );
         assert!(outcome.by_status.is_empty() && outcome.acked.is_empty());
         assert_eq!(target.counts(), (0, 5));
         let error = outcome.first_error.unwrap();
-        assert!(error.starts_with("no answer: POST /webhooks/"), "{error}");
+        assert!(
+            error.starts_with("no connection: POST /webhooks/"),
+            "{error}"
+        );
+        assert!(error.contains("Connection refused"), "{error}");
         assert!(!error.contains("secret-webhook-token"), "{error}");
     }
 }

@@ -61,7 +61,13 @@ impl Findings<'_> {
                 c.acknowledged.to_string(),
             ),
             line("  of which via the spool", o.spooled.to_string()),
-            line("unanswered (no HTTP answer)", o.unanswered.to_string()),
+            line(
+                "unanswered (no HTTP answer)",
+                format!(
+                    "{} ({} could not connect: the server was down)",
+                    o.unanswered, o.no_connection
+                ),
+            ),
             line("answered non-2xx", statuses),
             line(
                 "answered 2xx without an id",
@@ -163,6 +169,7 @@ impl Findings<'_> {
                 "acknowledged": self.count.acknowledged,
                 "spooled": o.spooled,
                 "unanswered": o.unanswered,
+                "unanswered_no_connection": o.no_connection,
                 "answered_non_2xx": o.by_status,
                 "answered_2xx_without_id": self.answered_without_id(),
                 "first_failure": o.first_error,

@@ -40,15 +40,6 @@ pub enum Victim {
     Sidecar,
 }
 
-impl Victim {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Victim::Server => "server",
-            Victim::Sidecar => "sidecar",
-        }
-    }
-}
-
 pub struct Schedule {
     state: u64,
     gaps: Gaps,

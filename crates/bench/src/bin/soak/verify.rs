@@ -50,22 +50,20 @@ impl Backlog {
 /// Waits until the backlog is empty; the seconds it took, or what was left at the deadline.
 pub async fn drain(api: &Api, within: Duration) -> Result<f64, String> {
     let started = Instant::now();
-    let mut last = None;
     loop {
-        match api.stats().await {
+        let left = match api.stats().await {
             Ok(stats) => {
                 let backlog = Backlog::of(&stats);
                 if backlog.is_empty() {
                     return Ok(started.elapsed().as_secs_f64());
                 }
-                last = Some(format!("{backlog:?}"));
+                format!("{backlog:?}")
             }
-            Err(e) => last = Some(e),
-        }
+            Err(e) => e,
+        };
         if started.elapsed() > within {
             return Err(format!(
-                "the pipeline did not drain into DuckDB within {within:?} (last: {})",
-                last.unwrap_or_default()
+                "the pipeline did not drain into DuckDB within {within:?} (last: {left})"
             ));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
