@@ -20,6 +20,8 @@ pub struct Findings<'a> {
     pub args: &'a Args,
     pub seed: u64,
     pub load_s: f64,
+    /// Share of all cores busy during the load (ours and everybody else's), 0–100.
+    pub machine_busy_pct: Option<f64>,
     pub outcome: &'a Outcome,
     pub log: &'a Log,
     pub drain_s: Option<f64>,
@@ -54,7 +56,13 @@ impl Findings<'_> {
         let lines = vec![
             line(
                 "load",
-                format!("{:.0} s, {} webhooks sent", self.load_s, o.sent),
+                format!(
+                    "{:.0} s, {} webhooks sent; the machine {} busy",
+                    self.load_s,
+                    o.sent,
+                    self.machine_busy_pct
+                        .map_or("?".to_string(), |b| format!("{b:.0}%"))
+                ),
             ),
             line(
                 "acknowledged (2xx with an event id)",
@@ -164,6 +172,7 @@ impl Findings<'_> {
             },
             "load": {
                 "seconds": round(self.load_s),
+                "machine_busy_pct": self.machine_busy_pct,
                 "sent": o.sent,
                 "answered_2xx": o.ok,
                 "acknowledged": self.count.acknowledged,

@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 
 use cartographus_bench::load::{self, Target};
-use cartographus_bench::process;
 use cartographus_bench::server::{Binaries, Server};
 use cartographus_bench::webhooks::{Generator, STEPS};
+use cartographus_bench::{cpu, process};
 
 use cli::Args;
 use findings::Findings;
@@ -105,6 +105,8 @@ async fn soak(args: &Args, bins: &Binaries, work: &Path) -> Result<bool, String>
     let target = Target::new(server.base_url(), server.webhook_token(), args.connections)?
         .with_max_in_flight(args.connections);
     let started = Instant::now();
+    // Other work on the machine (builds, tests) slows recovery and ack times: say how much.
+    let machine = cpu::Mark::now(&[]);
     let settings = chaos::Settings {
         bins: bins.clone(),
         data_dir: data_dir.clone(),
@@ -120,6 +122,7 @@ async fn soak(args: &Args, bins: &Binaries, work: &Path) -> Result<bool, String>
         chaos::run(&mut server, &target, settings),
     )?;
     let load_s = started.elapsed().as_secs_f64();
+    let machine_busy_pct = machine.usage().machine_busy_pct;
     println!(
         "  load done: {} sent, {} answered 2xx, {} failed ({} without an answer); draining",
         outcome.sent, outcome.ok, outcome.errors, outcome.unanswered
@@ -155,6 +158,7 @@ async fn soak(args: &Args, bins: &Binaries, work: &Path) -> Result<bool, String>
         args,
         seed,
         load_s,
+        machine_busy_pct,
         outcome: &outcome,
         log: &log,
         drain_s,
