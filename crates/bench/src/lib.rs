@@ -14,6 +14,7 @@ pub mod raw_nats;
 pub mod report;
 pub mod server;
 pub mod summary;
+pub mod target;
 pub mod throughput;
 pub mod webhooks;
 

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use cartographus_bench::load::Target;
 use cartographus_bench::process;
 use cartographus_bench::server::{Binaries, Server};
 use cartographus_bench::summary::round;
+use cartographus_bench::target::Target;
 
 use crate::memory::Samples;
 use crate::schedule::{Schedule, Victim};

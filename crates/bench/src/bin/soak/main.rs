@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
-use cartographus_bench::load::{self, Target};
+use cartographus_bench::load;
 use cartographus_bench::server::{Binaries, Server};
+use cartographus_bench::target::Target;
 use cartographus_bench::webhooks::{Generator, STEPS};
 use cartographus_bench::{cpu, process};
 
