@@ -1,24 +1,38 @@
 //! `cartographus-soak` end to end, shortened: half a minute of load against the real server
 //! and sidecar with a kill every 8 s. The run must pass having killed both, and its report
-//! must account for every acknowledged event and sample both processes' memory.
+//! must account for every acknowledged event and sample both processes' memory; against a
+//! server that loses its data when restarted, it must fail and say what is missing.
+//! The server is the workspace's `target/debug/cartographus-server` (build the workspace first).
 
-use std::process::Command;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
 
 use serde_json::Value;
+
+fn soak(dir: &Path, minutes: &str, server_bin: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cartographus-soak"));
+    command
+        .args(["--minutes", minutes, "--kill-every", "8", "--seed", "1"])
+        .args(["--rss-every", "1", "--drain-within", "60"])
+        .arg("--report")
+        .arg(dir.join("soak-report.json"))
+        .arg("--work-dir")
+        .arg(dir);
+    if let Some(bin) = server_bin {
+        command.arg("--server-bin").arg(bin);
+    }
+    command.output().unwrap()
+}
+
+fn report(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("soak-report.json")).unwrap()).unwrap()
+}
 
 #[test]
 fn a_short_soak_kills_server_and_sidecar_and_finds_every_acknowledged_event_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("soak-report.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_cartographus-soak"))
-        .args(["--minutes", "0.5", "--kill-every", "8", "--seed", "1"])
-        .args(["--rss-every", "1", "--drain-within", "60"])
-        .arg("--report")
-        .arg(&report)
-        .arg("--work-dir")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let output = soak(dir.path(), "0.5", None);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -28,7 +42,7 @@ fn a_short_soak_kills_server_and_sidecar_and_finds_every_acknowledged_event_stor
     );
     assert!(stdout.contains("PASSED"), "{stdout}");
 
-    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let report = report(dir.path());
     assert_eq!(report["passed"], true, "{report:#}");
     assert!(
         report["kills"]["server"].as_u64().unwrap() >= 1,
@@ -84,4 +98,51 @@ fn a_short_soak_kills_server_and_sidecar_and_finds_every_acknowledged_event_stor
         })
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_server_that_loses_its_data_on_restart_fails_the_soak() {
+    let dir = tempfile::tempdir().unwrap();
+    // The real server, but every start after the first wipes the data dir first: what a
+    // crash that lost acknowledged events would look like from outside.
+    let server =
+        Path::new(env!("CARGO_BIN_EXE_cartographus-soak")).with_file_name("cartographus-server");
+    let wrapper = dir.path().join("forgetful-server");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\n\
+             data=\"$CARTOGRAPHUS_DATA_DIR\"\n\
+             if [ -e \"$data/.started\" ]; then rm -rf \"$data\"/*; fi\n\
+             touch \"$data/.started\"\n\
+             exec \"{}\" \"$@\"\n",
+            server.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let output = soak(dir.path(), "0.25", Some(&wrapper));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAILED"), "{stdout}");
+    assert!(
+        stdout.contains("acknowledged events are not in playback_events"),
+        "{stdout}"
+    );
+    let report = report(dir.path());
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["kills"]["server"], 1, "{report:#}");
+    // Everything acknowledged before the kill (8 s at 50/s) is gone.
+    let missing = report["count"]["missing"].as_u64().unwrap();
+    assert!(missing > 100, "{report:#}");
+    assert_eq!(
+        report["count"]["missing_examples"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    // A failed run keeps its work dir as evidence.
+    assert!(stdout.contains("kept "), "{stdout}");
 }
