@@ -225,10 +225,6 @@ impl Server {
         self.api.clone()
     }
 
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
-
     /// The last `lines` lines the server wrote to stderr (over all its restarts).
     pub fn stderr_tail(&self, lines: usize) -> String {
         process::tail(&self.stderr_log, lines)

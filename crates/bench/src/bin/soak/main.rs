@@ -26,7 +26,7 @@ use cartographus_bench::{cpu, process};
 
 use cli::Args;
 use findings::Findings;
-use schedule::Schedule;
+use schedule::{Schedule, Victim};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -103,8 +103,10 @@ async fn soak(args: &Args, bins: &Binaries, work: &Path) -> Result<bool, String>
         work.display()
     );
 
-    let target = Target::new(server.base_url(), server.webhook_token(), args.connections)?
-        .with_max_in_flight(args.connections);
+    let target = Arc::new(
+        Target::new(server.base_url(), server.webhook_token(), args.connections)?
+            .with_max_in_flight(args.connections),
+    );
     let started = Instant::now();
     // Other work on the machine (builds, tests) slows recovery and ack times: say how much.
     let machine = cpu::Mark::now(&[]);
@@ -117,7 +119,6 @@ async fn soak(args: &Args, bins: &Binaries, work: &Path) -> Result<bool, String>
         started,
         end: started + duration,
     };
-    let target = Arc::new(target);
     let (outcome, mut log) = tokio::try_join!(
         async { Ok(load::open_loop(&target, &generator, 0, args.rate, duration).await) },
         chaos::run(&mut server, &target, settings),
@@ -139,6 +140,14 @@ async fn soak(args: &Args, bins: &Binaries, work: &Path) -> Result<bool, String>
         };
     if let Some(restarts) = chaos::sidecar_restarts(&server).await {
         log.observe_sidecar_restarts(restarts);
+    }
+    let killed = log.kills_of(Victim::Sidecar) as u32;
+    if log.sidecar_restarts_seen() > killed {
+        log.problems.push(format!(
+            "the engines restarted their sidecar {} times, the soak killed it {killed} times: \
+             it died on its own (see the server log)",
+            log.sidecar_restarts_seen()
+        ));
     }
     log.samples.take(started.elapsed().as_secs_f64(), &server);
     let stopped = server.stop();
