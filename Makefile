@@ -16,7 +16,7 @@ APT_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libg
 	libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 webkit2gtk-driver chromium \
 	python3-pip
 
-.PHONY: run test bench fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-ui-gates \
+.PHONY: run test bench soak fuzz deps apt-deps sidecar ui ui-deps build tauri-driver test-rust test-ui test-ui-gates \
 	test-e2e package test-package deb-config clean-data
 
 ## run: set up what is missing, build, and start the desktop app (or `serve` without a display)
@@ -80,6 +80,15 @@ test-package: build ui-deps deb-config
 bench: sidecar ui
 	cargo build --workspace --release
 	"$(CARGO_TARGET_DIR)/release/cartographus-bench" --report "$(CURDIR)/bench-report.json" $(BENCH_ARGS)
+
+## soak: 30 minutes of mixed webhook load with kill -9 of the server and of its sidecar every
+## 2-4 minutes; then every acknowledged event must be stored exactly once (non-zero exit if
+## not). Prints a report, writes soak-report.json (docs/soak.md). The dev profile, like
+## `make test` (no second DuckDB build). SOAK_ARGS passes options through, e.g.
+## SOAK_ARGS="--minutes 3 --kill-every 40".
+soak: sidecar ui
+	cargo build --workspace
+	"$(TARGET_DIR)/cartographus-soak" --report "$(CURDIR)/soak-report.json" $(SOAK_ARGS)
 
 ## fuzz: run each parser's fuzz target for FUZZ_SECONDS (default 60) each
 fuzz:

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::server::Binaries;
-
-pub const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+use cartographus_bench::server::{self, Binaries};
 
 #[derive(Parser)]
 #[command(name = "cartographus-bench", about)]
@@ -48,7 +46,7 @@ pub struct Args {
     pub query_events: u64,
     /// A setting for the measured server, KEY=VALUE (repeatable), e.g. NATS_BATCH_SIZE=250.
     /// Without it the server runs on its defaults.
-    #[arg(long, value_parser = key_value)]
+    #[arg(long, value_parser = server::setting)]
     pub server_env: Vec<(String, String)>,
     /// Write each load phase's per-request `start_s,latency_ms` timeline into this dir.
     #[arg(long)]
@@ -61,41 +59,10 @@ pub struct Args {
     pub query_samples: usize,
 }
 
-fn key_value(text: &str) -> Result<(String, String), String> {
-    text.split_once('=')
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .ok_or_else(|| format!("{text:?} is not KEY=VALUE"))
-}
-
 pub fn binaries(args: &Args) -> Result<Binaries, String> {
-    let beside_us = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("cartographus-server")));
-    let server = args
-        .server_bin
-        .clone()
-        .or(beside_us)
-        .ok_or("cannot tell where cartographus-server is; pass --server-bin")?;
-    let nats_server = args.nats_server_bin.clone().unwrap_or_else(|| {
-        PathBuf::from(REPO).join(format!(
-            "src-tauri/binaries/nats-server-{}-unknown-linux-gnu",
-            std::env::consts::ARCH
-        ))
-    });
-    for (what, path) in [
-        ("cartographus-server", &server),
-        ("nats-server", &nats_server),
-    ] {
-        if !path.is_file() {
-            return Err(format!(
-                "{what} not found at {} (`make bench` builds and fetches both)",
-                path.display()
-            ));
-        }
-    }
-    Ok(Binaries {
-        server,
-        nats_server,
-        env: args.server_env.clone(),
-    })
+    Binaries::locate(
+        args.server_bin.clone(),
+        args.nats_server_bin.clone(),
+        args.server_env.clone(),
+    )
 }

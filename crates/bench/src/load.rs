@@ -2,20 +2,15 @@
 //! at its scheduled time whatever the earlier ones are doing, so a slow answer cannot hold
 //! the next ones back) or flat out over C keep-alive connections.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
-use crate::webhooks::{Generator, Webhook};
-
-/// Where webhooks go: a running server (or the do-nothing baseline) and its token.
-pub struct Target {
-    client: reqwest::Client,
-    base: String,
-    token: String,
-}
+use crate::target::{Accepted, Failure, Target};
+use crate::webhooks::Generator;
 
 /// What a phase did.
 #[derive(Default)]
@@ -23,6 +18,14 @@ pub struct Outcome {
     pub sent: u64,
     pub ok: u64,
     pub errors: u64,
+    /// Of the errors, those that got no HTTP answer at all.
+    pub unanswered: u64,
+    /// Of those, the ones that could not even connect (so never reached the server).
+    pub no_connection: u64,
+    /// Of the errors, those answered with another status than 2xx, by status.
+    pub by_status: BTreeMap<u16, u64>,
+    /// Of the 2xx, those the server answered from its spool (`"spooled": true`).
+    pub spooled: u64,
     pub first_error: Option<String>,
     /// Request start to the answer read, in milliseconds, for each 2xx.
     pub latencies_ms: Vec<f64>,
@@ -45,6 +48,12 @@ impl Outcome {
         self.sent += other.sent;
         self.ok += other.ok;
         self.errors += other.errors;
+        self.unanswered += other.unanswered;
+        self.no_connection += other.no_connection;
+        for (status, count) in other.by_status {
+            *self.by_status.entry(status).or_default() += count;
+        }
+        self.spooled += other.spooled;
         if self.first_error.is_none() {
             self.first_error = other.first_error;
         }
@@ -54,22 +63,31 @@ impl Outcome {
         self.max_schedule_lag_ms = self.max_schedule_lag_ms.max(other.max_schedule_lag_ms);
     }
 
-    fn record(&mut self, started: Instant, answer: Result<Option<String>, String>) {
+    fn record(&mut self, started: Instant, answer: Result<Accepted, Failure>) {
         self.sent += 1;
         match answer {
-            Ok(event_id) => {
+            Ok(accepted) => {
                 let now = Instant::now();
                 self.ok += 1;
+                self.spooled += u64::from(accepted.spooled);
                 self.latencies_ms
                     .push(now.duration_since(started).as_secs_f64() * 1000.0);
                 self.started_at.push(started);
-                if let Some(id) = event_id {
+                if let Some(id) = accepted.event_id {
                     self.acked.push((id, now));
                 }
             }
-            Err(e) => {
+            Err(failure) => {
                 self.errors += 1;
-                self.first_error.get_or_insert(e);
+                match &failure {
+                    Failure::NoConnection(_) => {
+                        self.unanswered += 1;
+                        self.no_connection += 1;
+                    }
+                    Failure::NoAnswer(_) => self.unanswered += 1,
+                    Failure::Status(status, _) => *self.by_status.entry(*status).or_default() += 1,
+                }
+                self.first_error.get_or_insert(failure.to_string());
             }
         }
     }
@@ -100,50 +118,6 @@ impl Outcome {
                 self.first_error.as_deref().unwrap_or("?")
             )
         })
-    }
-}
-
-impl Target {
-    pub fn new(base: String, token: String, connections: usize) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(connections)
-            .tcp_nodelay(true)
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self {
-            client,
-            base,
-            token,
-        })
-    }
-
-    /// Posts one webhook; the event id of a 2xx answer (None when it carries none).
-    async fn post(&self, webhook: &Webhook) -> Result<Option<String>, String> {
-        let url = format!("{}{}?token={}", self.base, webhook.path(), self.token);
-        let response = self
-            .client
-            .post(url)
-            .header("content-type", webhook.content_type)
-            .body(webhook.body.clone())
-            .send()
-            .await
-            .map_err(|e| format!("POST {}: {e}", webhook.path()))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| format!("POST {}: reading the answer: {e}", webhook.path()))?;
-        if !status.is_success() {
-            return Err(format!(
-                "POST {}: {status} {}",
-                webhook.path(),
-                String::from_utf8_lossy(&body[..body.len().min(200)])
-            ));
-        }
-        Ok(serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v["event_id"].as_str().map(str::to_string)))
     }
 }
 
@@ -234,4 +208,42 @@ pub async fn flat_out(
     }
     outcome.elapsed = began.elapsed();
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhooks::Generator;
+
+    #[tokio::test]
+    async fn no_listener_counts_as_no_connection_and_the_token_stays_out_of_the_error() {
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let generator = Generator::load(&fixtures, chrono::Utc::now(), 1).unwrap();
+        let port = crate::process::free_port().unwrap();
+        let target = Arc::new(
+            Target::new(
+                format!("http://127.0.0.1:{port}"),
+                "secret-webhook-token".into(),
+                2,
+            )
+            .unwrap()
+            .with_max_in_flight(2),
+        );
+        let outcome = open_loop(&target, &generator, 0, 100.0, Duration::from_millis(50)).await;
+        assert_eq!(outcome.sent, 5);
+        assert_eq!(
+            (outcome.errors, outcome.unanswered, outcome.no_connection),
+            (5, 5, 5)
+        );
+        assert!(outcome.by_status.is_empty() && outcome.acked.is_empty());
+        assert_eq!(target.counts(), (0, 5));
+        let error = outcome.first_error.unwrap();
+        assert!(
+            error.starts_with("no connection: POST /webhooks/"),
+            "{error}"
+        );
+        assert!(error.contains("Connection refused"), "{error}");
+        assert!(!error.contains("secret-webhook-token"), "{error}");
+    }
 }

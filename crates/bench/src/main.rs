@@ -3,20 +3,6 @@
 //! run on the same machine. Prints a table and writes `bench-report.json`.
 
 mod cli;
-mod cpu;
-mod live;
-mod load;
-mod pipeline;
-mod process;
-mod queries;
-mod raw_duckdb;
-mod raw_http;
-mod raw_nats;
-mod report;
-mod server;
-mod summary;
-mod throughput;
-mod webhooks;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,10 +11,11 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use serde_json::json;
 
-use cli::{binaries, Args, REPO};
-use report::{fmt, line, Target};
-use summary::round;
-use webhooks::Generator;
+use cartographus_bench::report::{self, fmt, line, Target};
+use cartographus_bench::summary::{self, round};
+use cartographus_bench::webhooks::Generator;
+use cartographus_bench::{cpu, pipeline, queries, raw_duckdb, raw_http, raw_nats, REPO};
+use cli::{binaries, Args};
 
 fn main() -> ExitCode {
     let args = Args::parse();

@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::live::LiveFeed;
-use crate::load::{self, Target};
+use crate::load;
 use crate::server::{Binaries, Server};
 use crate::summary::{percentiles, round, Percentiles};
+use crate::target::Target;
 use crate::throughput::{self, cpu_mark, phase_cpu, wait_stored, FlatOut, PhaseCpu};
 use crate::webhooks::Generator;
 

@@ -33,6 +33,20 @@ impl ChildGuard {
         }
     }
 
+    /// SIGKILL (kill -9) and reap it. Returns how it ended.
+    pub fn kill(&mut self) -> String {
+        if let Some(status) = self.exited() {
+            return status;
+        }
+        if let Err(e) = self.child.kill() {
+            return format!("cannot kill it: {e}");
+        }
+        match self.child.wait() {
+            Ok(status) => status.to_string(),
+            Err(e) => format!("killed; cannot reap it: {e}"),
+        }
+    }
+
     /// SIGTERM, wait up to the grace period, then SIGKILL. Returns how it ended.
     pub fn stop(&mut self) -> String {
         if let Some(status) = self.exited() {
@@ -76,10 +90,14 @@ pub fn rss_mb(pid: u32) -> Option<f64> {
 /// is never mistaken for ours).
 pub fn pid_from_file(path: &Path, expected: &str) -> Option<u32> {
     let pid: u32 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    String::from_utf8_lossy(&cmdline)
-        .contains(expected)
-        .then_some(pid)
+    runs(pid, expected).then_some(pid)
+}
+
+/// Whether `pid` is alive and its command line contains `expected` (a zombie has an empty
+/// one, so a process that died but was not reaped yet counts as gone).
+pub fn runs(pid: u32, expected: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(expected))
 }
 
 /// Kills a process we know we caused (a sidecar left behind by a server that was killed).
@@ -110,6 +128,28 @@ mod tests {
     fn reads_our_own_rss() {
         let rss = rss_mb(std::process::id()).unwrap();
         assert!(rss > 0.1, "{rss}");
+    }
+
+    #[test]
+    fn kill_ends_a_child_with_sigkill_at_once() {
+        let child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut guard = ChildGuard::new(child, Duration::from_secs(30));
+        let started = Instant::now();
+        let ended = guard.kill();
+        assert!(ended.contains("signal: 9"), "{ended}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(!runs(pid, "sleep"), "the child must be gone");
+    }
+
+    #[test]
+    fn runs_checks_the_command_line() {
+        let me = std::process::id();
+        assert!(runs(me, "cartographus_bench"));
+        assert!(!runs(me, "nats-server"));
     }
 
     #[test]

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use serde::Serialize;
 
-use crate::load::Target;
 use crate::raw_duckdb;
 use crate::server::{Binaries, Server};
 use crate::summary::{percentiles, round, Percentiles};
+use crate::target::Target;
 use crate::throughput::{self, FlatOut};
 use crate::webhooks::{Generator, STEPS};
 

@@ -9,7 +9,8 @@ use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
 
-use crate::load::{self, Outcome, Target};
+use crate::load::{self, Outcome};
+use crate::target::Target;
 use crate::webhooks::Generator;
 
 async fn accept(

@@ -1,5 +1,6 @@
 //! What a run found: the machine it ran on, the figures, each target with whether it was
-//! met (reported, never asserted), printed as a table and written as `bench-report.json`.
+//! met (reported, never asserted), printed as a table and written as JSON
+//! (`bench-report.json`, `soak-report.json`).
 
 use std::path::Path;
 
@@ -110,11 +111,13 @@ pub fn print(lines: &[Line], targets: &[Target], notes: &[String]) {
     for l in lines {
         println!("  {:<width$}  {}", l.name, l.value);
     }
-    println!();
-    println!(
-        "  {:<28} {:>14}  {:<14} verdict",
-        "target", "measured", "bound"
-    );
+    if !targets.is_empty() {
+        println!();
+        println!(
+            "  {:<28} {:>14}  {:<14} verdict",
+            "target", "measured", "bound"
+        );
+    }
     for t in targets {
         let verdict = match t.met {
             Some(true) => "met",

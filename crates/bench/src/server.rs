@@ -1,6 +1,6 @@
 //! One `cartographus-server serve` under test, with its real nats-server sidecar: its own
-//! data dir, port and tokens, and the few API calls the bench makes. Stopped (and its
-//! sidecar with it) when dropped.
+//! data dir, port and tokens, the few API calls the bench and the soak make, and kill -9
+//! for the soak. Stopped (and its sidecar with it) when dropped.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,6 +20,63 @@ pub struct Binaries {
     pub env: Vec<(String, String)>,
 }
 
+impl Binaries {
+    /// The given paths, else cartographus-server beside this executable and the nats-server
+    /// `make sidecar` fetches into this repository; both must exist.
+    pub fn locate(
+        server: Option<PathBuf>,
+        nats_server: Option<PathBuf>,
+        env: Vec<(String, String)>,
+    ) -> Result<Self, String> {
+        let beside_us = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("cartographus-server")));
+        let server = server
+            .or(beside_us)
+            .ok_or("cannot tell where cartographus-server is; pass --server-bin")?;
+        let nats_server = nats_server.unwrap_or_else(|| {
+            PathBuf::from(crate::REPO).join(format!(
+                "src-tauri/binaries/nats-server-{}-unknown-linux-gnu",
+                std::env::consts::ARCH
+            ))
+        });
+        for (what, path) in [
+            ("cartographus-server", &server),
+            ("nats-server", &nats_server),
+        ] {
+            if !path.is_file() {
+                return Err(format!(
+                    "{what} not found at {} (`make bench` and `make soak` build and fetch both)",
+                    path.display()
+                ));
+            }
+        }
+        Ok(Self {
+            server,
+            nats_server,
+            env,
+        })
+    }
+}
+
+/// A `--server-env` value: KEY=VALUE.
+pub fn setting(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("{text:?} is not KEY=VALUE"))
+}
+
+/// What a kill -9 of the server left behind.
+pub struct Killed {
+    /// How the server ended, as wait() saw it.
+    pub status: String,
+    /// Its sidecar at the time of the kill.
+    pub sidecar_pid: Option<u32>,
+    /// Seconds until that sidecar was gone too; None if it outlived the deadline (it is
+    /// then killed, and the caller should say so).
+    pub sidecar_gone_s: Option<f64>,
+}
+
 pub struct Server {
     guard: ChildGuard,
     data_dir: PathBuf,
@@ -28,6 +85,9 @@ pub struct Server {
     http: reqwest::Client,
     api: Api,
     spawned: Instant,
+    /// False once a kill -9 has dealt with the sidecar: the pid file may then already name
+    /// the sidecar of the next server on the same data dir, which must not be touched.
+    owns_sidecar: bool,
 }
 
 impl Server {
@@ -35,12 +95,21 @@ impl Server {
     /// every CARTOGRAPHUS_* and NATS_* setting, so the run measures the defaults (unless
     /// `--server-env` says otherwise).
     pub fn spawn(bins: &Binaries, data_dir: &Path) -> Result<Self, String> {
+        Self::spawn_on(bins, data_dir, process::free_port()?)
+    }
+
+    /// Starts the server on `data_dir` listening on `port`: a restart after a kill keeps the
+    /// address the load generator posts to, as a real server's webhook URL stays put. Its
+    /// stderr is appended to `<data_dir>.stderr.log`, so the log spans every restart.
+    pub fn spawn_on(bins: &Binaries, data_dir: &Path, port: u16) -> Result<Self, String> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-        let port = process::free_port()?;
         let stderr_log = data_dir.with_extension("stderr.log");
-        let stderr = std::fs::File::create(&stderr_log)
-            .map_err(|e| format!("cannot create {}: {e}", stderr_log.display()))?;
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&stderr_log)
+            .map_err(|e| format!("cannot open {}: {e}", stderr_log.display()))?;
         let mut command = Command::new(&bins.server);
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy();
@@ -82,6 +151,7 @@ impl Server {
             http,
             api,
             spawned,
+            owns_sidecar: true,
         })
     }
 
@@ -155,6 +225,43 @@ impl Server {
         self.api.clone()
     }
 
+    /// The last `lines` lines the server wrote to stderr (over all its restarts).
+    pub fn stderr_tail(&self, lines: usize) -> String {
+        process::tail(&self.stderr_log, lines)
+    }
+
+    /// Some(how it ended) once the server has exited.
+    pub fn exited(&mut self) -> Option<String> {
+        self.guard.exited()
+    }
+
+    /// kill -9, as a crash or the OOM killer would. The sidecar is not touched: it must go
+    /// by itself (the engine spawns it with a parent-death signal); this waits up to
+    /// `sidecar_within` for that and kills it if it is still there.
+    pub async fn kill_9(&mut self, sidecar_within: Duration) -> Killed {
+        let sidecar_pid = self.nats_pid();
+        self.owns_sidecar = false;
+        let status = self.guard.kill();
+        let killed_at = Instant::now();
+        let mut sidecar_gone_s = None;
+        while let Some(pid) = sidecar_pid {
+            if !process::runs(pid, "nats-server") {
+                sidecar_gone_s = Some(killed_at.elapsed().as_secs_f64());
+                break;
+            }
+            if killed_at.elapsed() > sidecar_within {
+                process::kill_pid(pid);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Killed {
+            status,
+            sidecar_pid,
+            sidecar_gone_s,
+        }
+    }
+
     /// Stops the server the way a user does (SIGTERM) and reports how it ended.
     pub fn stop(mut self) -> String {
         self.stop_all()
@@ -163,7 +270,7 @@ impl Server {
     fn stop_all(&mut self) -> String {
         let ended = self.guard.stop();
         // A server that had to be killed leaves its sidecar behind.
-        if let Some(pid) = self.nats_pid() {
+        if let Some(pid) = self.nats_pid().filter(|_| self.owns_sidecar) {
             process::kill_pid(pid);
         }
         ended
@@ -202,14 +309,18 @@ impl Api {
         Ok((status, body, started.elapsed().as_secs_f64() * 1000.0))
     }
 
-    /// `events_stored` from `GET /api/v1/stats`.
-    pub async fn events_stored(&self) -> Result<u64, String> {
+    /// `GET /api/v1/stats`, parsed.
+    pub async fn stats(&self) -> Result<serde_json::Value, String> {
         let (status, body, _) = self.get("/api/v1/stats").await?;
         if status != 200 {
             return Err(format!("GET /api/v1/stats: {status}"));
         }
-        let stats: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| format!("GET /api/v1/stats: not JSON: {e}"))?;
+        serde_json::from_slice(&body).map_err(|e| format!("GET /api/v1/stats: not JSON: {e}"))
+    }
+
+    /// `events_stored` from `GET /api/v1/stats`.
+    pub async fn events_stored(&self) -> Result<u64, String> {
+        let stats = self.stats().await?;
         stats["events_stored"]
             .as_f64()
             .map(|n| n as u64)

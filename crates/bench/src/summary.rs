@@ -1,5 +1,5 @@
-//! Latency samples and their percentiles (nearest rank), in milliseconds, as the report
-//! shows them.
+//! Samples and what the reports show of them: latency percentiles (nearest rank) in
+//! milliseconds, and the spread (min, median, max) of a figure sampled over time.
 
 use serde::Serialize;
 
@@ -32,6 +32,27 @@ pub fn percentiles(samples: &[f64]) -> Option<Percentiles> {
     })
 }
 
+/// Lowest, middle and highest of a figure sampled over time (RSS during a soak).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Spread {
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+    pub samples: usize,
+}
+
+/// The spread of `samples`; None when there are none.
+pub fn spread(samples: &[f64]) -> Option<Spread> {
+    let p = percentiles(samples)?;
+    let min = samples.iter().copied().fold(f64::INFINITY, f64::min);
+    Some(Spread {
+        min: round(min),
+        median: p.p50,
+        max: p.max,
+        samples: p.samples,
+    })
+}
+
 /// Three decimals: microseconds when the unit is milliseconds.
 pub fn round(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
@@ -48,5 +69,12 @@ mod tests {
         assert_eq!((p.p50, p.p95, p.p99, p.max), (50.0, 95.0, 99.0, 100.0));
         assert_eq!(percentiles(&[7.0]).unwrap().p99, 7.0);
         assert!(percentiles(&[]).is_none());
+    }
+
+    #[test]
+    fn spread_over_time() {
+        let s = spread(&[30.0, 12.5, 41.0, 20.0, 25.0]).unwrap();
+        assert_eq!((s.min, s.median, s.max, s.samples), (12.5, 25.0, 41.0, 5));
+        assert!(spread(&[]).is_none());
     }
 }

@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::cpu;
-use crate::load::{self, Target};
+use crate::load;
 use crate::server::Server;
 use crate::summary::{percentiles, round, Percentiles};
+use crate::target::Target;
 use crate::webhooks::Generator;
 
 /// CPU seconds each process used during a phase, and how busy the machine was.

@@ -90,8 +90,8 @@ fn bench(c: &mut Criterion) {
                 )
                 .await;
                 match admission {
-                    Admission::Playback(event) => accepted_answer(&Accepted {
-                        event_id: event.event_id,
+                    Admission::Playback(playback) => accepted_answer(&Accepted {
+                        event_id: playback.event.event_id,
                         duplicate: false,
                         spooled: false,
                     }),

@@ -1,12 +1,13 @@
 //! Where an accepted event goes: into JetStream (acknowledged only after its PublishAck), or
 //! into the fsynced spool while JetStream cannot take it (and, to keep order, for as long as
-//! the spool is not empty), or, on the direct path, straight into DuckDB. Refused bodies are
-//! kept for the dead-letter view.
+//! the spool is not empty), or, on the direct path, straight into DuckDB. The event is
+//! encoded once; one larger than the server's `max_payload` is refused before anything is
+//! written. Refused bodies are kept for the dead-letter view.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use crate::bus::publisher::{PublishError, Publisher};
+use crate::bus::publisher::{Outgoing, PublishError, Publisher};
 use crate::bus::spool::{Spool, SpoolError};
 use chrono::Utc;
 
@@ -30,6 +31,11 @@ pub struct Accepted {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    #[error(
+        "the event is {size} bytes as a JetStream message, more than the {limit} bytes \
+         the NATS server takes (its max_payload)"
+    )]
+    TooLarge { size: usize, limit: usize },
     #[error("the event could not be made durable: {0}")]
     Publish(#[from] PublishError),
     #[error("the event could not be stored: {0}")]
@@ -39,11 +45,11 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    /// The stable code of the 503 the sender gets.
+    /// The stable code of the answer the sender gets (413 for `event_too_large`, else 503).
     pub fn code(&self) -> &'static str {
         match self {
-            IngestError::Spool(SpoolError::Full { .. }) => "spool_full",
-            IngestError::Spool(_) => "spool_unwritable",
+            IngestError::TooLarge { .. } => "event_too_large",
+            IngestError::Spool(e) => e.code(),
             IngestError::Publish(_) => "not_durable",
             IngestError::Store(_) => "store_failed",
         }
@@ -130,13 +136,16 @@ impl Ingest {
         }
     }
 
-    /// Makes the event durable; only then may the sender be told "accepted".
+    /// Makes the event durable; only then may the sender be told "accepted". An event the
+    /// server could never take (`TooLarge`) is refused before anything is written.
     pub async fn accept(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
         match &self.route() {
             Route::Jetstream { publisher, spool } => {
+                let message = Outgoing::from_event(&event)?;
+                publisher.check_size(&message).map_err(too_large)?;
                 // While older events wait in the spool, newer ones queue behind them.
                 if spool.pending() == 0 {
-                    match publisher.publish(&event).await {
+                    match publisher.publish(&message).await {
                         Ok(published) => {
                             return Ok(Accepted {
                                 event_id: event.event_id,
@@ -144,20 +153,25 @@ impl Ingest {
                                 spooled: false,
                             })
                         }
+                        // The stream's own size limit, found only by publishing.
+                        Err(e @ PublishError::TooLarge { .. }) => return Err(too_large(e)),
+                        // Anything else may pass later; the forwarder dead-letters what never will.
                         Err(e) => {
                             tracing::warn!("JetStream did not take the event ({e}); spooling")
                         }
                     }
                 }
-                spool.append(&event).await?;
+                spool.append(&message).await?;
                 Ok(Accepted {
                     event_id: event.event_id,
                     duplicate: false,
                     spooled: true,
                 })
             }
+            // NATS has not answered yet, so its size limit is unknown: an event it will
+            // refuse is dead-lettered by the forwarder, not lost.
             Route::Spooling { spool } => {
-                spool.append(&event).await?;
+                spool.append(&Outgoing::from_event(&event)?).await?;
                 Ok(Accepted {
                     event_id: event.event_id,
                     duplicate: false,
@@ -263,5 +277,12 @@ impl Ingest {
             .dlq_counters()
             .evicted(Some(&source), inserted.evicted);
         Ok(inserted.id)
+    }
+}
+
+fn too_large(error: PublishError) -> IngestError {
+    match error {
+        PublishError::TooLarge { size, limit } => IngestError::TooLarge { size, limit },
+        other => IngestError::Publish(other),
     }
 }

@@ -43,7 +43,7 @@ impl Cluster {
                 let config = format!(
                     "server_name: \"n{i}\"\nlisten: \"127.0.0.1:{}\"\n\
                      authorization {{ token: \"{TOKEN}\" }}\n\
-                     jetstream {{ store_dir: \"{}\", sync_interval: \"always\" }}\n\
+                     jetstream {{ store_dir: \"{}\", sync_interval: \"always\", max_file_store: 10737418240 }}\n\
                      cluster {{ name: \"cartographus-test\", listen: \"127.0.0.1:{}\", routes: [{}] }}\n",
                     client_ports[i],
                     dir.path().join(format!("n{i}")).display(),

@@ -30,8 +30,8 @@ impl PasswordNats {
             .port();
         let process = Command::new(nats_server_bin())
             .args(["-a", "127.0.0.1", "-p", &port.to_string()])
-            .args(["--user", user, "--pass", password, "-js", "-sd"])
-            .arg(dir.path())
+            .args(["--user", user, "--pass", password, "-c"])
+            .arg(support::nats::jetstream_config(dir.path()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

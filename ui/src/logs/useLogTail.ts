@@ -22,11 +22,18 @@ export function useLogTail(level: LogLevel, follow: boolean, pollMs = 2_000) {
   const [state, setState] = useState<LogTailState>({ lines: [], dir: null, file: null, loading: true, error: null });
   const cursor = useRef<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // A new level (or a reload) starts from an empty, loading tail: reset while rendering, as
+  // React advises for state derived from props, rather than in the effect.
+  const tailKey = `${level}/${attempt}`;
+  const [shownKey, setShownKey] = useState(tailKey);
+  if (shownKey !== tailKey) {
+    setShownKey(tailKey);
+    setState((previous) => ({ ...previous, lines: [], loading: true, error: null }));
+  }
 
   useEffect(() => {
     let active = true;
     cursor.current = null;
-    setState((previous) => ({ ...previous, lines: [], loading: true, error: null }));
     backend.getLogs({ level, limit: FIRST_LOOK, cursor: null }).then(
       (tail) => {
         if (!active) return;

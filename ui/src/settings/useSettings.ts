@@ -17,7 +17,6 @@ export function useSettings(): SettingsState & { reload: () => void; replace: (v
 
   useEffect(() => {
     let active = true;
-    setState((previous) => ({ ...previous, loading: true, error: null }));
     backend.getSettings().then(
       (view) => {
         if (active) setState({ view, error: null, loading: false });
@@ -31,7 +30,11 @@ export function useSettings(): SettingsState & { reload: () => void; replace: (v
     };
   }, [backend, attempt]);
 
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  // Loading is set here, with the new attempt, not in the effect (no cascading render).
+  const reload = useCallback(() => {
+    setState((previous) => ({ ...previous, loading: true, error: null }));
+    setAttempt((n) => n + 1);
+  }, []);
   const replace = useCallback((view: SettingsView) => setState({ view, error: null, loading: false }), []);
   return { ...state, reload, replace };
 }

@@ -18,7 +18,7 @@ use super::{AppState, MAX_BODY_BYTES};
 use crate::dlq::RejectedBody;
 use crate::engine::EngineHandle;
 use crate::event::Source;
-use crate::ingest::Accepted;
+use crate::ingest::{Accepted, IngestError};
 use crate::sources::{self, Incoming, Parsed};
 
 /// Plex's multipart body may carry a thumbnail beside the payload; the thumbnail is drained
@@ -39,7 +39,11 @@ pub async fn receive(
         return paused_answer();
     }
     match admit(&state.engine, &source, query.as_deref(), &headers, body).await {
-        Admission::Playback(event) => {
+        Admission::Playback(Playback {
+            event,
+            body,
+            content_type,
+        }) => {
             let source = event.source;
             match state.engine.ingest().accept(event).await {
                 Ok(accepted) => {
@@ -49,6 +53,17 @@ pub async fn receive(
                         .ack
                         .record_ms(arrived.elapsed().as_secs_f64() * 1000.0);
                     accepted_answer(&accepted)
+                }
+                // Valid, but more than the bus can carry: refused like bad input, body kept.
+                Err(e @ IngestError::TooLarge { .. }) => {
+                    let refusal = Refusal {
+                        source,
+                        code: e.code(),
+                        message: e.to_string(),
+                        raw: body,
+                        content_type,
+                    };
+                    refuse(&state, &headers, refusal).await
                 }
                 Err(e) => {
                     tracing::error!(source = source.as_str(), "event not made durable: {e}");
@@ -93,7 +108,7 @@ fn paused_answer() -> Response {
 // per webhook for nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Admission {
-    Playback(crate::event::MediaEvent),
+    Playback(Playback),
     /// A valid notification that is not about playback (library.new, …).
     Ignored {
         source: Source,
@@ -107,6 +122,15 @@ pub enum Admission {
     Refused(Refusal),
     /// Refused without keeping anything (unknown source, bad token, too large).
     Rejected(ApiError),
+}
+
+/// A playback event and the body it came from: an event refused after parsing (too large
+/// for the bus) still leaves its body in the DLQ.
+pub struct Playback {
+    pub event: crate::event::MediaEvent,
+    pub body: Vec<u8>,
+    /// The content type the body was parsed as; None is JSON.
+    pub content_type: Option<String>,
 }
 
 pub struct Refusal {
@@ -171,7 +195,11 @@ pub async fn admit(
         received_at: Utc::now(),
     };
     match sources::parse(&incoming) {
-        Ok(Parsed::Playback(event)) => Admission::Playback(event),
+        Ok(Parsed::Playback(event)) => Admission::Playback(Playback {
+            event,
+            body: body.bytes,
+            content_type: body.content_type,
+        }),
         Ok(Parsed::Ignored { kind, .. }) => Admission::Ignored { source, kind },
         Ok(Parsed::Test { .. }) => Admission::Test { source },
         Err(error) => Admission::Refused(Refusal {
@@ -197,7 +225,7 @@ pub fn accepted_answer(accepted: &Accepted) -> Response {
         .into_response()
 }
 
-/// 400 (or 415) naming the problem; the body is kept for the DLQ view first.
+/// 400 (or 415, 413) naming the problem; the body is kept for the DLQ view first.
 async fn refuse(state: &AppState, headers: &HeaderMap, refusal: Refusal) -> Response {
     let Refusal {
         source,
@@ -206,10 +234,10 @@ async fn refuse(state: &AppState, headers: &HeaderMap, refusal: Refusal) -> Resp
         raw,
         content_type,
     } = refusal;
-    let status = if code == "unsupported_content_type" {
-        StatusCode::UNSUPPORTED_MEDIA_TYPE
-    } else {
-        StatusCode::BAD_REQUEST
+    let status = match code {
+        "unsupported_content_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "event_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
     };
     let rejected = RejectedBody {
         source: source.as_str().to_string(),

@@ -1,22 +1,84 @@
 //! Durable publish: an event is acknowledged to its sender only after JetStream's
 //! PublishAck. `Nats-Msg-Id` is the event id, so a resent webhook inside the duplicate
-//! window is answered `duplicate: true` and stored once.
+//! window is answered `duplicate: true` and stored once. Errors say whether retrying the
+//! same message can ever succeed, so no caller waits forever on one that cannot.
 
 use std::time::Duration;
 
+use async_nats::jetstream::context::{GetStreamByNameErrorKind, PublishErrorKind};
 use async_nats::jetstream::message::PublishMessage;
 use bytes::Bytes;
 
 use crate::event::MediaEvent;
 
+/// The header block a message id adds on the wire: `NATS/1.0\r\n`, `Nats-Msg-Id: <id>\r\n`
+/// and the closing `\r\n`. The server counts it against `max_payload`.
+const HEADER_FRAMING: usize = "NATS/1.0\r\n".len() + "Nats-Msg-Id: ".len() + "\r\n".len() * 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error("cannot encode the event: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("the event is {size} bytes as a JetStream message; the server takes at most {limit}")]
+    TooLarge { size: usize, limit: usize },
+    #[error("no JetStream stream takes subject {subject}")]
+    NoStream { subject: String },
+    #[error("JetStream refused the event: {0}")]
+    Refused(String),
     #[error("JetStream did not accept the event: {0}")]
     Send(String),
     #[error("JetStream did not acknowledge within {0:?}")]
     AckTimeout(Duration),
+}
+
+impl PublishError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PublishError::Encode(_) => "encode_failed",
+            PublishError::TooLarge { .. } => "event_too_large",
+            PublishError::NoStream { .. } => "no_stream",
+            PublishError::Refused(_) => "publish_refused",
+            PublishError::Send(_) => "publish_failed",
+            PublishError::AckTimeout(_) => "ack_timeout",
+        }
+    }
+
+    /// True when publishing the same message again cannot succeed: the caller must take
+    /// another way (refuse it, dead-letter it) instead of retrying.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            PublishError::Encode(_)
+            | PublishError::TooLarge { .. }
+            | PublishError::NoStream { .. }
+            | PublishError::Refused(_) => true,
+            PublishError::Send(_) | PublishError::AckTimeout(_) => false,
+        }
+    }
+}
+
+/// Exactly what goes on the bus for one event: encoded once, then published directly or
+/// spooled byte for byte, so a spooled message never depends on today's `MediaEvent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub subject: String,
+    /// Sent as `Nats-Msg-Id`: the event id.
+    pub msg_id: String,
+    pub payload: Bytes,
+}
+
+impl Outgoing {
+    pub fn from_event(event: &MediaEvent) -> Result<Self, PublishError> {
+        Ok(Self {
+            subject: event.subject(),
+            msg_id: event.event_id.clone(),
+            payload: Bytes::from(serde_json::to_vec(event)?),
+        })
+    }
+
+    /// The size the server checks against its `max_payload`: headers plus payload.
+    pub fn wire_size(&self) -> usize {
+        HEADER_FRAMING + self.msg_id.len() + self.payload.len()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,29 +90,46 @@ pub struct Published {
 #[derive(Clone)]
 pub struct Publisher {
     jetstream: async_nats::jetstream::Context,
+    client: async_nats::Client,
     ack_timeout: Duration,
 }
 
 impl Publisher {
     pub fn new(jetstream: async_nats::jetstream::Context, ack_timeout: Duration) -> Self {
         Self {
+            client: jetstream.client(),
             jetstream,
             ack_timeout,
         }
     }
 
-    pub async fn publish(&self, event: &MediaEvent) -> Result<Published, PublishError> {
-        let payload = Bytes::from(serde_json::to_vec(event)?);
-        let message = PublishMessage::build()
-            .payload(payload)
-            .message_id(&event.event_id);
+    /// The largest message the connected server takes (its `max_payload`, headers
+    /// included); it may change when the client reconnects to another server.
+    pub fn max_payload(&self) -> usize {
+        self.client.max_payload()
+    }
+
+    /// Refuses at once a message the server would refuse; then waits for the PublishAck.
+    pub fn check_size(&self, message: &Outgoing) -> Result<(), PublishError> {
+        let (size, limit) = (message.wire_size(), self.max_payload());
+        if size > limit {
+            return Err(PublishError::TooLarge { size, limit });
+        }
+        Ok(())
+    }
+
+    pub async fn publish(&self, message: &Outgoing) -> Result<Published, PublishError> {
+        self.check_size(message)?;
+        let publish = PublishMessage::build()
+            .payload(message.payload.clone())
+            .message_id(&message.msg_id);
         let ack = async {
             let pending = self
                 .jetstream
-                .send_publish(event.subject(), message)
+                .send_publish(message.subject.clone(), publish)
                 .await
-                .map_err(|e| PublishError::Send(e.to_string()))?;
-            pending.await.map_err(|e| PublishError::Send(e.to_string()))
+                .map_err(|e| self.classify(message, e))?;
+            pending.await.map_err(|e| self.classify(message, e))
         };
         let ack = tokio::time::timeout(self.ack_timeout, ack)
             .await
@@ -59,5 +138,88 @@ impl Publisher {
             sequence: ack.sequence,
             duplicate: ack.duplicate,
         })
+    }
+
+    /// Whether the server confirms that no stream takes `subject`. A "no responders" answer
+    /// to a publish also comes from a server still starting or a cluster between leaders;
+    /// only this confirmation makes it permanent. Any doubt (the request failing) is false.
+    pub async fn confirms_no_stream(&self, subject: &str) -> bool {
+        match self.jetstream.stream_by_subject(subject).await {
+            Ok(_) => false,
+            Err(e) => matches!(
+                e.kind(),
+                GetStreamByNameErrorKind::NotFound | GetStreamByNameErrorKind::InvalidSubject
+            ),
+        }
+    }
+
+    fn classify(
+        &self,
+        message: &Outgoing,
+        error: async_nats::jetstream::context::PublishError,
+    ) -> PublishError {
+        use async_nats::jetstream::ErrorCode;
+        match error.kind() {
+            PublishErrorKind::MaxPayloadExceeded => PublishError::TooLarge {
+                size: message.wire_size(),
+                limit: self.max_payload(),
+            },
+            PublishErrorKind::StreamNotFound => PublishError::NoStream {
+                subject: message.subject.clone(),
+            },
+            PublishErrorKind::Other => {
+                let code = std::error::Error::source(&error)
+                    .and_then(|source| source.downcast_ref::<async_nats::jetstream::Error>())
+                    .map(async_nats::jetstream::Error::error_code);
+                match code {
+                    // The stream's own message size limit (an external stream's max_msg_size).
+                    Some(ErrorCode::STREAM_MESSAGE_EXCEEDS_MAXIMUM) => PublishError::TooLarge {
+                        size: message.wire_size(),
+                        limit: self.max_payload(),
+                    },
+                    Some(
+                        ErrorCode::STREAM_HEADER_EXCEEDS_MAXIMUM
+                        | ErrorCode::JETSTREAM_NOT_ENABLED_FOR_ACCOUNT
+                        | ErrorCode::JETSTREAM_NOT_ENABLED,
+                    ) => PublishError::Refused(error.to_string()),
+                    _ => PublishError::Send(error.to_string()),
+                }
+            }
+            _ => PublishError::Send(error.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_size_counts_the_message_id_header() {
+        let message = Outgoing {
+            subject: "playback.plex.movie".into(),
+            msg_id: "abc".into(),
+            payload: Bytes::from_static(b"{}"),
+        };
+        let header = "NATS/1.0\r\nNats-Msg-Id: abc\r\n\r\n";
+        assert_eq!(message.wire_size(), header.len() + 2);
+    }
+
+    #[test]
+    fn only_errors_a_retry_can_fix_are_transient() {
+        let permanent = [
+            PublishError::TooLarge { size: 2, limit: 1 },
+            PublishError::NoStream {
+                subject: "x".into(),
+            },
+            PublishError::Refused("no".into()),
+        ];
+        assert!(permanent.iter().all(PublishError::is_permanent));
+        assert!(!PublishError::Send("broken pipe".into()).is_permanent());
+        assert!(!PublishError::AckTimeout(Duration::from_secs(2)).is_permanent());
+        assert_eq!(
+            PublishError::TooLarge { size: 2, limit: 1 }.code(),
+            "event_too_large"
+        );
     }
 }

@@ -20,6 +20,12 @@ use crate::secret::Secret;
 
 const STDERR_TAIL_LINES: usize = 20;
 
+/// The largest message the sidecar takes. A webhook body may be 1 MiB and its event carries
+/// that body again beside the fields taken from it, so the 1 MiB default would refuse
+/// valid webhooks; 8 MiB is the most the NATS documentation recommends. Larger events get
+/// a 413.
+pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SidecarError {
     #[error(
@@ -69,18 +75,27 @@ impl SidecarSpec {
         pid_path(&self.work_dir)
     }
 
-    /// The server config: loopback only, token auth, JetStream syncing every write (its
-    /// default syncs every 2 minutes, which would lose acknowledged events on an OS crash),
-    /// and no monitoring port.
+    /// The server config: loopback only, token auth, messages up to [`MAX_PAYLOAD_BYTES`],
+    /// JetStream syncing every write (its default syncs every 2 minutes, which would lose
+    /// acknowledged events on an OS crash), no monitoring port, and a file-store limit set to
+    /// the stream's own bound: left to itself nats-server reserves 75 % of the disk's free
+    /// space at start, and refuses to create the 10 GiB stream ("insufficient storage
+    /// resources") on a disk with less than ~14 GB free — the pipeline would never start. A
+    /// disk that really fills is met at write time (publishes fail, events spool or are
+    /// answered 503), not at start.
     pub fn render_config(&self) -> String {
         let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
         format!(
             "server_name: \"cartographus\"\n\
              listen: \"127.0.0.1:{port}\"\n\
              authorization {{ token: {token} }}\n\
-             jetstream {{\n  store_dir: {store}\n  sync_interval: \"always\"\n}}\n",
+             max_payload: {max_payload}\n\
+             jetstream {{\n  store_dir: {store}\n  sync_interval: \"always\"\n  \
+             max_file_store: {max_store}\n}}\n",
             port = self.port,
+            max_store = super::stream::MAX_BYTES,
             token = q(self.token.expose()),
+            max_payload = MAX_PAYLOAD_BYTES,
             store = q(&self.store_dir.to_string_lossy()),
         )
     }
@@ -375,7 +390,12 @@ mod tests {
         assert!(conf.contains("listen: \"127.0.0.1:4555\""), "{conf}");
         assert!(conf.contains("token: \"t0k\""), "{conf}");
         assert!(conf.contains("sync_interval: \"always\""), "{conf}");
+        assert!(conf.contains("max_payload: 8388608\n"), "{conf}");
         assert!(conf.contains(r#"store_dir: "/d/jet \"stream\"""#), "{conf}");
+        assert!(
+            conf.contains(&format!("max_file_store: {}", crate::bus::stream::MAX_BYTES)),
+            "{conf}"
+        );
         assert!(
             !conf.contains("http"),
             "monitoring port must stay off: {conf}"

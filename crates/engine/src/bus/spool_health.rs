@@ -20,11 +20,8 @@ pub async fn run(spool: Spool, health: HealthHub, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
-        let detail = match spool.pending() {
-            0 => "empty".to_string(),
-            n => format!("{n} events waiting for JetStream ({} bytes)", spool.bytes()),
-        };
-        health.report("spool", PartHealth::new(PartStatus::Up, detail));
+        // Down once the oldest record has waited a minute (docs/adr/0012).
+        health.report("spool", spool.health(chrono::Utc::now()));
     }
 }
 

@@ -279,7 +279,12 @@ impl Connector {
         self.ingest.connected(publisher.clone());
         tasks.spawn(
             "spool forwarder",
-            forwarder::run(self.spool.clone(), publisher, tasks.token()),
+            forwarder::run(
+                self.spool.clone(),
+                publisher,
+                self.parts.db.clone(),
+                tasks.token(),
+            ),
         );
         writer_task::spawn(
             tasks,

@@ -68,7 +68,11 @@ pub struct TestEngine {
 
 impl TestEngine {
     pub async fn start(extra: ConfigLayer) -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap(), extra).await
+    }
+
+    /// Starts on a data directory the test has prepared (a spool left behind, …).
+    pub async fn start_in(dir: tempfile::TempDir, extra: ConfigLayer) -> Self {
         let engine = Engine::start(config(dir.path(), extra), tokens())
             .await
             .expect("engine starts");

@@ -15,6 +15,23 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Writes a config enabling JetStream in `store` with the file-store limit set, as the
+/// sidecar's is: without it nats-server reserves 75 % of the free disk and refuses the 10 GiB
+/// stream on a disk with less than ~14 GB free. Returns its path.
+pub fn jetstream_config(store: &Path) -> std::path::PathBuf {
+    let path = store.join("nats-server.conf");
+    let store_dir = serde_json::Value::String(store.to_string_lossy().to_string());
+    std::fs::write(
+        &path,
+        format!(
+            "jetstream {{ store_dir: {store_dir}, max_file_store: {} }}\n",
+            cartographus_engine::bus::stream::MAX_BYTES
+        ),
+    )
+    .unwrap();
+    path
+}
+
 pub struct NatsServer {
     child: Child,
     pub port: u16,
@@ -45,8 +62,9 @@ impl NatsServer {
 
     /// With JetStream, its store in `store`.
     pub fn with_jetstream(port: u16, store: &Path, args: &[&str]) -> Self {
-        let store = store.to_string_lossy().to_string();
-        let mut all = vec!["-js", "-sd", store.as_str()];
+        let conf = jetstream_config(store);
+        let conf = conf.to_string_lossy().to_string();
+        let mut all = vec!["-c", conf.as_str()];
         all.extend_from_slice(args);
         Self::start(port, &all)
     }

@@ -1,24 +1,30 @@
 //! Drains the spool into JetStream, oldest segment first, record by record. A record
-//! counts as sent only after its PublishAck; progress is saved in a cursor file so a crash
-//! resends at most the last few records (which JetStream's Nats-Msg-Id window, and the
-//! DuckDB key after it, recognise as duplicates). A segment is deleted only when all of it
-//! is acknowledged.
+//! counts as sent only after its PublishAck; one that can never be published (unreadable,
+//! too large, no stream for its subject, refused) goes to the DLQ instead of holding up
+//! everything behind it. Progress is saved in a cursor file so a crash resends at most the
+//! last few records (which JetStream's Nats-Msg-Id window, and the DuckDB key after it,
+//! recognise as duplicates). A segment is deleted only when all of it is handled.
 
 use std::path::Path;
 use std::time::Duration;
 
+use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use super::{segment, Spool};
-use crate::bus::publisher::Publisher;
-use crate::event::MediaEvent;
+use super::record::{self, Record};
+use super::{dead_letter, segment, Spool};
+use crate::bus::publisher::{PublishError, Publisher};
+use crate::persist::Database;
 
 /// Records between two cursor saves: bounds what a crash can resend.
-const CURSOR_EVERY: usize = 64;
+const CURSOR_EVERY: u64 = 64;
 
-/// Runs until `shutdown`, which it notices between records: the record in flight is
-/// published (or left for the next start) and the cursor saved before it returns.
-pub async fn run(spool: Spool, publisher: Publisher, shutdown: CancellationToken) {
+/// Runs until `shutdown`, which it notices between records and while it waits: the record
+/// in flight is published (or left for the next start) and the cursor saved before it
+/// returns. Never spins: a pass that moves nothing waits with backoff (100 ms doubling to
+/// 5 s) before the next.
+pub async fn run(spool: Spool, publisher: Publisher, db: Database, shutdown: CancellationToken) {
+    let mut pauses = crate::bus::retry_delays();
     while !shutdown.is_cancelled() {
         if spool.pending() == 0 {
             // Checked again every second in case a wake-up was missed.
@@ -28,103 +34,187 @@ pub async fn run(spool: Spool, publisher: Publisher, shutdown: CancellationToken
             }
             continue;
         }
-        match spool.seal().await {
-            Ok(segments) => {
-                for path in segments {
-                    if !drain_segment(&spool, &publisher, &path, &shutdown).await {
-                        return;
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::error!("cannot seal the spool: {e}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+        let pass = match spool.seal().await {
+            Ok(segments) => drain(&spool, &publisher, &db, &segments, &shutdown).await,
+            Err(e) => Err(format!("cannot seal the spool: {e}")),
+        };
+        match pass {
+            Ok(handled) if handled > 0 => pauses = crate::bus::retry_delays(),
+            Ok(_) => pause(&mut pauses, &shutdown).await,
+            Err(reason) => {
+                tracing::error!("the spool forwarder is stuck: {reason}");
+                spool.stalled(reason);
+                pause(&mut pauses, &shutdown).await;
             }
         }
     }
 }
 
-/// False when the engine is stopping (the cursor is saved where it stopped).
+async fn pause(pauses: &mut impl Iterator<Item = Duration>, shutdown: &CancellationToken) {
+    let delay = pauses.next().unwrap_or(Duration::from_secs(5));
+    tokio::select! {
+        _ = shutdown.cancelled() => {}
+        _ = tokio::time::sleep(delay) => {}
+    }
+}
+
+/// What became of one record.
+enum Forwarded {
+    Published,
+    DeadLettered,
+    /// The engine is stopping; the record stays spooled for the next start.
+    Stopped,
+}
+
+/// Drains `segments` in order; returns how many records were handled, or why it stopped.
+async fn drain(
+    spool: &Spool,
+    publisher: &Publisher,
+    db: &Database,
+    segments: &[std::path::PathBuf],
+    shutdown: &CancellationToken,
+) -> Result<u64, String> {
+    let mut handled = 0;
+    for path in segments {
+        handled += drain_segment(spool, publisher, db, path, shutdown).await?;
+        if shutdown.is_cancelled() {
+            break;
+        }
+    }
+    Ok(handled)
+}
+
 async fn drain_segment(
     spool: &Spool,
     publisher: &Publisher,
+    db: &Database,
     path: &Path,
     shutdown: &CancellationToken,
-) -> bool {
-    let records = match segment::read_records(path) {
-        Ok(records) => records,
-        Err(e) => {
-            tracing::error!(path = %path.display(), "cannot read a spool segment: {e}");
-            return true;
-        }
-    };
-    let start = segment::read_cursor(path);
+) -> Result<u64, String> {
+    let id = segment::id_of(path).ok_or_else(|| format!("{} is not a segment", path.display()))?;
+    let records = segment::read_records(path)
+        .map_err(|e| format!("cannot read spool segment {}: {e}", path.display()))?;
+    let start = segment::read_cursor(path).min(records.len()) as u64;
     let mut acked = start;
-    for record in records.iter().skip(start) {
-        match serde_json::from_slice::<MediaEvent>(record) {
-            Ok(event) => {
-                if !publish_until_acked(publisher, &event, shutdown).await {
-                    if let Err(e) = segment::write_cursor(path, acked) {
-                        tracing::warn!("cannot save the spool cursor: {e}");
-                    }
-                    return false;
-                }
+    for bytes in records.iter().skip(start as usize) {
+        let dead_lettered = match forward(spool, publisher, db, bytes, shutdown).await {
+            Ok(Forwarded::Published) => false,
+            Ok(Forwarded::DeadLettered) => true,
+            Ok(Forwarded::Stopped) => {
+                save_cursor(path, acked);
+                return Ok(acked - start);
             }
-            // We wrote it ourselves, with a matching checksum: this would be a bug, not bad
-            // luck. Keep the segment on disk for inspection rather than lose it.
-            Err(e) => {
-                tracing::error!(path = %path.display(), "unreadable spool record: {e}; segment kept");
-                return true;
+            Err(reason) => {
+                save_cursor(path, acked);
+                return Err(reason);
             }
-        }
+        };
         acked += 1;
-        spool.acknowledged(1);
-        if (acked - start).is_multiple_of(CURSOR_EVERY) {
-            if let Err(e) = segment::write_cursor(path, acked) {
-                tracing::warn!("cannot save the spool cursor: {e}");
-            }
+        let next_at = records
+            .get(acked as usize)
+            .map(|next| record::spooled_at(next).unwrap_or_else(Utc::now));
+        spool.acknowledged(id, acked, next_at);
+        // A dead letter is saved at once: a crash must not write it twice.
+        if dead_lettered || (acked - start).is_multiple_of(CURSOR_EVERY) {
+            save_cursor(path, acked);
         }
     }
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    match std::fs::remove_file(path) {
-        Ok(()) => {
-            spool.removed(size);
-            let _ = std::fs::remove_file(segment::cursor_path(path));
-        }
-        Err(e) => tracing::warn!(path = %path.display(), "cannot remove a drained segment: {e}"),
+    if let Err(e) = segment::remove_segment(path) {
+        tracing::warn!(path = %path.display(), "cannot remove a drained segment: {e}");
     }
-    if records.len() > start {
-        tracing::info!(
-            forwarded = records.len() - start,
-            "spool segment forwarded to JetStream"
-        );
+    if path.exists() {
+        // Kept on disk, it must not be sent again; the next pass tries the delete again.
+        save_cursor(path, acked);
+    } else {
+        spool.removed(id);
     }
-    true
+    let handled = acked - start;
+    if handled > 0 {
+        tracing::info!(handled, "spool segment forwarded to JetStream");
+    }
+    Ok(handled)
 }
 
-/// Retries with backoff (100 ms doubling to 5 s) until JetStream acknowledges: the record
-/// must never be skipped, and the spool keeps order. False if the engine stops first (the
-/// record stays in the spool).
-async fn publish_until_acked(
+/// Publishes one record, or dead-letters it when it can never be published; Err only when
+/// the DLQ could not take it either (it stays spooled).
+async fn forward(
+    spool: &Spool,
     publisher: &Publisher,
-    event: &MediaEvent,
+    db: &Database,
+    bytes: &[u8],
     shutdown: &CancellationToken,
-) -> bool {
-    let mut delays = crate::bus::retry_delays();
-    loop {
-        if shutdown.is_cancelled() {
-            return false;
-        }
-        match publisher.publish(event).await {
-            Ok(_) => return true,
-            Err(e) => {
-                let delay = delays.next().unwrap_or(Duration::from_secs(5));
-                tracing::debug!("spool forward failed ({e}); retrying in {delay:?}");
-                tokio::select! {
-                    _ = shutdown.cancelled() => return false,
-                    _ = tokio::time::sleep(delay) => {}
-                }
+) -> Result<Forwarded, String> {
+    let entry = match record::decode(bytes) {
+        Ok(record) => match publish_until_acked(spool, publisher, &record, shutdown).await {
+            Ok(true) => return Ok(Forwarded::Published),
+            Ok(false) => return Ok(Forwarded::Stopped),
+            Err(error) => {
+                tracing::warn!(
+                    code = error.code(),
+                    event_id = %record.message.msg_id,
+                    "a spooled event cannot be published ({error}); dead-lettering it"
+                );
+                dead_letter::refused(&record, &error)
             }
+        },
+        Err(error) => {
+            tracing::error!(
+                code = error.code(),
+                "unreadable spool record ({error}); dead-lettering its bytes"
+            );
+            dead_letter::unreadable(bytes, &error)
         }
+    };
+    dead_letter::write(db, entry)
+        .await
+        .map(|_| Forwarded::DeadLettered)
+        .map_err(|e| format!("a record that cannot be published cannot be dead-lettered: {e}"))
+}
+
+/// Retries with backoff (100 ms doubling to 5 s) while the failure is one a retry can fix;
+/// returns the error that no retry can. Ok(false): the engine stopped before an ack.
+async fn publish_until_acked(
+    spool: &Spool,
+    publisher: &Publisher,
+    record: &Record,
+    shutdown: &CancellationToken,
+) -> Result<bool, PublishError> {
+    let mut delays = crate::bus::retry_delays();
+    let mut attempts = 0u32;
+    loop {
+        let error = match publisher.publish(&record.message).await {
+            Ok(_) => return Ok(true),
+            Err(error) => error,
+        };
+        let permanent = match &error {
+            // "No responders" also comes from a server still starting: only a confirmed
+            // absence of any stream for the subject is final.
+            PublishError::NoStream { subject } => publisher.confirms_no_stream(subject).await,
+            other => other.is_permanent(),
+        };
+        if permanent {
+            return Err(error);
+        }
+        attempts += 1;
+        let delay = delays.next().unwrap_or(Duration::from_secs(5));
+        if attempts == 1 {
+            tracing::warn!("spool forward failed ({error}); retrying with backoff");
+        } else {
+            tracing::debug!(
+                attempts,
+                "spool forward failed ({error}); retrying in {delay:?}"
+            );
+        }
+        spool.stalled(error.to_string());
+        tokio::select! {
+            _ = shutdown.cancelled() => return Ok(false),
+            _ = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+fn save_cursor(path: &Path, acked: u64) {
+    if let Err(e) = segment::write_cursor(path, acked as usize) {
+        tracing::warn!(path = %path.display(), "cannot save the spool cursor: {e}");
     }
 }

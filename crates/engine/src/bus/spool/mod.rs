@@ -1,23 +1,27 @@
 //! The spool: where an event goes when JetStream cannot take it right now, so the webhook
 //! can still be answered 2xx. Appends are group-committed (one fsync acknowledges every
 //! append that arrived meanwhile); the forwarder drains the spool into JetStream in order
-//! and removes a record only after its PublishAck. Unsent records are never dropped.
+//! and removes a record only after its PublishAck (or, for one that can never be published,
+//! once the DLQ holds it). Unsent records are never dropped.
 
+pub mod dead_letter;
 pub mod forwarder;
+pub mod health;
+mod ledger;
+pub mod record;
 pub mod segment;
+mod writer;
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use crate::event::MediaEvent;
-
-/// Appends waiting for the same fsync at most; bounds the latency of the first one.
-const MAX_GROUP: usize = 512;
+use crate::bus::publisher::Outgoing;
+use ledger::{Ledger, SegmentEntry};
+use record::RecordError;
+use writer::{Command, Writer};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpoolError {
@@ -29,27 +33,50 @@ pub enum SpoolError {
         source: std::io::Error,
     },
     #[error("cannot encode the event for the spool: {0}")]
-    Encode(#[from] serde_json::Error),
+    Encode(#[from] RecordError),
     #[error("the spool writer has stopped")]
     Stopped,
 }
 
-type Done<T> = oneshot::Sender<Result<T, SpoolError>>;
+impl SpoolError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SpoolError::Full { .. } => "spool_full",
+            SpoolError::Io { .. } | SpoolError::Encode(_) | SpoolError::Stopped => {
+                "spool_unwritable"
+            }
+        }
+    }
+}
 
-enum Command {
-    Append(Vec<u8>, Done<()>),
-    /// Closes the active segment so the forwarder can drain everything written so far.
-    Seal(Done<Vec<PathBuf>>),
+/// What the spool holds now, for health and stats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpoolStatus {
+    /// Records written and not yet in JetStream (or the DLQ).
+    pub pending: u64,
+    /// Bytes of the segment files.
+    pub bytes: u64,
+    /// When the oldest of the pending records was spooled.
+    pub oldest_pending_at: Option<DateTime<Utc>>,
+    /// Why the forwarder could not send the oldest record, while it cannot.
+    pub last_error: Option<String>,
 }
 
 struct Shared {
     dir: PathBuf,
-    /// Records written and not yet acknowledged by JetStream.
-    pending: AtomicU64,
-    /// Bytes on disk, for the size bound.
-    bytes: AtomicU64,
     max_bytes: u64,
+    ledger: Mutex<Ledger>,
     appended: Notify,
+}
+
+impl Shared {
+    fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        // A panic while holding the lock cannot leave the figures half-updated: every
+        // update is a single assignment or insert.
+        self.ledger
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 #[derive(Clone)]
@@ -59,32 +86,56 @@ pub struct Spool {
 }
 
 impl Spool {
-    /// Opens `dir`, counting what an earlier run left unsent, and starts the writer thread.
+    /// Opens `dir`, taking stock of what an earlier run left unsent, and starts the writer
+    /// thread. Segment ids only ever grow, and cursors left without their segment are
+    /// removed, so no cursor can apply to a segment it was not written for.
     pub fn open(dir: &Path, max_bytes: u64) -> Result<Self, SpoolError> {
         let io_err = |source| SpoolError::Io {
             path: dir.to_path_buf(),
             source,
         };
         std::fs::create_dir_all(dir).map_err(io_err)?;
-        let mut pending = 0u64;
-        let mut bytes = 0u64;
-        let existing = segment::list_segments(dir).map_err(io_err)?;
-        for id in &existing {
-            let path = segment::segment_path(dir, *id);
-            let records = segment::read_records(&path).map_err(io_err)?;
-            pending += records.len().saturating_sub(segment::read_cursor(&path)) as u64;
-            bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let segments = segment::list_segments(dir).map_err(io_err)?;
+        let cursors = segment::list_cursors(dir).map_err(io_err)?;
+        let next_id = segments
+            .last()
+            .into_iter()
+            .chain(cursors.last())
+            .max()
+            .map_or(0, |id| id + 1);
+        let orphans = segment::remove_orphan_cursors(dir, &segments).map_err(io_err)?;
+        if orphans > 0 {
+            tracing::warn!(orphans, "removed spool cursors whose segment was gone");
+            segment::sync_dir(dir).map_err(io_err)?;
         }
-        let next_id = existing.last().map_or(0, |id| id + 1);
+
+        let mut ledger = Ledger::default();
+        let mut empty = Vec::new();
+        for id in segments {
+            let path = segment::segment_path(dir, id);
+            let metadata = std::fs::metadata(&path).map_err(io_err)?;
+            if metadata.len() == 0 {
+                empty.push(path);
+                continue;
+            }
+            ledger.insert(id, take_stock(&path, metadata).map_err(io_err)?);
+        }
+        let pending = ledger.pending();
         let shared = Arc::new(Shared {
             dir: dir.to_path_buf(),
-            pending: AtomicU64::new(pending),
-            bytes: AtomicU64::new(bytes),
             max_bytes,
+            ledger: Mutex::new(ledger),
             appended: Notify::new(),
         });
-        let (commands, receiver) = mpsc::channel(4 * MAX_GROUP);
+        let (commands, receiver) = mpsc::channel(4 * writer::MAX_GROUP);
+        // The new active segment exists before the empty ones go, so the highest id used
+        // so far is always on disk.
         let writer = Writer::open(Arc::clone(&shared), next_id).map_err(io_err)?;
+        for path in empty {
+            if let Err(e) = segment::remove_segment(&path) {
+                tracing::warn!(path = %path.display(), "cannot remove an empty spool segment: {e}");
+            }
+        }
         std::thread::Builder::new()
             .name("spool-writer".into())
             .spawn(move || writer.run(receiver))
@@ -98,12 +149,17 @@ impl Spool {
         Ok(Self { commands, shared })
     }
 
-    /// Returns once the event is on disk (fsynced).
-    pub async fn append(&self, event: &MediaEvent) -> Result<(), SpoolError> {
-        let payload = serde_json::to_vec(event)?;
+    /// Returns once the message is on disk (fsynced), byte for byte as it will be published.
+    pub async fn append(&self, message: &Outgoing) -> Result<(), SpoolError> {
+        let spooled_at = Utc::now();
+        let record = record::encode(message, spooled_at)?;
         let (done, result) = oneshot::channel();
         self.commands
-            .send(Command::Append(payload, done))
+            .send(Command::Append {
+                record,
+                spooled_at,
+                done,
+            })
             .await
             .map_err(|_| SpoolError::Stopped)?;
         result.await.map_err(|_| SpoolError::Stopped)?
@@ -119,12 +175,29 @@ impl Spool {
         result.await.map_err(|_| SpoolError::Stopped)?
     }
 
+    /// Records on disk not yet in JetStream (or the DLQ).
     pub fn pending(&self) -> u64 {
-        self.shared.pending.load(Ordering::Acquire)
+        self.shared.ledger().pending()
     }
 
     pub fn bytes(&self) -> u64 {
-        self.shared.bytes.load(Ordering::Acquire)
+        self.shared.ledger().bytes()
+    }
+
+    /// When the oldest record still waiting for JetStream was spooled; None when empty.
+    pub fn oldest_pending_at(&self) -> Option<DateTime<Utc>> {
+        self.shared.ledger().oldest_pending_at()
+    }
+
+    pub fn status(&self) -> SpoolStatus {
+        let ledger = self.shared.ledger();
+        let pending = ledger.pending();
+        SpoolStatus {
+            pending,
+            bytes: ledger.bytes(),
+            oldest_pending_at: ledger.oldest_pending_at(),
+            last_error: ledger.last_error.clone().filter(|_| pending > 0),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -136,148 +209,37 @@ impl Spool {
         self.shared.appended.notified().await
     }
 
-    fn acknowledged(&self, records: u64) {
-        self.shared.pending.fetch_sub(records, Ordering::AcqRel);
+    /// The first `acked` records of segment `id` are in JetStream or the DLQ.
+    fn acknowledged(&self, id: u64, acked: u64, next_unsent_at: Option<DateTime<Utc>>) {
+        self.shared.ledger().acknowledged(id, acked, next_unsent_at);
     }
 
-    fn removed(&self, bytes: u64) {
-        self.shared.bytes.fetch_sub(bytes, Ordering::AcqRel);
-    }
-}
-
-/// Owns the active segment. Runs on its own thread because every call blocks on the disk.
-struct Writer {
-    shared: Arc<Shared>,
-    active_id: u64,
-    active: File,
-    active_len: u64,
-}
-
-impl Writer {
-    fn open(shared: Arc<Shared>, id: u64) -> std::io::Result<Self> {
-        let active = open_segment(&shared.dir, id)?;
-        Ok(Self {
-            shared,
-            active_id: id,
-            active,
-            active_len: 0,
-        })
+    fn removed(&self, id: u64) {
+        self.shared.ledger().removed(id);
     }
 
-    fn run(mut self, mut commands: mpsc::Receiver<Command>) {
-        while let Some(command) = commands.blocking_recv() {
-            match command {
-                Command::Seal(done) => {
-                    let _ = done.send(self.seal());
-                }
-                Command::Append(payload, done) => {
-                    let mut group = vec![(payload, done)];
-                    // Whatever queued up while the last fsync ran shares the next one.
-                    while group.len() < MAX_GROUP {
-                        match commands.try_recv() {
-                            Ok(Command::Append(payload, done)) => group.push((payload, done)),
-                            Ok(Command::Seal(done)) => {
-                                self.commit(&mut group);
-                                let _ = done.send(self.seal());
-                            }
-                            Err(_) => break,
-                        }
-                    }
-                    self.commit(&mut group);
-                }
-            }
-        }
-    }
-
-    fn commit(&mut self, group: &mut Vec<(Vec<u8>, Done<()>)>) {
-        if group.is_empty() {
-            return;
-        }
-        let mut buffer = Vec::new();
-        let mut accepted = Vec::new();
-        for (payload, done) in group.drain(..) {
-            let size = (payload.len() + 8) as u64;
-            let used = self.shared.bytes.load(Ordering::Acquire) + buffer.len() as u64;
-            if used + size > self.shared.max_bytes {
-                let _ = done.send(Err(SpoolError::Full {
-                    limit: self.shared.max_bytes,
-                }));
-                continue;
-            }
-            segment::encode(&payload, &mut buffer);
-            accepted.push(done);
-        }
-        if accepted.is_empty() {
-            return;
-        }
-        let written = self
-            .active
-            .write_all(&buffer)
-            .and_then(|_| self.active.sync_data());
-        match written {
-            Ok(()) => {
-                self.active_len += buffer.len() as u64;
-                self.shared
-                    .bytes
-                    .fetch_add(buffer.len() as u64, Ordering::AcqRel);
-                self.shared
-                    .pending
-                    .fetch_add(accepted.len() as u64, Ordering::AcqRel);
-                for done in accepted {
-                    let _ = done.send(Ok(()));
-                }
-                self.shared.appended.notify_waiters();
-            }
-            Err(e) => {
-                // A partial write is harmless: its checksum cannot match, so it is never read.
-                tracing::error!("spool write failed: {e}");
-                let path = segment::segment_path(&self.shared.dir, self.active_id);
-                for done in accepted {
-                    let _ = done.send(Err(SpoolError::Io {
-                        path: path.clone(),
-                        source: std::io::Error::new(e.kind(), e.to_string()),
-                    }));
-                }
-                // Start a fresh segment after a failed write, so the next good record does
-                // not sit behind the torn one.
-                if let Err(e) = self.rotate() {
-                    tracing::error!("cannot start a new spool segment: {e}");
-                }
-            }
-        }
-    }
-
-    fn seal(&mut self) -> Result<Vec<PathBuf>, SpoolError> {
-        let dir = self.shared.dir.clone();
-        let io_err = |source| SpoolError::Io { path: dir, source };
-        if self.active_len > 0 {
-            self.rotate().map_err(io_err.clone())?;
-        }
-        let ids = segment::list_segments(&self.shared.dir).map_err(io_err)?;
-        Ok(ids
-            .into_iter()
-            .filter(|id| *id != self.active_id)
-            .map(|id| segment::segment_path(&self.shared.dir, id))
-            .collect())
-    }
-
-    fn rotate(&mut self) -> std::io::Result<()> {
-        let next = self.active_id + 1;
-        self.active = open_segment(&self.shared.dir, next)?;
-        self.active_id = next;
-        self.active_len = 0;
-        Ok(())
+    /// The forwarder cannot send the oldest record right now, for this reason.
+    fn stalled(&self, reason: String) {
+        self.shared.ledger().last_error = Some(reason);
     }
 }
 
-fn open_segment(dir: &Path, id: u64) -> std::io::Result<File> {
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(segment::segment_path(dir, id))?;
-    // Make the new file's directory entry durable too.
-    File::open(dir)?.sync_all()?;
-    Ok(file)
+/// A segment left by an earlier run: its records, its cursor, and when its first unsent
+/// record was spooled (the file's time when that record cannot be read).
+fn take_stock(path: &Path, metadata: std::fs::Metadata) -> std::io::Result<SegmentEntry> {
+    let records = segment::read_records(path)?;
+    let acked = segment::read_cursor(path).min(records.len());
+    let next_unsent_at = records.get(acked).map(|next| {
+        record::spooled_at(next)
+            .or_else(|| metadata.modified().ok().map(DateTime::<Utc>::from))
+            .unwrap_or_else(Utc::now)
+    });
+    Ok(SegmentEntry {
+        records: records.len() as u64,
+        acked: acked as u64,
+        bytes: metadata.len(),
+        next_unsent_at,
+    })
 }
 
 #[cfg(test)]

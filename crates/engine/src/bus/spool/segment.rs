@@ -14,6 +14,11 @@ pub fn segment_path(dir: &Path, id: u64) -> PathBuf {
     dir.join(format!("{id:020}.{EXTENSION}"))
 }
 
+/// The id in a segment's file name.
+pub fn id_of(segment: &Path) -> Option<u64> {
+    segment.file_stem()?.to_str()?.parse().ok()
+}
+
 /// Where the forwarder records how many records of a segment JetStream has acknowledged.
 pub fn cursor_path(segment: &Path) -> PathBuf {
     segment.with_extension("cursor")
@@ -21,18 +26,69 @@ pub fn cursor_path(segment: &Path) -> PathBuf {
 
 /// Segment ids present in `dir`, oldest first.
 pub fn list_segments(dir: &Path) -> io::Result<Vec<u64>> {
+    list_ids(dir, EXTENSION)
+}
+
+/// Ids of the cursor files in `dir`, oldest first (a cursor may outlive its segment).
+pub fn list_cursors(dir: &Path) -> io::Result<Vec<u64>> {
+    list_ids(dir, "cursor")
+}
+
+fn list_ids(dir: &Path, extension: &str) -> io::Result<Vec<u64>> {
+    let suffix = format!(".{extension}");
     let mut ids: Vec<u64> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let name = entry.file_name();
             let name = name.to_str()?;
-            name.strip_suffix(&format!(".{EXTENSION}"))?.parse().ok()
+            name.strip_suffix(&suffix)?.parse().ok()
         })
         .collect();
     ids.sort_unstable();
     Ok(ids)
 }
 
+/// Removes cursors whose segment is gone (their delete failed, or a crash came between the
+/// two deletes) and unfinished cursor writes, so no cursor can ever apply to another
+/// segment. Returns how many files were removed.
+pub fn remove_orphan_cursors(dir: &Path, segments: &[u64]) -> io::Result<usize> {
+    let mut removed = 0;
+    for id in list_cursors(dir)? {
+        if segments.binary_search(&id).is_err() {
+            std::fs::remove_file(cursor_path(&segment_path(dir, id)))?;
+            removed += 1;
+        }
+    }
+    for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
+        if entry.file_name().to_string_lossy().ends_with(".cursor.tmp") {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Makes creations, renames and deletes in `dir` durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Deletes a segment and then its cursor, and makes both deletes durable.
+pub fn remove_segment(path: &Path) -> io::Result<()> {
+    std::fs::remove_file(path)?;
+    match std::fs::remove_file(cursor_path(path)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        // The orphan is removed at the next open; the segment itself is gone.
+        Err(e) => tracing::warn!(path = %path.display(), "cannot remove a spool cursor: {e}"),
+    }
+    match path.parent() {
+        Some(dir) => sync_dir(dir),
+        None => Ok(()),
+    }
+}
+
+/// Appends one framed record to `out`.
 pub fn encode(payload: &[u8], out: &mut Vec<u8>) {
     let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
     out.extend_from_slice(&len.to_le_bytes());
