@@ -106,7 +106,7 @@ async fn wait_stored(t: &TestEngine, expected: u64) {
 }
 
 fn assert_spool_empty(t: &TestEngine) {
-    let spool = t.engine.handle().ingest().spool().unwrap().clone();
+    let spool = t.engine.spool().unwrap().clone();
     assert_eq!(spool.pending(), 0);
     assert_eq!(spool.oldest_pending_at(), None);
 }

@@ -43,7 +43,7 @@ async fn dead_letters(t: &TestEngine) -> Vec<DlqEntry> {
 }
 
 async fn wait_drained_and_stored(t: &TestEngine, stored: u64) {
-    let spool = t.engine.handle().ingest().spool().unwrap().clone();
+    let spool = t.engine.spool().unwrap().clone();
     wait_for(
         "the spool drained and every event stored",
         Duration::from_secs(30),
@@ -58,7 +58,7 @@ async fn wait_drained_and_stored(t: &TestEngine, stored: u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_jetstream_can_never_take_are_dead_lettered_and_the_rest_forwarded() {
     let t = TestEngine::start(ConfigLayer::default()).await;
-    let spool = t.engine.handle().ingest().spool().unwrap().clone();
+    let spool = t.engine.spool().unwrap().clone();
     let nats = Pid::from_raw(sidecar_pid(&t) as i32);
     // Stopped, so everything below waits in the spool, in this order.
     kill(nats, Signal::SIGSTOP).unwrap();
