@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue};
 use cartographus_engine::api::webhooks::{accepted_answer, admit, Admission};
 use cartographus_engine::config::{Config, ConfigLayer};
+use cartographus_engine::engine::intake::Admitted;
 use cartographus_engine::ingest::Accepted;
 use cartographus_engine::secret::Secret;
 use cartographus_engine::{Engine, Tokens};
@@ -90,11 +91,13 @@ fn bench(c: &mut Criterion) {
                 )
                 .await;
                 match admission {
-                    Admission::Playback(playback) => accepted_answer(&Accepted {
-                        event_id: playback.event.event_id,
-                        duplicate: false,
-                        spooled: false,
-                    }),
+                    Admission::Admitted(Admitted::Playback { event, .. }) => {
+                        accepted_answer(&Accepted {
+                            event_id: event.event_id,
+                            duplicate: false,
+                            spooled: false,
+                        })
+                    }
                     _ => panic!("{source} fixture not admitted"),
                 }
             })

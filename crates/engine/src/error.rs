@@ -14,6 +14,11 @@ pub mod codes {
     pub const STATS_UNAVAILABLE: &str = "stats_unavailable";
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const SETTINGS_UNWRITABLE: &str = "settings_unwritable";
+    /// An event larger than the NATS server's `max_payload`.
+    pub const EVENT_TOO_LARGE: &str = "event_too_large";
+    /// An event that fails validation (`persist/validate.rs`).
+    pub const INVALID_EVENT: &str = "invalid_event";
+    pub const SPOOL_UNWRITABLE: &str = "spool_unwritable";
 }
 
 /// What sort of refusal an error is, whatever carries it.
@@ -38,6 +43,10 @@ pub enum ErrorKind {
     UpstreamTimeout,
     /// A fault inside the engine.
     Internal,
+    /// What was sent is larger than the engine or the bus can carry.
+    TooLarge,
+    /// Sent in a form the receiver never takes (a content type a source never uses).
+    UnsupportedMediaType,
 }
 
 /// An error an engine call returns: its stable code and kind; the message is `Display`.

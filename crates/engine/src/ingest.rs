@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use crate::bus::publisher::{Outgoing, PublishError, Publisher};
+use crate::bus::publisher::{Outgoing, PublishError, Publisher, TooLarge};
 use crate::bus::spool::{Spool, SpoolError};
 use chrono::Utc;
 
 use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
 use crate::dlq::{rejected, RejectedBody};
+use crate::error::{codes, CodedError, ErrorKind};
 use crate::event::{MediaEvent, Source};
 use crate::live::LiveHub;
 use crate::persist::store::{self, Outcome};
@@ -36,22 +37,33 @@ pub enum IngestError {
          the NATS server takes (its max_payload)"
     )]
     TooLarge { size: usize, limit: usize },
-    #[error("the event could not be made durable: {0}")]
-    Publish(#[from] PublishError),
+    /// Only a bug can cause this: every `MediaEvent` encodes as JSON.
+    #[error("the event cannot be encoded: {0}")]
+    Encode(#[from] serde_json::Error),
     #[error("the event could not be stored: {0}")]
     Store(#[from] DbError),
     #[error("JetStream is unavailable and {0}")]
     Spool(#[from] SpoolError),
 }
 
-impl IngestError {
-    /// The stable code of the answer the sender gets (413 for `event_too_large`, else 503).
-    pub fn code(&self) -> &'static str {
+/// A publish that fails for any other reason falls back to the spool, so the sender hears
+/// only of a spool it cannot write (503), a direct store that failed even for the DLQ (503)
+/// or an event the bus can never carry (413).
+impl CodedError for IngestError {
+    fn code(&self) -> &str {
         match self {
-            IngestError::TooLarge { .. } => "event_too_large",
+            IngestError::TooLarge { .. } => codes::EVENT_TOO_LARGE,
+            IngestError::Encode(_) => "encode_failed",
             IngestError::Spool(e) => e.code(),
-            IngestError::Publish(_) => "not_durable",
-            IngestError::Store(_) => "store_failed",
+            IngestError::Store(_) => codes::STORE_FAILED,
+        }
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self {
+            IngestError::TooLarge { .. } => ErrorKind::TooLarge,
+            IngestError::Encode(_) => ErrorKind::Internal,
+            IngestError::Spool(_) | IngestError::Store(_) => ErrorKind::Unavailable,
         }
     }
 }
@@ -142,7 +154,9 @@ impl Ingest {
         match &self.route() {
             Route::Jetstream { publisher, spool } => {
                 let message = Outgoing::from_event(&event)?;
-                publisher.check_size(&message).map_err(too_large)?;
+                publisher
+                    .check_size(&message)
+                    .map_err(|TooLarge { size, limit }| IngestError::TooLarge { size, limit })?;
                 // While older events wait in the spool, newer ones queue behind them.
                 if spool.pending() == 0 {
                     match publisher.publish(&message).await {
@@ -154,7 +168,9 @@ impl Ingest {
                             })
                         }
                         // The stream's own size limit, found only by publishing.
-                        Err(e @ PublishError::TooLarge { .. }) => return Err(too_large(e)),
+                        Err(PublishError::TooLarge { size, limit }) => {
+                            return Err(IngestError::TooLarge { size, limit })
+                        }
                         // Anything else may pass later; the forwarder dead-letters what never will.
                         Err(e) => {
                             tracing::warn!("JetStream did not take the event ({e}); spooling")
@@ -193,7 +209,11 @@ impl Ingest {
         let event_id = event.event_id.clone();
         let now = Utc::now();
         let failure = match validate(&event, now) {
-            Err(invalid) => (DlqKind::Permanent, "invalid_event", invalid.to_string()),
+            Err(invalid) => (
+                DlqKind::Permanent,
+                codes::INVALID_EVENT,
+                invalid.to_string(),
+            ),
             Ok(()) => {
                 let item = vec![(event.clone(), None)];
                 match self
@@ -212,7 +232,7 @@ impl Ingest {
                             spooled: false,
                         });
                     }
-                    Err(e) => (DlqKind::Exhausted, "store_failed", e.to_string()),
+                    Err(e) => (DlqKind::Exhausted, codes::STORE_FAILED, e.to_string()),
                 }
             }
         };
@@ -277,12 +297,5 @@ impl Ingest {
             .dlq_counters()
             .evicted(Some(&source), inserted.evicted);
         Ok(inserted.id)
-    }
-}
-
-fn too_large(error: PublishError) -> IngestError {
-    match error {
-        PublishError::TooLarge { size, limit } => IngestError::TooLarge { size, limit },
-        other => IngestError::Publish(other),
     }
 }

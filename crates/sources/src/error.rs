@@ -58,6 +58,10 @@ pub enum ParseError {
     /// For the HTTP layer's multipart extraction (Plex): the multipart framing is broken.
     #[error("the multipart body is malformed: {detail}")]
     MultipartMalformed { detail: String },
+
+    /// For the HTTP layer: the connection failed while the body was being read.
+    #[error("the body could not be read: {detail}")]
+    BodyUnreadable { detail: String },
 }
 
 impl ParseError {
@@ -77,6 +81,7 @@ impl ParseError {
             ParseError::UnsupportedContentType { .. } => "unsupported_content_type",
             ParseError::MultipartNoPayload => "multipart_no_payload",
             ParseError::MultipartMalformed { .. } => "multipart_malformed",
+            ParseError::BodyUnreadable { .. } => "body_unreadable",
         }
     }
 

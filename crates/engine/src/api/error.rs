@@ -80,6 +80,8 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::UpstreamFailed => StatusCode::BAD_GATEWAY,
         ErrorKind::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
     }
 }
 

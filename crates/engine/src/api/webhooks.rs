@@ -15,11 +15,11 @@ use serde_json::json;
 use super::auth::query_param;
 use super::error::ApiError;
 use super::{AppState, MAX_BODY_BYTES};
-use crate::dlq::RejectedBody;
+use crate::engine::intake::{Admitted, WebhookAnswer};
 use crate::engine::EngineHandle;
 use crate::event::Source;
-use crate::ingest::{Accepted, IngestError};
-use crate::sources::{self, Incoming, Parsed};
+use crate::ingest::Accepted;
+use crate::sources::{self, Incoming, ParseError, Parsed};
 
 /// Plex's multipart body may carry a thumbnail beside the payload; the thumbnail is drained
 /// unread, so the whole body may be larger than the payload limit.
@@ -35,61 +35,26 @@ pub async fn receive(
     body: Body,
 ) -> Response {
     let arrived = std::time::Instant::now();
-    if state.engine.ingestion_paused() {
+    if state.engine.ingestion().paused {
         return paused_answer();
     }
-    match admit(&state.engine, &source, query.as_deref(), &headers, body).await {
-        Admission::Playback(Playback {
-            event,
-            body,
-            content_type,
-        }) => {
-            let source = event.source;
-            match state.engine.ingest().accept(event).await {
-                Ok(accepted) => {
-                    let metrics = state.engine.metrics();
-                    metrics.ingest.record(source, Utc::now().timestamp());
-                    metrics
-                        .ack
-                        .record_ms(arrived.elapsed().as_secs_f64() * 1000.0);
-                    accepted_answer(&accepted)
-                }
-                // Valid, but more than the bus can carry: refused like bad input, body kept.
-                Err(e @ IngestError::TooLarge { .. }) => {
-                    let refusal = Refusal {
-                        source,
-                        code: e.code(),
-                        message: e.to_string(),
-                        raw: body,
-                        content_type,
-                    };
-                    refuse(&state, &headers, refusal).await
-                }
-                Err(e) => {
-                    tracing::error!(source = source.as_str(), "event not made durable: {e}");
-                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string())
-                        .into_response()
-                }
-            }
-        }
-        Admission::Ignored { source, kind } => {
-            state.engine.ingest().count_ignored(source, &kind);
-            (
-                StatusCode::ACCEPTED,
-                Json(json!({ "status": "ignored", "kind": kind })),
-            )
-                .into_response()
-        }
-        Admission::Test { source } => {
-            state.engine.note_test_notification(source);
-            (
-                StatusCode::OK,
-                Json(json!({ "status": "test", "source": source.as_str() })),
-            )
-                .into_response()
-        }
-        Admission::Refused(refusal) => refuse(&state, &headers, refusal).await,
-        Admission::Rejected(error) => error.into_response(),
+    let admitted = match admit(&state.engine, &source, query.as_deref(), &headers, body).await {
+        Admission::Admitted(admitted) => admitted,
+        Admission::Rejected(error) => return error.into_response(),
+    };
+    match state.engine.take_webhook(admitted, &headers, arrived).await {
+        Ok(WebhookAnswer::Accepted(accepted)) => accepted_answer(&accepted),
+        Ok(WebhookAnswer::Ignored { kind }) => (
+            StatusCode::ACCEPTED,
+            Json(json!({ "status": "ignored", "kind": kind })),
+        )
+            .into_response(),
+        Ok(WebhookAnswer::Test { source }) => (
+            StatusCode::OK,
+            Json(json!({ "status": "test", "source": source.as_str() })),
+        )
+            .into_response(),
+        Err(error) => ApiError::from(error).into_response(),
     }
 }
 
@@ -104,42 +69,14 @@ fn paused_answer() -> Response {
 }
 
 /// What the front door decided, before anything is written.
-// Playback is the common case and is moved on at once; boxing it would cost an allocation
-// per webhook for nothing.
+// Admitted (a playback, mostly) is moved on at once; boxing it would cost an allocation per
+// webhook for nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Admission {
-    Playback(Playback),
-    /// A valid notification that is not about playback (library.new, …).
-    Ignored {
-        source: Source,
-        kind: String,
-    },
-    /// A test notification (an unfilled template): answered 2xx, never stored.
-    Test {
-        source: Source,
-    },
-    /// Bad input within the size limit: answered 4xx, and the raw body is kept.
-    Refused(Refusal),
+    /// Authenticated and read within the limit; the engine takes it from here.
+    Admitted(Admitted),
     /// Refused without keeping anything (unknown source, bad token, too large).
     Rejected(ApiError),
-}
-
-/// A playback event and the body it came from: an event refused after parsing (too large
-/// for the bus) still leaves its body in the DLQ.
-pub struct Playback {
-    pub event: crate::event::MediaEvent,
-    pub body: Vec<u8>,
-    /// The content type the body was parsed as; None is JSON.
-    pub content_type: Option<String>,
-}
-
-pub struct Refusal {
-    pub source: Source,
-    pub code: &'static str,
-    pub message: String,
-    pub raw: Vec<u8>,
-    /// The content type the body was parsed as; None is JSON.
-    pub content_type: Option<String>,
 }
 
 /// Authenticates, reads the body within its limit and parses it. No I/O beyond the body:
@@ -178,12 +115,11 @@ pub async fn admit(
                 format!("the body is larger than {limit} bytes"),
             ))
         }
-        Err(BodyError::Bad { code, message, raw }) => {
-            return Admission::Refused(Refusal {
+        Err(BodyError::Unreadable(error)) => {
+            return Admission::Admitted(Admitted::Unreadable {
                 source,
-                code,
-                message,
-                raw,
+                error,
+                body: Vec::new(),
                 content_type: content_type.map(str::to_string),
             })
         }
@@ -194,22 +130,21 @@ pub async fn admit(
         body: &body.bytes,
         received_at: Utc::now(),
     };
-    match sources::parse(&incoming) {
-        Ok(Parsed::Playback(event)) => Admission::Playback(Playback {
+    Admission::Admitted(match sources::parse(&incoming) {
+        Ok(Parsed::Playback(event)) => Admitted::Playback {
             event,
             body: body.bytes,
             content_type: body.content_type,
-        }),
-        Ok(Parsed::Ignored { kind, .. }) => Admission::Ignored { source, kind },
-        Ok(Parsed::Test { .. }) => Admission::Test { source },
-        Err(error) => Admission::Refused(Refusal {
+        },
+        Ok(Parsed::Ignored { kind, .. }) => Admitted::Ignored { source, kind },
+        Ok(Parsed::Test { .. }) => Admitted::Test { source },
+        Err(error) => Admitted::Unreadable {
             source,
-            code: error.code(),
-            message: error.to_string(),
-            raw: body.bytes,
+            error,
+            body: body.bytes,
             content_type: body.content_type,
-        }),
-    }
+        },
+    })
 }
 
 pub fn accepted_answer(accepted: &Accepted) -> Response {
@@ -225,40 +160,6 @@ pub fn accepted_answer(accepted: &Accepted) -> Response {
         .into_response()
 }
 
-/// 400 (or 415, 413) naming the problem; the body is kept for the DLQ view first.
-async fn refuse(state: &AppState, headers: &HeaderMap, refusal: Refusal) -> Response {
-    let Refusal {
-        source,
-        code,
-        message,
-        raw,
-        content_type,
-    } = refusal;
-    let status = match code {
-        "unsupported_content_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "event_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    let rejected = RejectedBody {
-        source: source.as_str().to_string(),
-        code: code.to_string(),
-        reason: message.clone(),
-        headers: RejectedBody::safe_headers(
-            headers
-                .iter()
-                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
-        ),
-        body: raw,
-        content_type,
-        at: Utc::now(),
-    };
-    if let Err(e) = state.engine.ingest().reject(rejected).await {
-        tracing::error!(source = source.as_str(), "cannot keep a refused body: {e}");
-    }
-    tracing::info!(source = source.as_str(), code, "webhook refused: {message}");
-    ApiError::new(status, code, message).into_response()
-}
-
 struct ReadBody {
     bytes: Vec<u8>,
     /// For multipart, the payload part's own content type (JSON).
@@ -267,11 +168,8 @@ struct ReadBody {
 
 enum BodyError {
     TooLarge(u64),
-    Bad {
-        code: &'static str,
-        message: String,
-        raw: Vec<u8>,
-    },
+    /// Nothing usable was read; the refusal is kept without a body.
+    Unreadable(ParseError),
 }
 
 async fn read_body(
@@ -302,10 +200,10 @@ async fn read_body(
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| BodyError::Bad {
-            code: "body_unreadable",
-            message: format!("the body could not be read: {e}"),
-            raw: Vec::new(),
+        let chunk = chunk.map_err(|e| {
+            BodyError::Unreadable(ParseError::BodyUnreadable {
+                detail: e.to_string(),
+            })
         })?;
         if bytes.len() as u64 + chunk.len() as u64 > limit {
             return Err(BodyError::TooLarge(limit));
@@ -321,16 +219,10 @@ async fn read_body(
 /// Reads only the `payload` part, whatever the order of parts; every other part (the
 /// thumbnail) is drained chunk by chunk and never kept.
 async fn read_plex_payload(content_type: &str, body: Body) -> Result<ReadBody, BodyError> {
-    let bad = |code: &'static str, message: String| BodyError::Bad {
-        code,
-        message,
-        raw: Vec::new(),
-    };
     let boundary = multer::parse_boundary(content_type).map_err(|e| {
-        bad(
-            "multipart_malformed",
-            format!("the multipart Content-Type has no usable boundary: {e}"),
-        )
+        BodyError::Unreadable(ParseError::MultipartMalformed {
+            detail: format!("the Content-Type has no usable boundary: {e}"),
+        })
     })?;
     let constraints = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
@@ -366,10 +258,7 @@ async fn read_plex_payload(content_type: &str, body: Body) -> Result<ReadBody, B
             bytes,
             content_type: Some("application/json".to_string()),
         }),
-        None => Err(bad(
-            "multipart_no_payload",
-            "the multipart body has no part named \"payload\"".to_string(),
-        )),
+        None => Err(BodyError::Unreadable(ParseError::MultipartNoPayload)),
     }
 }
 
@@ -377,10 +266,8 @@ fn multipart_error(error: multer::Error) -> BodyError {
     match error {
         multer::Error::FieldSizeExceeded { limit, .. }
         | multer::Error::StreamSizeExceeded { limit } => BodyError::TooLarge(limit),
-        other => BodyError::Bad {
-            code: "multipart_malformed",
-            message: format!("the multipart body is malformed: {other}"),
-            raw: Vec::new(),
-        },
+        other => BodyError::Unreadable(ParseError::MultipartMalformed {
+            detail: other.to_string(),
+        }),
     }
 }

@@ -35,7 +35,7 @@ impl PublishError {
     pub fn code(&self) -> &'static str {
         match self {
             PublishError::Encode(_) => "encode_failed",
-            PublishError::TooLarge { .. } => "event_too_large",
+            PublishError::TooLarge { .. } => crate::error::codes::EVENT_TOO_LARGE,
             PublishError::NoStream { .. } => "no_stream",
             PublishError::Refused(_) => "publish_refused",
             PublishError::Send(_) => "publish_failed",
@@ -56,6 +56,19 @@ impl PublishError {
     }
 }
 
+/// A message larger than the server's `max_payload`, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    pub size: usize,
+    pub limit: usize,
+}
+
+impl From<TooLarge> for PublishError {
+    fn from(TooLarge { size, limit }: TooLarge) -> Self {
+        PublishError::TooLarge { size, limit }
+    }
+}
+
 /// Exactly what goes on the bus for one event: encoded once, then published directly or
 /// spooled byte for byte, so a spooled message never depends on today's `MediaEvent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +80,7 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    pub fn from_event(event: &MediaEvent) -> Result<Self, PublishError> {
+    pub fn from_event(event: &MediaEvent) -> Result<Self, serde_json::Error> {
         Ok(Self {
             subject: event.subject(),
             msg_id: event.event_id.clone(),
@@ -109,11 +122,11 @@ impl Publisher {
         self.client.max_payload()
     }
 
-    /// Refuses at once a message the server would refuse; then waits for the PublishAck.
-    pub fn check_size(&self, message: &Outgoing) -> Result<(), PublishError> {
+    /// Refuses at once a message the server would refuse.
+    pub fn check_size(&self, message: &Outgoing) -> Result<(), TooLarge> {
         let (size, limit) = (message.wire_size(), self.max_payload());
         if size > limit {
-            return Err(PublishError::TooLarge { size, limit });
+            return Err(TooLarge { size, limit });
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use duckdb::Connection;
 use serde::Serialize;
 
 use super::store::{self, Attempt, DlqKind};
+use crate::error::codes;
 use crate::event::{MediaEvent, Source};
 use crate::persist::store::{store_in, Outcome};
 use crate::persist::validate::validate;
@@ -28,9 +29,9 @@ pub enum RetryError {
 impl RetryError {
     pub fn code(&self) -> &str {
         match self {
-            RetryError::NotFound(_) => "not_found",
+            RetryError::NotFound(_) => codes::NOT_FOUND,
             RetryError::StillFailing { code, .. } => code,
-            RetryError::Db(_) => "store_failed",
+            RetryError::Db(_) => codes::STORE_FAILED,
         }
     }
 }
@@ -153,11 +154,11 @@ fn decode(
         DlqKind::Permanent | DlqKind::Exhausted => serde_json::from_slice::<MediaEvent>(payload)
             .map_err(|e| {
                 (
-                    "invalid_event".to_string(),
+                    codes::INVALID_EVENT.to_string(),
                     format!("not a stored event: {e}"),
                 )
             })?,
     };
-    validate(&event, now).map_err(|e| ("invalid_event".to_string(), e.to_string()))?;
+    validate(&event, now).map_err(|e| (codes::INVALID_EVENT.to_string(), e.to_string()))?;
     Ok(Some(event))
 }

@@ -96,10 +96,6 @@ impl EngineHandle {
         self.shared.ingestion.state()
     }
 
-    pub(crate) fn ingestion_paused(&self) -> bool {
-        self.shared.ingestion.state().paused
-    }
-
     pub fn pause_ingestion(&self) -> IngestionState {
         self.shared.ingestion.set(true)
     }

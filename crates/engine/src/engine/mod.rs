@@ -7,6 +7,7 @@
 pub mod data_dir_lock;
 mod dead_letters;
 pub mod ingestion;
+pub mod intake;
 mod listeners;
 mod live_view;
 mod maintenance;
@@ -89,7 +90,7 @@ impl EngineError {
             EngineError::PortInUse { .. } => "port_in_use",
             EngineError::Bind { .. } => "bind_failed",
             EngineError::Database(e) => e.code(),
-            EngineError::Spool(_) => "spool_unwritable",
+            EngineError::Spool(_) => crate::error::codes::SPOOL_UNWRITABLE,
             EngineError::Bus(e) => e.code(),
         }
     }

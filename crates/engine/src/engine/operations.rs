@@ -49,6 +49,11 @@ const fn route(method: &'static str, path: &'static str) -> Http {
 use Desktop::Command;
 
 pub const OPERATIONS: &[Operation] = &[
+    op(
+        "take_webhook",
+        route("POST", "/webhooks/{source}"),
+        Desktop::None("media servers and Tautulli send webhooks over HTTP; the window never does"),
+    ),
     op("health", route("GET", "/api/v1/health"), Command("get_health")),
     op(
         "subscribe_health",

@@ -251,8 +251,13 @@ impl Writer {
         });
         if delivered >= MAX_DELIVERIES {
             let error = error.to_string();
-            self.dead_letter(message, DlqKind::Exhausted, "store_failed", error)
-                .await;
+            self.dead_letter(
+                message,
+                DlqKind::Exhausted,
+                crate::error::codes::STORE_FAILED,
+                error,
+            )
+            .await;
             return;
         }
         self.nak(message, delivered).await;
@@ -341,7 +346,7 @@ fn decode(message: &Message, now: chrono::DateTime<Utc>) -> Decoded {
         Ok(event) => event,
         Err(e) => {
             return Decoded::Permanent {
-                code: "invalid_event",
+                code: crate::error::codes::INVALID_EVENT,
                 error: format!("the message is not an event: {e}"),
             }
         }
@@ -349,7 +354,7 @@ fn decode(message: &Message, now: chrono::DateTime<Utc>) -> Decoded {
     match validate(&event, now) {
         Ok(()) => Decoded::Event(Box::new(event)),
         Err(e) => Decoded::Permanent {
-            code: "invalid_event",
+            code: crate::error::codes::INVALID_EVENT,
             error: e.to_string(),
         },
     }

@@ -43,7 +43,7 @@ impl SpoolError {
         match self {
             SpoolError::Full { .. } => "spool_full",
             SpoolError::Io { .. } | SpoolError::Encode(_) | SpoolError::Stopped => {
-                "spool_unwritable"
+                crate::error::codes::SPOOL_UNWRITABLE
             }
         }
     }
