@@ -151,14 +151,20 @@ export type DlqEntry = {
 	event_id: string | null,
 };
 
-/**  Which entries a list, purge or bulk retry covers. */
+/**
+ *  Which entries a list, purge or bulk retry covers (`GET|DELETE /api/v1/dlq`, `list_dlq`,
+ *  `purge_dlq`).
+ */
 export type DlqFilter = {
-	source?: string | null,
+	source?: Source | null,
 	kind?: DlqKind | null,
+	/**  The stable code of the last error (`invalid_json`, `store_failed`, …). */
 	code?: string | null,
+	/**  Last failed from this time on, inclusive. */
 	since?: string | null,
+	/**  Last failed before this time, exclusive. */
 	until?: string | null,
-	/**  Text in the error or the payload. */
+	/**  Case-insensitive text in the error or the payload. */
 	q?: string | null,
 };
 
@@ -179,14 +185,16 @@ export type EngineInfo = {
 	ws_listen: string | null,
 };
 
-/**  Filters for the event history (`GET /api/v1/events`). */
+/**  Which stored events a list covers (`GET /api/v1/events`, `list_events`). */
 export type EventFilter = {
 	source?: Source | null,
 	event_type?: EventType | null,
+	/**  From this time on (`occurred_at`), inclusive. */
 	since?: string | null,
+	/**  Before this time, exclusive. */
 	until?: string | null,
 	/**  Case-insensitive text in title, show, user or player. */
-	text?: string | null,
+	q?: string | null,
 };
 
 export type EventType = "start" | "stop" | "pause" | "resume" | "progress" | "watched" | "buffer" | "error";
@@ -507,12 +515,15 @@ export type Session = {
 	event_count: number,
 };
 
-/**  Filters for the session history. */
+/**  Which sessions a list covers (`GET /api/v1/sessions`, `list_sessions`). */
 export type SessionFilter = {
 	source?: Source | null,
 	state?: SessionState | null,
+	/**  A user's name or id. */
 	user?: string | null,
+	/**  Started from this time on, inclusive. */
 	since?: string | null,
+	/**  Started before this time, exclusive. */
 	until?: string | null,
 	/**  Only open sessions (state not stopped). */
 	open_only?: boolean,

@@ -173,23 +173,32 @@ async fn events_page_by_cursor_and_filter() {
 #[tokio::test]
 async fn bad_queries_get_a_400_with_a_reason() {
     let t = engine().await;
-    for (path, code) in [
-        ("/api/v1/events?source=kodi", "bad_request"),
-        ("/api/v1/events?type=launch", "bad_request"),
-        ("/api/v1/events?since=yesterday", "bad_request"),
-        ("/api/v1/events?limit=0", "bad_request"),
-        ("/api/v1/events?limit=100000", "bad_request"),
-        ("/api/v1/events?limit=ten", "bad_request"),
-        ("/api/v1/events?cursor=garbage", "bad_request"),
-        ("/api/v1/events?color=red", "bad_request"),
-        ("/api/v1/sessions?state=dancing", "bad_request"),
-        ("/api/v1/dlq?kind=weird", "bad_request"),
-        ("/api/v1/dedup?rule=vibes", "bad_request"),
+    for (path, code, parameter) in [
+        ("/api/v1/events?source=kodi", "bad_request", "source"),
+        ("/api/v1/events?type=launch", "bad_request", "type"),
+        ("/api/v1/events?since=yesterday", "bad_request", "since"),
+        ("/api/v1/events?limit=0", "bad_request", "limit"),
+        ("/api/v1/events?limit=100000", "bad_request", "limit"),
+        ("/api/v1/events?limit=ten", "bad_request", "limit"),
+        ("/api/v1/events?cursor=garbage", "bad_request", "cursor"),
+        ("/api/v1/events?color=red", "bad_request", "color"),
+        ("/api/v1/events?rule=session", "bad_request", "rule"),
+        ("/api/v1/sessions?state=dancing", "bad_request", "state"),
+        ("/api/v1/sessions?q=night", "bad_request", "q"),
+        ("/api/v1/dlq?kind=weird", "bad_request", "kind"),
+        ("/api/v1/dlq?source=kodi", "bad_request", "source"),
+        ("/api/v1/dedup?rule=vibes", "bad_request", "rule"),
+        ("/api/v1/dedup?source=plex", "bad_request", "source"),
     ] {
         let (status, body) = get(&t, path).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert_error(&body, code);
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(parameter), "{path}: {message}");
     }
+    let (status, body) = call(&t, Method::DELETE, "/api/v1/dlq?limit=5", None).await;
+    assert_eq!(status, 400, "a purge has no pages: {body}");
+    assert_error(&body, "bad_request");
     let (status, body) = get(&t, "/api/v1/events/not-an-event").await;
     assert_eq!(status, 404);
     assert_error(&body, "not_found");

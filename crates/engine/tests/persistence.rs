@@ -207,7 +207,7 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
         .dlq_retry_many(RetrySelection {
             ids: None,
             filter: DlqFilter {
-                source: Some("tautulli".into()),
+                source: Some(cartographus_engine::event::Source::Tautulli),
                 ..Default::default()
             },
         })

@@ -48,14 +48,7 @@ fn store_all(conn: &mut Connection, events: &[MediaEvent]) -> Vec<Outcome> {
 }
 
 fn all_sessions(conn: &Connection) -> Vec<Session> {
-    sessions::list(
-        conn,
-        &sessions::SessionFilter {
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .unwrap()
+    sessions::list(conn, &sessions::SessionFilter::default(), None, 100).unwrap()
 }
 
 /// The same playback as Tautulli and Plex report it. Plex's webhook carries no time: it
@@ -318,7 +311,7 @@ fn dead_letters_filter_page_and_expire() {
     assert_eq!(by(DlqFilter::default()).len(), 7);
     assert_eq!(
         by(DlqFilter {
-            source: Some("plex".into()),
+            source: Some(Source::Plex),
             ..Default::default()
         })
         .len(),
@@ -358,7 +351,7 @@ fn dead_letters_filter_page_and_expire() {
         4
     );
     let binary = &by(DlqFilter {
-        source: Some("emby".into()),
+        source: Some(Source::Emby),
         ..Default::default()
     })[0];
     assert_eq!(binary.payload_encoding, "base64");
@@ -398,7 +391,7 @@ fn dead_letters_filter_page_and_expire() {
         dlq::purge(
             &conn,
             &DlqFilter {
-                source: Some("plex".into()),
+                source: Some(Source::Plex),
                 ..Default::default()
             }
         )
@@ -522,12 +515,8 @@ fn history_pages_in_time_order_across_sparse_and_dense_stretches() {
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let filter = events::EventFilter {
-            after: after.clone(),
-            limit: 5,
-            ..Default::default()
-        };
-        let page = events::list(&conn, &filter).unwrap();
+        let filter = events::EventFilter::default();
+        let page = events::list(&conn, &filter, after.as_ref(), 5).unwrap();
         if page.is_empty() {
             break;
         }

@@ -9,38 +9,15 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::history::{parsed, ListQuery};
+use super::queries::{parsed, DedupQuery, DlqQuery, ListQuery};
 use super::AppState;
 use crate::dlq::retry::Retried;
-use crate::dlq::{DlqEntry, DlqFilter, DlqKind};
+use crate::dlq::{DlqEntry, DlqFilter};
 use crate::engine::page::Page;
 use crate::engine::{Purged, Restored, RetryPayload, RetrySelection};
 use crate::jobs::JobStatus;
-use crate::persist::audit::{DedupFilter, DedupRecord};
-use crate::persist::dedup::DedupRule;
+use crate::persist::audit::DedupRecord;
 use crate::persist::replay::ReplayRange;
-
-fn dlq_filter(q: &ListQuery) -> Result<DlqFilter, ApiError> {
-    let kind = q
-        .kind
-        .as_deref()
-        .map(|k| {
-            DlqKind::parse(k).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "unknown kind {k:?}; use rejected, permanent or exhausted"
-                ))
-            })
-        })
-        .transpose()?;
-    Ok(DlqFilter {
-        source: q.source()?.map(|s| s.as_str().to_string()),
-        kind,
-        code: q.code.clone(),
-        since: ListQuery::time("since", &q.since)?,
-        until: ListQuery::time("until", &q.until)?,
-        q: q.text(),
-    })
-}
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(b)| b)
@@ -49,12 +26,10 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 
 pub async fn list(
     State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<DlqQuery>, QueryRejection>,
 ) -> Result<Json<Page<DlqEntry>>, ApiError> {
-    let q = parsed(query)?;
-    Ok(Json(
-        state.engine.dlq_entries(dlq_filter(&q)?, q.page()).await?,
-    ))
+    let (filter, page) = parsed(query)?.split();
+    Ok(Json(state.engine.dlq_entries(filter, page).await?))
 }
 
 pub async fn get(
@@ -107,34 +82,17 @@ pub async fn delete(
 /// `DELETE /api/v1/dlq?…` purges what the filter matches; with no filter, everything.
 pub async fn purge(
     State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<DlqFilter>, QueryRejection>,
 ) -> Result<Json<Purged>, ApiError> {
-    let q = parsed(query)?;
-    Ok(Json(state.engine.dlq_purge(dlq_filter(&q)?).await?))
+    Ok(Json(state.engine.dlq_purge(parsed(query)?).await?))
 }
 
 pub async fn dedup(
     State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<DedupQuery>, QueryRejection>,
 ) -> Result<Json<Page<DedupRecord>>, ApiError> {
-    let q = parsed(query)?;
-    let rule = match q.rule.as_deref() {
-        None => None,
-        Some("event_id") => Some(DedupRule::EventId),
-        Some("session") => Some(DedupRule::Session),
-        Some("cross_source") => Some(DedupRule::CrossSource),
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "unknown rule {other:?}; use event_id, session or cross_source"
-            )))
-        }
-    };
-    Ok(Json(
-        state
-            .engine
-            .dedup_records(DedupFilter { rule }, q.page())
-            .await?,
-    ))
+    let (filter, page) = parsed(query)?.split();
+    Ok(Json(state.engine.dedup_records(filter, page).await?))
 }
 
 pub async fn restore(

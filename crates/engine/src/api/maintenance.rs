@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 
 use super::error::ApiError;
+use super::queries::parsed;
 use super::AppState;
 use crate::diagnostics::DiagnosticsExport;
 use crate::engine::IngestionState;
@@ -30,8 +31,7 @@ pub async fn logs(
     State(state): State<AppState>,
     query: Result<Query<LogQuery>, QueryRejection>,
 ) -> Result<Json<LogTail>, ApiError> {
-    let Query(query) = query.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
-    Ok(Json(state.engine.log_tail(query).await?))
+    Ok(Json(state.engine.log_tail(parsed(query)?).await?))
 }
 
 pub async fn export_diagnostics(

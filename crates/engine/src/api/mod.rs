@@ -7,6 +7,7 @@ mod dead_letters;
 pub mod error;
 mod history;
 mod maintenance;
+pub mod queries;
 mod serve;
 mod settings;
 mod setup;

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use duckdb::{params, params_from_iter, Connection, OptionalExt};
 use serde::{Deserialize, Serialize};
 
-use crate::persist::events::escape_like;
+use crate::event::Source;
+use crate::persist::events::{escape_like, search_text};
 use crate::persist::sessions::time;
 use crate::persist::DbError;
 use crate::secret::generate_token;
@@ -178,16 +179,20 @@ fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Which entries a list, purge or bulk retry covers.
-#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
-#[serde(default)]
+/// Which entries a list, purge or bulk retry covers (`GET|DELETE /api/v1/dlq`, `list_dlq`,
+/// `purge_dlq`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(default, deny_unknown_fields)]
 pub struct DlqFilter {
-    pub source: Option<String>,
+    pub source: Option<Source>,
     pub kind: Option<DlqKind>,
+    /// The stable code of the last error (`invalid_json`, `store_failed`, …).
     pub code: Option<String>,
+    /// Last failed from this time on, inclusive.
     pub since: Option<DateTime<Utc>>,
+    /// Last failed before this time, exclusive.
     pub until: Option<DateTime<Utc>>,
-    /// Text in the error or the payload.
+    /// Case-insensitive text in the error or the payload.
     pub q: Option<String>,
 }
 
@@ -195,9 +200,9 @@ impl DlqFilter {
     fn to_sql(&self) -> (String, Vec<String>) {
         let mut clauses: Vec<&str> = Vec::new();
         let mut values = Vec::new();
-        if let Some(source) = &self.source {
+        if let Some(source) = self.source {
             clauses.push("source = ?");
-            values.push(source.clone());
+            values.push(source.as_str().to_string());
         }
         if let Some(kind) = self.kind {
             clauses.push("kind = ?");
@@ -215,7 +220,7 @@ impl DlqFilter {
             clauses.push("last_failed_at < ?::TIMESTAMPTZ");
             values.push(until.to_rfc3339());
         }
-        if let Some(q) = self.q.as_deref().filter(|q| !q.is_empty()) {
+        if let Some(q) = search_text(self.q.as_deref()) {
             clauses.push(
                 "(error ILIKE ? ESCAPE '\\' OR CAST(payload AS VARCHAR) ILIKE ? ESCAPE '\\')",
             );

@@ -23,15 +23,14 @@ pub struct Restored {
 impl EngineHandle {
     pub async fn events(
         &self,
-        mut filter: EventFilter,
+        filter: EventFilter,
         request: PageRequest,
     ) -> Result<Page<MediaEvent>, OpError> {
         let limit = request.limit()?;
-        filter.after = request.after()?;
-        filter.limit = limit + 1;
+        let after = request.after()?;
         let rows = self
             .database()
-            .with_conn(move |conn| events::list(conn, &filter))
+            .with_conn(move |conn| events::list(conn, &filter, after.as_ref(), limit + 1))
             .await?;
         Ok(page(rows, limit, |e| (e.occurred_at, e.event_id.clone())))
     }
@@ -46,15 +45,14 @@ impl EngineHandle {
 
     pub async fn sessions(
         &self,
-        mut filter: SessionFilter,
+        filter: SessionFilter,
         request: PageRequest,
     ) -> Result<Page<Session>, OpError> {
         let limit = request.limit()?;
-        filter.after = request.after()?;
-        filter.limit = limit + 1;
+        let after = request.after()?;
         let rows = self
             .database()
-            .with_conn(move |conn| sessions::list(conn, &filter))
+            .with_conn(move |conn| sessions::list(conn, &filter, after.as_ref(), limit + 1))
             .await?;
         Ok(page(rows, limit, |s| (s.started_at, s.session_id.clone())))
     }

@@ -214,24 +214,28 @@ pub fn get(conn: &Connection, event_id: &str) -> Result<Option<MediaEvent>, DbEr
     Ok(rows.next().transpose()?)
 }
 
-/// Filters for the event history (`GET /api/v1/events`).
-#[derive(Debug, Clone, Default, serde::Deserialize, specta::Type)]
-#[serde(default)]
+/// Which stored events a list covers (`GET /api/v1/events`, `list_events`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, specta::Type)]
+#[serde(default, deny_unknown_fields)]
 pub struct EventFilter {
     pub source: Option<Source>,
     pub event_type: Option<EventType>,
+    /// From this time on (`occurred_at`), inclusive.
     pub since: Option<DateTime<Utc>>,
+    /// Before this time, exclusive.
     pub until: Option<DateTime<Utc>>,
     /// Case-insensitive text in title, show, user or player.
-    pub text: Option<String>,
-    /// Page after this (occurred_at, event_id), newest first; set from the cursor.
-    #[serde(skip)]
-    pub after: Option<(DateTime<Utc>, String)>,
-    #[serde(skip)]
-    pub limit: usize,
+    pub q: Option<String>,
 }
 
-pub fn list(conn: &Connection, filter: &EventFilter) -> Result<Vec<MediaEvent>, DbError> {
+/// At most `limit` events, newest first, after `after` (the `occurred_at` and id of the last
+/// event of the previous page).
+pub fn list(
+    conn: &Connection,
+    filter: &EventFilter,
+    after: Option<&(DateTime<Utc>, String)>,
+    limit: usize,
+) -> Result<Vec<MediaEvent>, DbError> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<String> = Vec::new();
     if let Some(source) = filter.source {
@@ -250,7 +254,7 @@ pub fn list(conn: &Connection, filter: &EventFilter) -> Result<Vec<MediaEvent>, 
         clauses.push("occurred_at < ?::TIMESTAMPTZ");
         values.push(until.to_rfc3339());
     }
-    if let Some(text) = &filter.text {
+    if let Some(text) = search_text(filter.q.as_deref()) {
         clauses.push(
             "(title ILIKE ? ESCAPE '\\' OR grandparent_title ILIKE ? ESCAPE '\\'
               OR username ILIKE ? ESCAPE '\\' OR player ILIKE ? ESCAPE '\\')",
@@ -258,7 +262,7 @@ pub fn list(conn: &Connection, filter: &EventFilter) -> Result<Vec<MediaEvent>, 
         let pattern = format!("%{}%", escape_like(text));
         values.extend(std::iter::repeat_n(pattern, 4));
     }
-    if let Some((at, id)) = &filter.after {
+    if let Some((at, id)) = after {
         clauses.push(
             "(occurred_at < ?::TIMESTAMPTZ OR (occurred_at = ?::TIMESTAMPTZ AND event_id < ?))",
         );
@@ -266,7 +270,7 @@ pub fn list(conn: &Connection, filter: &EventFilter) -> Result<Vec<MediaEvent>, 
         values.push(at.to_rfc3339());
         values.push(id.clone());
     }
-    let ids = page_ids(conn, &clauses, &values, filter)?;
+    let ids = page_ids(conn, &clauses, &values, limit)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -297,7 +301,7 @@ fn page_ids(
     conn: &Connection,
     clauses: &[&str],
     values: &[String],
-    filter: &EventFilter,
+    limit: usize,
 ) -> Result<Vec<String>, DbError> {
     let filter_sql = |extra: Option<&str>| {
         let all: Vec<&str> = clauses.iter().copied().chain(extra).collect();
@@ -310,9 +314,8 @@ fn page_ids(
     let ids_sql = |extra: Option<&str>| {
         format!(
             "SELECT event_id FROM playback_events {}
-             ORDER BY occurred_at DESC, event_id DESC LIMIT {}",
+             ORDER BY occurred_at DESC, event_id DESC LIMIT {limit}",
             filter_sql(extra),
-            filter.limit
         )
     };
     let newest: Option<i64> = conn.query_row(
@@ -333,7 +336,7 @@ fn page_ids(
         let ids: Vec<String> = statement
             .query_map(params_from_iter(probe_values), |row| row.get(0))?
             .collect::<Result<_, _>>()?;
-        if ids.len() >= filter.limit {
+        if ids.len() >= limit {
             return Ok(ids);
         }
     }
@@ -345,6 +348,11 @@ fn page_ids(
 }
 
 /// ILIKE treats `%` and `_` as wildcards; a search for "100%" means the characters.
+/// The text a `q` filter searches for; blank is no filter.
+pub(crate) fn search_text(q: Option<&str>) -> Option<&str> {
+    q.filter(|q| !q.trim().is_empty())
+}
+
 pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")

@@ -167,25 +167,30 @@ pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize
     Ok(closed.len())
 }
 
-/// Filters for the session history.
-#[derive(Debug, Clone, Default, serde::Deserialize, specta::Type)]
-#[serde(default)]
+/// Which sessions a list covers (`GET /api/v1/sessions`, `list_sessions`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, specta::Type)]
+#[serde(default, deny_unknown_fields)]
 pub struct SessionFilter {
     pub source: Option<Source>,
     pub state: Option<SessionState>,
+    /// A user's name or id.
     pub user: Option<String>,
+    /// Started from this time on, inclusive.
     pub since: Option<DateTime<Utc>>,
+    /// Started before this time, exclusive.
     pub until: Option<DateTime<Utc>>,
     /// Only open sessions (state not stopped).
     pub open_only: bool,
-    /// Page after this (started_at, session_id), newest first; set from the cursor.
-    #[serde(skip)]
-    pub after: Option<(DateTime<Utc>, String)>,
-    #[serde(skip)]
-    pub limit: usize,
 }
 
-pub fn list(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session>, DbError> {
+/// At most `limit` sessions, newest first, after `after` (the `started_at` and id of the last
+/// session of the previous page).
+pub fn list(
+    conn: &Connection,
+    filter: &SessionFilter,
+    after: Option<&(DateTime<Utc>, String)>,
+    limit: usize,
+) -> Result<Vec<Session>, DbError> {
     let mut clauses = Vec::new();
     let mut values: Vec<String> = Vec::new();
     if let Some(source) = filter.source {
@@ -212,7 +217,7 @@ pub fn list(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session>, D
         clauses.push("started_at < ?::TIMESTAMPTZ");
         values.push(until.to_rfc3339());
     }
-    if let Some((at, id)) = &filter.after {
+    if let Some((at, id)) = after {
         clauses.push(
             "(started_at < ?::TIMESTAMPTZ OR (started_at = ?::TIMESTAMPTZ AND session_id < ?))",
         );
@@ -226,8 +231,7 @@ pub fn list(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session>, D
         format!("WHERE {}", clauses.join(" AND "))
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM sessions {filter_sql} ORDER BY started_at DESC, session_id DESC LIMIT {}",
-        filter.limit
+        "SELECT {COLUMNS} FROM sessions {filter_sql} ORDER BY started_at DESC, session_id DESC LIMIT {limit}"
     );
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(values), from_row)?;
