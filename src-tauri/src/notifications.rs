@@ -50,10 +50,7 @@ mod tests {
             notify_dlq_growth: false,
             notify_tautulli_unreachable: true,
         };
-        let dlq = Alert::DlqGrowth {
-            added: 1.0,
-            total: 1.0,
-        };
+        let dlq = Alert::DlqGrowth { added: 1, total: 1 };
         let nats = Alert::SidecarDown {
             down_for_secs: 31.0,
             detail: "exited".into(),

@@ -42,6 +42,14 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/**
+ * Stats as untyped JSON may carry them: the engine's counts are never null, but the UI still
+ * hides a figure that arrives as null (statsGuard admits it) rather than showing "null".
+ */
+function untypedStats(stats: unknown): Stats {
+  return stats as Stats;
+}
+
 describe("App", () => {
   it("shows the overall badge, the mode and a card per part in pipeline order", async () => {
     renderApp(createFakeBackend({ getHealth: () => Promise.resolve(mixedHealth) }));
@@ -227,7 +235,7 @@ describe("App pipeline figures", () => {
     act(() =>
       backend.pushStats({
         ...jetstreamStats,
-        sidecar: { pid: null, uptime_s: null, restarts: 1, rss_bytes: null, last_exit: "signal: 9 (SIGKILL)" },
+        sidecar: { pid: null, uptime_s: 0, restarts: 1, rss_bytes: null, last_exit: "signal: 9 (SIGKILL)" },
       }),
     );
     expect(screen.getByTestId("sidecar-status").textContent).toBe("not running · 1 restart");
@@ -254,25 +262,29 @@ describe("App pipeline figures", () => {
   });
 
   it("hides the whole strip when every figure is null", async () => {
-    await renderWithStats({
-      ...quietStatsDetails,
-      events_stored: null,
-      dlq_size: null,
-      stream: null,
-      spool: null,
-      sidecar: null,
-    });
+    await renderWithStats(
+      untypedStats({
+        ...quietStatsDetails,
+        events_stored: null,
+        dlq_size: null,
+        stream: null,
+        spool: null,
+        sidecar: null,
+      }),
+    );
 
     for (const id of STAT_IDS) expect(screen.queryByTestId(id)).toBeNull();
     expect(screen.queryByRole("region", { name: "Pipeline" })).toBeNull();
   });
 
   it("hides single null figures inside stream and spool too", async () => {
-    await renderWithStats({
-      ...jetstreamStats,
-      stream: { messages: null, bytes: null, first_seq: null, last_seq: null },
-      spool: { pending: 7, bytes: null },
-    });
+    await renderWithStats(
+      untypedStats({
+        ...jetstreamStats,
+        stream: { messages: null, bytes: null, first_seq: null, last_seq: null },
+        spool: { pending: 7, bytes: null },
+      }),
+    );
 
     expect(screen.queryByTestId("stat-stream-messages")).toBeNull();
     expect(screen.getByTestId("stat-spool-pending").textContent).toBe("7");

@@ -85,11 +85,11 @@ export type CommandError = {
 export type ConsumerStats = {
 	name: string,
 	/**  Messages in the stream not yet delivered to it. */
-	pending: number | null,
+	pending: number,
 	/**  Delivered, not yet acked. */
-	ack_pending: number | null,
+	ack_pending: number,
 	/**  Delivered more than once and not yet acked. */
-	redelivered: number | null,
+	redelivered: number,
 };
 
 /**  Which dedup records a list covers. */
@@ -144,7 +144,7 @@ export type DlqEntry = {
 	/**  The payload as text when it is UTF-8, else base64 (see `payload_encoding`). */
 	payload: string,
 	payload_encoding: string,
-	payload_bytes: number | null,
+	payload_bytes: number,
 	content_type: string | null,
 	/**  The request's headers (secrets removed), for refused webhooks. */
 	headers: unknown,
@@ -221,9 +221,9 @@ export type JobStatus = {
 	kind: string,
 	state: JobState,
 	/**  Items to do (may grow while a replay learns the stream's end). */
-	total: number | null,
-	done: number | null,
-	failed: number | null,
+	total: number,
+	done: number,
+	failed: number,
 	error: string | null,
 	started_at: string,
 	finished_at: string | null,
@@ -237,7 +237,7 @@ export type Latencies = {
 
 /**  What the stats show of a histogram. */
 export type LatencySummary = {
-	count: number | null,
+	count: number,
 	/**  Estimated from the buckets (the upper bound of the bucket holding the quantile). */
 	p50_ms: number | null,
 	p99_ms: number | null,
@@ -620,7 +620,7 @@ export type SidecarChanged = SidecarStatus;
 export type SidecarStatus = {
 	/**  None while it is down (and restarting). */
 	pid: number | null,
-	uptime_s: number | null,
+	uptime_s: number,
 	restarts: number,
 	rss_bytes: number | null,
 	/**  Why it last stopped on its own, if it ever did. */
@@ -651,24 +651,24 @@ export type SourcesSetup = {
 };
 
 export type SpoolStats = {
-	pending: number | null,
-	bytes: number | null,
+	pending: number,
+	bytes: number,
 };
 
 export type Stats = {
-	events_stored: number | null,
-	dlq_size: number | null,
+	events_stored: number,
+	dlq_size: number,
 	/**  Dead letters per kind (rejected, permanent, exhausted). */
-	dlq_by_kind: { [key in string]: number | null },
+	dlq_by_kind: { [key in string]: number },
 	/**
 	 *  Refused bodies pushed out by the per-source cap since start (only `rejected` entries
 	 *  are ever removed automatically).
 	 */
-	dlq_evicted: number | null,
+	dlq_evicted: number,
 	/**  Refused bodies removed for their age since start. */
-	dlq_expired: number | null,
+	dlq_expired: number,
 	/**  Duplicates dropped and not restored (the dedup audit). */
-	duplicates_dropped: number | null,
+	duplicates_dropped: number,
 	/**  What the writer did since start. */
 	writer: WriterStats,
 	/**  Webhooks accepted per source. */
@@ -676,7 +676,7 @@ export type Stats = {
 	latency: Latencies,
 	/**  The stream's consumers (the writer's `persist`, the live view's ordered one). */
 	consumers: ConsumerStats[],
-	duckdb_file_bytes: number | null,
+	duckdb_file_bytes: number,
 	stream: StreamStats | null,
 	/**  The spool; on the direct path, what an earlier run left in it (None if nothing). */
 	spool: SpoolStats | null,
@@ -684,10 +684,10 @@ export type Stats = {
 };
 
 export type StreamStats = {
-	messages: number | null,
-	bytes: number | null,
-	first_seq: number | null,
-	last_seq: number | null,
+	messages: number,
+	bytes: number,
+	first_seq: number,
+	last_seq: number,
 };
 
 export type TautulliConnectRequest = {
@@ -726,12 +726,12 @@ export type WebhookUrls = {
 };
 
 export type WriterStats = {
-	stored: number | null,
-	duplicates: number | null,
-	redelivered: number | null,
-	naks: number | null,
-	dead_lettered: number | null,
-	batches: number | null,
+	stored: number,
+	duplicates: number,
+	redelivered: number,
+	naks: number,
+	dead_lettered: number,
+	batches: number,
 };
 
 /* Tauri Specta runtime */

@@ -19,7 +19,7 @@ pub const TAUTULLI_PART: &str = "tautulli";
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Alert {
     SidecarDown { down_for_secs: f64, detail: String },
-    DlqGrowth { added: f64, total: f64 },
+    DlqGrowth { added: u64, total: u64 },
     TautulliUnreachable { detail: String },
 }
 
@@ -39,7 +39,7 @@ impl Alert {
             ),
             Alert::DlqGrowth { added, total } => (
                 "New dead letters".to_string(),
-                format!("{added:.0} more could not be stored ({total:.0} waiting). Open Dead letters to fix and retry them."),
+                format!("{added} more could not be stored ({total} waiting). Open Dead letters to fix and retry them."),
             ),
             Alert::TautulliUnreachable { detail } => (
                 "Tautulli is unreachable".to_string(),
@@ -152,10 +152,7 @@ impl AlertState {
         }
         let added = std::mem::take(&mut self.dlq_unreported);
         self.dlq_last_alert = Some(now);
-        Some(Alert::DlqGrowth {
-            added: added as f64,
-            total: total as f64,
-        })
+        Some(Alert::DlqGrowth { added, total })
     }
 }
 
@@ -256,19 +253,13 @@ mod tests {
         );
         assert_eq!(
             state.observe_dlq(6, t0 + Duration::from_secs(1)),
-            Some(Alert::DlqGrowth {
-                added: 2.0,
-                total: 6.0
-            })
+            Some(Alert::DlqGrowth { added: 2, total: 6 })
         );
         assert!(state.observe_dlq(7, t0 + Duration::from_secs(10)).is_none());
         assert!(state.observe_dlq(9, t0 + Duration::from_secs(20)).is_none());
         assert_eq!(
             state.tick(t0 + Duration::from_secs(61)),
-            Some(Alert::DlqGrowth {
-                added: 3.0,
-                total: 9.0
-            })
+            Some(Alert::DlqGrowth { added: 3, total: 9 })
         );
         // Retried entries leave: fewer is not growth.
         assert!(state

@@ -27,9 +27,9 @@ pub struct JobStatus {
     pub kind: String,
     pub state: JobState,
     /// Items to do (may grow while a replay learns the stream's end).
-    pub total: f64,
-    pub done: f64,
-    pub failed: f64,
+    pub total: u64,
+    pub done: u64,
+    pub failed: u64,
     pub error: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -59,9 +59,9 @@ impl Jobs {
                 id: format!("job-{}", &generate_token().expose()[..16]),
                 kind: kind.to_string(),
                 state: JobState::Running,
-                total: total as f64,
-                done: 0.0,
-                failed: 0.0,
+                total,
+                done: 0,
+                failed: 0,
                 error: None,
                 started_at: Utc::now(),
                 finished_at: None,
@@ -124,13 +124,13 @@ impl JobHandle {
     }
 
     pub fn set_total(&self, total: u64) {
-        self.update(|s| s.total = total as f64);
+        self.update(|s| s.total = total);
     }
 
     pub fn advance(&self, done: u64, failed: u64) {
         self.update(|s| {
-            s.done += done as f64;
-            s.failed += failed as f64;
+            s.done += done;
+            s.failed += failed;
         });
     }
 

@@ -1,6 +1,6 @@
 //! Figures about the running pipeline, for `/api/v1/stats`, the desktop and the tray:
 //! what is stored, what waits in the spool, what the stream holds, how the sidecar is.
-//! Numbers are f64 where they cross into TypeScript (specta refuses 64-bit integers).
+//! Counts and sizes are u64 (TypeScript numbers, exact far beyond any of them).
 
 use serde::{Deserialize, Serialize};
 
@@ -12,9 +12,9 @@ use crate::persist::writer::WriterStats;
 pub struct SidecarStatus {
     /// None while it is down (and restarting).
     pub pid: Option<u32>,
-    pub uptime_s: f64,
+    pub uptime_s: u64,
     pub restarts: u32,
-    pub rss_bytes: Option<f64>,
+    pub rss_bytes: Option<u64>,
     /// Why it last stopped on its own, if it ever did.
     pub last_exit: Option<String>,
 }
@@ -23,11 +23,9 @@ impl SidecarStatus {
     pub fn from_state(state: &SidecarState) -> Self {
         Self {
             pid: state.pid,
-            uptime_s: state
-                .up_since
-                .map_or(0.0, |since| since.elapsed().as_secs_f64().floor()),
+            uptime_s: state.up_since.map_or(0, |since| since.elapsed().as_secs()),
             restarts: state.restarts,
-            rss_bytes: state.rss_bytes().map(|b| b as f64),
+            rss_bytes: state.rss_bytes(),
             last_exit: state.last_exit.clone(),
         }
     }
@@ -35,42 +33,42 @@ impl SidecarStatus {
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct StreamStats {
-    pub messages: f64,
-    pub bytes: f64,
-    pub first_seq: f64,
-    pub last_seq: f64,
+    pub messages: u64,
+    pub bytes: u64,
+    pub first_seq: u64,
+    pub last_seq: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct ConsumerStats {
     pub name: String,
     /// Messages in the stream not yet delivered to it.
-    pub pending: f64,
+    pub pending: u64,
     /// Delivered, not yet acked.
-    pub ack_pending: f64,
+    pub ack_pending: u64,
     /// Delivered more than once and not yet acked.
-    pub redelivered: f64,
+    pub redelivered: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct SpoolStats {
-    pub pending: f64,
-    pub bytes: f64,
+    pub pending: u64,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct Stats {
-    pub events_stored: f64,
-    pub dlq_size: f64,
+    pub events_stored: u64,
+    pub dlq_size: u64,
     /// Dead letters per kind (rejected, permanent, exhausted).
-    pub dlq_by_kind: std::collections::BTreeMap<String, f64>,
+    pub dlq_by_kind: std::collections::BTreeMap<String, u64>,
     /// Refused bodies pushed out by the per-source cap since start (only `rejected` entries
     /// are ever removed automatically).
-    pub dlq_evicted: f64,
+    pub dlq_evicted: u64,
     /// Refused bodies removed for their age since start.
-    pub dlq_expired: f64,
+    pub dlq_expired: u64,
     /// Duplicates dropped and not restored (the dedup audit).
-    pub duplicates_dropped: f64,
+    pub duplicates_dropped: u64,
     /// What the writer did since start.
     pub writer: WriterStats,
     /// Webhooks accepted per source.
@@ -78,7 +76,7 @@ pub struct Stats {
     pub latency: crate::metrics::Latencies,
     /// The stream's consumers (the writer's `persist`, the live view's ordered one).
     pub consumers: Vec<ConsumerStats>,
-    pub duckdb_file_bytes: f64,
+    pub duckdb_file_bytes: u64,
     pub stream: Option<StreamStats>,
     /// The spool; on the direct path, what an earlier run left in it (None if nothing).
     pub spool: Option<SpoolStats>,

@@ -113,6 +113,6 @@ async fn a_flood_of_refused_bodies_evicts_only_its_own_source_refused_entries() 
         );
     }
     let stats = t.engine.handle().stats().await.unwrap();
-    assert_eq!(stats.dlq_evicted, 3.0);
+    assert_eq!(stats.dlq_evicted, 3);
     t.engine.shutdown().await;
 }

@@ -220,7 +220,7 @@ async fn new_dead_letters_raise_one_alert_per_interval() {
         }
     };
     assert!(
-        matches!(first, Alert::DlqGrowth { added, .. } if added >= 1.0),
+        matches!(first, Alert::DlqGrowth { added, .. } if added >= 1),
         "{first:?}"
     );
     // More within the interval are held back, not announced one by one.

@@ -105,7 +105,7 @@ async fn one_playback_from_two_sources_is_stored_once(t: &TestEngine) {
         records[0].dropped_event_id,
         plex["event_id"].as_str().unwrap()
     );
-    assert_eq!(engine.stats().await.unwrap().duplicates_dropped, 1.0);
+    assert_eq!(engine.stats().await.unwrap().duplicates_dropped, 1);
 
     let restored = engine.restore_duplicate(&records[0].id).await.unwrap();
     assert_eq!(restored.event_id, records[0].dropped_event_id);
@@ -197,12 +197,12 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
     mend_writes(t.engine.database()).await;
     let stats = engine.stats().await.unwrap();
     assert_eq!(
-        stats.writer.naks, 12.0,
+        stats.writer.naks, 12,
         "four naks per event: {:?}",
         stats.writer
     );
-    assert_eq!(stats.writer.dead_lettered, 3.0);
-    assert_eq!(stats.dlq_by_kind.get("exhausted"), Some(&3.0));
+    assert_eq!(stats.writer.dead_lettered, 3);
+    assert_eq!(stats.dlq_by_kind.get("exhausted"), Some(&3));
     let job = engine
         .dlq_retry_many(RetrySelection {
             ids: None,
@@ -213,16 +213,13 @@ async fn write_failures_back_off_then_dead_letter_and_a_retry_stores_each_once()
         })
         .await
         .unwrap();
-    assert_eq!(job.total, 3.0);
+    assert_eq!(job.total, 3);
     let done = wait_for("the retry job", Duration::from_secs(10), || async {
         let status = engine.job(&job.id).unwrap();
         (status.state != JobState::Running).then_some(status)
     })
     .await;
-    assert_eq!(
-        (done.state, done.done, done.failed),
-        (JobState::Done, 3.0, 0.0)
-    );
+    assert_eq!((done.state, done.done, done.failed), (JobState::Done, 3, 0));
     assert_eq!(stored_events(&t).await, 3);
     assert_eq!(dlq_total(&t).await, 0);
     for id in &acked {
@@ -254,7 +251,7 @@ async fn replay_of_the_stream_restores_lost_rows_exactly_once() {
     let status = finished(job.id).await;
     assert_eq!(
         (status.state, status.done, status.total),
-        (JobState::Done, 20.0, 20.0)
+        (JobState::Done, 20, 20)
     );
     assert_eq!(stored_events(&t).await, 20);
 
@@ -274,7 +271,7 @@ async fn replay_of_the_stream_restores_lost_rows_exactly_once() {
         })
         .unwrap();
     let status = finished(job.id).await;
-    assert_eq!((status.done, status.total), (5.0, 5.0));
+    assert_eq!((status.done, status.total), (5, 5));
     assert_eq!(stored_events(&t).await, 15);
     let job = engine
         .replay(ReplayRange {

@@ -51,7 +51,7 @@ export const runningSidecar: SidecarStatus = {
   last_exit: null,
 };
 
-const noLatency = { count: null, p50_ms: null, p99_ms: null, mean_ms: null };
+const noLatency = { count: 0, p50_ms: null, p99_ms: null, mean_ms: null };
 
 /** What a freshly started engine reports beyond the headline figures: nothing happened yet. */
 export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stream" | "spool" | "sidecar"> = {
@@ -63,7 +63,7 @@ export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stre
   ingest_rate: {},
   latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency },
   consumers: [],
-  duckdb_file_bytes: null,
+  duckdb_file_bytes: 0,
 };
 
 /** JetStream mode with the engine's own sidecar: every figure present. */
@@ -83,7 +83,7 @@ export const jetstreamStats: Stats = {
   },
   consumers: [
     { name: "persist", pending: 0, ack_pending: 0, redelivered: 0 },
-    { name: "live", pending: 0, ack_pending: null, redelivered: null },
+    { name: "live", pending: 0, ack_pending: 0, redelivered: 0 },
   ],
   duckdb_file_bytes: 12 * 1024 * 1024,
   stream: { messages: 48_210, bytes: 9_876_543, first_seq: 1, last_seq: 48_210 },

@@ -87,7 +87,7 @@ pub struct DlqEntry {
     /// The payload as text when it is UTF-8, else base64 (see `payload_encoding`).
     pub payload: String,
     pub payload_encoding: String,
-    pub payload_bytes: f64,
+    pub payload_bytes: u64,
     pub content_type: Option<String>,
     /// The request's headers (secrets removed), for refused webhooks.
     #[specta(type = specta_typescript::Unknown)]
@@ -163,7 +163,7 @@ fn from_row(row: &duckdb::Row<'_>) -> duckdb::Result<DlqEntry> {
         attempts: serde_json::from_str(&attempts).unwrap_or_default(),
         first_failed_at: time(row.get(7)?).unwrap_or_default(),
         last_failed_at: time(row.get(8)?).unwrap_or_default(),
-        payload_bytes: payload.len() as f64,
+        payload_bytes: payload.len() as u64,
         payload: text,
         payload_encoding: encoding.to_string(),
         content_type: row.get(10)?,

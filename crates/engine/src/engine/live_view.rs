@@ -38,22 +38,19 @@ impl EngineHandle {
             file_bytes(db_path.clone()) + file_bytes(db_path.with_extension("duckdb.wal"));
         let metrics = self.metrics();
         Ok(Stats {
-            events_stored: events_stored as f64,
-            dlq_size: dlq_size as f64,
-            dlq_by_kind: dlq_by_kind
-                .into_iter()
-                .map(|(kind, n)| (kind, n as f64))
-                .collect(),
-            duplicates_dropped: duplicates_dropped as f64,
+            events_stored,
+            dlq_size,
+            dlq_by_kind: dlq_by_kind.into_iter().collect(),
+            duplicates_dropped,
             writer: self.shared.writer_counters.snapshot(),
             ingest_rate: metrics.ingest.rates(chrono::Utc::now().timestamp()),
             latency: metrics.latencies(),
             consumers,
-            duckdb_file_bytes: duckdb_file_bytes as f64,
+            duckdb_file_bytes,
             stream,
             spool: self.spool_stats(),
-            dlq_evicted: self.database().dlq_counters().evicted_total() as f64,
-            dlq_expired: self.database().dlq_counters().expired_total() as f64,
+            dlq_evicted: self.database().dlq_counters().evicted_total(),
+            dlq_expired: self.database().dlq_counters().expired_total(),
             sidecar: self.sidecar(),
         })
     }
@@ -62,12 +59,12 @@ impl EngineHandle {
     fn spool_stats(&self) -> Option<SpoolStats> {
         match (self.ingest().spool(), &self.shared.spool_leftover) {
             (Some(spool), _) => Some(SpoolStats {
-                pending: spool.pending() as f64,
-                bytes: spool.bytes() as f64,
+                pending: spool.pending(),
+                bytes: spool.bytes(),
             }),
             (None, Some(left)) => Some(SpoolStats {
-                pending: left.pending as f64,
-                bytes: left.bytes as f64,
+                pending: left.pending,
+                bytes: left.bytes,
             }),
             (None, None) => None,
         }
@@ -81,19 +78,19 @@ impl EngineHandle {
             return (None, Vec::new());
         };
         let stream = handle.info().await.ok().map(|info| StreamStats {
-            messages: info.state.messages as f64,
-            bytes: info.state.bytes as f64,
-            first_seq: info.state.first_sequence as f64,
-            last_seq: info.state.last_sequence as f64,
+            messages: info.state.messages,
+            bytes: info.state.bytes,
+            first_seq: info.state.first_sequence,
+            last_seq: info.state.last_sequence,
         });
         let mut consumers = Vec::new();
         let mut infos = handle.consumers();
         while let Some(Ok(info)) = futures_util::StreamExt::next(&mut infos).await {
             consumers.push(ConsumerStats {
                 name: info.name.clone(),
-                pending: info.num_pending as f64,
-                ack_pending: info.num_ack_pending as f64,
-                redelivered: info.num_redelivered as f64,
+                pending: info.num_pending,
+                ack_pending: info.num_ack_pending as u64,
+                redelivered: info.num_redelivered as u64,
             });
         }
         (stream, consumers)

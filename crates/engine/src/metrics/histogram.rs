@@ -20,7 +20,7 @@ pub struct Histogram {
 /// What the stats show of a histogram.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, specta::Type)]
 pub struct LatencySummary {
-    pub count: f64,
+    pub count: u64,
     /// Estimated from the buckets (the upper bound of the bucket holding the quantile).
     pub p50_ms: Option<f64>,
     pub p99_ms: Option<f64>,
@@ -70,7 +70,7 @@ impl Histogram {
     pub fn summary(&self) -> LatencySummary {
         let count: u64 = self.counts().iter().sum();
         LatencySummary {
-            count: count as f64,
+            count,
             p50_ms: self.quantile_ms(0.50),
             p99_ms: self.quantile_ms(0.99).filter(|v| v.is_finite()),
             mean_ms: (count > 0).then(|| self.sum_ms() / count as f64),
@@ -94,7 +94,7 @@ mod tests {
         assert_eq!(h.quantile_ms(0.5), Some(1.0));
         assert_eq!(h.quantile_ms(0.99), Some(50.0));
         let summary = h.summary();
-        assert_eq!(summary.count, 100.0);
+        assert_eq!(summary.count, 100);
         assert!((summary.mean_ms.unwrap() - (98.0 * 0.8 + 70.0) / 100.0).abs() < 1e-6);
         h.record_ms(f64::NAN);
         h.record_ms(1e9);

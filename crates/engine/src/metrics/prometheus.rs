@@ -8,14 +8,20 @@ use super::Metrics;
 use crate::event::Source;
 use crate::stats::Stats;
 
-fn gauge(out: &mut String, name: &str, help: &str, value: f64) {
+fn gauge(out: &mut String, name: &str, help: &str, value: impl std::fmt::Display) {
     let _ = writeln!(
         out,
         "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
     );
 }
 
-fn labelled(out: &mut String, name: &str, help: &str, kind: &str, rows: &[(String, f64)]) {
+fn labelled<T: std::fmt::Display>(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    kind: &str,
+    rows: &[(String, T)],
+) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
     for (labels, value) in rows {
         let _ = writeln!(out, "{name}{{{labels}}} {value}");
@@ -91,7 +97,7 @@ pub fn render(stats: &Stats, metrics: &Metrics, ignored: &[(Source, String, u64)
         .map(|(source, kind, n)| {
             (
                 format!("source=\"{}\",kind=\"{}\"", source.as_str(), escape(kind)),
-                *n as f64,
+                *n,
             )
         })
         .collect();
@@ -181,13 +187,13 @@ pub fn render(stats: &Stats, metrics: &Metrics, ignored: &[(Source, String, u64)
             &mut out,
             "cartographus_sidecar_restarts",
             "Restarts of the nats-server sidecar.",
-            f64::from(sidecar.restarts),
+            sidecar.restarts,
         );
         gauge(
             &mut out,
             "cartographus_sidecar_up",
             "Whether the sidecar runs.",
-            if sidecar.pid.is_some() { 1.0 } else { 0.0 },
+            u8::from(sidecar.pid.is_some()),
         );
         if let Some(rss) = sidecar.rss_bytes {
             gauge(

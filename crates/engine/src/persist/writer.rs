@@ -52,17 +52,17 @@ pub struct WriterCounters {
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 pub struct WriterStats {
-    pub stored: f64,
-    pub duplicates: f64,
-    pub redelivered: f64,
-    pub naks: f64,
-    pub dead_lettered: f64,
-    pub batches: f64,
+    pub stored: u64,
+    pub duplicates: u64,
+    pub redelivered: u64,
+    pub naks: u64,
+    pub dead_lettered: u64,
+    pub batches: u64,
 }
 
 impl WriterCounters {
     pub fn snapshot(&self) -> WriterStats {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64;
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         WriterStats {
             stored: get(&self.stored),
             duplicates: get(&self.duplicates),
