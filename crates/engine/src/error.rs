@@ -19,6 +19,8 @@ pub mod codes {
     /// An event that fails validation (`persist/validate.rs`).
     pub const INVALID_EVENT: &str = "invalid_event";
     pub const SPOOL_UNWRITABLE: &str = "spool_unwritable";
+    /// An event that would not encode as JSON (only a bug can cause it).
+    pub const ENCODE_FAILED: &str = "encode_failed";
 }
 
 /// What sort of refusal an error is, whatever carries it.

@@ -53,7 +53,7 @@ impl CodedError for IngestError {
     fn code(&self) -> &str {
         match self {
             IngestError::TooLarge { .. } => codes::EVENT_TOO_LARGE,
-            IngestError::Encode(_) => "encode_failed",
+            IngestError::Encode(_) => codes::ENCODE_FAILED,
             IngestError::Spool(e) => e.code(),
             IngestError::Store(_) => codes::STORE_FAILED,
         }

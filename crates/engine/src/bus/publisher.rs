@@ -34,7 +34,7 @@ pub enum PublishError {
 impl PublishError {
     pub fn code(&self) -> &'static str {
         match self {
-            PublishError::Encode(_) => "encode_failed",
+            PublishError::Encode(_) => crate::error::codes::ENCODE_FAILED,
             PublishError::TooLarge { .. } => crate::error::codes::EVENT_TOO_LARGE,
             PublishError::NoStream { .. } => "no_stream",
             PublishError::Refused(_) => "publish_refused",

@@ -98,11 +98,12 @@ impl EngineHandle {
 
     /// The stats in the Prometheus text format.
     pub async fn metrics_text(&self) -> Result<String, OpError> {
-        Ok(prometheus::render(
+        prometheus::render(
             &self.stats().await?,
             self.metrics(),
             &self.ingest().ignored_counts(),
-        ))
+        )
+        .map_err(|e| OpError::Unavailable(format!("the metrics cannot be encoded: {e}")))
     }
 
     pub(crate) fn metrics(&self) -> &Arc<Metrics> {
