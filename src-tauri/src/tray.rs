@@ -161,7 +161,7 @@ fn toggle_pause<R: Runtime>(app: &AppHandle<R>) {
 pub fn show_status<R: Runtime>(app: &AppHandle<R>, health: &Health) {
     let paused = health
         .parts
-        .get(cartographus_engine::engine::ingestion::PART)
+        .get(cartographus_engine::handle::ingestion::PART)
         .is_some_and(|p| p.status == PartStatus::Disabled);
     let word = match health.status {
         OverallStatus::Ok => "all parts healthy",

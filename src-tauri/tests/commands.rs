@@ -73,7 +73,7 @@ fn commands_and_routes_give_the_same_answers() {
         &[
             ("CARTOGRAPHUS_WEBHOOK_TOKEN", WEBHOOK_TOKEN),
             ("CARTOGRAPHUS_API_TOKEN", API_TOKEN),
-            ("NATS_FLUSH_INTERVAL", "100ms"),
+            ("CARTOGRAPHUS_WRITER_FLUSH_INTERVAL", "100ms"),
         ],
     );
     let state = app.state::<DesktopState>();

@@ -26,7 +26,7 @@ fn settings_round_trip_between_the_plugin_store_and_the_engine() {
     .unwrap();
     let app = support::mock_app();
     let prepared = support::prepare(&app, data.path(), &[]);
-    assert_eq!(prepared.config.nats.batch_size, 250);
+    assert_eq!(prepared.config.writer.batch_size, 250);
 
     #[cfg(unix)]
     {
@@ -62,7 +62,7 @@ fn settings_round_trip_between_the_plugin_store_and_the_engine() {
 
     // On disk at once, and read back by the headless engine's own reader.
     let headless = FileStore::new(path.clone()).load().unwrap();
-    assert_eq!(headless.config.nats_batch_size, Some(500));
+    assert_eq!(headless.config.writer_batch_size, Some(500));
     assert_eq!(headless.other["preferences"]["theme"], "dark");
     assert_eq!(headless.other["future_feature"], json!({"x": 1}));
     assert_eq!(
@@ -74,9 +74,9 @@ fn settings_round_trip_between_the_plugin_store_and_the_engine() {
 
     // A change made headless is what a later desktop start reads.
     let mut edited = headless;
-    edited.config.nats_batch_size = Some(42);
+    edited.config.writer_batch_size = Some(42);
     FileStore::new(path.clone()).save(&edited).unwrap();
     let app = support::mock_app();
     let store = PluginSettingsStore::open(&app, &path).unwrap();
-    assert_eq!(store.load().unwrap().config.nats_batch_size, Some(42));
+    assert_eq!(store.load().unwrap().config.writer_batch_size, Some(42));
 }

@@ -301,7 +301,7 @@ const property = async (selector, name) => webdriver('GET', session(`/element/${
 test('a setting changed in the window is saved, applied, and kept after a restart', async () => {
   await click('[data-testid="tab-settings"]');
   await waitFor('the settings', 30_000, async () => (await findAll('[data-testid="settings-group-storage"]')).length === 1);
-  await setField('[data-testid="setting-input-nats_batch_size"]', '500');
+  await setField('[data-testid="setting-input-writer_batch_size"]', '500');
   await setField('[data-testid="setting-input-theme"]', 'light');
   await clickCentered('[data-testid="setting-input-start_at_login"]');
   await click('[data-testid="settings-save"]');
@@ -314,7 +314,7 @@ test('a setting changed in the window is saved, applied, and kept after a restar
 
   // Saved in the one settings file, where headless mode reads it too.
   const saved = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
-  assert.equal(saved.config.nats_batch_size, 500);
+  assert.equal(saved.config.writer_batch_size, 500);
   assert.equal(saved.preferences.theme, 'light');
   assert.equal(saved.preferences.start_at_login, true);
   // Start at login is a real login item.
@@ -333,8 +333,8 @@ test('a setting changed in the window is saved, applied, and kept after a restar
   await waitFor('the saved theme', 15_000, async () => (await inWindow('return document.documentElement.dataset.theme;')) === 'light');
   await click('[data-testid="tab-settings"]');
   await waitFor('the settings again', 30_000, async () => (await findAll('[data-testid="settings-group-storage"]')).length === 1);
-  assert.equal(await property('[data-testid="setting-input-nats_batch_size"]', 'value'), '500');
-  assert.equal(await attribute('[data-testid="setting-nats_batch_size"]', 'data-restart-pending'), 'false', 'in force since the restart');
+  assert.equal(await property('[data-testid="setting-input-writer_batch_size"]', 'value'), '500');
+  assert.equal(await attribute('[data-testid="setting-writer_batch_size"]', 'data-restart-pending'), 'false', 'in force since the restart');
   assert.equal(await property('[data-testid="setting-input-theme"]', 'value'), 'light');
   assert.equal(await property('[data-testid="setting-input-start_at_login"]', 'checked'), true);
 });

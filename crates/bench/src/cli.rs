@@ -44,7 +44,7 @@ pub struct Args {
     /// Events in the database of the query phase (0 skips it).
     #[arg(long, default_value_t = 1_000_000)]
     pub query_events: u64,
-    /// A setting for the measured server, KEY=VALUE (repeatable), e.g. NATS_BATCH_SIZE=250.
+    /// A setting for the measured server, KEY=VALUE (repeatable), e.g. CARTOGRAPHUS_WRITER_BATCH_SIZE=250.
     /// Without it the server runs on its defaults.
     #[arg(long, value_parser = server::setting)]
     pub server_env: Vec<(String, String)>,

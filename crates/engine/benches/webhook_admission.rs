@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue};
 use cartographus_engine::api::webhooks::{accepted_answer, admit, Admission};
 use cartographus_engine::config::{Config, ConfigLayer};
-use cartographus_engine::engine::intake::Admitted;
+use cartographus_engine::handle::intake::Admitted;
 use cartographus_engine::ingest::Accepted;
 use cartographus_engine::secret::Secret;
 use cartographus_engine::{Engine, Tokens};

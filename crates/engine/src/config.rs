@@ -12,6 +12,10 @@ use crate::bus::nats_url::{redact, NatsServers};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3857";
 pub const DEFAULT_PLEXTV_URL: &str = "https://plex.tv";
+/// The writer's batch size (formerly `NATS_BATCH_SIZE`, still read).
+pub const WRITER_BATCH_SIZE: &str = "CARTOGRAPHUS_WRITER_BATCH_SIZE";
+/// The writer's flush interval (formerly `NATS_FLUSH_INTERVAL`, still read).
+pub const WRITER_FLUSH_INTERVAL: &str = "CARTOGRAPHUS_WRITER_FLUSH_INTERVAL";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -51,9 +55,13 @@ pub struct ConfigLayer {
     pub nats_stream_replicas: Option<usize>,
     pub nats_store_dir: Option<PathBuf>,
     pub nats_retention_days: Option<u32>,
-    pub nats_batch_size: Option<u32>,
-    #[serde(with = "humantime_opt")]
-    pub nats_flush_interval: Option<Duration>,
+    /// Most events the DuckDB writer stores in one transaction (`nats_batch_size` in files
+    /// written before it was named for the writer).
+    #[serde(alias = "nats_batch_size")]
+    pub writer_batch_size: Option<u32>,
+    /// Longest the writer waits for a batch's first event.
+    #[serde(with = "humantime_opt", alias = "nats_flush_interval")]
+    pub writer_flush_interval: Option<Duration>,
     pub nats_server_bin: Option<PathBuf>,
     pub ui_dir: Option<PathBuf>,
     /// Bound of the spool (events waiting for JetStream), in bytes.
@@ -70,6 +78,12 @@ impl ConfigLayer {
     /// not touch the process environment).
     pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+        // The writer's variables had NATS_ names at first; those still work, the new win.
+        let either = |name: &'static str, former: &'static str| {
+            get(name)
+                .map(|v| (name, v))
+                .or_else(|| get(former).map(|v| (former, v)))
+        };
         Ok(Self {
             listen: get("CARTOGRAPHUS_LISTEN")
                 .map(|v| parse_addr("CARTOGRAPHUS_LISTEN", &v))
@@ -93,11 +107,11 @@ impl ConfigLayer {
             nats_retention_days: get("NATS_RETENTION_DAYS")
                 .map(|v| parse_num("NATS_RETENTION_DAYS", &v))
                 .transpose()?,
-            nats_batch_size: get("NATS_BATCH_SIZE")
-                .map(|v| parse_num("NATS_BATCH_SIZE", &v))
+            writer_batch_size: either(WRITER_BATCH_SIZE, "NATS_BATCH_SIZE")
+                .map(|(name, v)| parse_num(name, &v))
                 .transpose()?,
-            nats_flush_interval: get("NATS_FLUSH_INTERVAL")
-                .map(|v| parse_duration("NATS_FLUSH_INTERVAL", &v))
+            writer_flush_interval: either(WRITER_FLUSH_INTERVAL, "NATS_FLUSH_INTERVAL")
+                .map(|(name, v)| parse_duration(name, &v))
                 .transpose()?,
             nats_server_bin: get("NATS_SERVER_BIN").map(PathBuf::from),
             ui_dir: get("CARTOGRAPHUS_UI_DIR").map(PathBuf::from),
@@ -124,8 +138,8 @@ impl ConfigLayer {
             nats_stream_replicas: other.nats_stream_replicas.or(self.nats_stream_replicas),
             nats_store_dir: other.nats_store_dir.or(self.nats_store_dir),
             nats_retention_days: other.nats_retention_days.or(self.nats_retention_days),
-            nats_batch_size: other.nats_batch_size.or(self.nats_batch_size),
-            nats_flush_interval: other.nats_flush_interval.or(self.nats_flush_interval),
+            writer_batch_size: other.writer_batch_size.or(self.writer_batch_size),
+            writer_flush_interval: other.writer_flush_interval.or(self.writer_flush_interval),
             nats_server_bin: other.nats_server_bin.or(self.nats_server_bin),
             ui_dir: other.ui_dir.or(self.ui_dir),
             spool_max_bytes: other.spool_max_bytes.or(self.spool_max_bytes),
@@ -176,7 +190,14 @@ pub struct NatsConfig {
     pub stream_replicas: usize,
     pub store_dir: PathBuf,
     pub retention_days: u32,
+}
+
+/// How the DuckDB writer batches what it reads from the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterBatching {
+    /// Most events per transaction.
     pub batch_size: u32,
+    /// Longest wait for a batch's first event.
     pub flush_interval: Duration,
 }
 
@@ -187,6 +208,7 @@ pub struct Config {
     pub listen: SocketAddr,
     pub ws_port: Option<u16>,
     pub nats: NatsConfig,
+    pub writer: WriterBatching,
     /// Directory of the built web UI, served at `/` (headless mode).
     pub ui_dir: Option<PathBuf>,
     pub spool_max_bytes: u64,
@@ -210,13 +232,15 @@ impl Config {
         if retention_days == 0 {
             return Err(invalid("NATS_RETENTION_DAYS", "0", "must be at least 1"));
         }
-        let batch_size = merged.nats_batch_size.unwrap_or(1000);
+        let batch_size = merged.writer_batch_size.unwrap_or(1000);
         if batch_size == 0 {
-            return Err(invalid("NATS_BATCH_SIZE", "0", "must be at least 1"));
+            return Err(invalid(WRITER_BATCH_SIZE, "0", "must be at least 1"));
         }
-        let flush_interval = merged.nats_flush_interval.unwrap_or(Duration::from_secs(5));
+        let flush_interval = merged
+            .writer_flush_interval
+            .unwrap_or(Duration::from_secs(5));
         if flush_interval.is_zero() {
-            return Err(invalid("NATS_FLUSH_INTERVAL", "0s", "must be above zero"));
+            return Err(invalid(WRITER_FLUSH_INTERVAL, "0s", "must be above zero"));
         }
         let mode = match (
             merged.nats_enabled.unwrap_or(true),
@@ -270,6 +294,8 @@ impl Config {
                 stream_replicas,
                 store_dir,
                 retention_days,
+            },
+            writer: WriterBatching {
                 batch_size,
                 flush_interval,
             },
@@ -408,8 +434,8 @@ mod tests {
         assert_eq!(cfg.listen.to_string(), "127.0.0.1:3857");
         assert_eq!(cfg.nats.mode, NatsMode::Embedded { server_bin: None });
         assert_eq!(cfg.nats.store_dir, PathBuf::from("/data/jetstream"));
-        assert_eq!(cfg.nats.batch_size, 1000);
-        assert_eq!(cfg.nats.flush_interval, Duration::from_secs(5));
+        assert_eq!(cfg.writer.batch_size, 1000);
+        assert_eq!(cfg.writer.flush_interval, Duration::from_secs(5));
         assert_eq!(cfg.nats.retention_days, 7);
     }
 
@@ -417,7 +443,7 @@ mod tests {
     fn later_layers_win() {
         let settings = ConfigLayer {
             listen: Some("127.0.0.1:4000".parse().unwrap()),
-            nats_batch_size: Some(10),
+            writer_batch_size: Some(10),
             ..Default::default()
         };
         let environment = ConfigLayer::from_env(env(&[("NATS_BATCH_SIZE", "20")])).unwrap();
@@ -427,7 +453,7 @@ mod tests {
         };
         let cfg = Config::resolve("/d".into(), &[settings, environment, flags]).unwrap();
         assert_eq!(cfg.listen.port(), 5000);
-        assert_eq!(cfg.nats.batch_size, 20);
+        assert_eq!(cfg.writer.batch_size, 20);
     }
 
     #[test]
@@ -441,9 +467,43 @@ mod tests {
         .unwrap();
         let cfg = Config::resolve("/d".into(), &[layer]).unwrap();
         assert_eq!(cfg.nats.mode, NatsMode::Disabled);
-        assert_eq!(cfg.nats.flush_interval, Duration::from_millis(250));
+        assert_eq!(cfg.writer.flush_interval, Duration::from_millis(250));
         assert_eq!(cfg.nats.retention_days, 3);
         assert_eq!(cfg.ws_port, Some(3858));
+    }
+
+    #[test]
+    fn the_writers_variables_have_their_own_names_and_keep_the_old_ones() {
+        let new = ConfigLayer::from_env(env(&[
+            ("CARTOGRAPHUS_WRITER_BATCH_SIZE", "30"),
+            ("NATS_BATCH_SIZE", "20"),
+            ("NATS_FLUSH_INTERVAL", "250ms"),
+        ]))
+        .unwrap();
+        let cfg = Config::resolve("/d".into(), &[new]).unwrap();
+        assert_eq!(cfg.writer.batch_size, 30, "the new name wins");
+        assert_eq!(cfg.writer.flush_interval, Duration::from_millis(250));
+        let err =
+            ConfigLayer::from_env(env(&[("CARTOGRAPHUS_WRITER_BATCH_SIZE", "many")])).unwrap_err();
+        assert!(
+            err.to_string().contains("CARTOGRAPHUS_WRITER_BATCH_SIZE"),
+            "{err}"
+        );
+        let err = ConfigLayer::from_env(env(&[("NATS_BATCH_SIZE", "many")])).unwrap_err();
+        assert!(
+            err.to_string().contains("NATS_BATCH_SIZE"),
+            "the name that was set: {err}"
+        );
+
+        let file: ConfigLayer =
+            serde_json::from_str(r#"{"nats_batch_size":5,"nats_flush_interval":"2s"}"#).unwrap();
+        assert_eq!(file.writer_batch_size, Some(5));
+        assert_eq!(file.writer_flush_interval, Some(Duration::from_secs(2)));
+        let saved = serde_json::to_value(&file).unwrap();
+        assert_eq!(
+            saved["writer_batch_size"], 5,
+            "saved under the new key: {saved}"
+        );
     }
 
     #[test]
@@ -511,7 +571,7 @@ mod tests {
     #[test]
     fn settings_file_round_trips() {
         let layer = ConfigLayer {
-            nats_flush_interval: Some(Duration::from_millis(1500)),
+            writer_flush_interval: Some(Duration::from_millis(1500)),
             nats_enabled: Some(false),
             ..Default::default()
         };

@@ -8,8 +8,8 @@ pub mod bus;
 pub mod config;
 pub mod diagnostics;
 pub mod dlq;
-pub mod engine;
 pub mod error;
+pub mod handle;
 pub mod health;
 pub mod ingest;
 pub mod jobs;
@@ -31,5 +31,5 @@ pub(crate) mod testkit;
 
 pub use cartographus_sources as sources;
 pub use cartographus_sources::event;
-pub use engine::{Engine, EngineError, EngineHandle, EngineInfo, Tokens};
+pub use handle::{Engine, EngineError, EngineHandle, EngineInfo, Tokens};
 pub use health::{Health, OverallStatus, PartHealth, PartStatus, PipelineMode};

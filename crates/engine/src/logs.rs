@@ -274,7 +274,7 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "\
-2025-11-30T19:40:00.100000Z  INFO cartographus_engine::engine: engine started listen=127.0.0.1:3857
+2025-11-30T19:40:00.100000Z  INFO cartographus_engine::handle: engine started listen=127.0.0.1:3857
 2025-11-30T19:40:01.200000Z  WARN cartographus_engine::bus: NATS unavailable
 second line of the warning
 2025-11-30T19:40:02.300000Z ERROR http{method=POST path=/webhooks/plex}: cartographus_engine::api: event not made durable
@@ -287,7 +287,7 @@ second line of the warning
         assert_eq!(lines[0].level, Some(LogLevel::Info));
         assert_eq!(
             lines[0].target.as_deref(),
-            Some("cartographus_engine::engine")
+            Some("cartographus_engine::handle")
         );
         assert_eq!(
             lines[1].message,

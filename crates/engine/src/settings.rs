@@ -151,7 +151,7 @@ mod tests {
         )
         .unwrap();
         let settings = Settings::load_or_init(&path).unwrap();
-        assert_eq!(settings.config.nats_batch_size, Some(5));
+        assert_eq!(settings.config.writer_batch_size, Some(5));
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.contains("\"theme\": \"dark\""), "{text}");
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{default_data_dir, settings_path, Config, ConfigError, ConfigLayer};
-use crate::engine::Tokens;
+use crate::handle::Tokens;
 use crate::preferences::{
     Environment, FileStore, PreferencesError, SettingsService, SettingsStore,
 };

@@ -15,7 +15,7 @@ use support::{load, stored_events, wait_for, TestEngine, API_TOKEN};
 
 async fn engine() -> TestEngine {
     TestEngine::start(ConfigLayer {
-        nats_flush_interval: Some(Duration::from_millis(100)),
+        writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
     })
     .await

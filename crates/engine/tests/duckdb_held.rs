@@ -84,7 +84,7 @@ async fn a_duckdb_file_held_by_another_process_is_waited_for_and_nothing_acknowl
     let holder = Holder::start(&dir.path().join("cartographus.duckdb"));
 
     let layer = ConfigLayer {
-        nats_flush_interval: Some(Duration::from_millis(100)),
+        writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
     };
     let engine = Engine::start(config(dir.path(), layer), tokens())

@@ -61,7 +61,7 @@ async fn the_log_tail_and_the_diagnostics_zip_leave_secrets_out() {
     std::fs::write(
         &log,
         format!(
-            "2030-01-01T10:00:00.000000Z  INFO cartographus_engine::engine: engine started\n\
+            "2030-01-01T10:00:00.000000Z  INFO cartographus_engine::handle: engine started\n\
              2030-01-01T10:00:01.000000Z  WARN cartographus_engine::bus: NATS slow token={}\n",
             r.api
         ),

@@ -19,7 +19,7 @@ fn external(url: String) -> ConfigLayer {
     ConfigLayer {
         nats_embedded: Some(false),
         nats_url: Some(url),
-        nats_flush_interval: Some(Duration::from_millis(100)),
+        writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
     }
 }
@@ -269,7 +269,7 @@ async fn jetstream_missing_on_the_server_is_reported_not_up_and_webhooks_stay_du
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_stream_is_provisioned_again_and_later_webhooks_are_stored() {
     let t = TestEngine::start(ConfigLayer {
-        nats_flush_interval: Some(Duration::from_millis(100)),
+        writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
     })
     .await;

@@ -5,7 +5,7 @@
 mod support;
 
 use cartographus_engine::config::ConfigLayer;
-use cartographus_engine::engine::operations;
+use cartographus_engine::handle::operations;
 use reqwest::{Method, StatusCode};
 use support::{TestEngine, API_TOKEN};
 

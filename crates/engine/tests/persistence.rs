@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use cartographus_engine::config::ConfigLayer;
 use cartographus_engine::dlq::store::{DlqFilter, DlqKind};
-use cartographus_engine::engine::page::PageRequest;
-use cartographus_engine::engine::RetrySelection;
 use cartographus_engine::error::CodedError;
+use cartographus_engine::handle::page::PageRequest;
+use cartographus_engine::handle::RetrySelection;
 use cartographus_engine::jobs::JobState;
 use cartographus_engine::persist::replay::{Bound, ReplayRange};
 use cartographus_engine::persist::Database;
@@ -21,7 +21,7 @@ use support::{load, stored_events, wait_for, TestEngine};
 
 fn fast_writer() -> ConfigLayer {
     ConfigLayer {
-        nats_flush_interval: Some(Duration::from_millis(100)),
+        writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
     }
 }

@@ -22,7 +22,7 @@ use support::stream_info;
 async fn every_setting_comes_with_value_default_and_what_locks_it() {
     let r = start(&[("NATS_BATCH_SIZE", "20")]).await;
     let view = r.settings().await;
-    let batch = setting(&view, "nats_batch_size");
+    let batch = setting(&view, "writer_batch_size");
     assert_eq!(batch["value"], 20);
     assert_eq!(batch["default"], 1000);
     assert_eq!(batch["locked_by"], "NATS_BATCH_SIZE");
@@ -48,6 +48,7 @@ async fn every_setting_comes_with_value_default_and_what_locks_it() {
         );
     }
 
+    // Asked by its former name, the setting is the same one, and just as locked.
     let (status, body) = r.patch(json!({"nats_batch_size": 50})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_error(&body, "locked", "nats_batch_size");
@@ -55,6 +56,7 @@ async fn every_setting_comes_with_value_default_and_what_locks_it() {
         .as_str()
         .unwrap()
         .contains("NATS_BATCH_SIZE"));
+    assert_eq!(r.file()["config"]["writer_batch_size"], Value::Null);
     assert_eq!(r.file()["config"]["nats_batch_size"], Value::Null);
 }
 
@@ -62,7 +64,7 @@ async fn every_setting_comes_with_value_default_and_what_locks_it() {
 async fn a_change_is_saved_says_when_it_applies_and_is_read_at_the_next_start() {
     let r = start(&[]).await;
     let (status, update) = r
-        .patch(json!({"theme": "dark", "nats_flush_interval": "250ms", "session_timeout": "2h"}))
+        .patch(json!({"theme": "dark", "writer_flush_interval": "250ms", "session_timeout": "2h"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{update}");
     let applies: HashMap<&str, &str> = update["changed"]
@@ -75,7 +77,7 @@ async fn a_change_is_saved_says_when_it_applies_and_is_read_at_the_next_start() 
         applies,
         HashMap::from([
             ("theme", "now"),
-            ("nats_flush_interval", "restart"),
+            ("writer_flush_interval", "restart"),
             ("session_timeout", "restart")
         ])
     );
@@ -83,16 +85,19 @@ async fn a_change_is_saved_says_when_it_applies_and_is_read_at_the_next_start() 
 
     let file = r.file();
     assert_eq!(file["preferences"]["theme"], "dark");
-    assert_eq!(file["config"]["nats_flush_interval"], "250ms");
+    assert_eq!(file["config"]["writer_flush_interval"], "250ms");
     let view = r.settings().await;
-    let flush = setting(&view, "nats_flush_interval");
+    let flush = setting(&view, "writer_flush_interval");
     assert_eq!(flush["value"], 250);
     assert_eq!(flush["restart_pending"], true);
     assert_eq!(setting(&view, "theme")["restart_pending"], false);
 
     // The next start resolves its configuration from what was saved.
     let again = prepared(r.t.dir.path(), &[], true);
-    assert_eq!(again.config.nats.flush_interval, Duration::from_millis(250));
+    assert_eq!(
+        again.config.writer.flush_interval,
+        Duration::from_millis(250)
+    );
     assert_eq!(again.config.session_timeout, Duration::from_secs(7200));
 
     // null puts a setting back to its default.
@@ -108,8 +113,8 @@ async fn invalid_values_are_refused_naming_the_field_and_nothing_is_saved() {
     let before = r.file();
     for (changes, field) in [
         (
-            json!({"theme": "dark", "nats_batch_size": 0}),
-            "nats_batch_size",
+            json!({"theme": "dark", "writer_batch_size": 0}),
+            "writer_batch_size",
         ),
         (
             json!({"theme": "dark", "no_such_setting": 1}),
@@ -119,8 +124,8 @@ async fn invalid_values_are_refused_naming_the_field_and_nothing_is_saved() {
         (json!({"nats_mode": "external"}), "nats_url"),
         (json!({"listen": "192.0.2.10:3857"}), "listen"),
         (
-            json!({"nats_flush_interval": "5 days"}),
-            "nats_flush_interval",
+            json!({"writer_flush_interval": "5 days"}),
+            "writer_flush_interval",
         ),
         (json!({"nats_creds": "/no/such/file.creds"}), "nats_creds"),
         (json!({"api_token": "chosen-by-me"}), "api_token"),

@@ -123,7 +123,7 @@ async fn send(t: &TestEngine, hook: &str, headers: &Value, body: String) -> (Sta
 async fn every_installed_trigger_template_is_accepted_and_stored_and_a_test_is_not() {
     let fake = FakeTautulli::start(KEY).await;
     let t = TestEngine::start(ConfigLayer {
-        nats_flush_interval: Some(Duration::from_millis(100)),
+        writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
     })
     .await;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cartographus_engine::config::{default_data_dir, ConfigLayer};
-use cartographus_engine::engine::data_dir_lock::DataDirLock;
+use cartographus_engine::handle::data_dir_lock::DataDirLock;
 use cartographus_engine::startup::{prepare, token_urls, Prepared};
 use cartographus_engine::{logging, Engine};
 use clap::{Args, Parser, Subcommand};

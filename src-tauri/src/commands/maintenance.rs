@@ -3,7 +3,7 @@
 //! the file manager (desktop only).
 
 use cartographus_engine::diagnostics::DiagnosticsExport;
-use cartographus_engine::engine::IngestionState;
+use cartographus_engine::handle::IngestionState;
 use cartographus_engine::logs::{LogQuery, LogTail};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;

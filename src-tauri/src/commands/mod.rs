@@ -153,7 +153,7 @@ mod tests {
     use std::path::Path;
     use std::sync::{Arc, Mutex};
 
-    use cartographus_engine::engine::operations;
+    use cartographus_engine::handle::operations;
     use serde_json::Value;
 
     use super::*;

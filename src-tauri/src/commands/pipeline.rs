@@ -4,9 +4,9 @@
 
 use cartographus_engine::dlq::retry::Retried;
 use cartographus_engine::dlq::{DlqEntry, DlqFilter};
-use cartographus_engine::engine::page::{Page, PageRequest};
-use cartographus_engine::engine::{Purged, Restored, RetryPayload, RetrySelection};
 use cartographus_engine::event::MediaEvent;
+use cartographus_engine::handle::page::{Page, PageRequest};
+use cartographus_engine::handle::{Purged, Restored, RetryPayload, RetrySelection};
 use cartographus_engine::jobs::JobStatus;
 use cartographus_engine::live::subscription::LiveBatch;
 use cartographus_engine::live::LiveSnapshot;

@@ -46,10 +46,10 @@ describe("Tauri operations", () => {
 
   it("turn a refused change into an EngineError with the engine's code", async () => {
     const commands = fakeCommands({
-      updateSettings: vi.fn(() => Promise.reject({ code: "locked", message: "nats_batch_size: fixed by NATS_BATCH_SIZE" })),
+      updateSettings: vi.fn(() => Promise.reject({ code: "locked", message: "writer_batch_size: fixed by CARTOGRAPHUS_WRITER_BATCH_SIZE" })),
     });
     const backend = createTauriBackend(bindings, {}, commands);
-    const failure = await backend.updateSettings({ nats_batch_size: 5 }).catch((e: unknown) => e);
+    const failure = await backend.updateSettings({ writer_batch_size: 5 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(EngineError);
     expect((failure as EngineError).code).toBe("locked");
   });

@@ -43,11 +43,11 @@ describe("Settings view", () => {
     screen.getByTestId("settings-loading");
     answer(settingsView);
     await screen.findByTestId("settings-group-storage");
-    expect(input("nats_flush_interval").value).toBe("5s");
-    expect(input("nats_batch_size").disabled).toBe(true);
-    expect(screen.getByTestId("setting-lock-nats_batch_size").textContent).toContain("NATS_BATCH_SIZE");
+    expect(input("writer_flush_interval").value).toBe("5s");
+    expect(input("writer_batch_size").disabled).toBe(true);
+    expect(screen.getByTestId("setting-lock-writer_batch_size").textContent).toContain("CARTOGRAPHUS_WRITER_BATCH_SIZE");
     expect(screen.getByTestId("setting-nats_retention_days").textContent).toContain("Applies at once.");
-    expect(screen.getByTestId("setting-nats_flush_interval").textContent).toContain("Applies after a restart.");
+    expect(screen.getByTestId("setting-writer_flush_interval").textContent).toContain("Applies after a restart.");
     // External-only NATS fields wait until "external" is chosen.
     expect(screen.queryByTestId("setting-nats_url")).toBeNull();
     fireEvent.change(input("nats_mode"), { target: { value: "external" } });
@@ -70,13 +70,13 @@ describe("Settings view", () => {
     const update: SettingsUpdate = {
       changed: [
         { key: "theme", applies: "now" },
-        { key: "nats_flush_interval", applies: "restart" },
+        { key: "writer_flush_interval", applies: "restart" },
       ],
       restart_required: true,
       settings: settingsView.settings.map((s) =>
         s.key === "theme"
           ? { ...s, value: "light" }
-          : s.key === "nats_flush_interval"
+          : s.key === "writer_flush_interval"
             ? { ...s, value: 250, restart_pending: true }
             : s,
       ),
@@ -86,15 +86,15 @@ describe("Settings view", () => {
     await screen.findByTestId("settings-group-appearance");
     expect((screen.getByTestId("settings-save") as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(input("theme"), { target: { value: "light" } });
-    fireEvent.change(input("nats_flush_interval"), { target: { value: "250ms" } });
+    fireEvent.change(input("writer_flush_interval"), { target: { value: "250ms" } });
     fireEvent.click(screen.getByTestId("settings-save"));
     const notice = await screen.findByTestId("settings-notice");
-    expect(updateSettings).toHaveBeenCalledWith({ theme: "light", nats_flush_interval: "250ms" });
+    expect(updateSettings).toHaveBeenCalledWith({ theme: "light", writer_flush_interval: "250ms" });
     expect(notice.getAttribute("data-outcome")).toBe("saved");
     expect(notice.textContent).toContain("In force now: Theme.");
     expect(notice.textContent).toContain("After a restart: Flush interval.");
     screen.getByTestId("settings-restart");
-    screen.getByTestId("setting-pending-nats_flush_interval");
+    screen.getByTestId("setting-pending-writer_flush_interval");
     // The theme is applied to the page at once.
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("light"));
   });

@@ -9,7 +9,7 @@ const settings = settingsView.settings;
 describe("settings form", () => {
   it("drafts every editable setting, durations spelled out and secrets blank", () => {
     const draft = toDraft(settings);
-    expect(draft["nats_flush_interval"]).toBe("5s");
+    expect(draft["writer_flush_interval"]).toBe("5s");
     expect(draft["session_timeout"]).toBe("6h");
     expect(draft["nats_token"]).toBe("");
     expect(draft["start_at_login"]).toBe(false);
@@ -22,16 +22,16 @@ describe("settings form", () => {
     const draft = {
       ...saved,
       nats_retention_days: "3",
-      nats_flush_interval: "250ms",
+      writer_flush_interval: "250ms",
       ws_port: "",
       theme: "dark",
       keep_in_tray: true,
-      nats_batch_size: "500",
+      writer_batch_size: "500",
       dlq_max_entries: "lots",
     };
     expect(changesFrom(settings, saved, draft)).toEqual({
       nats_retention_days: 3,
-      nats_flush_interval: "250ms",
+      writer_flush_interval: "250ms",
       theme: "dark",
       keep_in_tray: true,
       dlq_max_entries: "lots",
@@ -49,8 +49,8 @@ describe("settings form", () => {
   });
 
   it("finds the field the engine named", () => {
-    expect(fieldOfError("nats_batch_size: expected a whole number from 1 to 100000", ["nats_batch_size"])).toEqual([
-      "nats_batch_size",
+    expect(fieldOfError("writer_batch_size: expected a whole number from 1 to 100000", ["writer_batch_size"])).toEqual([
+      "writer_batch_size",
       "expected a whole number from 1 to 100000",
     ]);
     expect(fieldOfError("settings file: broken", ["theme"])).toBeNull();

@@ -80,7 +80,7 @@ export function isLoopbackAddress(address: string): boolean {
   return host === "localhost" || host === "::1" || (host ?? "").startsWith("127.");
 }
 
-/** "nats_batch_size: expected …" → ["nats_batch_size", "expected …"]: the engine names the field first. */
+/** "writer_batch_size: expected …" → ["writer_batch_size", "expected …"]: the engine names the field first. */
 export function fieldOfError(message: string, keys: readonly string[]): [string, string] | null {
   const colon = message.indexOf(":");
   if (colon <= 0) return null;

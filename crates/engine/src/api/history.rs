@@ -8,8 +8,8 @@ use axum::Json;
 use super::error::ApiError;
 use super::queries::{parsed, EventsQuery, ListQuery, SessionsQuery};
 use super::AppState;
-use crate::engine::page::Page;
 use crate::event::MediaEvent;
+use crate::handle::page::Page;
 use crate::live::LiveSession;
 use crate::session::Session;
 

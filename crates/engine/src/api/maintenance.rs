@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::queries::parsed;
 use super::AppState;
 use crate::diagnostics::DiagnosticsExport;
-use crate::engine::IngestionState;
+use crate::handle::IngestionState;
 use crate::logs::{LogQuery, LogTail};
 
 pub async fn ingestion(State(state): State<AppState>) -> Json<IngestionState> {

@@ -26,7 +26,7 @@ use axum::{middleware, Json, Router};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
-use crate::engine::EngineHandle;
+use crate::handle::EngineHandle;
 
 /// Webhook and API bodies above this are refused (413).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -100,7 +100,7 @@ pub fn router(engine: EngineHandle) -> Router {
         .nest("/api/v1", api)
         .route("/webhooks/{source}", post(webhooks::receive))
         .merge(metrics)
-        .merge(ui::routes(state.engine.info_ref().ui_dir.clone()))
+        .merge(ui::routes(state.engine.locations().ui_dir.clone()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_loopback_host,

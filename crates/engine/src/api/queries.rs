@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use crate::dlq::{DlqFilter, DlqKind};
-use crate::engine::page::PageRequest;
 use crate::event::{EventType, Source};
+use crate::handle::page::PageRequest;
 use crate::persist::audit::DedupFilter;
 use crate::persist::dedup::DedupRule;
 use crate::persist::events::EventFilter;

@@ -15,9 +15,9 @@ use serde_json::json;
 use super::auth::query_param;
 use super::error::ApiError;
 use super::{AppState, MAX_BODY_BYTES};
-use crate::engine::intake::{Admitted, WebhookAnswer};
-use crate::engine::EngineHandle;
 use crate::event::Source;
+use crate::handle::intake::{Admitted, WebhookAnswer};
+use crate::handle::EngineHandle;
 use crate::ingest::Accepted;
 use crate::sources::{self, Incoming, ParseError, Parsed};
 

@@ -11,8 +11,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::LiveHub;
 use crate::bus::stream::STREAM;
-use crate::engine::tasks::Tasks;
 use crate::event::MediaEvent;
+use crate::handle::tasks::Tasks;
 use crate::metrics::{ms_since, Metrics};
 
 pub fn spawn(

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::Database;
-use crate::engine::tasks::Tasks;
+use crate::handle::tasks::Tasks;
 use crate::health::{HealthHub, PartHealth, PartStatus};
 
 const CHECK_EVERY: Duration = Duration::from_secs(2);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::{Database, DbError};
-use crate::engine::tasks::Tasks;
+use crate::handle::tasks::Tasks;
 use crate::live::LiveHub;
 
 /// How often silent sessions and old dead letters are looked for.

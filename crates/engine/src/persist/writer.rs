@@ -1,5 +1,6 @@
 //! The DuckDB writer: reads the durable `persist` consumer in batches (up to
-//! `NATS_BATCH_SIZE` of what is waiting, after at most `NATS_FLUSH_INTERVAL`), stores each batch in one
+//! `CARTOGRAPHUS_WRITER_BATCH_SIZE` of what is waiting, after at most
+//! `CARTOGRAPHUS_WRITER_FLUSH_INTERVAL`), stores each batch in one
 //! transaction and acks its messages only after the commit. A message that cannot be
 //! decoded or validated goes to the DLQ at once; one whose write fails is nak'ed with backoff
 //! and dead-lettered after its fifth delivery — acked only once the DLQ entry is committed.

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::writer::{Writer, WriterConfig, WriterCounters};
 use super::Database;
 use crate::bus::stream::{self, StreamSpec, PERSIST_CONSUMER, STREAM};
-use crate::engine::tasks::Tasks;
+use crate::handle::tasks::Tasks;
 use crate::metrics::Metrics;
 
 /// Everything the writer's loop needs.

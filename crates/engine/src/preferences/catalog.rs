@@ -68,8 +68,8 @@ pub enum Key {
     NatsToken,
     NatsCreds,
     NatsRetentionDays,
-    NatsBatchSize,
-    NatsFlushInterval,
+    WriterBatchSize,
+    WriterFlushInterval,
     DlqMaxEntries,
     DlqMaxAgeDays,
     SessionTimeout,
@@ -97,6 +97,8 @@ pub struct Definition {
     pub min: Option<u64>,
     pub max: Option<u64>,
     pub choices: &'static [&'static str],
+    /// The name an earlier version used, still accepted in a change.
+    pub former_name: Option<&'static str>,
 }
 
 const fn def(
@@ -118,12 +120,17 @@ const fn def(
         min: None,
         max: None,
         choices: &[],
+        former_name: None,
     }
 }
 
 impl Definition {
     const fn env(mut self, names: &'static [&'static str]) -> Self {
         self.env = names;
+        self
+    }
+    const fn formerly(mut self, name: &'static str) -> Self {
+        self.former_name = Some(name);
         self
     }
     const fn flag(mut self, flag: &'static str) -> Self {
@@ -232,22 +239,24 @@ pub static CATALOG: [Definition; 24] = [
     .env(&["NATS_RETENTION_DAYS"])
     .range(1, 3650),
     def(
-        Key::NatsBatchSize,
-        "nats_batch_size",
+        Key::WriterBatchSize,
+        "writer_batch_size",
         G::Storage,
         K::Count,
         Restart,
     )
-    .env(&["NATS_BATCH_SIZE"])
+    .env(&["CARTOGRAPHUS_WRITER_BATCH_SIZE", "NATS_BATCH_SIZE"])
+    .formerly("nats_batch_size")
     .range(1, 100_000),
     def(
-        Key::NatsFlushInterval,
-        "nats_flush_interval",
+        Key::WriterFlushInterval,
+        "writer_flush_interval",
         G::Storage,
         K::Duration,
         Restart,
     )
-    .env(&["NATS_FLUSH_INTERVAL"])
+    .env(&["CARTOGRAPHUS_WRITER_FLUSH_INTERVAL", "NATS_FLUSH_INTERVAL"])
+    .formerly("nats_flush_interval")
     .range(1, MINUTE_MS),
     def(
         Key::DlqMaxEntries,
@@ -320,7 +329,9 @@ pub static CATALOG: [Definition; 24] = [
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Definition> {
-    CATALOG.iter().find(|d| d.name == name)
+    CATALOG
+        .iter()
+        .find(|d| d.name == name || d.former_name == Some(name))
 }
 
 pub fn definition(key: Key) -> &'static Definition {

@@ -12,7 +12,7 @@ use crate::config::{ConfigError, ConfigLayer};
 /// Why a setting cannot be changed here, and the value it is fixed to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lock {
-    /// The environment variable or flag, e.g. `NATS_BATCH_SIZE` or `--listen`.
+    /// The environment variable or flag, e.g. `CARTOGRAPHUS_WRITER_BATCH_SIZE` or `--listen`.
     pub by: String,
     /// What it sets (None for tokens, which are never read back here).
     pub value: Option<super::value::SettingValue>,
@@ -110,7 +110,7 @@ mod tests {
             ..ConfigLayer::default()
         };
         let env = Environment::resolve(|k| vars.get(k).map(|v| v.to_string()), &flags).unwrap();
-        let batch = env.lock(Key::NatsBatchSize).unwrap();
+        let batch = env.lock(Key::WriterBatchSize).unwrap();
         assert_eq!(batch.by, "NATS_BATCH_SIZE");
         assert_eq!(batch.value, Some(SettingValue::number(20)));
         assert_eq!(env.lock(Key::NatsMode).unwrap().by, "NATS_EMBEDDED");

@@ -34,7 +34,7 @@ use tokio::sync::{watch, Mutex, MutexGuard};
 use self::catalog::{Key, CATALOG};
 use self::fields::Layer;
 use self::stored::StoredPreferences;
-use crate::engine::Tokens;
+use crate::handle::Tokens;
 use crate::secret::Secret;
 use crate::settings::{Settings, SettingsError};
 

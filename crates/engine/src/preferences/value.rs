@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn each_kind_takes_its_shape_and_refuses_others() {
-        let batch = definition(Key::NatsBatchSize);
+        let batch = definition(Key::WriterBatchSize);
         assert_eq!(
             parse(batch, &json!(500)).unwrap(),
             Some(SettingValue::number(500))
@@ -149,7 +149,7 @@ mod tests {
         assert!(parse(batch, &json!(0)).unwrap_err().contains("from 1 to"));
         assert!(parse(batch, &json!("500")).is_err());
         assert!(parse(batch, &json!(2.5)).is_err());
-        let flush = definition(Key::NatsFlushInterval);
+        let flush = definition(Key::WriterFlushInterval);
         assert_eq!(
             parse(flush, &json!("250ms")).unwrap(),
             Some(SettingValue::number(250))

@@ -90,7 +90,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         let initial = Settings::load_or_init(&path).unwrap();
-        let tokens = crate::engine::Tokens {
+        let tokens = crate::handle::Tokens {
             api: initial.api_token.clone().unwrap(),
             webhooks: initial.webhook_tokens.clone(),
         };

@@ -240,7 +240,7 @@ mod tests {
     /// The public functions of every `impl EngineHandle` block in this folder, read from the
     /// source: a new one must be added to the table (with its doors or why not).
     fn public_handle_functions() -> BTreeSet<String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/handle");
         let mut found = BTreeSet::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();

@@ -68,7 +68,7 @@ impl EngineHandle {
     pub async fn regenerate_token(&self, key: &str) -> Result<Regenerated, PreferencesError> {
         self.shared
             .settings
-            .regenerate(key, self.shared.info.listen)
+            .regenerate(key, self.shared.locations.listen)
             .await
     }
 
@@ -135,7 +135,7 @@ impl EngineHandle {
     }
 
     /// Keeps the dead-letter limits: after every saved change and every 30 s.
-    pub(super) fn spawn_preference_tasks(&self, tasks: &crate::engine::tasks::Tasks) {
+    pub(super) fn spawn_preference_tasks(&self, tasks: &crate::handle::tasks::Tasks) {
         let engine = self.clone();
         let shutdown = tasks.token();
         tasks.spawn("dead-letter limits", async move {

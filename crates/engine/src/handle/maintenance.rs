@@ -9,7 +9,7 @@ use crate::logs::{self, LogQuery, LogTail, LogsError};
 
 impl EngineHandle {
     pub fn log_dir(&self) -> PathBuf {
-        logs::log_dir(&self.shared.info.data_dir)
+        logs::log_dir(&self.shared.locations.data_dir)
     }
 
     pub async fn log_tail(&self, query: LogQuery) -> Result<LogTail, LogsError> {
@@ -51,7 +51,7 @@ impl EngineHandle {
             ("settings.json", settings),
             ("stats.json", stats),
         ];
-        let out_dir = diagnostics::export_dir(&self.shared.info.data_dir);
+        let out_dir = diagnostics::export_dir(&self.shared.locations.data_dir);
         let log_dir = self.log_dir();
         let secrets = self.shared.settings.secrets();
         let export = tokio::task::spawn_blocking(move || {
@@ -69,7 +69,7 @@ impl EngineHandle {
     /// An earlier export, by its file name.
     pub fn diagnostics_file(&self, file_name: &str) -> Result<PathBuf, DiagnosticsError> {
         diagnostics::find(
-            &diagnostics::export_dir(&self.shared.info.data_dir),
+            &diagnostics::export_dir(&self.shared.locations.data_dir),
             file_name,
         )
     }

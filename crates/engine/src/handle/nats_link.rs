@@ -112,8 +112,8 @@ pub async fn start(config: &Config, parts: Parts) -> Result<Link, EngineError> {
             replicas: config.nats.stream_replicas,
         },
         writer: WriterConfig {
-            batch_size: usize::try_from(config.nats.batch_size).unwrap_or(1000),
-            flush_interval: config.nats.flush_interval,
+            batch_size: usize::try_from(config.writer.batch_size).unwrap_or(1000),
+            flush_interval: config.writer.flush_interval,
         },
         spool,
         ingest: ingest.clone(),

@@ -8,6 +8,7 @@ pub mod data_dir_lock;
 mod dead_letters;
 pub mod ingestion;
 pub mod intake;
+mod jobs;
 mod listeners;
 mod live_view;
 mod maintenance;
@@ -115,7 +116,7 @@ pub struct EngineInfo {
 
 struct Shared {
     health: HealthHub,
-    info: InfoInternal,
+    locations: Locations,
     /// The settings and the tokens in force (a regenerated token applies at once).
     settings: Arc<SettingsService>,
     ingestion: ingestion::IngestionGate,
@@ -135,8 +136,9 @@ struct Shared {
     setup: crate::setup::Setup,
 }
 
-/// Internal view of the engine's facts, with typed values the edge needs.
-pub struct InfoInternal {
+/// Where the engine listens and keeps its files, as the edge needs them (typed, unlike the
+/// [`EngineInfo`] shown to users).
+pub(crate) struct Locations {
     pub listen: SocketAddr,
     pub listen_is_loopback: bool,
     /// The WebSocket-only listener (`CARTOGRAPHUS_WS_PORT`), when configured.
@@ -161,17 +163,17 @@ impl EngineHandle {
     }
 
     pub fn info(&self) -> EngineInfo {
-        let info = &self.shared.info;
+        let at = &self.shared.locations;
         EngineInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            data_dir: info.data_dir.display().to_string(),
-            listen: info.listen.to_string(),
-            ws_listen: info.ws_addr.map(|a| a.to_string()),
+            data_dir: at.data_dir.display().to_string(),
+            listen: at.listen.to_string(),
+            ws_listen: at.ws_addr.map(|a| a.to_string()),
         }
     }
 
-    pub(crate) fn info_ref(&self) -> &InfoInternal {
-        &self.shared.info
+    pub(crate) fn locations(&self) -> &Locations {
+        &self.shared.locations
     }
 
     pub(crate) fn api_token(&self) -> Secret {
@@ -287,10 +289,10 @@ impl Engine {
             "listener",
             PartHealth::new(
                 PartStatus::Up,
-                format!("http://{}", handle.info_ref().listen),
+                format!("http://{}", handle.locations().listen),
             ),
         );
-        tracing::info!(listen = %handle.info_ref().listen, data_dir = %config.data_dir.display(), "engine started");
+        tracing::info!(listen = %handle.locations().listen, data_dir = %config.data_dir.display(), "engine started");
         Ok(Self {
             handle,
             http,
@@ -307,7 +309,7 @@ impl Engine {
     }
 
     pub fn listen_addr(&self) -> SocketAddr {
-        self.handle.shared.info.listen
+        self.handle.shared.locations.listen
     }
 
     /// The NATS connection, once NATS has answered (None on the direct path and before).
@@ -374,7 +376,7 @@ impl EngineHandle {
         EngineHandle {
             shared: Arc::new(Shared {
                 health: parts.health,
-                info: InfoInternal {
+                locations: Locations {
                     listen,
                     listen_is_loopback: listen.ip().is_loopback(),
                     ws_addr: listeners.ws_addr,
@@ -390,7 +392,7 @@ impl EngineHandle {
                 jobs: Jobs::default(),
                 tasks: parts.tasks,
                 writer_counters: parts.writer_counters,
-                batch_size: usize::try_from(config.nats.batch_size).unwrap_or(1000),
+                batch_size: usize::try_from(config.writer.batch_size).unwrap_or(1000),
                 live: parts.live,
                 metrics: parts.metrics,
                 setup,

@@ -1,6 +1,6 @@
 //! The DLQ functions both adapters call — list, get, retry (one, edited, or many as a job),
-//! delete, purge — and replay and job status. A retried event is stored through the same
-//! path as the writer and leaves the DLQ in the same transaction.
+//! delete, purge. A retried event is stored through the same path as the writer and leaves
+//! the DLQ in the same transaction.
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,6 @@ use super::{EngineHandle, OpError};
 use crate::dlq::retry::{self, Retried, RetryError};
 use crate::dlq::store::{self as dlq, DlqEntry, DlqFilter};
 use crate::jobs::JobStatus;
-use crate::persist::replay::{Replay, ReplayRange};
 
 /// Which dead letters a bulk retry covers: the listed ids, or else every entry the filter
 /// matches.
@@ -148,38 +147,5 @@ impl EngineHandle {
             .with_conn(move |conn| dlq::purge(conn, &filter))
             .await?;
         Ok(Purged { deleted })
-    }
-
-    /// Re-runs a range of the stream through the writer's store path (JetStream mode only).
-    pub fn replay(&self, range: ReplayRange) -> Result<JobStatus, OpError> {
-        let Some(jetstream) = self.jetstream() else {
-            return Err(OpError::Unavailable(
-                "replay needs JetStream; the engine runs the direct path".to_string(),
-            ));
-        };
-        let job = self.jobs().start("replay", 0);
-        let status = job.status();
-        let replay = Replay {
-            jetstream,
-            db: self.database().clone(),
-            batch_size: self.shared.batch_size,
-            counters: self.shared.writer_counters.clone(),
-        };
-        self.shared
-            .tasks
-            .spawn("replay job", replay.run(range, job));
-        Ok(status)
-    }
-
-    pub fn job(&self, id: &str) -> Result<JobStatus, OpError> {
-        self.jobs()
-            .get(id)
-            .ok_or_else(|| OpError::NotFound(format!("no job {id}")))
-    }
-
-    pub fn cancel_job(&self, id: &str) -> Result<JobStatus, OpError> {
-        self.jobs()
-            .cancel(id)
-            .ok_or_else(|| OpError::NotFound(format!("no job {id}")))
     }
 }
