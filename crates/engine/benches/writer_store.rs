@@ -4,62 +4,26 @@
 
 use std::time::Instant;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use duckdb::Connection;
 
-use cartographus_engine::event::{EventType, MediaEvent, MediaType, Source};
+use cartographus_engine::event::{EventType, MediaEvent};
 use cartographus_engine::persist::{events, store, Database};
+use cartographus_engine::testkit::{playback, t0};
 
 const ROWS: usize = 20_000;
 const BATCH: usize = 1_000;
 
 /// Distinct playbacks (one player and item each), each a start then a stop, in time order.
 fn events() -> Vec<MediaEvent> {
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
     (0..ROWS)
         .map(|n| {
-            let playback = n / 2;
             let event_type = if n % 2 == 0 {
                 EventType::Start
             } else {
                 EventType::Stop
             };
-            let at = t0 + Duration::seconds(n as i64);
-            MediaEvent {
-                event_id: format!("{n:032x}"),
-                event_type,
-                source: Source::Tautulli,
-                server_id: Some("srv".into()),
-                server_name: Some("Basement".into()),
-                session_key: Some(playback.to_string()),
-                correlation_key: format!(
-                    "player-{playback}|{}|{}",
-                    40_000 + playback,
-                    event_type.as_str()
-                ),
-                occurred_at: at,
-                received_at: at,
-                user_id: Some("9123456".into()),
-                username: Some("dana".into()),
-                media_type: MediaType::Episode,
-                title: Some("The Long Night Shift".into()),
-                parent_title: Some("Season 3".into()),
-                grandparent_title: Some("Harbor Lights".into()),
-                rating_key: Some((40_000 + playback).to_string()),
-                year: Some(2021),
-                duration_ms: Some(2_712_000),
-                view_offset_ms: Some(600_000),
-                player: Some("Living Room TV".into()),
-                platform: Some("Android".into()),
-                product: Some("Plex for Android (TV)".into()),
-                device: Some("Android TV".into()),
-                machine_id: Some(format!("player-{playback}")),
-                ip_address: Some("192.168.1.40".into()),
-                location: None,
-                transcode_decision: Some("direct play".into()),
-                video_resolution: Some("1080".into()),
-                raw: serde_json::json!({"event": event_type.as_str(), "n": n}),
-            }
+            playback(n / 2, event_type, t0() + Duration::seconds(n as i64))
         })
         .collect()
 }

@@ -26,8 +26,8 @@ pub mod settings;
 pub mod setup;
 pub mod startup;
 pub mod stats;
-#[cfg(test)]
-pub(crate) mod testkit;
+#[doc(hidden)]
+pub mod testkit;
 
 pub use cartographus_sources as sources;
 pub use cartographus_sources::event;

@@ -1,6 +1,7 @@
 //! The JSON API (docs/architecture.md#json-api) over real HTTP, sidecar and DuckDB behind it:
 //! auth on every route, cursor paging, filters, error shapes, the DLQ / dedup / replay / job
-//! routes, stats that move as events flow, and `/metrics` as Prometheus text.
+//! routes, stats that move as events flow, and `/metrics` as Prometheus text — one behaviour
+//! per test.
 
 mod support;
 
@@ -217,32 +218,44 @@ async fn bad_queries_get_a_400_with_a_reason() {
     t.engine.shutdown().await;
 }
 
-#[tokio::test]
-async fn dead_letters_are_listed_fixed_retried_and_deleted_over_http() {
-    let t = engine().await;
+/// Refuses half of Tautulli's play fixture and an Emby body with a wrong type; both are
+/// kept as `rejected` dead letters. Returns the Tautulli entry's id.
+async fn two_refused_bodies(t: &TestEngine) -> String {
     let good = fixture("tautulli/play.json");
     let (status, _) = post(
-        &t,
+        t,
         "tautulli",
         "application/json",
         good[..good.len() / 2].to_vec(),
     )
     .await;
     assert_eq!(status, 400);
-    let (status, _) = post(&t, "emby", "application/json", b"{\"Event\": 3}".to_vec()).await;
+    let (status, _) = post(t, "emby", "application/json", b"{\"Event\": 3}".to_vec()).await;
     assert_eq!(status, 400);
+    let (_, tautulli) = get(t, "/api/v1/dlq?source=tautulli").await;
+    tautulli["items"][0]["id"].as_str().unwrap().to_string()
+}
 
+#[tokio::test]
+async fn dead_letters_are_listed_by_filter_and_read_one_by_one() {
+    let t = engine().await;
+    let id = two_refused_bodies(&t).await;
     let (_, page) = get(&t, "/api/v1/dlq?kind=rejected").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     let (_, tautulli) = get(&t, "/api/v1/dlq?source=tautulli").await;
     let entry = &tautulli["items"][0];
-    let id = entry["id"].as_str().unwrap();
     assert_eq!(entry["kind"], "rejected");
     assert_eq!(entry["payload_encoding"], "utf8");
     let (status, one) = get(&t, &format!("/api/v1/dlq/{id}")).await;
     assert_eq!(status, 200);
     assert_eq!(one["id"], id);
+    t.engine.shutdown().await;
+}
 
+#[tokio::test]
+async fn a_dead_letter_that_still_fails_answers_422_and_keeps_the_attempt() {
+    let t = engine().await;
+    let id = two_refused_bodies(&t).await;
     // Retried unchanged it still fails: 422 with the parser's code, one more attempt kept.
     let (status, body) = call(&t, Method::POST, &format!("/api/v1/dlq/{id}/retry"), None).await;
     assert_eq!(status, 422, "{body}");
@@ -261,8 +274,14 @@ async fn dead_letters_are_listed_fixed_retried_and_deleted_over_http() {
     )
     .await;
     assert_eq!(status, 422, "a payload that is not an object: {body}");
+    t.engine.shutdown().await;
+}
 
-    let fixed: Value = serde_json::from_slice(&good).unwrap();
+#[tokio::test]
+async fn a_dead_letter_retried_with_a_fixed_payload_is_stored_and_leaves_the_dlq() {
+    let t = engine().await;
+    let id = two_refused_bodies(&t).await;
+    let fixed: Value = serde_json::from_slice(&fixture("tautulli/play.json")).unwrap();
     let (status, retried) = call(
         &t,
         Method::POST,
@@ -275,7 +294,13 @@ async fn dead_letters_are_listed_fixed_retried_and_deleted_over_http() {
     assert_eq!(stored_events(&t).await, 1);
     let (status, _) = get(&t, &format!("/api/v1/dlq/{id}")).await;
     assert_eq!(status, 404, "a retried entry leaves the DLQ");
+    t.engine.shutdown().await;
+}
 
+#[tokio::test]
+async fn a_bulk_retry_runs_as_a_job_that_counts_what_still_fails() {
+    let t = engine().await;
+    two_refused_bodies(&t).await;
     let (_, emby) = get(&t, "/api/v1/dlq?source=emby").await;
     let emby_id = emby["items"][0]["id"].as_str().unwrap().to_string();
     let (status, job) = call(
@@ -292,10 +317,23 @@ async fn dead_letters_are_listed_fixed_retried_and_deleted_over_http() {
         (finished["done"].as_f64(), finished["failed"].as_f64()),
         (Some(0.0), Some(1.0))
     );
+    t.engine.shutdown().await;
+}
 
-    let path = format!("/api/v1/dlq/{emby_id}");
+#[tokio::test]
+async fn a_dead_letter_is_deleted_once_and_a_purge_says_how_many_went() {
+    let t = engine().await;
+    two_refused_bodies(&t).await;
+    let (_, emby) = get(&t, "/api/v1/dlq?source=emby").await;
+    let path = format!("/api/v1/dlq/{}", emby["items"][0]["id"].as_str().unwrap());
     assert_eq!(call(&t, Method::DELETE, &path, None).await.0, 204);
     assert_eq!(call(&t, Method::DELETE, &path, None).await.0, 404);
+    let (status, purged) = call(&t, Method::DELETE, "/api/v1/dlq", None).await;
+    assert_eq!(
+        (status, purged["deleted"].as_u64()),
+        (StatusCode::OK, Some(1)),
+        "the Tautulli entry is what was left"
+    );
     let (status, purged) = call(&t, Method::DELETE, "/api/v1/dlq", None).await;
     assert_eq!(
         (status, purged["deleted"].as_u64()),
@@ -305,7 +343,7 @@ async fn dead_letters_are_listed_fixed_retried_and_deleted_over_http() {
 }
 
 #[tokio::test]
-async fn duplicates_are_audited_and_restored_and_replay_runs_as_a_job() {
+async fn a_cross_source_duplicate_is_audited_and_restored_once() {
     let t = engine().await;
     let now = chrono::Utc::now();
     let mut tautulli: Value = serde_json::from_slice(&fixture("tautulli/play.json")).unwrap();
@@ -341,6 +379,8 @@ async fn duplicates_are_audited_and_restored_and_replay_runs_as_a_job() {
     )
     .await;
     assert_eq!(status, 200, "{restored}");
+    assert_eq!(restored["restored"], true);
+    assert_eq!(restored["event_id"], records[0]["dropped_event_id"]);
     let (status, again) = call(
         &t,
         Method::POST,
@@ -351,7 +391,19 @@ async fn duplicates_are_audited_and_restored_and_replay_runs_as_a_job() {
     assert_eq!(status, 409);
     assert_error(&again, "conflict");
     assert_eq!(stored_events(&t).await, 2);
+    t.engine.shutdown().await;
+}
 
+#[tokio::test]
+async fn a_replay_runs_as_a_job_and_stores_nothing_twice() {
+    let t = engine().await;
+    for n in 0..2 {
+        load::post(&t, n).await.unwrap();
+    }
+    wait_for("2 stored", Duration::from_secs(30), || async {
+        (stored_events(&t).await == 2).then_some(())
+    })
+    .await;
     let (status, job) = call(
         &t,
         Method::POST,
@@ -369,22 +421,11 @@ async fn duplicates_are_audited_and_restored_and_replay_runs_as_a_job() {
 }
 
 #[tokio::test]
-async fn stats_move_as_events_flow_and_metrics_parse_as_prometheus_text() {
+async fn stats_move_as_events_flow() {
     let t = engine().await;
     let (_, before) = get(&t, "/api/v1/stats").await;
     assert_eq!(before["events_stored"].as_f64(), Some(0.0));
-    for n in 0..5 {
-        load::post(&t, n).await.unwrap();
-    }
-    // The writer counts a batch just after its commit is visible: wait for both.
-    let after = wait_for("5 stored and counted", Duration::from_secs(30), || async {
-        if stored_events(&t).await != 5 {
-            return None;
-        }
-        let (_, stats) = get(&t, "/api/v1/stats").await;
-        (stats["writer"]["stored"].as_f64() == Some(5.0)).then_some(stats)
-    })
-    .await;
+    let after = five_stored(&t).await;
     assert_eq!(after["events_stored"].as_f64(), Some(5.0));
     assert_eq!(after["writer"]["stored"].as_f64(), Some(5.0));
     assert_eq!(after["latency"]["webhook_ack"]["count"].as_f64(), Some(5.0));
@@ -407,7 +448,29 @@ async fn stats_move_as_events_flow_and_metrics_parse_as_prometheus_text() {
         .expect("the writer's consumer");
     assert_eq!(persist["pending"].as_f64(), Some(0.0));
     assert!(after["duckdb_file_bytes"].as_f64().unwrap() > 0.0);
+    t.engine.shutdown().await;
+}
 
+/// Posts five plays and waits until the writer has stored and counted them.
+async fn five_stored(t: &TestEngine) -> Value {
+    for n in 0..5 {
+        load::post(t, n).await.unwrap();
+    }
+    // The writer counts a batch just after its commit is visible: wait for both.
+    wait_for("5 stored and counted", Duration::from_secs(30), || async {
+        if stored_events(t).await != 5 {
+            return None;
+        }
+        let (_, stats) = get(t, "/api/v1/stats").await;
+        (stats["writer"]["stored"].as_f64() == Some(5.0)).then_some(stats)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn metrics_parse_as_prometheus_text() {
+    let t = engine().await;
+    five_stored(&t).await;
     let response = t
         .http
         .get(t.url("/metrics"))

@@ -281,9 +281,10 @@ fn dead_letter(kind: DlqKind, source: &str, payload: &[u8], minutes_ago: i64) ->
     }
 }
 
-#[test]
-fn dead_letters_filter_page_and_expire() {
-    let (_dir, conn) = open();
+/// Five refused Plex bodies (0–4 minutes old), a binary Emby one (1 minute), and a Tautulli
+/// event that failed validation eight days ago.
+fn seven_dead_letters() -> (tempfile::TempDir, Connection) {
+    let (dir, conn) = open();
     for i in 0..5 {
         dlq::insert(
             &conn,
@@ -306,39 +307,44 @@ fn dead_letters_filter_page_and_expire() {
         &dead_letter(DlqKind::Permanent, "tautulli", b"{}", 60 * 24 * 8),
     )
     .unwrap();
+    (dir, conn)
+}
 
-    let by = |filter: DlqFilter| dlq::list(&conn, &filter, None, 100).unwrap();
-    assert_eq!(by(DlqFilter::default()).len(), 7);
+fn listed(conn: &Connection, filter: DlqFilter) -> Vec<dlq::DlqEntry> {
+    dlq::list(conn, &filter, None, 100).unwrap()
+}
+
+#[test]
+fn dead_letters_are_filtered_by_source_kind_text_and_time() {
+    let (_dir, conn) = seven_dead_letters();
+    let by = |filter: DlqFilter| listed(&conn, filter).len();
+    assert_eq!(by(DlqFilter::default()), 7);
     assert_eq!(
         by(DlqFilter {
             source: Some(Source::Plex),
             ..Default::default()
-        })
-        .len(),
+        }),
         5
     );
     assert_eq!(
         by(DlqFilter {
             kind: Some(DlqKind::Permanent),
             ..Default::default()
-        })
-        .len(),
+        }),
         1
     );
     assert_eq!(
         by(DlqFilter {
             q: Some("body 3".into()),
             ..Default::default()
-        })
-        .len(),
+        }),
         1
     );
     assert_eq!(
         by(DlqFilter {
             q: Some("100%".into()),
             ..Default::default()
-        })
-        .len(),
+        }),
         0,
         "% is a character"
     );
@@ -346,17 +352,27 @@ fn dead_letters_filter_page_and_expire() {
         by(DlqFilter {
             since: Some(Utc::now() - Duration::seconds(150)),
             ..Default::default()
-        })
-        .len(),
+        }),
         4
     );
-    let binary = &by(DlqFilter {
-        source: Some(Source::Emby),
-        ..Default::default()
-    })[0];
-    assert_eq!(binary.payload_encoding, "base64");
+}
 
-    // Pages of two, newest first, no overlap, no gap.
+#[test]
+fn a_payload_that_is_not_utf8_is_shown_as_base64() {
+    let (_dir, conn) = seven_dead_letters();
+    let binary = &listed(
+        &conn,
+        DlqFilter {
+            source: Some(Source::Emby),
+            ..Default::default()
+        },
+    )[0];
+    assert_eq!(binary.payload_encoding, "base64");
+}
+
+#[test]
+fn dead_letters_page_newest_first_without_overlap_or_gap() {
+    let (_dir, conn) = seven_dead_letters();
     let mut seen = Vec::new();
     let mut after = None;
     loop {
@@ -371,7 +387,11 @@ fn dead_letters_filter_page_and_expire() {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 7);
+}
 
+#[test]
+fn only_refused_bodies_expire_after_seven_days() {
+    let (_dir, conn) = seven_dead_letters();
     assert_eq!(
         dlq::expire(&conn, Utc::now()).unwrap(),
         0,
@@ -387,6 +407,11 @@ fn dead_letters_filter_page_and_expire() {
         1,
         "a refused body older than 7 days"
     );
+}
+
+#[test]
+fn a_purge_deletes_what_its_filter_matches_and_nothing_else() {
+    let (_dir, conn) = seven_dead_letters();
     assert_eq!(
         dlq::purge(
             &conn,

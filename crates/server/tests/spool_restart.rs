@@ -4,8 +4,9 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use cartographus_engine::testkit::wait_for;
 use common::*;
 
 use nix::sys::signal::{kill, Signal};
@@ -13,24 +14,6 @@ use nix::unistd::Pid;
 use serde_json::Value;
 
 const TOKEN: &str = "spool-test-token";
-
-async fn wait_for<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {within:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Health with its details (the spool's), which need the API token.
 async fn health(http: &reqwest::Client, base: &str) -> Option<Value> {

@@ -11,9 +11,9 @@ pub mod setup_api;
 pub mod webhooks;
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+
+pub use cartographus_engine::testkit::wait_for;
 
 use cartographus_engine::config::{Config, ConfigLayer};
 use cartographus_engine::secret::Secret;
@@ -87,25 +87,6 @@ impl TestEngine {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
-    }
-}
-
-/// Polls `check` until it returns Some or the deadline passes.
-pub async fn wait_for<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {within:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
