@@ -32,7 +32,13 @@ run: deps ui sidecar build
 
 ## test: every test — Rust (engine, server, desktop), UI unit tests, both end-to-end smoke tests,
 ## and the Debian package of the dev build installed, started and removed
-test: deps ui sidecar build tauri-driver test-rust test-ui test-e2e test-package
+test: deps ui sidecar build tauri-driver test-rust-gates test-rust test-ui test-e2e test-package
+
+# The Rust static gates: formatting as rustfmt writes it, and clippy with every warning an
+# error, over every target (tests and benches too) with the one feature selection of `build`.
+test-rust-gates:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace --no-fail-fast
