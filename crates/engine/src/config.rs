@@ -60,14 +60,21 @@ pub struct ConfigLayer {
     #[serde(alias = "nats_batch_size")]
     pub writer_batch_size: Option<u32>,
     /// Longest the writer waits for a batch's first event.
-    #[serde(with = "humantime_opt", alias = "nats_flush_interval")]
+    #[serde(
+        serialize_with = "duration_field::serialize",
+        deserialize_with = "duration_field::writer_flush_interval",
+        alias = "nats_flush_interval"
+    )]
     pub writer_flush_interval: Option<Duration>,
     pub nats_server_bin: Option<PathBuf>,
     pub ui_dir: Option<PathBuf>,
     /// Bound of the spool (events waiting for JetStream), in bytes.
     pub spool_max_bytes: Option<u64>,
     /// A session with no event for this long is closed and flagged `closed_by_timeout`.
-    #[serde(with = "humantime_opt")]
+    #[serde(
+        serialize_with = "duration_field::serialize",
+        deserialize_with = "duration_field::session_timeout"
+    )]
     pub session_timeout: Option<Duration>,
     /// Base URL of plex.tv (webhook registration, PIN sign-in); tests point it at a fake.
     pub plextv_url: Option<String>,
@@ -377,24 +384,14 @@ fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
     }
 }
 
-/// Parses `5s`, `250ms`, `2m` or a bare number of seconds.
+/// A duration read from the variable or settings key `name` (see [`crate::duration`]).
 pub fn parse_duration(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
-    let v = value.trim();
-    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
-    let (digits, unit) = v.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| invalid(name, value, "expected a duration such as 5s or 250ms"))?;
-    match unit {
-        "" | "s" => Ok(Duration::from_secs(n)),
-        "ms" => Ok(Duration::from_millis(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(invalid(name, value, "unit must be ms, s or m")),
-    }
+    crate::duration::parse(value).map_err(|reason| invalid(name, value, &reason))
 }
 
-/// Settings files store durations as strings (`"5s"`), like the environment.
-mod humantime_opt {
+/// Settings files store durations as strings (`"5000ms"`), like the environment; a bad one
+/// is reported under its own key.
+mod duration_field {
     use std::time::Duration;
 
     use serde::{Deserialize, Deserializer, Serializer};
@@ -406,11 +403,24 @@ mod humantime_opt {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    fn named<'de, D: Deserializer<'de>>(
+        key: &'static str,
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
         let raw: Option<String> = Option::deserialize(d)?;
-        raw.map(|v| super::parse_duration("nats_flush_interval", &v))
+        raw.map(|v| super::parse_duration(key, &v))
             .transpose()
             .map_err(serde::de::Error::custom)
+    }
+
+    pub fn writer_flush_interval<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        named("writer_flush_interval", d)
+    }
+
+    pub fn session_timeout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        named("session_timeout", d)
     }
 }
 
@@ -512,8 +522,29 @@ mod tests {
         assert!(err.to_string().contains("CARTOGRAPHUS_LISTEN"), "{err}");
         let err = ConfigLayer::from_env(env(&[("NATS_ENABLED", "maybe")])).unwrap_err();
         assert!(err.to_string().contains("true or false"), "{err}");
-        let err = ConfigLayer::from_env(env(&[("NATS_FLUSH_INTERVAL", "5h")])).unwrap_err();
+        let err = ConfigLayer::from_env(env(&[("NATS_FLUSH_INTERVAL", "5x")])).unwrap_err();
         assert!(err.to_string().contains("NATS_FLUSH_INTERVAL"), "{err}");
+    }
+
+    #[test]
+    fn the_documented_six_hour_session_timeout_is_read() {
+        let layer = ConfigLayer::from_env(env(&[("CARTOGRAPHUS_SESSION_TIMEOUT", "6h")])).unwrap();
+        assert_eq!(layer.session_timeout, Some(Duration::from_secs(6 * 3600)));
+        let layer = ConfigLayer::from_env(env(&[("CARTOGRAPHUS_SESSION_TIMEOUT", "1d")])).unwrap();
+        assert_eq!(layer.session_timeout, Some(Duration::from_secs(86_400)));
+    }
+
+    #[test]
+    fn a_bad_duration_in_the_settings_file_is_named_by_its_own_key() {
+        let err = serde_json::from_str::<ConfigLayer>(r#"{"session_timeout":"6x"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("session_timeout"), "{err}");
+        assert!(!err.contains("flush_interval"), "{err}");
+        let err = serde_json::from_str::<ConfigLayer>(r#"{"nats_flush_interval":"soon"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("writer_flush_interval"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod bus;
 pub mod config;
 pub mod diagnostics;
 pub mod dlq;
+pub mod duration;
 pub mod error;
 pub mod handle;
 pub mod health;

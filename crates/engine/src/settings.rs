@@ -1,6 +1,8 @@
 //! The settings file `<data>/settings.json`: the user's configuration layer and the tokens
 //! generated at first start. Written atomically (temp file + rename) with mode 0600 because
-//! it holds secrets. The desktop shell edits the same file through tauri-plugin-store.
+//! it holds secrets. The desktop shell reads and writes this same file through
+//! tauri-plugin-store (`src-tauri/src/settings_store.rs`); its own preferences are the file's
+//! `"preferences"` object, not a separate `desktop.json` (ADR 0016).
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::catalog::{Key, CATALOG};
 use super::fields::{read, Layer};
-use super::stored::{parse_duration, StoredPreferences};
+use super::stored::StoredPreferences;
 use crate::config::{ConfigError, ConfigLayer};
 
 /// Why a setting cannot be changed here, and the value it is fixed to.
@@ -34,7 +34,7 @@ impl Environment {
         let present = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let tautulli_poll = present("CARTOGRAPHUS_TAUTULLI_POLL")
             .map(|text| {
-                parse_duration(&text).map_err(|reason| ConfigError::Invalid {
+                crate::duration::parse(&text).map_err(|reason| ConfigError::Invalid {
                     name: "CARTOGRAPHUS_TAUTULLI_POLL",
                     value: text.clone(),
                     reason,

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Definition, SettingKind};
-use super::stored::parse_duration;
 
 /// What a secret looks like in every answer that is not an explicit reveal.
 pub const MASK: &str = "••••••••";
@@ -84,7 +83,7 @@ pub fn parse(definition: &Definition, raw: &Value) -> Result<Option<SettingValue
         }
         SettingKind::Duration => {
             let millis = match raw {
-                Value::String(text) => u64::try_from(parse_duration(text)?.as_millis())
+                Value::String(text) => u64::try_from(crate::duration::parse(text)?.as_millis())
                     .map_err(|_| format!("{text:?} is too long"))?,
                 _ => raw
                     .as_u64()
