@@ -20,12 +20,22 @@ pub const STREAM_PART: &str = "stream";
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Alert {
-    SidecarDown { down_for_secs: f64, detail: String },
-    DlqGrowth { added: f64, total: f64 },
-    TautulliUnreachable { detail: String },
+    SidecarDown {
+        down_for_secs: f64,
+        detail: String,
+    },
+    DlqGrowth {
+        added: f64,
+        total: f64,
+    },
+    TautulliUnreachable {
+        detail: String,
+    },
     /// The "stream" part is down: the writer is behind, or the stream's max age is about to
     /// delete events DuckDB has not stored (docs/adr/0014).
-    StoringBehind { detail: String },
+    StoringBehind {
+        detail: String,
+    },
 }
 
 impl Alert {

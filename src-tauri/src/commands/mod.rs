@@ -11,8 +11,8 @@ use crate::state::DesktopState;
 
 pub mod maintenance;
 pub mod pipeline;
-pub mod setup;
 pub mod settings;
+pub mod setup;
 
 /// An error the UI can match on `code` and show as `message`.
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]

@@ -393,7 +393,10 @@ mod tests {
         assert!(conf.contains("max_payload: 8388608\n"), "{conf}");
         assert!(conf.contains(r#"store_dir: "/d/jet \"stream\"""#), "{conf}");
         assert!(
-            conf.contains(&format!("max_file_store: {}", crate::bus::stream::MAX_BYTES)),
+            conf.contains(&format!(
+                "max_file_store: {}",
+                crate::bus::stream::MAX_BYTES
+            )),
             "{conf}"
         );
         assert!(

@@ -31,8 +31,8 @@ pub use error::SetupError;
 pub use saved::{SavedPlex, SavedSetup, SavedTautulli};
 
 use crate::config::Config;
-use crate::preferences::SettingsService;
 use crate::event::Source;
+use crate::preferences::SettingsService;
 use crate::secret::Secret;
 use saved::SetupStore;
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::error::SetupError;
-use crate::secret::Secret;
 use crate::preferences::SettingsService;
+use crate::secret::Secret;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

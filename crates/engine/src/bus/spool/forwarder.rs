@@ -192,8 +192,7 @@ async fn publish_until_acked(
             // On MEDIA_EVENTS' own subjects the stream is only gone for a while: the writer
             // provisions it again, so wait for it.
             PublishError::NoStream { subject } => {
-                !crate::bus::stream::covers(subject)
-                    && publisher.confirms_no_stream(subject).await
+                !crate::bus::stream::covers(subject) && publisher.confirms_no_stream(subject).await
             }
             other => other.is_permanent(),
         };
