@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Mutex};
 use url::Url;
 
@@ -41,12 +42,25 @@ const TEST_WAIT: Duration = Duration::from_secs(10);
 /// Test notifications received, per source: how many and when the last arrived.
 #[derive(Debug, Clone, Default)]
 struct TestArrivals {
-    by_source: BTreeMap<Source, (u64, Instant)>,
+    by_source: BTreeMap<Source, Arrival>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    count: u64,
+    /// For measuring a round trip.
+    at: Instant,
+    /// For showing when.
+    at_wall: DateTime<Utc>,
 }
 
 impl TestArrivals {
     fn count(&self, source: Source) -> u64 {
-        self.by_source.get(&source).map_or(0, |(n, _)| *n)
+        self.by_source.get(&source).map_or(0, |a| a.count)
+    }
+
+    fn last_at(&self, source: Source) -> Option<DateTime<Utc>> {
+        self.by_source.get(&source).map(|a| a.at_wall)
     }
 }
 
@@ -76,10 +90,12 @@ impl Setup {
 
     /// A test notification arrived at the webhook route (answered 2xx, not stored).
     pub fn note_test_notification(&self, source: Source) {
-        let now = Instant::now();
+        let (at, at_wall) = (Instant::now(), Utc::now());
         self.tests.send_modify(|arrivals| {
-            let entry = arrivals.by_source.entry(source).or_insert((0, now));
-            *entry = (entry.0 + 1, now);
+            let count = arrivals.count(source) + 1;
+            arrivals
+                .by_source
+                .insert(source, Arrival { count, at, at_wall });
         });
     }
 

@@ -25,11 +25,13 @@ impl Setup {
             Ok(hook.to_string())
         };
         let last_of = |source: Source| last.get(source.as_str()).copied();
+        let tests = self.tests.borrow().clone();
         let pasted = |source: Source| SourceSetup {
-            connected: last_of(source).is_some(),
+            connected: last_of(source).is_some() || tests.last_at(source).is_some(),
             url: None,
             notifier_id: None,
             last_event_at: last_of(source),
+            last_test_at: tests.last_at(source),
         };
         let tautulli = match &saved.tautulli {
             Some(t) => SourceSetup {
@@ -37,6 +39,7 @@ impl Setup {
                 url: urls::shown_text(&t.url),
                 notifier_id: Some(t.notifier_id),
                 last_event_at: last_of(Source::Tautulli),
+                last_test_at: tests.last_at(Source::Tautulli),
             },
             None => SourceSetup {
                 connected: false,

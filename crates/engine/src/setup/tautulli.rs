@@ -127,7 +127,7 @@ impl Setup {
                 let at = arrivals
                     .by_source
                     .get(&Source::Tautulli)
-                    .map_or_else(Instant::now, |(_, at)| *at);
+                    .map_or_else(Instant::now, |arrival| arrival.at);
                 let elapsed = at.saturating_duration_since(started).as_millis();
                 Ok(TautulliTestResult {
                     received: true,
