@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct SetupOverview {
     /// The HTTP listener's address.
     pub listen: String,
+    /// The environment variable or flag that fixes `listen` (moving it is refused), if any.
+    pub listen_locked_by: Option<String>,
     /// This machine's addresses on the network, for a `callback_base` when a media server
     /// runs elsewhere (it then needs the listener on that interface).
     pub lan_addresses: Vec<String>,

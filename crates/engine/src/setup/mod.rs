@@ -5,7 +5,7 @@
 
 mod answers;
 mod error;
-mod http;
+pub(crate) mod http;
 pub mod notifier_template;
 mod overview;
 mod plex;
@@ -33,6 +33,7 @@ pub use saved::{SavedPlex, SavedSetup, SavedTautulli};
 use crate::config::Config;
 use crate::engine::Tokens;
 use crate::event::Source;
+use crate::listen::CurrentListen;
 use crate::secret::Secret;
 use saved::SetupStore;
 
@@ -68,7 +69,8 @@ impl TestArrivals {
 /// the arrivals of test notifications.
 pub struct Setup {
     store: SetupStore,
-    listen: SocketAddr,
+    /// Where the listener listens now (it can move).
+    listen: CurrentListen,
     plextv: Url,
     webhook_tokens: BTreeMap<String, Secret>,
     tests: watch::Sender<TestArrivals>,
@@ -77,7 +79,7 @@ pub struct Setup {
 }
 
 impl Setup {
-    pub fn new(config: &Config, tokens: &Tokens, listen: SocketAddr) -> Self {
+    pub fn new(config: &Config, tokens: &Tokens, listen: CurrentListen) -> Self {
         Self {
             store: SetupStore::new(config.settings_path()),
             listen,
@@ -115,7 +117,15 @@ impl Setup {
         let saved = self.store.read().await?;
         match saved.callback_base {
             Some(text) => urls::parse_base("callback_base", EXAMPLE, &text),
-            None => urls::listener_base(self.listen),
+            None => urls::listener_base(self.listen.get()),
         }
+    }
+
+    /// Keeps the listener's new address in the settings file's configuration layer, so the
+    /// next start listens there too.
+    pub async fn remember_listen(&self, listen: SocketAddr) -> Result<(), SetupError> {
+        self.store
+            .update_config(move |config| config.listen = Some(listen))
+            .await
     }
 }

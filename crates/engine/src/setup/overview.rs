@@ -17,7 +17,8 @@ impl Setup {
             tracing::warn!("cannot read the newest events for the setup view: {e}");
             BTreeMap::new()
         });
-        let base = urls::listener_base(self.listen)?;
+        let listen = self.listen.get();
+        let base = urls::listener_base(listen)?;
         let url_for = |source: Source| -> Result<String, SetupError> {
             let mut hook = urls::hook_url(&base, source.as_str())?;
             hook.query_pairs_mut()
@@ -53,8 +54,9 @@ impl Setup {
             ..pasted(Source::Plex)
         };
         Ok(SetupOverview {
-            listen: self.listen.to_string(),
-            lan_addresses: urls::lan_addresses(self.listen),
+            listen: listen.to_string(),
+            listen_locked_by: None,
+            lan_addresses: crate::listen::lan_addresses(listen),
             webhook_urls: WebhookUrls {
                 tautulli: url_for(Source::Tautulli)?,
                 plex: url_for(Source::Plex)?,

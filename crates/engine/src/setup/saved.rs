@@ -1,7 +1,8 @@
 //! What the setup wizard remembers, in the `setup` section of `settings.json` (mode 0600):
 //! the Tautulli connection (its API key as a secret), the Plex token and registered hook,
-//! and this installation's plex.tv client id. Every change is a locked load–change–save so
-//! the rest of the file (tokens, configuration, unknown keys) is kept.
+//! and this installation's plex.tv client id; and the listen address the wizard chose, in
+//! the configuration layer. Every change is a locked load–change–save so the rest of the
+//! file (tokens, configuration, unknown keys) is kept.
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
 use super::error::SetupError;
+use crate::config::ConfigLayer;
 use crate::secret::Secret;
 use crate::settings::Settings;
 
@@ -82,6 +84,25 @@ impl SetupStore {
             change(&mut settings.setup);
             settings.save(&path)?;
             Ok(settings.setup)
+        })
+        .await
+    }
+}
+
+impl SetupStore {
+    /// Applies `change` to the settings file's configuration layer (the same lock as the
+    /// setup section, so neither write loses the other).
+    pub async fn update_config<F>(&self, change: F) -> Result<(), SetupError>
+    where
+        F: FnOnce(&mut ConfigLayer) + Send + 'static,
+    {
+        let _serialised = self.lock.lock().await;
+        let path = self.path.clone();
+        run_blocking(move || {
+            let mut settings = Settings::load(&path)?;
+            change(&mut settings.config);
+            settings.save(&path)?;
+            Ok(())
         })
         .await
     }

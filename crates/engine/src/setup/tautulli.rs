@@ -100,7 +100,7 @@ impl Setup {
         let mut arrivals = self.tests.subscribe();
         let seen = arrivals.borrow_and_update().count(Source::Tautulli);
         let started = Instant::now();
-        let hint = |said: Option<&str>| not_received_hint(&saved.hook, self.listen, said);
+        let hint = |said: Option<&str>| not_received_hint(&saved.hook, self.listen.get(), said);
         match client
             .notify(
                 saved.notifier_id,
