@@ -3,7 +3,7 @@
 // to a step's heading whenever the step changes.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { SetupOverview } from "../backend/Backend";
-import { addressChoices, LOCAL_CHOICE, rebase, withoutToken, type AddressChoice } from "./addresses";
+import { addressChoices, listenPort, LOCAL_CHOICE, rebase, validPort, withoutToken, type AddressChoice } from "./addresses";
 import { DoneStep } from "./DoneStep";
 import { ListenerStep } from "./ListenerStep";
 import { ManualSourcesStep } from "./ManualSourcesStep";
@@ -29,6 +29,8 @@ const PIN_POLL_MS = 2_000;
 export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = PIN_POLL_MS }: SetupWizardProps) {
   const [step, setStep] = useState<StepId>("listener");
   const [choiceId, setChoiceId] = useState(LOCAL_CHOICE);
+  // The port typed in step 1; null until the user types one (the listener's port is used).
+  const [portText, setPortText] = useState<string | null>(null);
   const [failures, setFailures] = useState<Partial<Record<StepId, string>>>({});
   const [listenerChecked, setListenerChecked] = useState(false);
   const [skipped, setSkipped] = useState<ReadonlySet<StepId>>(new Set());
@@ -106,9 +108,19 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
           statuses={statusesOf(overview, { failures, listenerChecked, skipped })}
           choiceId={choiceId}
           onChoose={(choice) => setChoiceId(choice.id)}
-          onListenerChecked={(failure) => {
-            setListenerChecked(failure === null);
+          portText={portText}
+          onPort={setPortText}
+          onListenerFailure={(failure) => {
+            if (failure !== null) setListenerChecked(false);
             report("listener", failure);
+          }}
+          onListenerChecked={() => setListenerChecked(true)}
+          onListenerMoved={async (reachable) => {
+            // What was checked before the move is no longer where the app listens.
+            setListenerChecked(false);
+            setPortText(null);
+            // A page whose address stopped answering cannot reload; it shows where to go on.
+            if (reachable) await setup.reload();
           }}
           report={report}
           reload={setup.reload}
@@ -133,13 +145,14 @@ function statusesOf(overview: SetupOverview, progress: WizardProgress): Record<S
 
 function anySourceSetUp(overview: SetupOverview): boolean {
   const { tautulli, plex, jellyfin, emby } = overview.sources;
-  return tautulli.connected || plex.connected || jellyfin.last_event_at != null || emby.last_event_at != null;
+  return tautulli.connected || plex.connected || jellyfin.connected || emby.connected;
 }
 
 function awaitsFirstEvent(overview: SetupOverview, step: StepId): boolean {
   const { plex, jellyfin, emby } = overview.sources;
   const plexAwaited = plex.connected && plex.last_event_at == null;
   const manualAwaited = step === "manual" && (jellyfin.last_event_at == null || emby.last_event_at == null);
+  // (A test notification turns a source green, but its first event is still worth waiting for.)
   return plexAwaited || manualAwaited;
 }
 
@@ -149,7 +162,11 @@ type WizardStepsProps = {
   statuses: Record<StepId, StepStatus>;
   choiceId: string;
   onChoose: (choice: AddressChoice) => void;
-  onListenerChecked: (failure: string | null) => void;
+  portText: string | null;
+  onPort: (port: string) => void;
+  onListenerFailure: (failure: string | null) => void;
+  onListenerChecked: () => void;
+  onListenerMoved: (reachable: boolean) => Promise<void>;
   report: (step: StepId, failure: string | null) => void;
   reload: () => Promise<SetupOverview | null>;
   refreshError: string | null;
@@ -162,7 +179,9 @@ type WizardStepsProps = {
 
 function WizardSteps(props: WizardStepsProps) {
   const { overview, step, statuses, choiceId, reload, pinPollMs } = props;
-  const choices = addressChoices(overview);
+  const listenOn = listenPort(overview.listen) ?? "3857";
+  const port = props.portText ?? listenOn;
+  const choices = addressChoices(overview, validPort(port) ?? listenOn);
   const chosen = choices.find((choice) => choice.id === choiceId) ?? choices[0]!;
   const urls = overview.webhook_urls;
 
@@ -170,9 +189,14 @@ function WizardSteps(props: WizardStepsProps) {
     listener: (
       <ListenerStep
         listen={overview.listen}
+        lockedBy={overview.listen_locked_by}
         choices={choices}
         chosen={chosen}
         onChoose={props.onChoose}
+        port={port}
+        onPort={props.onPort}
+        onMoved={(_changed, reachable) => props.onListenerMoved(reachable)}
+        onFailure={props.onListenerFailure}
         onChecked={props.onListenerChecked}
       />
     ),
