@@ -59,7 +59,7 @@ describe("Listener step", () => {
     expect(screen.queryByTestId("setup-listen-note")).toBeNull();
   });
 
-  it("in a browser whose address stopped answering, links to the new address without showing the token", async () => {
+  it("in a browser whose address stopped answering, shows only a link to the new address, without the token", async () => {
     const { backend } = await renderWizard({
       setListen: () => Promise.resolve(moved),
       continueAt: () => "http://192.168.1.20:3857/#token=api-secret",
@@ -72,7 +72,11 @@ describe("Listener step", () => {
     const link = await screen.findByTestId("setup-continue-link");
     expect(link.getAttribute("href")).toBe("http://192.168.1.20:3857/#token=api-secret");
     expect(link.textContent).toBe("http://192.168.1.20:3857/");
+    expect(screen.getByTestId("setup-moved-away").textContent).toContain("The app now listens on 192.168.1.20:3857");
     expect(screen.getByTestId("setup-continue").textContent).toContain("no longer answers");
+    expect(screen.queryByText(/api-secret/)).toBeNull();
+    // Nothing on this page reaches the engine any more: the steps are gone, nothing is reloaded.
+    expect(screen.queryByTestId("setup-panel-listener")).toBeNull();
     expect((backend.getSetup as unknown as { mock: { calls: unknown[] } }).mock.calls.length).toBe(loads);
   });
 
@@ -125,6 +129,21 @@ describe("Listener step", () => {
 
     expect(screen.getByTestId("setup-no-lan").textContent).toContain("No network address was found");
     expect(screen.queryByTestId("setup-address-lan")).toBeNull();
+  });
+
+  it("shows a check's outcome only while its address is chosen", async () => {
+    await renderWizard({
+      checkListen: () => Promise.resolve({ url: "http://127.0.0.1:3857/api/v1/health", status: "ok", round_trip_ms: 0 }),
+    });
+
+    fireEvent.click(screen.getByTestId("setup-check"));
+    const outcome = await screen.findByTestId("setup-listen-outcome");
+    expect(outcome.textContent).toBe("http://127.0.0.1:3857 answered in under 1 ms (health: ok).");
+
+    fireEvent.click(screen.getByTestId("setup-address-lan"));
+    expect(screen.queryByTestId("setup-listen-outcome")).toBeNull();
+    fireEvent.click(screen.getByTestId("setup-address-local"));
+    expect(screen.getByTestId("setup-listen-outcome")).toBeTruthy();
   });
 
   it("checks from here through the chosen address: how fast it answered, and the step turns checked", async () => {

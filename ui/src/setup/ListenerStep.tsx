@@ -4,7 +4,6 @@
 import { useId, useState } from "react";
 import type { ListenChanged } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
-import { withoutFragment } from "../backend/listenMove";
 import { listenCovers, validPort, type AddressChoice } from "./addresses";
 import { setupFailure, type SetupMessage } from "./setupErrors";
 import { StepNotice } from "./StepNotice";
@@ -20,8 +19,11 @@ type ListenerStepProps = {
   /** The port every choice uses, as typed. */
   port: string;
   onPort: (port: string) => void;
-  /** The listener moved: the wizard reloads what it shows (when this page still reaches the engine). */
-  onMoved: (changed: ListenChanged, reachable: boolean) => Promise<unknown>;
+  /**
+   * The listener moved. `continueAt` is where this page goes on when its own address stopped
+   * answering (the wizard then shows only that), else null (the wizard reloads what it shows).
+   */
+  onMoved: (changed: ListenChanged, continueAt: string | null) => Promise<unknown>;
   /** For the step list: why moving or checking failed, or null once it worked. */
   onFailure: (failure: string | null) => void;
   /** The check reached the app through the chosen address. */
@@ -30,8 +32,8 @@ type ListenerStepProps = {
 
 type Busy = "moving" | "checking" | null;
 
-/** After a move: what was done, and where this page goes on when its own address stopped answering. */
-type Moved = { changed: ListenChanged; continueAt: string | null };
+/** The last action's outcome, for the address it was about: shown only while that address is chosen. */
+type Outcome = { address: string; message: SetupMessage };
 
 export function ListenerStep(props: ListenerStepProps) {
   const { listen, lockedBy, choices, chosen, onChoose, port } = props;
@@ -39,51 +41,57 @@ export function ListenerStep(props: ListenerStepProps) {
   const portId = useId();
   const portHelpId = useId();
   const [busy, setBusy] = useState<Busy>(null);
-  const [message, setMessage] = useState<SetupMessage | null>(null);
-  const [moved, setMoved] = useState<Moved | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [moved, setMoved] = useState<ListenChanged | null>(null);
+  const message = outcome !== null && outcome.address === chosen.address ? outcome.message : null;
   const lanChoices = choices.filter((choice) => choice.lan);
   const local = choices.find((choice) => !choice.lan);
   const portValid = validPort(port) !== null;
   const listensThere = listen === chosen.address;
   const reachesChosen = listenCovers(listen, chosen.address);
 
-  function fail(failure: unknown) {
+  function fail(address: string, failure: unknown) {
     const shown = setupFailure(failure);
-    setMessage(shown);
+    setOutcome({ address, message: shown });
     props.onFailure(shown.text);
   }
 
   async function move() {
+    const address = chosen.address;
     setBusy("moving");
-    setMessage(null);
+    setOutcome(null);
     setMoved(null);
     try {
-      const changed = await backend.setListen({ address: chosen.address });
-      const continueAt = backend.continueAt(changed);
-      setMoved({ changed, continueAt });
+      const changed = await backend.setListen({ address });
+      setMoved(changed);
       props.onFailure(null);
-      await props.onMoved(changed, continueAt === null);
+      await props.onMoved(changed, backend.continueAt(changed));
     } catch (failure) {
-      fail(failure);
+      fail(address, failure);
     } finally {
       setBusy(null);
     }
   }
 
   async function checkFromHere() {
+    const address = chosen.address;
     setBusy("checking");
-    setMessage(null);
+    setOutcome(null);
     try {
-      const checked = await backend.checkListen({ address: chosen.address });
-      setMessage({
-        tone: "success",
-        outcome: "check-ok",
-        text: `${withoutPath(checked.url)} answered in ${checked.round_trip_ms} ms (health: ${checked.status}).`,
+      const checked = await backend.checkListen({ address });
+      const took = checked.round_trip_ms === 0 ? "under 1" : String(checked.round_trip_ms);
+      setOutcome({
+        address,
+        message: {
+          tone: "success",
+          outcome: "check-ok",
+          text: `${withoutPath(checked.url)} answered in ${took} ms (health: ${checked.status}).`,
+        },
       });
       props.onFailure(null);
       props.onChecked();
     } catch (failure) {
-      fail(failure);
+      fail(address, failure);
     } finally {
       setBusy(null);
     }
@@ -211,34 +219,20 @@ export function ListenerStep(props: ListenerStepProps) {
           The app is calling itself at {chosen.base}…
         </p>
       )}
-      {moved !== null && <MovedNotice moved={moved} />}
+      {moved !== null && (
+        <div className="notice notice--success setup-notice" role="status" data-testid="setup-listen-moved">
+          <p className="notice__text">
+            {moved.changed
+              ? `The app now listens on ${moved.listen} (it listened on ${moved.previous}).`
+              : `The app already listens on ${moved.listen}.`}
+          </p>
+        </div>
+      )}
       {message !== null && <StepNotice message={message} testId="setup-listen-outcome" />}
       {message?.outcome === "check-ok" && chosen.lan && (
         <p className="setup-muted">
           This checks the address from this computer. Whether the other machine reaches it shows when Tautulli's test
           arrives in step 2.
-        </p>
-      )}
-    </div>
-  );
-}
-
-function MovedNotice({ moved }: { moved: Moved }) {
-  const { changed, continueAt } = moved;
-  return (
-    <div className="notice notice--success setup-notice" role="status" data-testid="setup-listen-moved">
-      <p className="notice__text">
-        {changed.changed
-          ? `The app now listens on ${changed.listen} (it listened on ${changed.previous}).`
-          : `The app already listens on ${changed.listen}.`}
-      </p>
-      {continueAt !== null && (
-        <p className="notice__text" data-testid="setup-continue">
-          This page came from the old address, which no longer answers. Continue at{" "}
-          <a href={continueAt} data-testid="setup-continue-link">
-            {withoutFragment(continueAt)}
-          </a>
-          .
         </p>
       )}
     </div>

@@ -2,9 +2,10 @@
 // state while the user looks at another), the step list with each step's state, and focus moved
 // to a step's heading whenever the step changes.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { SetupOverview } from "../backend/Backend";
+import type { ListenChanged, SetupOverview } from "../backend/Backend";
 import { addressChoices, listenPort, LOCAL_CHOICE, rebase, validPort, withoutToken, type AddressChoice } from "./addresses";
 import { DoneStep } from "./DoneStep";
+import { MovedAway, type MovedAwayProps } from "./MovedAway";
 import { ListenerStep } from "./ListenerStep";
 import { ManualSourcesStep } from "./ManualSourcesStep";
 import { PlexStep } from "./PlexStep";
@@ -34,6 +35,9 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
   const [failures, setFailures] = useState<Partial<Record<StepId, string>>>({});
   const [listenerChecked, setListenerChecked] = useState(false);
   const [skipped, setSkipped] = useState<ReadonlySet<StepId>>(new Set());
+  // Set once the listener moved away from the address this page came from: nothing here works
+  // any more, so the wizard shows only where to go on.
+  const [movedAway, setMovedAway] = useState<MovedAwayProps | null>(null);
   // Poll while a source is expected to send its first event: Plex once registered, Jellyfin and
   // Emby while their step is open.
   const setup = useSetupOverview(eventPollMs, (known) => awaitsFirstEvent(known, step));
@@ -101,7 +105,8 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
           </button>
         </div>
       )}
-      {overview !== null && (
+      {movedAway !== null && <MovedAway {...movedAway} />}
+      {overview !== null && movedAway === null && (
         <WizardSteps
           overview={overview}
           step={step}
@@ -115,12 +120,15 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
             report("listener", failure);
           }}
           onListenerChecked={() => setListenerChecked(true)}
-          onListenerMoved={async (reachable) => {
+          onListenerMoved={async (changed, continueAt) => {
+            if (continueAt !== null) {
+              setMovedAway({ changed, continueAt });
+              return;
+            }
             // What was checked before the move is no longer where the app listens.
             setListenerChecked(false);
             setPortText(null);
-            // A page whose address stopped answering cannot reload; it shows where to go on.
-            if (reachable) await setup.reload();
+            await setup.reload();
           }}
           report={report}
           reload={setup.reload}
@@ -166,7 +174,7 @@ type WizardStepsProps = {
   onPort: (port: string) => void;
   onListenerFailure: (failure: string | null) => void;
   onListenerChecked: () => void;
-  onListenerMoved: (reachable: boolean) => Promise<void>;
+  onListenerMoved: (changed: ListenChanged, continueAt: string | null) => Promise<void>;
   report: (step: StepId, failure: string | null) => void;
   reload: () => Promise<SetupOverview | null>;
   refreshError: string | null;
@@ -195,7 +203,7 @@ function WizardSteps(props: WizardStepsProps) {
         onChoose={props.onChoose}
         port={port}
         onPort={props.onPort}
-        onMoved={(_changed, reachable) => props.onListenerMoved(reachable)}
+        onMoved={props.onListenerMoved}
         onFailure={props.onListenerFailure}
         onChecked={props.onListenerChecked}
       />
