@@ -275,6 +275,16 @@ async fn check_from_here_calls_the_chosen_address() {
         "{failed}"
     );
 
+    let (status, refused) = call(
+        &t,
+        Method::POST,
+        "/api/v1/setup/listen/check",
+        Some(json!({"host": "127.0.0.1"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"]["code"], "bad_request");
+
     // Only this machine's addresses are checked.
     let (status, refused) = call(
         &t,

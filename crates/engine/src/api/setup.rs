@@ -51,9 +51,12 @@ async fn set_listen(
 /// The body is optional: none checks where the app listens now.
 async fn check_listen(
     State(state): State<AppState>,
-    body: Option<Json<CheckListenRequest>>,
+    body: Result<Option<Json<CheckListenRequest>>, JsonRejection>,
 ) -> Result<Json<ListenCheck>, ApiError> {
-    let request = body.map(|Json(b)| b).unwrap_or_default();
+    let request = body
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?
+        .map(|Json(b)| b)
+        .unwrap_or_default();
     Ok(Json(state.engine.check_listen(request).await?))
 }
 

@@ -26,9 +26,4 @@ impl CurrentListen {
     pub(super) fn set(&self, addr: SocketAddr) {
         self.0.send_replace(addr);
     }
-
-    /// Wakes whenever the listener moves.
-    pub fn subscribe(&self) -> watch::Receiver<SocketAddr> {
-        self.0.subscribe()
-    }
 }

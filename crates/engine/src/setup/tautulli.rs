@@ -224,10 +224,9 @@ fn not_received_hint(hook: &str, listen: std::net::SocketAddr, said: Option<&str
     hint.push_str(". ");
     if listen.ip().is_loopback() {
         hint.push_str(&format!(
-            "This app listens only on {listen}: if Tautulli runs on another machine, \
-             listen on the network (CARTOGRAPHUS_LISTEN=0.0.0.0:{}) and connect again \
-             with callback_base set to this machine's LAN address.",
-            listen.port()
+            "This app listens only on {listen}: if Tautulli runs on another machine, have the \
+             app listen on this machine's network address (the setup's first step, or PUT \
+             /api/v1/setup/listen) and connect again with callback_base set to that address."
         ));
     } else {
         hint.push_str(

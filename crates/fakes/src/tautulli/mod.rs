@@ -169,7 +169,7 @@ async fn api(
         params.entry(key).or_insert(value);
     }
     let cmd = params.get("cmd").cloned().unwrap_or_default();
-    let prepared = {
+    let (prepared, http) = {
         let mut state = locked(&state);
         state.commands.push(cmd.clone());
         state.key_in_body |= key_in_body;
@@ -204,10 +204,8 @@ async fn api(
                 Answer::Error(message) => error(message.as_deref()),
             };
         }
-        let prepared = notify::prepare(&mut state, &params);
-        (prepared, state.http.clone())
+        (notify::prepare(&mut state, &params), state.http.clone())
     };
-    let (prepared, http) = prepared;
     let request = match prepared {
         notify::Prepared::Send(request) => request,
         notify::Prepared::Failed(message) => return error(Some(&message)),
