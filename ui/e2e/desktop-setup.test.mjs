@@ -32,6 +32,10 @@ before(async () => {
   dataDir = dataDirListeningOn('desktop-setup', `127.0.0.1:${port}`);
   fakes = await startFakes({ tautulliKey: TAUTULLI_KEY });
   app = await startDesktop({ dataDir, logName: 'desktop-setup-app.log', env: {} });
+  // The webview's storage outlives the app (the dashboard tests remember a dismissed wizard
+  // there): forget it, as on a machine that never ran the app, and load the window again.
+  await app.execute("localStorage.removeItem('cartographus.setupDismissed');");
+  await app.webdriver('POST', app.session('/refresh'), {});
 });
 
 after(async () => {
