@@ -12,6 +12,7 @@ pub mod engine;
 pub mod health;
 pub mod ingest;
 pub mod jobs;
+pub mod listen;
 pub mod live;
 pub mod logging;
 pub mod logs;

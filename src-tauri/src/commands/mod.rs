@@ -100,6 +100,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             pipeline::get_job,
             pipeline::cancel_job,
             setup::get_setup,
+            setup::set_listen,
+            setup::check_listen,
             setup::connect_tautulli,
             setup::test_tautulli,
             setup::disconnect_tautulli,

@@ -12,12 +12,16 @@ import type {
   LiveBatch,
   Page,
   PageArgs,
+  CheckListenRequest,
+  ListenChanged,
+  ListenCheck,
   PlexConnectRequest,
   PlexPin,
   PlexPinStatus,
   PlexRegistered,
   Retried,
   RetrySelection,
+  SetListenRequest,
   SetupOverview,
   SidecarStatus,
   Stats,
@@ -61,6 +65,8 @@ export type TauriBindings = {
   /** The setup commands (the generated `commands`). */
   setup: {
     getSetup(): Promise<SetupOverview>;
+    setListen(request: SetListenRequest): Promise<ListenChanged>;
+    checkListen(request: CheckListenRequest): Promise<ListenCheck>;
     connectTautulli(request: TautulliConnectRequest): Promise<TautulliConnected>;
     testTautulli(): Promise<TautulliTestResult>;
     disconnectTautulli(): Promise<null>;
@@ -236,6 +242,10 @@ export function createTauriBackend(
     },
     getJob: (id) => callEngine(() => bindings.commands.getJob(id)),
     getSetup: () => callEngine(() => bindings.setup.getSetup()),
+    setListen: (request) => callEngine(() => bindings.setup.setListen(request)),
+    checkListen: (request) => callEngine(() => bindings.setup.checkListen(request)),
+    // The window talks IPC: wherever the listener moves, it is unaffected.
+    continueAt: () => null,
     connectTautulli: (request) => callEngine(() => bindings.setup.connectTautulli(request)),
     testTautulli: () => callEngine(() => bindings.setup.testTautulli()),
     disconnectTautulli: async () => {

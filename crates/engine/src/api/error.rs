@@ -114,6 +114,23 @@ impl From<crate::preferences::PreferencesError> for ApiError {
     }
 }
 
+/// Listener refusals: the app keeps listening where it did, except `listener_lost`.
+impl From<crate::listen::ListenError> for ApiError {
+    fn from(error: crate::listen::ListenError) -> Self {
+        use crate::listen::ListenError as E;
+        let status = match &error {
+            E::InvalidAddress { .. } => StatusCode::BAD_REQUEST,
+            E::Locked(_) | E::PortInUse { .. } => StatusCode::CONFLICT,
+            E::AddressUnavailable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Unreachable { .. } => StatusCode::BAD_GATEWAY,
+            E::BindFailed { .. } | E::Lost { .. } | E::NotSaved(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}
+
 impl From<crate::logs::LogsError> for ApiError {
     fn from(error: crate::logs::LogsError) -> Self {
         let status = match &error {
