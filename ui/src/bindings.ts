@@ -508,6 +508,11 @@ export type SessionFilter = {
 
 export type SessionState = "playing" | "paused" | "buffering" | "stopped";
 
+export type SetListenRequest = {
+	/**  `IP:PORT` of this machine, e.g. `192.168.1.20:3857`; a bare IP keeps the port. */
+	address: string,
+};
+
 export type SettingChange = {
 	key: string,
 	applies: Applies,
@@ -575,9 +580,6 @@ export type SettingsView = {
 	settings: SettingView[],
 	/**  Some saved change waits for a restart. */
 	restart_required: boolean,
-export type SetListenRequest = {
-	/**  `IP:PORT` of this machine, e.g. `192.168.1.20:3857`; a bare IP keeps the port. */
-	address: string,
 };
 
 export type SetupOverview = {
