@@ -53,6 +53,7 @@ test-ui: test-ui-gates
 test-e2e: ui-deps
 	cd ui && CARTOGRAPHUS_SERVER_BIN="$(TARGET_DIR)/cartographus-server" \
 		CARTOGRAPHUS_DESKTOP_BIN="$(TARGET_DIR)/cartographus" \
+		CARTOGRAPHUS_FAKES_BIN="$(TARGET_DIR)/cartographus-fakes" \
 		TAURI_DRIVER_BIN="$$(command -v tauri-driver || echo $$HOME/.cargo/bin/tauri-driver)" \
 		node --test --test-concurrency=1 e2e/
 

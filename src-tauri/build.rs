@@ -23,6 +23,8 @@ fn main() {
             "get_job",
             "cancel_job",
             "get_setup",
+            "set_listen",
+            "check_listen",
             "connect_tautulli",
             "test_tautulli",
             "disconnect_tautulli",

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cartographus_engine::config::{default_data_dir, settings_path, ConfigLayer};
+use cartographus_engine::handle::data_dir_lock::DataDirLock;
 use cartographus_engine::preferences::SettingsService;
 use cartographus_engine::settings::Settings;
 use cartographus_engine::startup::{prepare_with_store, Prepared};
@@ -31,6 +32,12 @@ pub fn setup(app: &mut App) {
         Ok(dir) => dir,
         Err(e) => return fail(app.handle(), e.to_string()),
     };
+    // Before the log or the settings are touched: an engine already running on this data
+    // directory (a `cartographus-server serve`) is left alone, and the window says why.
+    let lock = match DataDirLock::acquire(&data_dir) {
+        Ok(lock) => lock,
+        Err(e) => return fail(app.handle(), e.to_string()),
+    };
     app.state::<DesktopState>()
         .keep_log_guard(logging::init(&data_dir));
     if let Err(e) = tray::create(app) {
@@ -46,7 +53,7 @@ pub fn setup(app: &mut App) {
         .set_settings(prepared.settings.clone());
     follow_settings(&handle, prepared.settings.clone());
     tauri::async_runtime::spawn(async move {
-        match Engine::start_with(prepared.config, prepared.settings).await {
+        match Engine::start_locked(prepared.config, prepared.settings, lock).await {
             Ok(engine) => {
                 let engine = handle.state::<DesktopState>().running(engine);
                 if let Some(sidecar) = engine.subscribe_sidecar() {

@@ -1,5 +1,6 @@
-//! Desktop notifications for the engine's alerts (NATS down for more than 30 s, new dead
-//! letters at most once a minute, Tautulli unreachable), each switchable in Settings.
+//! Desktop notifications for the engine's alerts (NATS down for more than 30 s, events not
+//! being stored — the writer behind or the stream's max age near —, new dead letters at most
+//! once a minute, Tautulli unreachable), each switchable in Settings.
 
 use cartographus_engine::alerts::{self, Alert, AlertRules};
 use cartographus_engine::preferences::DesktopPreferences;
@@ -12,7 +13,8 @@ use crate::state::DesktopState;
 /// Whether the user wants to hear about `alert`.
 pub fn wanted(preferences: &DesktopPreferences, alert: &Alert) -> bool {
     match alert {
-        Alert::SidecarDown { .. } => preferences.notify_sidecar_down,
+        // Both say "the pipeline is not storing": one switch for both.
+        Alert::SidecarDown { .. } | Alert::StoringBehind { .. } => preferences.notify_sidecar_down,
         Alert::DlqGrowth { .. } => preferences.notify_dlq_growth,
         Alert::TautulliUnreachable { .. } => preferences.notify_tautulli_unreachable,
     }

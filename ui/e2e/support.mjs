@@ -1,5 +1,6 @@
 // Helpers for the end-to-end tests: free ports, waiting on conditions with deadlines,
-// finding sidecars by data dir, and where screenshots go.
+// finding sidecars by data dir, where screenshots go, and the fakes of third parties.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,4 +142,89 @@ export function privateSessionBus(dir) {
 `,
   );
   return { config: path, address: `unix:path=${socket}` };
+}
+
+/**
+ * Starts `cartographus-fakes` with a fake Tautulli accepting `tautulliKey`; resolves once it
+ * printed its URL. `stop()` ends it and resolves when it has exited.
+ */
+export async function startFakes({ tautulliKey }) {
+  const fakes = spawn(required('CARTOGRAPHUS_FAKES_BIN'), ['--tautulli-port', '0', '--tautulli-key', tautulliKey], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolveExit) => fakes.once('exit', resolveExit));
+  const urls = {};
+  await new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error('cartographus-fakes did not say ready within 15 s')), 15_000);
+    let pending = '';
+    fakes.stdout.on('data', (chunk) => {
+      pending += chunk.toString();
+      let newline;
+      while ((newline = pending.indexOf('\n')) !== -1) {
+        const line = pending.slice(0, newline).trim();
+        pending = pending.slice(newline + 1);
+        const [name, url] = line.split(' ');
+        if (name === 'ready') {
+          clearTimeout(timer);
+          resolveReady();
+        } else if (url) {
+          urls[name] = url;
+        }
+      }
+    });
+    fakes.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cartographus-fakes exited with ${code} before it was ready`));
+    });
+  });
+  return {
+    tautulliUrl: urls.tautulli,
+    async stop() {
+      if (fakes.exitCode === null) fakes.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A data directory whose settings say where to listen (the wizard may move it: no flag or variable fixes it). */
+export function dataDirListeningOn(prefix, listen) {
+  const dir = tempDataDir(prefix);
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ config: { listen } }), { mode: 0o600 });
+  return dir;
+}
+
+/** The Tautulli API of the fake: `cmd` with the key; the envelope's `response`. */
+export async function tautulliApi(tautulliUrl, key, cmd) {
+  const response = await fetch(`${tautulliUrl}/api/v2?apikey=${encodeURIComponent(key)}&cmd=${cmd}`, {
+    signal: AbortSignal.timeout(10_000),
+  });
+  return (await response.json()).response;
+}
+
+/** Emby's "Send Test Notification" (Emby 4.9) as it arrives at a webhook URL. */
+export async function sendEmbyTest(webhookUrl) {
+  const response = await fetch(webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      Title: 'Test Notification',
+      Description: 'Test Notification Description',
+      Date: new Date().toISOString(),
+      Event: 'system.webhooktest',
+      Severity: 'Info',
+      Server: { Name: 'Basement', Id: 'b7c1e2f3', Version: '4.9.1.10' },
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+/** Whether anything accepts connections at `base` (a refused connection is false). */
+export async function answers(base) {
+  try {
+    await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(5_000) });
+    return true;
+  } catch {
+    return false;
+  }
 }

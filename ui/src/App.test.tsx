@@ -157,6 +157,27 @@ describe("App", () => {
     expect(screen.queryByTestId("connection-notice")).toBeNull();
   });
 
+  it("asks for the engine's details again when the listener moved, so the footer says where it listens now", async () => {
+    let listen = "127.0.0.1:3857";
+    const backend = createFakeBackend({
+      getHealth: () => Promise.resolve(healthyHealth),
+      getEngineInfo: () => Promise.resolve({ ...engineInfo, listen }),
+    });
+    renderApp(backend);
+    await waitFor(() => expect(screen.getByTestId("engine-listen").textContent).toBe("127.0.0.1:3857"));
+    await screen.findByTestId("health-loaded");
+
+    listen = "192.168.1.20:3857";
+    act(() =>
+      backend.pushHealth({
+        ...healthyHealth,
+        parts: { ...healthyHealth.parts, listener: { status: "up", detail: "http://192.168.1.20:3857" } },
+      }),
+    );
+
+    await waitFor(() => expect(screen.getByTestId("engine-listen").textContent).toBe("192.168.1.20:3857"));
+  });
+
   it("in a browser without the token, asks for the server's link and skips engine details", async () => {
     const backend = createFakeBackend({
       kind: "http",

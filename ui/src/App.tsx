@@ -94,7 +94,7 @@ export function App() {
           </main>
         </>
       )}
-      <AppFooter backendKind={backend.kind} />
+      <AppFooter backendKind={backend.kind} listenerDetail={healthState.health?.parts.listener?.detail ?? null} />
     </div>
   );
 }

@@ -35,6 +35,8 @@ export const commands = {
 	getJob: (id: string) => __TAURI_INVOKE<JobStatus>("get_job", { id }),
 	cancelJob: (id: string) => __TAURI_INVOKE<JobStatus>("cancel_job", { id }),
 	getSetup: () => __TAURI_INVOKE<SetupOverview>("get_setup"),
+	setListen: (request: SetListenRequest) => __TAURI_INVOKE<ListenChanged>("set_listen", { request }),
+	checkListen: (request: CheckListenRequest) => __TAURI_INVOKE<ListenCheck>("check_listen", { request }),
 	connectTautulli: (request: TautulliConnectRequest) => __TAURI_INVOKE<TautulliConnected>("connect_tautulli", { request }),
 	testTautulli: () => __TAURI_INVOKE<TautulliTestResult>("test_tautulli"),
 	disconnectTautulli: () => __TAURI_INVOKE<null>("disconnect_tautulli"),
@@ -75,6 +77,11 @@ export type Attempt = {
 
 /**  One end of a replay range: a stream sequence or a time. */
 export type Bound = number | null | string;
+
+export type CheckListenRequest = {
+	/**  `IP:PORT` to call; empty: where the app listens now. */
+	address?: string | null,
+};
 
 /**  An error the UI can match on `code` and show as `message`. */
 export type CommandError = {
@@ -242,6 +249,26 @@ export type LatencySummary = {
 	p50_ms: number | null,
 	p99_ms: number | null,
 	mean_ms: number | null,
+};
+
+export type ListenChanged = {
+	/**  Where the app listened before. */
+	previous: string,
+	/**  Where it listens now. */
+	listen: string,
+	/**  The app's address as this machine reaches it now (`http://…/`), for a link. */
+	url: string,
+	/**  False when the app already listened there: nothing changed. */
+	changed: boolean,
+};
+
+export type ListenCheck = {
+	/**  What was called: `http://IP:PORT/api/v1/health`. */
+	url: string,
+	/**  The health verdict that came back: ok, degraded or down. */
+	status: string,
+	/**  From connecting to the answer. */
+	round_trip_ms: number,
 };
 
 /**  What a batched subscriber receives. */
@@ -531,6 +558,11 @@ export type SessionFilter = {
 
 export type SessionState = "playing" | "paused" | "buffering" | "stopped";
 
+export type SetListenRequest = {
+	/**  `IP:PORT` of this machine, e.g. `192.168.1.20:3857`; a bare IP keeps the port. */
+	address: string,
+};
+
 export type SettingChange = {
 	key: string,
 	applies: Applies,
@@ -603,6 +635,8 @@ export type SettingsView = {
 export type SetupOverview = {
 	/**  The HTTP listener's address. */
 	listen: string,
+	/**  The environment variable or flag that fixes `listen` (moving it is refused), if any. */
+	listen_locked_by: string | null,
 	/**
 	 *  This machine's addresses on the network, for a `callback_base` when a media server
 	 *  runs elsewhere (it then needs the listener on that interface).
@@ -631,7 +665,8 @@ export type Source = "tautulli" | "plex" | "jellyfin" | "emby";
 
 /**
  *  One source: Tautulli and Plex are connected by the wizard; Jellyfin and Emby count as
- *  connected once one of their events has arrived (their URL is pasted by hand).
+ *  connected once one of their events or test notifications has arrived (their URL is
+ *  pasted by hand).
  */
 export type SourceSetup = {
 	connected: boolean,
@@ -641,6 +676,11 @@ export type SourceSetup = {
 	notifier_id: number | null,
 	/**  When the newest stored event of this source was received. */
 	last_event_at: string | null,
+	/**
+	 *  When this source's last test notification arrived (since the engine started; tests
+	 *  are answered, never stored). Plex has no test send.
+	 */
+	last_test_at: string | null,
 };
 
 export type SourcesSetup = {

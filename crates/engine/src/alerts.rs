@@ -14,13 +14,28 @@ use crate::EngineHandle;
 
 /// The health part the Tautulli poller reports when it cannot reach Tautulli.
 pub const TAUTULLI_PART: &str = "tautulli";
+/// The health part of the writer's backlog against the stream's max age.
+pub const STREAM_PART: &str = "stream";
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Alert {
-    SidecarDown { down_for_secs: f64, detail: String },
-    DlqGrowth { added: u64, total: u64 },
-    TautulliUnreachable { detail: String },
+    SidecarDown {
+        down_for_secs: f64,
+        detail: String,
+    },
+    DlqGrowth {
+        added: u64,
+        total: u64,
+    },
+    TautulliUnreachable {
+        detail: String,
+    },
+    /// The "stream" part is down: the writer is behind, or the stream's max age is about to
+    /// delete events DuckDB has not stored (docs/adr/0014).
+    StoringBehind {
+        detail: String,
+    },
 }
 
 impl Alert {
@@ -44,6 +59,10 @@ impl Alert {
             Alert::TautulliUnreachable { detail } => (
                 "Tautulli is unreachable".to_string(),
                 format!("{detail}. Missed playbacks are filled in once it answers again."),
+            ),
+            Alert::StoringBehind { detail } => (
+                "Events are not being stored".to_string(),
+                format!("{detail}. They wait in JetStream; open Health to see why."),
             ),
         }
     }
@@ -74,6 +93,7 @@ pub struct AlertState {
     nats_down_since: Option<(Instant, String)>,
     nats_alerted: bool,
     tautulli_alerted: bool,
+    stream_alerted: bool,
     dlq_seen: Option<u64>,
     dlq_unreported: u64,
     dlq_last_alert: Option<Instant>,
@@ -86,6 +106,7 @@ impl AlertState {
             nats_down_since: None,
             nats_alerted: false,
             tautulli_alerted: false,
+            stream_alerted: false,
             dlq_seen: None,
             dlq_unreported: 0,
             dlq_last_alert: None,
@@ -114,6 +135,17 @@ impl AlertState {
                 }
             }
             _ => self.tautulli_alerted = false,
+        }
+        match health.parts.get(STREAM_PART) {
+            Some(part) if part.status == PartStatus::Down => {
+                if !self.stream_alerted {
+                    self.stream_alerted = true;
+                    alerts.push(Alert::StoringBehind {
+                        detail: part.detail.clone(),
+                    });
+                }
+            }
+            _ => self.stream_alerted = false,
         }
         alerts.extend(self.tick(now));
         alerts
@@ -216,6 +248,37 @@ mod tests {
             );
         }
         Health::from_parts(parts)
+    }
+
+    #[test]
+    fn events_at_risk_in_the_stream_alert_once_per_episode() {
+        let mut state = AlertState::new(AlertRules::default());
+        let t0 = Instant::now();
+        let with_stream = |status: PartStatus| {
+            let mut h = health(PartStatus::Up, None);
+            h.parts.insert(
+                STREAM_PART.to_string(),
+                PartHealth::new(status, "events wait for DuckDB since 4 days"),
+            );
+            h
+        };
+        let alerts = state.observe_health(&with_stream(PartStatus::Down), t0);
+        assert!(
+            matches!(&alerts[..], [Alert::StoringBehind { detail }] if detail.contains("4 days")),
+            "{alerts:?}"
+        );
+        assert!(state
+            .observe_health(&with_stream(PartStatus::Down), t0)
+            .is_empty());
+        assert!(state
+            .observe_health(&with_stream(PartStatus::Up), t0)
+            .is_empty());
+        assert_eq!(
+            state
+                .observe_health(&with_stream(PartStatus::Down), t0)
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -222,6 +222,9 @@ pub struct Config {
     pub session_timeout: Duration,
     /// plex.tv, or a stand-in for it (`CARTOGRAPHUS_PLEXTV_URL`).
     pub plextv_url: url::Url,
+    /// The environment variable or flag that set `listen`, which then cannot be moved while
+    /// running (set by `startup::prepare`; None when it came from the settings or default).
+    pub listen_locked_by: Option<&'static str>,
 }
 
 impl Config {
@@ -312,6 +315,7 @@ impl Config {
                 .session_timeout
                 .unwrap_or(Duration::from_secs(6 * 3600)),
             plextv_url,
+            listen_locked_by: None,
             data_dir,
         })
     }

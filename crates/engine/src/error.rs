@@ -14,6 +14,10 @@ pub mod codes {
     pub const STATS_UNAVAILABLE: &str = "stats_unavailable";
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const SETTINGS_UNWRITABLE: &str = "settings_unwritable";
+    /// An environment variable or flag fixes the setting.
+    pub const LOCKED: &str = "locked";
+    pub const PORT_IN_USE: &str = "port_in_use";
+    pub const BIND_FAILED: &str = "bind_failed";
     /// An event larger than the NATS server's `max_payload`.
     pub const EVENT_TOO_LARGE: &str = "event_too_large";
     /// An event that fails validation (`persist/validate.rs`).

@@ -14,6 +14,7 @@ pub mod handle;
 pub mod health;
 pub mod ingest;
 pub mod jobs;
+pub mod listen;
 pub mod live;
 pub mod logging;
 pub mod logs;

@@ -72,10 +72,20 @@ pub fn prepare_with_store(
     }
     let env_layer = ConfigLayer::from_env(&env)?;
     let environment = Environment::resolve(&env, &flags)?;
-    let config = Config::resolve(
+    // An address given by flag or environment wins over the settings file at every start,
+    // so moving the listener from the UI would not last: it is refused instead.
+    let listen_locked_by = if flags.listen.is_some() {
+        Some("--listen")
+    } else if env_layer.listen.is_some() {
+        Some("CARTOGRAPHUS_LISTEN")
+    } else {
+        None
+    };
+    let mut config = Config::resolve(
         data_dir.clone(),
         &[settings.config.clone(), env_layer, flags],
     )?;
+    config.listen_locked_by = listen_locked_by;
     let tokens = resolve_tokens(&settings, &env);
     let settings = SettingsService::new(store, environment, &data_dir, tokens.clone())?;
     Ok(Prepared {
@@ -206,6 +216,36 @@ mod tests {
             refused.err()
         );
         assert!(!home.path().join("settings.json").exists());
+    }
+
+    #[test]
+    fn a_listen_address_from_flag_or_environment_is_locked_and_from_settings_not() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.json"),
+            r#"{"config":{"listen":"127.0.0.1:4100"}}"#,
+        )
+        .unwrap();
+        let data = || Some(dir.path().to_path_buf());
+        let from_settings = prepare(data(), ConfigLayer::default(), |_| None).unwrap();
+        assert_eq!(from_settings.config.listen.port(), 4100);
+        assert_eq!(from_settings.config.listen_locked_by, None);
+
+        let env = |k: &str| (k == "CARTOGRAPHUS_LISTEN").then(|| "127.0.0.1:4200".to_string());
+        let from_env = prepare(data(), ConfigLayer::default(), env).unwrap();
+        assert_eq!(from_env.config.listen.port(), 4200);
+        assert_eq!(
+            from_env.config.listen_locked_by,
+            Some("CARTOGRAPHUS_LISTEN")
+        );
+
+        let flags = ConfigLayer {
+            listen: Some("127.0.0.1:4300".parse().unwrap()),
+            ..ConfigLayer::default()
+        };
+        let from_flag = prepare(data(), flags, env).unwrap();
+        assert_eq!(from_flag.config.listen.port(), 4300);
+        assert_eq!(from_flag.config.listen_locked_by, Some("--listen"));
     }
 
     #[test]

@@ -6,9 +6,9 @@
 mod support;
 
 use cartographus_engine::config::ConfigLayer;
+use cartographus_fakes::plextv::FakePlexTv;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::fake_plextv::FakePlexTv;
 use support::setup_api::{assert_no_secret, call, dead_address, saved_setup};
 use support::{TestEngine, WEBHOOK_TOKEN};
 
@@ -29,7 +29,9 @@ async fn engine_with(plextv_url: String) -> TestEngine {
 }
 
 async fn plextv_and_engine() -> (FakePlexTv, TestEngine) {
-    let fake = FakePlexTv::start(TOKEN, OTHERS.map(String::from).to_vec()).await;
+    let fake = FakePlexTv::start(TOKEN, OTHERS.map(String::from).to_vec())
+        .await
+        .unwrap();
     let t = engine_with(fake.url.clone()).await;
     (fake, t)
 }
@@ -124,7 +126,7 @@ async fn pin_sign_in_keeps_the_token_inside_and_registers_with_it() {
     let (status, pin) = call(&t, Method::POST, "/api/v1/setup/plex/pin", None).await;
     assert_eq!(status, StatusCode::OK, "{pin}");
     let id: u64 = pin["id"].as_str().unwrap().parse().unwrap();
-    let created = fake.pin(id);
+    let created = fake.pin(id).unwrap();
     assert!(created.strong, "a strong (long) code was asked for");
     assert_eq!(pin["code"], created.code);
     let auth_url = pin["auth_url"].as_str().unwrap();

@@ -6,10 +6,13 @@
 mod support;
 
 use cartographus_engine::config::ConfigLayer;
-use cartographus_engine::setup::notifier_template::{data_template, TRIGGERS};
+use cartographus_engine::secret::Secret;
+use cartographus_engine::setup::notifier_template::{
+    data_template, headers_template, OTHER_TRIGGERS, TRIGGERS,
+};
+use cartographus_fakes::tautulli::{FakeTautulli, KeyRefusal, Notifier};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::fake_tautulli::{FakeTautulli, KeyRefusal, Notifier};
 use support::setup_api::{assert_no_secret, call, dead_address, saved_setup};
 use support::webhooks::{dlq_count, fixture, post};
 use support::{stored_events, wait_for, TestEngine, WEBHOOK_TOKEN};
@@ -27,9 +30,9 @@ async fn engine() -> TestEngine {
 
 /// A Tautulli that already has two notifiers of other apps.
 async fn tautulli_with_others() -> (FakeTautulli, Vec<(u32, Notifier)>) {
-    let fake = FakeTautulli::start(KEY).await;
+    let fake = FakeTautulli::start(KEY).await.unwrap();
     let discord = Notifier::webhook("Discord", "https://discord.com/api/webhooks/1/abc");
-    let email = Notifier::blank(10);
+    let email = Notifier::email("Mail me", "smtp-secret");
     let others = vec![
         (fake.add(discord.clone()), discord),
         (fake.add(email.clone()), email),
@@ -65,15 +68,15 @@ async fn connect_installs_one_fully_configured_notifier_and_reconnect_reuses_it(
     assert_eq!(status, StatusCode::OK, "{first}");
     let hook = format!("{}/webhooks/tautulli", t.base);
     assert_eq!(first["created"], true, "{first}");
-    assert_eq!(first["tautulli_version"], "v2.17.0");
+    assert_eq!(first["tautulli_version"], "v2.17.2");
     assert_eq!(first["hook"], hook.as_str());
     let id = first["notifier_id"].as_u64().unwrap() as u32;
     assert_no_secret(&first, &[KEY, WEBHOOK_TOKEN]);
 
     let ours = fake.notifiers()[&id].clone();
     assert_eq!(ours.agent_id, 25);
-    assert_eq!(ours.hook, hook);
-    assert_eq!(ours.method, "POST");
+    assert_eq!(ours.hook(), hook);
+    assert_eq!(ours.method(), "POST");
     for trigger in TRIGGERS {
         assert_eq!(ours.actions[trigger], 1, "{trigger} is on");
         let (headers, body) = &ours.texts[trigger];
@@ -87,7 +90,7 @@ async fn connect_installs_one_fully_configured_notifier_and_reconnect_reuses_it(
     );
     assert_untouched(&fake, &others);
     assert!(
-        !fake.state.lock().unwrap().key_in_body,
+        !fake.key_in_body(),
         "the API key travels only in the query string"
     );
 
@@ -201,7 +204,16 @@ async fn the_test_notification_makes_the_round_trip_and_is_not_stored() {
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["received"], true);
     assert!(answer["round_trip_ms"].as_u64().is_some(), "{answer}");
-    assert!(fake.commands().contains(&"notify".to_string()));
+    // Tautulli sends exactly the subject and body a notify call passes (no stored template
+    // stands in), so the call itself must carry the headers template with the token.
+    let notifies = fake.notifies();
+    assert_eq!(notifies.len(), 1, "{notifies:?}");
+    assert_eq!(
+        notifies[0].subject.as_deref(),
+        Some(headers_template(&Secret::new(WEBHOOK_TOKEN)).as_str())
+    );
+    assert_eq!(notifies[0].body.as_deref(), Some(data_template().as_str()));
+    assert_eq!(notifies[0].headers, None);
     assert_eq!(stored_events(&t).await, 0, "a test is not a playback");
     assert_eq!(dlq_count(&t).await, 0, "a test is not a dead letter");
 }
@@ -319,4 +331,33 @@ async fn two_connects_at_once_still_make_one_notifier() {
         .count();
     assert_eq!(created, 1, "{first} {second}");
     assert_eq!(fake.notifiers().len(), others.len() + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnecting_switches_off_a_trigger_someone_turned_on_in_our_notifier() {
+    let (fake, others) = tautulli_with_others().await;
+    let t = engine().await;
+    let (status, first) = connect(&t, &fake, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let id = first["notifier_id"].as_u64().unwrap() as u32;
+
+    // Someone edits our notifier in Tautulli: "Recently added" on, "Playback pause" off.
+    let mut edited = fake.notifiers()[&id].clone();
+    edited.actions.insert("on_created".into(), 1);
+    edited.actions.insert("on_pause".into(), 0);
+    fake.put(id, edited);
+
+    // Tautulli keeps any trigger a `set_notifier_config` does not mention, so only an
+    // explicit switch-off undoes the edit.
+    let (status, again) = connect(&t, &fake, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["notifier_id"], id);
+    let ours = fake.notifiers()[&id].clone();
+    for trigger in TRIGGERS {
+        assert_eq!(ours.actions[trigger], 1, "{trigger} is on");
+    }
+    for trigger in OTHER_TRIGGERS {
+        assert_eq!(ours.actions[trigger], 0, "{trigger} is off");
+    }
+    assert_untouched(&fake, &others);
 }

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use cartographus_engine::config::ConfigLayer;
 use cartographus_engine::setup::notifier_template::TRIGGERS;
+use cartographus_fakes::tautulli::FakeTautulli;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::fake_tautulli::FakeTautulli;
 use support::setup_api::call;
 use support::webhooks::dlq_count;
 use support::{stored_events, stream_info, wait_for, TestEngine};
@@ -121,7 +121,7 @@ async fn send(t: &TestEngine, hook: &str, headers: &Value, body: String) -> (Sta
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_installed_trigger_template_is_accepted_and_stored_and_a_test_is_not() {
-    let fake = FakeTautulli::start(KEY).await;
+    let fake = FakeTautulli::start(KEY).await.unwrap();
     let t = TestEngine::start(ConfigLayer {
         writer_flush_interval: Some(Duration::from_millis(100)),
         ..ConfigLayer::default()
@@ -145,7 +145,7 @@ async fn every_installed_trigger_template_is_accepted_and_stored_and_a_test_is_n
         let values = parameters(action, 600_000 + n as u32 * 1000);
         let headers = render(subject, &values);
         let data = render(body, &values);
-        let (status, answer) = send(&t, &notifier.hook, &headers, data.to_string()).await;
+        let (status, answer) = send(&t, notifier.hook(), &headers, data.to_string()).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{trigger}: {answer}");
         assert_eq!(answer["status"], "accepted", "{trigger}: {answer}");
         assert!(ids.insert(answer["event_id"].as_str().unwrap().to_string()));
@@ -158,7 +158,7 @@ async fn every_installed_trigger_template_is_accepted_and_stored_and_a_test_is_n
     let (subject, body) = &notifier.texts["on_play"];
     let (status, answer) = send(
         &t,
-        &notifier.hook,
+        notifier.hook(),
         &render(subject, &values),
         render(body, &values).to_string(),
     )
@@ -207,7 +207,7 @@ async fn every_installed_trigger_template_is_accepted_and_stored_and_a_test_is_n
     let headers: Value = serde_json::from_str(&notifier.texts["on_play"].0).unwrap();
     let (status, answer) = send(
         &t,
-        &notifier.hook,
+        notifier.hook(),
         &headers,
         notifier.texts["on_play"].1.clone(),
     )

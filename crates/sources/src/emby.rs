@@ -2,6 +2,10 @@
 //! holds the same JSON. Positions are .NET ticks (10,000 per millisecond).
 //!
 //! Required for playback: `Event`, `Item.Id`, and `Session.Id` or `Session.DeviceId`.
+//!
+//! Test sends: Emby's "Send Test Notification" (Settings → Webhooks) posts
+//! `"Event": "system.webhooktest"` (4.9; `system.notificationtest` from the notification
+//! test of earlier versions) with a title, the server and the user, in either encoding.
 
 use chrono::{DateTime, Utc};
 use percent_encoding::percent_decode;
@@ -34,6 +38,11 @@ pub fn parse(
     let event = root
         .string("Event")?
         .ok_or_else(|| ParseError::missing("Event"))?;
+    if TEST_EVENTS.contains(&event.as_str()) {
+        return Ok(Parsed::Test {
+            source: Source::Emby,
+        });
+    }
     let Some(event_type) = event_type(&event) else {
         return Ok(Parsed::Ignored {
             source: Source::Emby,
@@ -140,6 +149,9 @@ pub fn parse(
         raw: serde_json::Value::Object(map),
     }))
 }
+
+/// What Emby's "Send Test Notification" sends as `Event`.
+const TEST_EVENTS: [&str; 2] = ["system.webhooktest", "system.notificationtest"];
 
 /// Playback events; `unpause` is `resume`, `scrobble` (Emby counted it played) is
 /// `watched`. `item.markplayed` is ignored: a user ticking "played" in the library is not

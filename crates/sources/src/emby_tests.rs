@@ -228,3 +228,45 @@ fn wrong_types_are_named() {
     let body = body_with("playback.stop.json", |b| b["Session"] = json!("c336"));
     assert_eq!(refusal(Source::Emby, &body).field(), Some("Session"));
 }
+
+#[test]
+fn the_test_notification_is_a_test_in_either_encoding() {
+    // Emby 4.9's "Send Test Notification", as it arrives.
+    let test = json!({
+        "Title": "Test Notification",
+        "Description": "Test Notification Description",
+        "Date": "2025-07-25T09:33:20.6594104Z",
+        "Event": "system.webhooktest",
+        "Severity": "Info",
+        "User": {"Name": "dana", "Id": "4f2a"},
+        "Server": {"Name": "Basement", "Id": "b7c1", "Version": "4.9.1.10"}
+    })
+    .to_string();
+    let expected = Ok(Parsed::Test {
+        source: Source::Emby,
+    });
+    assert_eq!(
+        parse_body(Source::Emby, Some("application/json"), test.as_bytes()),
+        expected
+    );
+    let form = form_encode_data(test.as_bytes());
+    assert_eq!(
+        parse_body(
+            Source::Emby,
+            Some("application/x-www-form-urlencoded"),
+            &form
+        ),
+        expected
+    );
+    let older = json!({"Event": "system.notificationtest", "Server": {"Name": "Basement"}});
+    assert_eq!(
+        parse_body(Source::Emby, None, older.to_string().as_bytes()),
+        expected
+    );
+    // Other system events stay "not playback".
+    let other = json!({"Event": "system.updateavailable"}).to_string();
+    assert!(matches!(
+        parse_body(Source::Emby, None, other.as_bytes()),
+        Ok(Parsed::Ignored { .. })
+    ));
+}

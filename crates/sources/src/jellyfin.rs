@@ -4,6 +4,13 @@
 //!
 //! Required for playback: `NotificationType`, `ItemId`, and a session: `Id` (recent plugin
 //! versions) or, failing that, `DeviceId` (with `ItemId` and `UserId`).
+//!
+//! Test sends: the released plugin (v21) has none. The "Add Test" button proposed in
+//! jellyfin-plugin-webhook PR #383 (`POST /Webhook/Test`) sends the base object — `ServerId`,
+//! `ServerName`, `ServerVersion`, `ServerUrl`, `NotificationType` — plus `ItemType` ("None"
+//! or the chosen type), merged with the test data the user enters. With no test data that
+//! exact key set is recognised as a test; a test carrying made-up item data cannot be told
+//! from a real notification.
 
 use chrono::{DateTime, Utc};
 
@@ -15,6 +22,11 @@ use crate::event::{EventType, MediaEvent, MediaType, Source};
 
 pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseError> {
     let map = json::decode_object(body)?;
+    if is_test_notification(&map) {
+        return Ok(Parsed::Test {
+            source: Source::Jellyfin,
+        });
+    }
     let root = Obj::root(&map);
 
     let notification = root
@@ -117,6 +129,24 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         video_resolution: shared::resolution_from_title(root.text("Video_0_Title")?.as_deref()),
         raw: serde_json::Value::Object(map),
     }))
+}
+
+/// The keys of the plugin's test send without test data. A real notification of an item
+/// adds its id, name and times; one without an item (PendingRestart, …) has no `ItemType`.
+const TEST_KEYS: [&str; 6] = [
+    "ServerId",
+    "ServerName",
+    "ServerVersion",
+    "ServerUrl",
+    "NotificationType",
+    "ItemType",
+];
+
+fn is_test_notification(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    let has = |key: &str| map.get(key).is_some_and(serde_json::Value::is_string);
+    has("NotificationType")
+        && has("ItemType")
+        && map.keys().all(|key| TEST_KEYS.contains(&key.as_str()))
 }
 
 /// Jellyfin has no pause/resume notifications: a paused client keeps sending

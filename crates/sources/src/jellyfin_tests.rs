@@ -231,3 +231,39 @@ fn wrong_types_are_named() {
         Some("NotificationType")
     );
 }
+
+#[test]
+fn the_proposed_plugin_test_send_is_a_test_and_real_notifications_are_not() {
+    // `POST /Webhook/Test` of jellyfin-plugin-webhook PR #383 without test data, through a
+    // Generic destination with "Send All Properties".
+    for (notification, item_type) in [("PlaybackStart", "Movie"), ("ItemAdded", "None")] {
+        let test = json!({
+            "ServerId": "8c2e41d6f0a94b7e9a3c5d1e2f6a7b8c",
+            "ServerName": "Basement",
+            "ServerVersion": "10.11.2",
+            "ServerUrl": "http://192.168.1.5:8096",
+            "NotificationType": notification,
+            "ItemType": item_type
+        })
+        .to_string();
+        assert_eq!(
+            parse_body(Source::Jellyfin, Some("text/plain"), test.as_bytes()),
+            Ok(Parsed::Test {
+                source: Source::Jellyfin
+            }),
+            "{notification}"
+        );
+    }
+    // A notification without an item (no ItemType) is not a test.
+    let restart = json!({"ServerId": "8c2e", "ServerName": "Basement",
+        "ServerVersion": "10.11.2", "ServerUrl": "http://x", "NotificationType": "PendingRestart"});
+    assert!(matches!(
+        parse_body(Source::Jellyfin, None, restart.to_string().as_bytes()),
+        Ok(Parsed::Ignored { .. })
+    ));
+    // A real playback without its item is still refused by name, not taken for a test.
+    let body = body_with("PlaybackStart.json", |b| {
+        b.remove("ItemId");
+    });
+    assert_eq!(refusal(Source::Jellyfin, &body).field(), Some("ItemId"));
+}

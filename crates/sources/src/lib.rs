@@ -41,8 +41,9 @@ pub enum Parsed {
     /// `ItemAdded`, Emby `item.markplayed`, Tautulli `created`, …). Answer 2xx, store
     /// nothing. `kind` is the source's own event name, for logs.
     Ignored { source: Source, kind: String },
-    /// A test notification: the sender's template sent as it is, placeholders unfilled
-    /// (Tautulli's `notify`, or its "Test" button). Answer 2xx, store nothing.
+    /// A test notification: Tautulli's template sent as it is, placeholders unfilled (its
+    /// `notify`, or its "Test" button); Emby's "Send Test Notification"; the Jellyfin
+    /// webhook plugin's proposed test send. Answer 2xx, store nothing. Plex has no test.
     Test { source: Source },
 }
 

@@ -120,6 +120,8 @@ macro_rules! specta_builder_for {
                 $crate::commands::pipeline::get_job,
                 $crate::commands::pipeline::cancel_job,
                 $crate::commands::setup::get_setup,
+                $crate::commands::setup::set_listen,
+                $crate::commands::setup::check_listen,
                 $crate::commands::setup::connect_tautulli,
                 $crate::commands::setup::test_tautulli,
                 $crate::commands::setup::disconnect_tautulli,

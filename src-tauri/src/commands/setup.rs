@@ -1,7 +1,11 @@
-//! The setup wizard's commands: connect and test Tautulli, register Plex's webhook (by
-//! token or PIN sign-in), and the overview. Each is one call into the same engine function
-//! the HTTP API calls, with the same answer and error code.
+//! The setup wizard's commands: where the engine listens (move, check), connect and test
+//! Tautulli, register Plex's webhook (by token or PIN sign-in), and the overview. Each is
+//! one call into the same engine function the HTTP API calls, with the same answer and
+//! error code. The window talks IPC, so a moved listener does not affect it.
 
+use cartographus_engine::listen::{
+    CheckListenRequest, ListenChanged, ListenCheck, SetListenRequest,
+};
 use cartographus_engine::setup::{
     PlexConnectRequest, PlexPin, PlexPinStatus, PlexRegistered, SetupOverview,
     TautulliConnectRequest, TautulliConnected, TautulliTestResult,
@@ -10,6 +14,24 @@ use tauri::State;
 
 use super::CommandError;
 use crate::state::DesktopState;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_listen(
+    state: State<'_, DesktopState>,
+    request: SetListenRequest,
+) -> Result<ListenChanged, CommandError> {
+    Ok(state.engine_handle()?.set_listen(request).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn check_listen(
+    state: State<'_, DesktopState>,
+    request: CheckListenRequest,
+) -> Result<ListenCheck, CommandError> {
+    Ok(state.engine_handle()?.check_listen(request).await?)
+}
 
 #[tauri::command]
 #[specta::specta]

@@ -31,10 +31,14 @@ import type {
   SpoolStats,
   Stats,
   StreamStats,
+  CheckListenRequest,
+  ListenChanged,
+  ListenCheck,
   PlexConnectRequest,
   PlexPin,
   PlexPinStatus,
   PlexRegistered,
+  SetListenRequest,
   SetupOverview,
   SourceSetup,
   TautulliConnected,
@@ -77,10 +81,14 @@ export type {
   StreamStats,
 };
 export type {
+  CheckListenRequest,
+  ListenChanged,
+  ListenCheck,
   PlexConnectRequest,
   PlexPin,
   PlexPinStatus,
   PlexRegistered,
+  SetListenRequest,
   SetupOverview,
   SourceSetup,
   TautulliConnected,
@@ -161,6 +169,19 @@ export interface Backend extends OperationsBackend {
   // Connecting sources (the setup wizard). Failures are EngineErrors with the contract's codes.
   /** Where this app listens, the webhook URLs to hand out, and each source's connection. */
   getSetup(): Promise<SetupOverview>;
+  /**
+   * Moves the engine's listener to an address of this computer without a restart. Rejects (and
+   * the engine keeps listening where it did) with codes like port_in_use, address_unavailable,
+   * invalid_address or locked.
+   */
+  setListen(request: SetListenRequest): Promise<ListenChanged>;
+  /** The engine calls its own health through an address (default: where it listens) and says what answered. */
+  checkListen(request: CheckListenRequest): Promise<ListenCheck>;
+  /**
+   * Where this UI goes on once the listener moved: the page to open (with what it needs to sign
+   * in), or null when this UI is unaffected (the desktop talks IPC; the page's address still answers).
+   */
+  continueAt(changed: ListenChanged): string | null;
   /** Verifies the key, then creates or updates (never duplicates) this app's notifier in Tautulli. */
   connectTautulli(request: TautulliConnectRequest): Promise<TautulliConnected>;
   /** Has Tautulli send a test through that notifier and waits for it to arrive. */

@@ -144,3 +144,34 @@ describe("httpBackend setup", () => {
     expect(openWindow).toHaveBeenCalledExactlyOnceWith("https://app.plex.tv/auth#?code=WXYZ");
   });
 });
+
+describe("httpBackend listener", () => {
+  it("moves the listener with PUT and checks it with POST, the token in the header", async () => {
+    const moved = { previous: "127.0.0.1:3857", listen: "192.168.1.20:3857", url: "http://192.168.1.20:3857/", changed: true };
+    const answers = [jsonResponse(moved), jsonResponse({ url: "http://192.168.1.20:3857/api/v1/health", status: "ok", round_trip_ms: 4 })];
+    const { backend, call } = backendAnswering(() => answers.shift()!);
+
+    await expect(backend.setListen({ address: "192.168.1.20:3857" })).resolves.toEqual(moved);
+    expect(call(0)).toMatchObject({ url: `${ORIGIN}/api/v1/setup/listen`, method: "PUT", body: { address: "192.168.1.20:3857" } });
+    expect(call(0).headers.get("Authorization")).toBe("Bearer secret-token");
+    await expect(backend.checkListen({ address: "192.168.1.20:3857" })).resolves.toMatchObject({ status: "ok", round_trip_ms: 4 });
+    expect(call(1)).toMatchObject({ url: `${ORIGIN}/api/v1/setup/listen/check`, method: "POST", body: { address: "192.168.1.20:3857" } });
+  });
+
+  it("refusals keep their code", async () => {
+    const { backend } = backendAnswering(() =>
+      jsonResponse({ error: { code: "locked", message: "the listen address is fixed by --listen" } }, 409),
+    );
+    const failure = await backend.setListen({ address: "0.0.0.0:3857" }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EngineError);
+    expect(failure).toMatchObject({ code: "locked" });
+  });
+
+  it("continues at the new address with the token when the page's own address stopped answering", () => {
+    const { backend } = backendAnswering(() => jsonResponse({}));
+    const changed = (listen: string) => ({ previous: "127.0.0.1:3857", listen, url: "", changed: true });
+    expect(backend.continueAt(changed("192.168.1.20:3857"))).toBe("http://192.168.1.20:3857/#token=secret-token");
+    expect(backend.continueAt(changed("0.0.0.0:3857"))).toBeNull();
+    expect(backend.continueAt(changed("0.0.0.0:4000"))).toBe("http://127.0.0.1:4000/#token=secret-token");
+  });
+});

@@ -19,6 +19,7 @@ import { EngineError, unreachableEngineError } from "./errors";
 import { isHealth } from "./healthGuard";
 import { connectHttpLive } from "./httpLive";
 import { createHttpSetup } from "./httpSetup";
+import { pageAfterMove } from "./listenMove";
 import { createLiveFeed } from "./liveFeed";
 import { createLiveHealthFeed } from "./liveHealthFeed";
 import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";
@@ -277,6 +278,7 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     },
     getJob: (id) => callApi<JobStatus>(`${JOBS_PATH}/${encodeURIComponent(id)}`, "Jobs"),
     ...createHttpSetup(callApi, options.openWindow ?? openInNewTab),
+    continueAt: (changed) => pageAfterMove(origin, token, changed.listen),
   };
 }
 

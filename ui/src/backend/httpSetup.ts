@@ -1,6 +1,16 @@
 // The browser host's setup calls: /api/v1/setup… over HTTP with the API token. Calls that wait
 // for Tautulli or plex.tv get a longer timeout than the engine's own answers need.
-import type { Backend, PlexPin, PlexPinStatus, PlexRegistered, SetupOverview, TautulliConnected, TautulliTestResult } from "./Backend";
+import type {
+  Backend,
+  ListenChanged,
+  ListenCheck,
+  PlexPin,
+  PlexPinStatus,
+  PlexRegistered,
+  SetupOverview,
+  TautulliConnected,
+  TautulliTestResult,
+} from "./Backend";
 import type { CallApi } from "./httpBackend";
 import { SOURCES } from "../media/labels";
 
@@ -13,6 +23,8 @@ export const THIRD_PARTY_TIMEOUT_MS = 60_000;
 type SetupCalls = Pick<
   Backend,
   | "getSetup"
+  | "setListen"
+  | "checkListen"
   | "connectTautulli"
   | "testTautulli"
   | "disconnectTautulli"
@@ -27,6 +39,9 @@ export function createHttpSetup(callApi: CallApi, openWindow: (url: string) => v
   const slow = { timeoutMs: THIRD_PARTY_TIMEOUT_MS };
   return {
     getSetup: () => callApi<SetupOverview>(SETUP_PATH, WHAT, {}, isSetupOverview),
+    setListen: (request) => callApi<ListenChanged>(`${SETUP_PATH}/listen`, WHAT, { method: "PUT", body: request }),
+    // The engine connects to the address and waits for its answer.
+    checkListen: (request) => callApi<ListenCheck>(`${SETUP_PATH}/listen/check`, WHAT, { ...slow, method: "POST", body: request }),
     connectTautulli: (request) =>
       callApi<TautulliConnected>(`${SETUP_PATH}/tautulli`, WHAT, { ...slow, method: "POST", body: request }),
     testTautulli: () => callApi<TautulliTestResult>(`${SETUP_PATH}/tautulli/test`, WHAT, { ...slow, method: "POST" }),

@@ -49,6 +49,8 @@ function fakeBindings(
     },
     setup: {
       getSetup: vi.fn(setupOverrides.getSetup ?? refuse),
+      setListen: vi.fn(setupOverrides.setListen ?? refuse),
+      checkListen: vi.fn(setupOverrides.checkListen ?? refuse),
       connectTautulli: vi.fn(setupOverrides.connectTautulli ?? refuse),
       testTautulli: vi.fn(setupOverrides.testTautulli ?? refuse),
       disconnectTautulli: vi.fn(setupOverrides.disconnectTautulli ?? refuse),
@@ -429,6 +431,29 @@ describe("tauriBackend setup", () => {
     expect(fake.bindings.setup.checkPlexPin).toHaveBeenCalledExactlyOnceWith("512");
     await backend.openExternal("https://app.plex.tv/auth#?code=WXYZ");
     expect(fake.bindings.openUrl).toHaveBeenCalledExactlyOnceWith("https://app.plex.tv/auth#?code=WXYZ");
+  });
+
+  it("moves and checks the listener through its commands; the window itself never moves", async () => {
+    const moved = { previous: "127.0.0.1:3857", listen: "192.168.1.20:3857", url: "http://192.168.1.20:3857/", changed: true };
+    const fake = fakeBindings(
+      {},
+      {
+        setListen: () => Promise.resolve(moved),
+        checkListen: () => Promise.resolve({ url: "http://192.168.1.20:3857/api/v1/health", status: "ok", round_trip_ms: 3 }),
+      },
+    );
+    const backend = createTauriBackend(fake.bindings);
+
+    await expect(backend.setListen({ address: "192.168.1.20:3857" })).resolves.toEqual(moved);
+    expect(fake.bindings.setup.setListen).toHaveBeenCalledExactlyOnceWith({ address: "192.168.1.20:3857" });
+    await expect(backend.checkListen({ address: "192.168.1.20:3857" })).resolves.toMatchObject({ status: "ok" });
+    expect(fake.bindings.setup.checkListen).toHaveBeenCalledExactlyOnceWith({ address: "192.168.1.20:3857" });
+    expect(backend.continueAt(moved)).toBeNull();
+
+    fake.bindings.setup.setListen = () => Promise.reject({ code: "port_in_use", message: "port 3857 on 192.168.1.20 is already in use" });
+    const failure = await backend.setListen({ address: "192.168.1.20:3857" }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EngineError);
+    expect(failure).toMatchObject({ code: "port_in_use" });
   });
 
   it("says why the system browser did not open, without blaming the engine", async () => {

@@ -12,6 +12,9 @@ import type {
   LiveBatch,
   Page,
   PageArgs,
+  CheckListenRequest,
+  ListenChanged,
+  ListenCheck,
   PlexConnectRequest,
   PlexPin,
   PlexPinStatus,
@@ -19,6 +22,7 @@ import type {
   Retried,
   RetryPayload,
   RetrySelection,
+  SetListenRequest,
   SetupOverview,
   SidecarStatus,
   Stats,
@@ -62,6 +66,8 @@ export type TauriBindings = {
   /** The setup commands (the generated `commands`). */
   setup: {
     getSetup(): Promise<SetupOverview>;
+    setListen(request: SetListenRequest): Promise<ListenChanged>;
+    checkListen(request: CheckListenRequest): Promise<ListenCheck>;
     connectTautulli(request: TautulliConnectRequest): Promise<TautulliConnected>;
     testTautulli(): Promise<TautulliTestResult>;
     disconnectTautulli(): Promise<null>;
@@ -237,6 +243,10 @@ export function createTauriBackend(
     },
     getJob: (id) => callEngine(() => bindings.commands.getJob(id)),
     getSetup: () => callEngine(() => bindings.setup.getSetup()),
+    setListen: (request) => callEngine(() => bindings.setup.setListen(request)),
+    checkListen: (request) => callEngine(() => bindings.setup.checkListen(request)),
+    // The window talks IPC: wherever the listener moves, it is unaffected.
+    continueAt: () => null,
     connectTautulli: (request) => callEngine(() => bindings.setup.connectTautulli(request)),
     testTautulli: () => callEngine(() => bindings.setup.testTautulli()),
     disconnectTautulli: async () => {

@@ -1,5 +1,6 @@
-// Static facts about the running engine (version, data dir, listen address), fetched once.
-// Skipped in a browser without the API token, where the engine would refuse to tell.
+// Facts about the running engine (version, data dir, listen address), fetched once and again
+// whenever `refreshKey` changes (the listener can move while the engine runs). Skipped in a
+// browser without the API token, where the engine would refuse to tell.
 import { useEffect, useState } from "react";
 import type { EngineInfo } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
@@ -7,7 +8,7 @@ import { describeFailure } from "../backend/errors";
 
 export type EngineInfoState = { info: EngineInfo | null; error: string | null };
 
-export function useEngineInfo(): EngineInfoState {
+export function useEngineInfo(refreshKey: string | null = null): EngineInfoState {
   const backend = useBackend();
   const [state, setState] = useState<EngineInfoState>({ info: null, error: null });
 
@@ -25,7 +26,7 @@ export function useEngineInfo(): EngineInfoState {
     return () => {
       active = false;
     };
-  }, [backend]);
+  }, [backend, refreshKey]);
 
   return state;
 }

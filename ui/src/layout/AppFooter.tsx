@@ -3,8 +3,14 @@ import type { BackendKind } from "../backend/Backend";
 import { useEngineInfo } from "../engine/useEngineInfo";
 import "./layout.css";
 
-export function AppFooter({ backendKind }: { backendKind: BackendKind }) {
-  const { info, error } = useEngineInfo();
+type AppFooterProps = {
+  backendKind: BackendKind;
+  /** Health's word on the listener ("http://127.0.0.1:3857"): when it changes, the facts are asked again. */
+  listenerDetail?: string | null;
+};
+
+export function AppFooter({ backendKind, listenerDetail = null }: AppFooterProps) {
+  const { info, error } = useEngineInfo(listenerDetail);
   return (
     <footer className="app-footer">
       {info !== null && (

@@ -21,9 +21,10 @@ function summarize(source: Source, overview: SetupOverview): SourceSummary {
       ? { state: "waiting", text: `${where}; no event yet` }
       : { state: "connected", text: `${where}; ${lastEvent}` };
   }
-  return lastEvent === null
+  if (lastEvent !== null) return { state: "connected", text: `Receiving events; ${lastEvent}` };
+  return setup.last_test_at == null
     ? { state: "not-connected", text: "No event received yet" }
-    : { state: "connected", text: `Receiving events; ${lastEvent}` };
+    : { state: "waiting", text: `Test received ${formatDateTime(setup.last_test_at)}; no event yet` };
 }
 
 export function DoneStep({ overview, callbackBase }: DoneStepProps) {

@@ -1,39 +1,99 @@
-// Step 1, where this app listens: its address, and which address sources on other machines
-// should call (a LAN address, with a plain warning), plus a check that the app answers.
-import { useState } from "react";
+// Step 1, where this app listens: its address, which address sources on other machines should
+// call (a LAN address, with a plain warning), moving the listener there without a restart, and
+// "Check from here", which has the engine call its own health through the chosen address.
+import { useId, useState } from "react";
+import type { ListenChanged } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
-import { describeFailure } from "../backend/errors";
-import { listenPort, listensOnLoopback, type AddressChoice } from "./addresses";
+import { listenCovers, validPort, type AddressChoice } from "./addresses";
+import { setupFailure, type SetupMessage } from "./setupErrors";
+import { StepNotice } from "./StepNotice";
 import "./setup.css";
 
 type ListenerStepProps = {
   listen: string;
+  /** The variable or flag that fixes the address (moving is refused), or null. */
+  lockedBy: string | null;
   choices: AddressChoice[];
   chosen: AddressChoice;
   onChoose: (choice: AddressChoice) => void;
-  /** The check's outcome for the step list: null when the app answered, else why not. */
-  onChecked: (failure: string | null) => void;
+  /** The port every choice uses, as typed. */
+  port: string;
+  onPort: (port: string) => void;
+  /**
+   * The listener moved. `continueAt` is where this page goes on when its own address stopped
+   * answering (the wizard then shows only that), else null (the wizard reloads what it shows).
+   */
+  onMoved: (changed: ListenChanged, continueAt: string | null) => Promise<unknown>;
+  /** For the step list: why moving or checking failed, or null once it worked. */
+  onFailure: (failure: string | null) => void;
+  /** The check reached the app through the chosen address. */
+  onChecked: () => void;
 };
 
-type Check = { kind: "idle" } | { kind: "checking" } | { kind: "ok"; ms: number; status: string } | { kind: "failed"; reason: string };
+type Busy = "moving" | "checking" | null;
 
-export function ListenerStep({ listen, choices, chosen, onChoose, onChecked }: ListenerStepProps) {
+/** The last action's outcome, for the address it was about: shown only while that address is chosen. */
+type Outcome = { address: string; message: SetupMessage };
+
+export function ListenerStep(props: ListenerStepProps) {
+  const { listen, lockedBy, choices, chosen, onChoose, port } = props;
   const backend = useBackend();
-  const [check, setCheck] = useState<Check>({ kind: "idle" });
+  const portId = useId();
+  const portHelpId = useId();
+  const [busy, setBusy] = useState<Busy>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [moved, setMoved] = useState<ListenChanged | null>(null);
+  const message = outcome !== null && outcome.address === chosen.address ? outcome.message : null;
   const lanChoices = choices.filter((choice) => choice.lan);
   const local = choices.find((choice) => !choice.lan);
+  const portValid = validPort(port) !== null;
+  const listensThere = listen === chosen.address;
+  const reachesChosen = listenCovers(listen, chosen.address);
+
+  function fail(address: string, failure: unknown) {
+    const shown = setupFailure(failure);
+    setOutcome({ address, message: shown });
+    props.onFailure(shown.text);
+  }
+
+  async function move() {
+    const address = chosen.address;
+    setBusy("moving");
+    setOutcome(null);
+    setMoved(null);
+    try {
+      const changed = await backend.setListen({ address });
+      setMoved(changed);
+      props.onFailure(null);
+      await props.onMoved(changed, backend.continueAt(changed));
+    } catch (failure) {
+      fail(address, failure);
+    } finally {
+      setBusy(null);
+    }
+  }
 
   async function checkFromHere() {
-    setCheck({ kind: "checking" });
-    const started = performance.now();
+    const address = chosen.address;
+    setBusy("checking");
+    setOutcome(null);
     try {
-      const health = await backend.getHealth();
-      setCheck({ kind: "ok", ms: Math.max(1, Math.round(performance.now() - started)), status: health.status });
-      onChecked(null);
+      const checked = await backend.checkListen({ address });
+      const took = checked.round_trip_ms === 0 ? "under 1" : String(checked.round_trip_ms);
+      setOutcome({
+        address,
+        message: {
+          tone: "success",
+          outcome: "check-ok",
+          text: `${withoutPath(checked.url)} answered in ${took} ms (health: ${checked.status}).`,
+        },
+      });
+      props.onFailure(null);
+      props.onChecked();
     } catch (failure) {
-      const reason = describeFailure(failure);
-      setCheck({ kind: "failed", reason });
-      onChecked(reason);
+      fail(address, failure);
+    } finally {
+      setBusy(null);
     }
   }
 
@@ -88,13 +148,43 @@ export function ListenerStep({ listen, choices, chosen, onChoose, onChecked }: L
             With this address, the app's port is reachable from your whole network, not only from this computer. Calls
             are still refused without this app's webhook tokens, which only the URLs this wizard hands out carry.
           </p>
-          {listensOnLoopback(listen) && (
-            <p className="setup-notice__detail" data-testid="setup-loopback-note">
-              Right now the app listens on {listen}, which only this computer can reach: start it with
-              CARTOGRAPHUS_LISTEN=0.0.0.0:{listenPort(listen) ?? "3857"} so that calls from other machines arrive.
-            </p>
-          )}
         </div>
+      )}
+
+      <div className="setup-listen">
+        <div className="setup-field setup-field--port">
+          <label className="setup-field__label" htmlFor={portId}>
+            Port
+          </label>
+          <input
+            id={portId}
+            className="setup-field__control"
+            data-testid="setup-port"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            aria-invalid={!portValid}
+            aria-describedby={portHelpId}
+            value={port}
+            disabled={busy !== null || lockedBy !== null}
+            onChange={(event) => props.onPort(event.target.value)}
+          />
+        </div>
+        <p className="setup-field__help" id={portHelpId}>
+          {portValid ? "The same port for every address; change it if another program uses it." : "A port is a number from 1 to 65535."}
+        </p>
+      </div>
+
+      {!reachesChosen && lockedBy === null && (
+        <p className="setup-muted" data-testid="setup-listen-note">
+          Right now the app listens on {listen}, so {chosen.lan ? "other machines" : "services on this computer"} cannot
+          reach it at {chosen.base} yet: listen there first.
+        </p>
+      )}
+      {lockedBy !== null && (
+        <p className="setup-muted" data-testid="setup-listen-locked">
+          The address is fixed by {lockedBy}: to listen elsewhere, change {lockedBy} and restart the app.
+        </p>
       )}
 
       <p>
@@ -102,30 +192,58 @@ export function ListenerStep({ listen, choices, chosen, onChoose, onChecked }: L
       </p>
 
       <div className="setup-actions">
+        {!listensThere && lockedBy === null && (
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid="setup-listen-move"
+            disabled={busy !== null || !portValid}
+            onClick={() => void move()}
+          >
+            {busy === "moving" ? "Moving…" : `Listen on ${chosen.address}`}
+          </button>
+        )}
         <button
           type="button"
           className="button"
           data-testid="setup-check"
-          disabled={check.kind === "checking"}
+          disabled={busy !== null || !portValid}
           onClick={() => void checkFromHere()}
         >
-          {check.kind === "checking" ? "Checking…" : "Check from here"}
+          {busy === "checking" ? "Checking…" : "Check from here"}
         </button>
-        <span className="setup-check" role="status" data-testid="setup-check-result" data-state={check.kind}>
-          {check.kind === "ok" && `The app answered in ${check.ms} ms (health: ${check.status}).`}
-        </span>
       </div>
-      {check.kind === "ok" && chosen.lan && (
-        <p className="setup-muted">
-          This checks the app from this window. Whether {chosen.base} is reachable from the other machine shows when
-          Tautulli's test arrives in step 2.
+
+      {busy === "checking" && (
+        <p className="setup-muted" role="status">
+          The app is calling itself at {chosen.base}…
         </p>
       )}
-      {check.kind === "failed" && (
-        <div className="notice notice--error setup-notice" role="alert" data-testid="setup-check-error">
-          <p className="notice__text">The app did not answer: {check.reason}</p>
+      {moved !== null && (
+        <div className="notice notice--success setup-notice" role="status" data-testid="setup-listen-moved">
+          <p className="notice__text">
+            {moved.changed
+              ? `The app now listens on ${moved.listen} (it listened on ${moved.previous}).`
+              : `The app already listens on ${moved.listen}.`}
+          </p>
         </div>
+      )}
+      {message !== null && <StepNotice message={message} testId="setup-listen-outcome" />}
+      {message?.outcome === "check-ok" && chosen.lan && (
+        <p className="setup-muted">
+          This checks the address from this computer. Whether the other machine reaches it shows when Tautulli's test
+          arrives in step 2.
+        </p>
       )}
     </div>
   );
+}
+
+/** "http://192.168.1.20:3857/api/v1/health" → "http://192.168.1.20:3857". */
+function withoutPath(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

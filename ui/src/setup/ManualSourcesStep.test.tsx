@@ -70,4 +70,21 @@ describe("Jellyfin and Emby step", () => {
     expect(panel.getByTestId("emby-event-wait").getAttribute("data-state")).toBe("waiting");
     expect(stepState("manual")).toBe("connected");
   });
+
+  it("turns green on Emby's test notification, saying the URL works, and keeps waiting for events", async () => {
+    const tested = setupOverview({
+      sources: { emby: { ...sourceNotSetUp, connected: true, last_test_at: "2026-11-27T14:02:00Z" } },
+    });
+    const { backend } = await renderWizard({ getSetup: overviewsInTurn(setupOverview(), tested) });
+
+    const panel = openStep("manual");
+
+    await waitFor(() => expect(panel.getByTestId("emby-event-wait").getAttribute("data-state")).toBe("test-received"));
+    expect(panel.getByTestId("emby-event-wait").textContent).toMatch(/^Emby's test arrived at .+: the URL works\. /);
+    expect(stepState("manual")).toBe("connected");
+    expect(screen.getByTestId("setup-step-manual").textContent).toContain("Test received");
+    // A test is not an event: the wizard still listens for the first one.
+    const polls = (backend.getSetup as unknown as { mock: { calls: unknown[] } }).mock.calls.length;
+    await waitFor(() => expect((backend.getSetup as unknown as { mock: { calls: unknown[] } }).mock.calls.length).toBeGreaterThan(polls));
+  });
 });

@@ -1,5 +1,5 @@
 // Step 4, Jellyfin and Emby: no API to automate, so the exact URL to paste (with a Copy button)
-// and the settings to choose, step by step; then a wait for the first event from each.
+// and the settings to choose, step by step; then a wait for each one's test or first event.
 import type { SourceSetup } from "../backend/Backend";
 import { CopyField } from "./CopyField";
 import { EventWait } from "./EventWait";
@@ -28,8 +28,14 @@ export function ManualSourcesStep({ jellyfin, emby }: ManualSourcesStepProps) {
             <li>Webhook URL: paste the URL above.</li>
             <li>Notification types: tick Playback Start, Playback Stop and Playback Progress.</li>
             <li>Tick “Send All Properties (ignores template)”, then Save.</li>
+            <li>Play something (the released plugin has no test button; a test sent with no test data also counts).</li>
           </ol>
-          <EventWait name="Jellyfin" lastEventAt={jellyfin.setup.last_event_at} testId="jellyfin-event-wait" />
+          <EventWait
+            name="Jellyfin"
+            lastEventAt={jellyfin.setup.last_event_at}
+            lastTestAt={jellyfin.setup.last_test_at}
+            testId="jellyfin-event-wait"
+          />
         </section>
         <section className="manual-source" aria-labelledby="setup-emby-title" data-testid="setup-emby">
           <h4 className="manual-source__title" id="setup-emby-title">
@@ -40,9 +46,9 @@ export function ManualSourcesStep({ jellyfin, emby }: ManualSourcesStepProps) {
             <li>In Emby: Settings → Webhooks → “Add Webhook”.</li>
             <li>URL: paste the URL above. Request content type: application/json where offered.</li>
             <li>Events: under Playback, tick Start, Pause, Unpause and Stop (playback.*).</li>
-            <li>Save, then play something.</li>
+            <li>Save, then press “Send Test Notification” (or play something).</li>
           </ol>
-          <EventWait name="Emby" lastEventAt={emby.setup.last_event_at} testId="emby-event-wait" />
+          <EventWait name="Emby" lastEventAt={emby.setup.last_event_at} lastTestAt={emby.setup.last_test_at} testId="emby-event-wait" />
         </section>
       </div>
     </div>

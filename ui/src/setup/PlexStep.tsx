@@ -114,7 +114,10 @@ export function PlexStep({ plex, hookPreview, reload, onFailure, pollMs }: PlexS
             This app's webhook is registered with your Plex account: Plex Media Server sends its events to{" "}
             <code className="setup-code">{hookPreview}</code>.
           </p>
-          <p>Play something on Plex to check: this step turns green when the first event arrives.</p>
+          <p>
+            Play something on Plex to check (Plex has no test button for webhooks): this step turns green when the first
+            event arrives.
+          </p>
           <EventWait name="Plex" lastEventAt={plex.last_event_at} testId="plex-event-wait" />
           <div className="setup-actions">
             <ConfirmAction

@@ -93,7 +93,7 @@ describe("SetupWizard", () => {
         Promise.resolve(
           setupOverview({
             sources: {
-              tautulli: { connected: true, url: "http://192.168.1.10:8181", notifier_id: 7, last_event_at: "2026-11-27T13:43:30Z" },
+              tautulli: { connected: true, url: "http://192.168.1.10:8181", notifier_id: 7, last_event_at: "2026-11-27T13:43:30Z", last_test_at: null },
               plex: { ...sourceNotSetUp, connected: true },
               emby: { ...sourceNotSetUp, last_event_at: "2026-11-27T14:00:00Z" },
             },

@@ -2,9 +2,10 @@
 // state while the user looks at another), the step list with each step's state, and focus moved
 // to a step's heading whenever the step changes.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { SetupOverview } from "../backend/Backend";
-import { addressChoices, LOCAL_CHOICE, rebase, withoutToken, type AddressChoice } from "./addresses";
+import type { ListenChanged, SetupOverview } from "../backend/Backend";
+import { addressChoices, listenPort, LOCAL_CHOICE, rebase, validPort, withoutToken, type AddressChoice } from "./addresses";
 import { DoneStep } from "./DoneStep";
+import { MovedAway, type MovedAwayProps } from "./MovedAway";
 import { ListenerStep } from "./ListenerStep";
 import { ManualSourcesStep } from "./ManualSourcesStep";
 import { PlexStep } from "./PlexStep";
@@ -29,9 +30,14 @@ const PIN_POLL_MS = 2_000;
 export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = PIN_POLL_MS }: SetupWizardProps) {
   const [step, setStep] = useState<StepId>("listener");
   const [choiceId, setChoiceId] = useState(LOCAL_CHOICE);
+  // The port typed in step 1; null until the user types one (the listener's port is used).
+  const [portText, setPortText] = useState<string | null>(null);
   const [failures, setFailures] = useState<Partial<Record<StepId, string>>>({});
   const [listenerChecked, setListenerChecked] = useState(false);
   const [skipped, setSkipped] = useState<ReadonlySet<StepId>>(new Set());
+  // Set once the listener moved away from the address this page came from: nothing here works
+  // any more, so the wizard shows only where to go on.
+  const [movedAway, setMovedAway] = useState<MovedAwayProps | null>(null);
   // Poll while a source is expected to send its first event: Plex once registered, Jellyfin and
   // Emby while their step is open.
   const setup = useSetupOverview(eventPollMs, (known) => awaitsFirstEvent(known, step));
@@ -99,16 +105,30 @@ export function SetupWizard({ onClose, eventPollMs = EVENT_POLL_MS, pinPollMs = 
           </button>
         </div>
       )}
-      {overview !== null && (
+      {movedAway !== null && <MovedAway {...movedAway} />}
+      {overview !== null && movedAway === null && (
         <WizardSteps
           overview={overview}
           step={step}
           statuses={statusesOf(overview, { failures, listenerChecked, skipped })}
           choiceId={choiceId}
           onChoose={(choice) => setChoiceId(choice.id)}
-          onListenerChecked={(failure) => {
-            setListenerChecked(failure === null);
+          portText={portText}
+          onPort={setPortText}
+          onListenerFailure={(failure) => {
+            if (failure !== null) setListenerChecked(false);
             report("listener", failure);
+          }}
+          onListenerChecked={() => setListenerChecked(true)}
+          onListenerMoved={async (changed, continueAt) => {
+            if (continueAt !== null) {
+              setMovedAway({ changed, continueAt });
+              return;
+            }
+            // What was checked before the move is no longer where the app listens.
+            setListenerChecked(false);
+            setPortText(null);
+            await setup.reload();
           }}
           report={report}
           reload={setup.reload}
@@ -133,13 +153,14 @@ function statusesOf(overview: SetupOverview, progress: WizardProgress): Record<S
 
 function anySourceSetUp(overview: SetupOverview): boolean {
   const { tautulli, plex, jellyfin, emby } = overview.sources;
-  return tautulli.connected || plex.connected || jellyfin.last_event_at != null || emby.last_event_at != null;
+  return tautulli.connected || plex.connected || jellyfin.connected || emby.connected;
 }
 
 function awaitsFirstEvent(overview: SetupOverview, step: StepId): boolean {
   const { plex, jellyfin, emby } = overview.sources;
   const plexAwaited = plex.connected && plex.last_event_at == null;
   const manualAwaited = step === "manual" && (jellyfin.last_event_at == null || emby.last_event_at == null);
+  // (A test notification turns a source green, but its first event is still worth waiting for.)
   return plexAwaited || manualAwaited;
 }
 
@@ -149,7 +170,11 @@ type WizardStepsProps = {
   statuses: Record<StepId, StepStatus>;
   choiceId: string;
   onChoose: (choice: AddressChoice) => void;
-  onListenerChecked: (failure: string | null) => void;
+  portText: string | null;
+  onPort: (port: string) => void;
+  onListenerFailure: (failure: string | null) => void;
+  onListenerChecked: () => void;
+  onListenerMoved: (changed: ListenChanged, continueAt: string | null) => Promise<void>;
   report: (step: StepId, failure: string | null) => void;
   reload: () => Promise<SetupOverview | null>;
   refreshError: string | null;
@@ -162,7 +187,9 @@ type WizardStepsProps = {
 
 function WizardSteps(props: WizardStepsProps) {
   const { overview, step, statuses, choiceId, reload, pinPollMs } = props;
-  const choices = addressChoices(overview);
+  const listenOn = listenPort(overview.listen) ?? "3857";
+  const port = props.portText ?? listenOn;
+  const choices = addressChoices(overview, validPort(port) ?? listenOn);
   const chosen = choices.find((choice) => choice.id === choiceId) ?? choices[0]!;
   const urls = overview.webhook_urls;
 
@@ -170,9 +197,14 @@ function WizardSteps(props: WizardStepsProps) {
     listener: (
       <ListenerStep
         listen={overview.listen}
+        lockedBy={overview.listen_locked_by}
         choices={choices}
         chosen={chosen}
         onChoose={props.onChoose}
+        port={port}
+        onPort={props.onPort}
+        onMoved={props.onListenerMoved}
+        onFailure={props.onListenerFailure}
         onChecked={props.onListenerChecked}
       />
     ),

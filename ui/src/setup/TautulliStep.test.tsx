@@ -8,7 +8,7 @@ import { setupOverview } from "../test/fixtures";
 import { openStep, overviewsInTurn, renderWizard, stepState, type } from "../test/setupWizard";
 
 const connectedOverview: SetupOverview = setupOverview({
-  sources: { tautulli: { connected: true, url: "http://192.168.1.10:8181", notifier_id: 7, last_event_at: null } },
+  sources: { tautulli: { connected: true, url: "http://192.168.1.10:8181", notifier_id: 7, last_event_at: null, last_test_at: null } },
 });
 
 const created: TautulliConnected = {

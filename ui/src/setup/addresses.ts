@@ -1,10 +1,13 @@
-// Where sources call this app: the listener's own address or one of this computer's LAN
-// addresses (the `callback_base` Tautulli is given), and webhook URLs moved onto that address.
+// Where sources call this app: this computer or one of its LAN addresses (the `callback_base`
+// Tautulli is given, and where the engine must listen for it to work), and webhook URLs moved
+// onto that address.
 import type { SetupOverview } from "../backend/Backend";
 
 export type AddressChoice = {
   /** "local", or the LAN address as the engine listed it. */
   id: string;
+  /** "host:port" for the engine to listen on, e.g. "192.168.1.20:3857". */
+  address: string;
   /** "http://host:port", what sources are told to call. */
   base: string;
   /** Reachable from other machines: the user must be warned. */
@@ -50,11 +53,50 @@ export function lanBase(address: string, listen: string): string {
   return hasPort || port === null ? `http://${host}` : `http://${host}:${port}`;
 }
 
-/** This computer first, then every LAN address the engine detected. */
-export function addressChoices(overview: Pick<SetupOverview, "listen" | "lan_addresses">): AddressChoice[] {
-  const local: AddressChoice = { id: LOCAL_CHOICE, base: localBase(overview.listen), lan: false };
-  const lan = overview.lan_addresses.map((address) => ({ id: address, base: lanBase(address, overview.listen), lan: true }));
+/** The host part of a LAN address as the engine lists it: bare, bracketed or with a port; IPv6 bracketed. */
+function lanHost(address: string): string {
+  const trimmed = address.trim();
+  if (trimmed.startsWith("[")) return trimmed.slice(0, trimmed.indexOf("]") + 1);
+  if (trimmed.split(":").length > 2) return `[${trimmed}]`;
+  return trimmed.split(":")[0]!;
+}
+
+/**
+ * This computer first, then every LAN address the engine detected, each on `port` (default:
+ * the listener's port). "This computer" is the listener's own loopback address when it has one,
+ * else 127.0.0.1.
+ */
+export function addressChoices(overview: Pick<SetupOverview, "listen" | "lan_addresses">, port?: string): AddressChoice[] {
+  const { host: listenHost, port: listenOn } = splitListen(overview.listen);
+  const onPort = port ?? listenOn ?? "3857";
+  const localHost = listensOnLoopback(overview.listen) && listenHost !== "localhost" ? listenHost : "127.0.0.1";
+  const local: AddressChoice = {
+    id: LOCAL_CHOICE,
+    address: `${localHost}:${onPort}`,
+    base: `http://${localHost}:${onPort}`,
+    lan: false,
+  };
+  const lan = overview.lan_addresses.map((address) => {
+    const host = lanHost(address);
+    return { id: address, address: `${host}:${onPort}`, base: `http://${host}:${onPort}`, lan: true };
+  });
   return [local, ...lan];
+}
+
+/** True when an engine listening on `listen` answers calls to `address` (same port; same host or all interfaces). */
+export function listenCovers(listen: string, address: string): boolean {
+  const on = splitListen(listen);
+  const wanted = splitListen(address);
+  if (on.port !== wanted.port) return false;
+  return on.host === wanted.host || UNSPECIFIED_HOSTS.has(on.host);
+}
+
+/** A port typed by the user, when it is one (1–65535), as digits; else null. */
+export function validPort(text: string): string | null {
+  const trimmed = text.trim();
+  if (!/^\d{1,5}$/.test(trimmed)) return null;
+  const port = Number(trimmed);
+  return port >= 1 && port <= 65535 ? String(port) : null;
 }
 
 /** `url` with its scheme, host and port taken from `base`; unchanged when either does not parse. */

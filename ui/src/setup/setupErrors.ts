@@ -26,6 +26,17 @@ const READABLE: Readonly<Record<string, string>> = {
   plex_unauthorized: "plex.tv refused the token. Sign in with plex.tv again, or paste a fresh token.",
   plextv_unreachable: "Could not reach plex.tv. Check this computer's internet connection, then try again.",
   pin_expired: "The code expired before it was confirmed on plex.tv. Get a new code and try again.",
+  port_in_use:
+    "Another program already uses that port on that address, so the app keeps listening where it did. Choose another port and try again.",
+  address_unavailable:
+    "That address is not (or no longer) one of this computer's, so the app keeps listening where it did. Choose another address.",
+  invalid_address: "That is not an address of this computer the app can listen on. Choose one of the addresses listed.",
+  locked: "The address is fixed where the app was started (an environment variable or option), so it cannot be changed from here.",
+  bind_failed: "The app cannot listen there, so it keeps listening where it did.",
+  settings_unwritable: "The new address could not be saved, so the app keeps listening where it did.",
+  listener_lost: "The app could not move and no longer listens anywhere. Restart the app.",
+  listen_unreachable:
+    "Nothing answered at that address: the app does not listen there (use “Listen on …” first), or something blocks it.",
 };
 
 export function setupFailure(failure: unknown): SetupMessage {

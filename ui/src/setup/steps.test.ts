@@ -15,7 +15,7 @@ describe("stepStatus", () => {
   it("follows the overview: Tautulli connected, Plex waiting for a play then connected, Jellyfin or Emby heard from", () => {
     const connected = setupOverview({
       sources: {
-        tautulli: { connected: true, url: "http://192.168.1.10:8181", notifier_id: 7, last_event_at: null },
+        tautulli: { connected: true, url: "http://192.168.1.10:8181", notifier_id: 7, last_event_at: null, last_test_at: null },
         plex: { ...sourceNotSetUp, connected: true },
         emby: { ...sourceNotSetUp, last_event_at: "2026-11-27T13:43:30Z" },
       },

@@ -47,9 +47,8 @@ function baseStatus(step: StepId, overview: SetupOverview, progress: WizardProgr
       if (!sources.plex.connected) return NOT_STARTED;
       return sources.plex.last_event_at == null ? waiting("Waiting for a play") : connected();
     case "manual":
-      return sources.jellyfin.last_event_at != null || sources.emby.last_event_at != null
-        ? connected("Receiving events")
-        : NOT_STARTED;
+      if (sources.jellyfin.last_event_at != null || sources.emby.last_event_at != null) return connected("Receiving events");
+      return sources.jellyfin.last_test_at != null || sources.emby.last_test_at != null ? connected("Test received") : NOT_STARTED;
     case "done":
       return NOT_STARTED;
   }

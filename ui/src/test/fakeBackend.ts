@@ -13,12 +13,16 @@ import type {
   LiveBatch,
   Page,
   PageArgs,
+  CheckListenRequest,
+  ListenChanged,
+  ListenCheck,
   PlexConnectRequest,
   PlexPin,
   PlexPinStatus,
   PlexRegistered,
   Retried,
   RetrySelection,
+  SetListenRequest,
   SetupOverview,
   OperationsBackend,
   SettingsView,
@@ -61,6 +65,10 @@ export type FakeBackendOptions = {
   getJob?: (id: string) => Promise<JobStatus>;
   /** What getSetup answers; by default it rejects, so the dashboard opens without the wizard. */
   getSetup?: () => Promise<SetupOverview>;
+  setListen?: (request: SetListenRequest) => Promise<ListenChanged>;
+  checkListen?: (request: CheckListenRequest) => Promise<ListenCheck>;
+  /** Where a browser page would go on after a move; null (the desktop's answer) by default. */
+  continueAt?: (changed: ListenChanged) => string | null;
   connectTautulli?: (request: TautulliConnectRequest) => Promise<TautulliConnected>;
   testTautulli?: () => Promise<TautulliTestResult>;
   disconnectTautulli?: () => Promise<void>;
@@ -134,6 +142,9 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     deleteDlq: vi.fn(options.deleteDlq ?? notInThisTest("delete")),
     getJob: vi.fn(options.getJob ?? notInThisTest("job")),
     getSetup: vi.fn(options.getSetup ?? notInThisTest("setup")),
+    setListen: vi.fn(options.setListen ?? notInThisTest("listener move")),
+    checkListen: vi.fn(options.checkListen ?? notInThisTest("listener check")),
+    continueAt: vi.fn(options.continueAt ?? (() => null)),
     connectTautulli: vi.fn(options.connectTautulli ?? notInThisTest("Tautulli connection")),
     testTautulli: vi.fn(options.testTautulli ?? notInThisTest("Tautulli test")),
     disconnectTautulli: vi.fn(options.disconnectTautulli ?? notInThisTest("Tautulli disconnection")),

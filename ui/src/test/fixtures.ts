@@ -217,7 +217,7 @@ export function jobStatus(overrides: Partial<JobStatus> = {}): JobStatus {
 }
 
 /** A source that never connected and never sent anything. */
-export const sourceNotSetUp: SourceSetup = { connected: false, url: null, notifier_id: null, last_event_at: null };
+export const sourceNotSetUp: SourceSetup = { connected: false, url: null, notifier_id: null, last_event_at: null, last_test_at: null };
 
 /**
  * The setup overview of a fresh install on a machine with one LAN address: nothing connected,
@@ -229,6 +229,7 @@ export function setupOverview(
   const { sources, ...rest } = overrides;
   return {
     listen: "127.0.0.1:3857",
+    listen_locked_by: null,
     lan_addresses: ["192.168.1.20"],
     webhook_urls: {
       tautulli: "http://127.0.0.1:3857/webhooks/tautulli?token=wh-secret",

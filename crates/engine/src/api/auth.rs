@@ -74,7 +74,7 @@ pub async fn require_loopback_host(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if state.engine.locations().listen_is_loopback {
+    if state.engine.listen_is_loopback() {
         let host = request
             .headers()
             .get(HOST)

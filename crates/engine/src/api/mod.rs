@@ -15,6 +15,7 @@ mod ui;
 pub mod webhooks;
 pub mod ws;
 
+pub(crate) use serve::serve_releasing;
 pub use serve::{serve, Limits};
 
 use axum::extract::State;

@@ -62,6 +62,19 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    serve_releasing(listener, router, limits, shutdown, || {}).await;
+}
+
+/// [`serve`], calling `released` as soon as the listening socket is closed — before the
+/// connections still open have finished — so that the address can be bound again at once
+/// (moving the listener between addresses that overlap).
+pub(crate) async fn serve_releasing(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    released: impl FnOnce() + Send,
+) {
     let limits = Arc::new(limits);
     let connections = Arc::new(Connections::new(limits.max_connections));
     let stopping = CancellationToken::new();
@@ -99,6 +112,7 @@ pub async fn serve(
         });
     }
     drop(listener);
+    released();
     stopping.cancel();
     tasks.close();
     tasks.wait().await;

@@ -1,14 +1,16 @@
 //! The setup wizard over HTTP (`/api/v1/setup…`, behind the API token): each handler reads
-//! its input and calls the engine function the desktop command calls too.
+//! its input and calls the engine function the desktop command calls too. Moving the
+//! listener is answered from the old address, which then stops taking connections.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
 use super::error::ApiError;
 use super::AppState;
+use crate::listen::{CheckListenRequest, ListenChanged, ListenCheck, SetListenRequest};
 use crate::setup::{
     PlexConnectRequest, PlexPin, PlexPinStatus, PlexRegistered, SetupOverview,
     TautulliConnectRequest, TautulliConnected, TautulliTestResult,
@@ -17,6 +19,8 @@ use crate::setup::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/setup", get(overview))
+        .route("/setup/listen", put(set_listen))
+        .route("/setup/listen/check", post(check_listen))
         .route(
             "/setup/tautulli",
             post(connect_tautulli).delete(disconnect_tautulli),
@@ -34,6 +38,26 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 
 async fn overview(State(state): State<AppState>) -> Result<Json<SetupOverview>, ApiError> {
     Ok(Json(state.engine.get_setup().await?))
+}
+
+async fn set_listen(
+    State(state): State<AppState>,
+    body: Result<Json<SetListenRequest>, JsonRejection>,
+) -> Result<Json<ListenChanged>, ApiError> {
+    let request = json_body(body)?;
+    Ok(Json(state.engine.set_listen(request).await?))
+}
+
+/// The body is optional: none checks where the app listens now.
+async fn check_listen(
+    State(state): State<AppState>,
+    body: Result<Option<Json<CheckListenRequest>>, JsonRejection>,
+) -> Result<Json<ListenCheck>, ApiError> {
+    let request = body
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?
+        .map(|Json(b)| b)
+        .unwrap_or_default();
+    Ok(Json(state.engine.check_listen(request).await?))
 }
 
 async fn connect_tautulli(

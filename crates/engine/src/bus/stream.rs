@@ -11,6 +11,17 @@ pub const STREAM: &str = "MEDIA_EVENTS";
 /// (ephemeral) consumer of its own, created when it starts, so it is not provisioned here.
 pub const PERSIST_CONSUMER: &str = "persist";
 pub const SUBJECTS: [&str; 4] = ["playback.>", "plex.>", "jellyfin.>", "tautulli.>"];
+
+/// Whether `subject` is one of MEDIA_EVENTS' own. A publish there that finds no stream means
+/// our stream is gone for a while (deleted, a lost store): it is provisioned again, so the
+/// publish is retried, never dead-lettered.
+pub fn covers(subject: &str) -> bool {
+    SUBJECTS.iter().any(|pattern| {
+        pattern
+            .strip_suffix('>')
+            .is_some_and(|prefix| subject.starts_with(prefix) && subject.len() > prefix.len())
+    })
+}
 pub const MAX_BYTES: i64 = 10 * 1024 * 1024 * 1024;
 /// JetStream drops a second message with the same `Nats-Msg-Id` within this window.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
@@ -331,6 +342,15 @@ fn days(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_subjects_are_covered_and_others_not() {
+        assert!(covers("playback.tautulli.movie"));
+        assert!(covers("plex.x"));
+        assert!(!covers("playback."));
+        assert!(!covers("nowhere.tautulli.movie"));
+        assert!(!covers("playbackx.y"));
+    }
 
     const DAY: Duration = Duration::from_secs(24 * 3600);
 

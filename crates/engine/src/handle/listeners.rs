@@ -1,5 +1,7 @@
 //! The HTTP listener and the optional WebSocket-only port: bound before anything else starts
 //! (a taken port fails fast), served until the engine's stop, then given time to finish.
+//! The main listener is handed to the engine's `MainListener`, which can move it later;
+//! the WebSocket-only port stays where it started.
 
 use std::net::SocketAddr;
 
@@ -39,6 +41,7 @@ impl Listeners {
     }
 
     /// Serves the API (and the WebSocket port) until `stop`, then lets open requests end.
+    /// Returns the WebSocket port's server; the main one belongs to the engine's listener.
     pub(super) fn serve(
         self,
         handle: &EngineHandle,
@@ -55,14 +58,7 @@ impl Listeners {
                 stop.cancelled_owned(),
             )));
         }
-        let app = crate::api::router(handle.clone());
-        let stop = stop.clone();
-        servers.push(tokio::spawn(crate::api::serve(
-            self.main,
-            app,
-            crate::api::Limits::default(),
-            stop.cancelled_owned(),
-        )));
+        handle.serve_main(self.main);
         servers
     }
 }

@@ -2,13 +2,15 @@
 //! [`EngineHandle`] is the one set of functions both adapters (HTTP API, desktop commands)
 //! call, so the two can never drift. The read side and the DLQ functions live in
 //! `queries.rs` and `dead_letters.rs`; paging in `page.rs`; the way to JetStream in
-//! `nats_link.rs`; background tasks and their stop in `tasks.rs`.
+//! `nats_link.rs`; moving the listener in `listen.rs`; background tasks and their stop in
+//! `tasks.rs`.
 
 pub mod data_dir_lock;
 mod dead_letters;
 pub mod ingestion;
 pub mod intake;
 mod jobs;
+mod listen;
 mod listeners;
 mod live_view;
 mod maintenance;
@@ -42,7 +44,7 @@ use crate::bus::spool_health::Leftover;
 use crate::bus::supervisor::{SidecarState, Supervisor};
 use crate::bus::{Bus, BusError};
 use crate::config::Config;
-use crate::health::{Health, HealthHub, PartHealth, PartStatus};
+use crate::health::{Health, HealthHub};
 use crate::ingest::Ingest;
 use crate::jobs::Jobs;
 use crate::live::LiveHub;
@@ -88,8 +90,8 @@ impl EngineError {
     pub fn code(&self) -> &'static str {
         match self {
             EngineError::DataDir(e) => e.code(),
-            EngineError::PortInUse { .. } => "port_in_use",
-            EngineError::Bind { .. } => "bind_failed",
+            EngineError::PortInUse { .. } => crate::error::codes::PORT_IN_USE,
+            EngineError::Bind { .. } => crate::error::codes::BIND_FAILED,
             EngineError::Database(e) => e.code(),
             EngineError::Spool(_) => crate::error::codes::SPOOL_UNWRITABLE,
             EngineError::Bus(e) => e.code(),
@@ -134,13 +136,14 @@ struct Shared {
     live: LiveHub,
     metrics: Arc<Metrics>,
     setup: crate::setup::Setup,
+    /// The main HTTP listener, which the setup wizard may move.
+    listener: crate::listen::MainListener,
 }
 
-/// Where the engine listens and keeps its files, as the edge needs them (typed, unlike the
-/// [`EngineInfo`] shown to users).
+/// Where the engine keeps its files and its WebSocket-only port, as the edge needs them
+/// (typed, unlike the [`EngineInfo`] shown to users). Where the main listener listens is not
+/// among them: it can move ([`EngineHandle::listen_addr`]).
 pub(crate) struct Locations {
-    pub listen: SocketAddr,
-    pub listen_is_loopback: bool,
     /// The WebSocket-only listener (`CARTOGRAPHUS_WS_PORT`), when configured.
     pub ws_addr: Option<SocketAddr>,
     pub data_dir: PathBuf,
@@ -167,7 +170,7 @@ impl EngineHandle {
         EngineInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             data_dir: at.data_dir.display().to_string(),
-            listen: at.listen.to_string(),
+            listen: self.listen_addr().to_string(),
             ws_listen: at.ws_addr.map(|a| a.to_string()),
         }
     }
@@ -280,19 +283,13 @@ impl Engine {
             }
         };
         let supervisor = link.supervisor.take();
-        let handle = EngineHandle::new(&config, &listeners, settings, parts, link);
+        let stop_http = CancellationToken::new();
+        let handle = EngineHandle::new(&config, &listeners, settings, parts, link, &stop_http);
         handle.spawn_pushers(&tasks);
         handle.spawn_preference_tasks(&tasks);
-        let stop_http = CancellationToken::new();
         let http = listeners.serve(&handle, &stop_http);
-        health.report(
-            "listener",
-            PartHealth::new(
-                PartStatus::Up,
-                format!("http://{}", handle.locations().listen),
-            ),
-        );
-        tracing::info!(listen = %handle.locations().listen, data_dir = %config.data_dir.display(), "engine started");
+        handle.report_listener();
+        tracing::info!(listen = %handle.listen_addr(), data_dir = %config.data_dir.display(), "engine started");
         Ok(Self {
             handle,
             http,
@@ -308,8 +305,9 @@ impl Engine {
         self.handle.clone()
     }
 
+    /// Where the main listener listens now.
     pub fn listen_addr(&self) -> SocketAddr {
-        self.handle.shared.locations.listen
+        self.handle.listen_addr()
     }
 
     /// The NATS connection, once NATS has answered (None on the direct path and before).
@@ -333,7 +331,9 @@ impl Engine {
     pub async fn shutdown(self) {
         tracing::info!("engine stopping");
         self.stop_http.cancel();
-        for server in self.http {
+        let mut servers = self.http;
+        servers.extend(self.handle.shared.listener.take_servers());
+        for server in servers {
             let abort = server.abort_handle();
             if tokio::time::timeout(HTTP_GRACE, server).await.is_err() {
                 tracing::warn!("HTTP connections still open after {HTTP_GRACE:?}; closing them");
@@ -369,16 +369,17 @@ impl EngineHandle {
         settings: Arc<SettingsService>,
         parts: Parts,
         link: Link,
+        stop_http: &CancellationToken,
     ) -> Self {
-        let listen = listeners.listen;
-        let setup = crate::setup::Setup::new(config, settings.clone(), listen);
+        let listen = crate::listen::CurrentListen::new(listeners.listen);
+        let setup = crate::setup::Setup::new(config, settings.clone(), listen.clone());
+        let listener =
+            crate::listen::MainListener::new(listen, config.listen_locked_by, stop_http.clone());
         let ingestion = ingestion::IngestionGate::new(parts.health.clone());
         EngineHandle {
             shared: Arc::new(Shared {
                 health: parts.health,
                 locations: Locations {
-                    listen,
-                    listen_is_loopback: listen.ip().is_loopback(),
                     ws_addr: listeners.ws_addr,
                     data_dir: config.data_dir.clone(),
                     ui_dir: config.ui_dir.clone(),
@@ -396,6 +397,7 @@ impl EngineHandle {
                 live: parts.live,
                 metrics: parts.metrics,
                 setup,
+                listener,
             }),
         }
     }

@@ -171,6 +171,16 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op("get_setup", route("GET", "/api/v1/setup"), Command("get_setup")),
     op(
+        "set_listen",
+        route("PUT", "/api/v1/setup/listen"),
+        Command("set_listen"),
+    ),
+    op(
+        "check_listen",
+        route("POST", "/api/v1/setup/listen/check"),
+        Command("check_listen"),
+    ),
+    op(
         "connect_tautulli",
         route("POST", "/api/v1/setup/tautulli"),
         Command("connect_tautulli"),

@@ -68,7 +68,7 @@ impl EngineHandle {
     pub async fn regenerate_token(&self, key: &str) -> Result<Regenerated, PreferencesError> {
         self.shared
             .settings
-            .regenerate(key, self.shared.locations.listen)
+            .regenerate(key, self.listen_addr())
             .await
     }
 

@@ -10,7 +10,9 @@ use crate::setup::{
 
 impl EngineHandle {
     pub async fn get_setup(&self) -> Result<SetupOverview, SetupError> {
-        self.shared.setup.overview(self.database()).await
+        let mut overview = self.shared.setup.overview(self.database()).await?;
+        overview.listen_locked_by = self.listen_locked_by().map(str::to_string);
+        Ok(overview)
     }
 
     pub async fn connect_tautulli(

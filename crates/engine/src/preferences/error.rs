@@ -26,7 +26,7 @@ impl PreferencesError {
     pub fn code(&self) -> &'static str {
         match self {
             PreferencesError::Invalid { .. } => "invalid_setting",
-            PreferencesError::Locked { .. } => "locked",
+            PreferencesError::Locked { .. } => codes::LOCKED,
             PreferencesError::NotSecret(_) => codes::NOT_FOUND,
             PreferencesError::Store(_) => codes::SETTINGS_UNWRITABLE,
             PreferencesError::Apply { .. } => "apply_failed",

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct SetupOverview {
     /// The HTTP listener's address.
     pub listen: String,
+    /// The environment variable or flag that fixes `listen` (moving it is refused), if any.
+    pub listen_locked_by: Option<String>,
     /// This machine's addresses on the network, for a `callback_base` when a media server
     /// runs elsewhere (it then needs the listener on that interface).
     pub lan_addresses: Vec<String>,
@@ -35,7 +37,8 @@ pub struct SourcesSetup {
 }
 
 /// One source: Tautulli and Plex are connected by the wizard; Jellyfin and Emby count as
-/// connected once one of their events has arrived (their URL is pasted by hand).
+/// connected once one of their events or test notifications has arrived (their URL is
+/// pasted by hand).
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SourceSetup {
     pub connected: bool,
@@ -45,6 +48,9 @@ pub struct SourceSetup {
     pub notifier_id: Option<u32>,
     /// When the newest stored event of this source was received.
     pub last_event_at: Option<DateTime<Utc>>,
+    /// When this source's last test notification arrived (since the engine started; tests
+    /// are answered, never stored). Plex has no test send.
+    pub last_test_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Deserialize, specta::Type)]

@@ -5,7 +5,7 @@
 
 mod answers;
 mod error;
-mod http;
+pub(crate) mod http;
 pub mod notifier_template;
 mod overview;
 mod plex;
@@ -20,6 +20,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Mutex};
 use url::Url;
 
@@ -32,6 +33,7 @@ pub use saved::{SavedPlex, SavedSetup, SavedTautulli};
 
 use crate::config::Config;
 use crate::event::Source;
+use crate::listen::CurrentListen;
 use crate::preferences::SettingsService;
 use crate::secret::Secret;
 use saved::SetupStore;
@@ -42,12 +44,25 @@ const TEST_WAIT: Duration = Duration::from_secs(10);
 /// Test notifications received, per source: how many and when the last arrived.
 #[derive(Debug, Clone, Default)]
 struct TestArrivals {
-    by_source: BTreeMap<Source, (u64, Instant)>,
+    by_source: BTreeMap<Source, Arrival>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    count: u64,
+    /// For measuring a round trip.
+    at: Instant,
+    /// For showing when.
+    at_wall: DateTime<Utc>,
 }
 
 impl TestArrivals {
     fn count(&self, source: Source) -> u64 {
-        self.by_source.get(&source).map_or(0, |(n, _)| *n)
+        self.by_source.get(&source).map_or(0, |a| a.count)
+    }
+
+    fn last_at(&self, source: Source) -> Option<DateTime<Utc>> {
+        self.by_source.get(&source).map(|a| a.at_wall)
     }
 }
 
@@ -55,7 +70,8 @@ impl TestArrivals {
 /// the arrivals of test notifications.
 pub struct Setup {
     store: SetupStore,
-    listen: SocketAddr,
+    /// Where the listener listens now (it can move).
+    listen: CurrentListen,
     plextv: Url,
     /// The tokens in force (a regenerated one applies at once) and the settings file.
     settings: Arc<SettingsService>,
@@ -65,7 +81,7 @@ pub struct Setup {
 }
 
 impl Setup {
-    pub fn new(config: &Config, settings: Arc<SettingsService>, listen: SocketAddr) -> Self {
+    pub fn new(config: &Config, settings: Arc<SettingsService>, listen: CurrentListen) -> Self {
         Self {
             store: SetupStore::new(settings.clone()),
             listen,
@@ -78,10 +94,12 @@ impl Setup {
 
     /// A test notification arrived at the webhook route (answered 2xx, not stored).
     pub fn note_test_notification(&self, source: Source) {
-        let now = Instant::now();
+        let (at, at_wall) = (Instant::now(), Utc::now());
         self.tests.send_modify(|arrivals| {
-            let entry = arrivals.by_source.entry(source).or_insert((0, now));
-            *entry = (entry.0 + 1, now);
+            let count = arrivals.count(source) + 1;
+            arrivals
+                .by_source
+                .insert(source, Arrival { count, at, at_wall });
         });
     }
 
@@ -101,7 +119,15 @@ impl Setup {
         let saved = self.store.read().await?;
         match saved.callback_base {
             Some(text) => urls::parse_base("callback_base", EXAMPLE, &text),
-            None => urls::listener_base(self.listen),
+            None => urls::listener_base(self.listen.get()),
         }
+    }
+
+    /// Keeps the listener's new address in the settings file's configuration layer, so the
+    /// next start listens there too.
+    pub async fn remember_listen(&self, listen: SocketAddr) -> Result<(), SetupError> {
+        self.store
+            .update_config(move |config| config.listen = Some(listen))
+            .await
     }
 }

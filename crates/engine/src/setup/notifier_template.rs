@@ -1,7 +1,8 @@
 //! The Tautulli webhook notifier we install: which triggers, the JSON data template (the
 //! nested shape the Tautulli parser reads), the JSON headers template carrying the webhook
-//! token, and the complete `set_notifier_config` parameter set (Tautulli rewrites the
-//! whole notifier on every call, so nothing may be left out).
+//! token, and the complete `set_notifier_config` parameter set. Tautulli rewrites the name,
+//! the agent config and the conditions on every call but keeps each trigger's switch and
+//! texts unless given, so every other trigger is switched off explicitly.
 //!
 //! Tautulli parses each template as JSON and then fills every `{param}` inside its
 //! strings, so placeholders sit inside JSON strings and every value arrives as a string.
@@ -24,6 +25,25 @@ pub const TRIGGERS: [&str; 7] = [
     "on_watched",
     "on_buffer",
     "on_error",
+];
+/// Tautulli 2.17's other triggers: switched off, so a trigger someone turned on by hand in
+/// our notifier stops sending (an older Tautulli ignores names it does not know).
+pub const OTHER_TRIGGERS: [&str; 15] = [
+    "on_change",
+    "on_intro",
+    "on_credits",
+    "on_commercial",
+    "on_created",
+    "on_extdown",
+    "on_intdown",
+    "on_extup",
+    "on_intup",
+    "on_pmsupdate",
+    "on_concurrent",
+    "on_newdevice",
+    "on_plexpyupdate",
+    "on_plexpydbcorrupt",
+    "on_tokenexpired",
 ];
 /// The header the webhook route reads the token from (Tautulli can send headers).
 pub const TOKEN_HEADER: &str = "X-Cartographus-Token";
@@ -112,9 +132,9 @@ pub fn headers_template(webhook_token: &Secret) -> String {
     .to_string()
 }
 
-/// Every `set_notifier_config` parameter for our notifier: identity, hook, method, and
-/// for each trigger its switch, headers (`_subject`) and data (`_body`). Triggers not
-/// listed are off, because Tautulli rewrites the whole configuration.
+/// Every `set_notifier_config` parameter for our notifier: identity, hook, method, for
+/// each of our triggers its switch, headers (`_subject`) and data (`_body`), and every
+/// other trigger switched off.
 pub fn notifier_config(
     notifier_id: u32,
     hook: &Url,
@@ -133,6 +153,9 @@ pub fn notifier_config(
         params.push((trigger.to_string(), "1".to_string()));
         params.push((format!("{trigger}_subject"), headers.clone()));
         params.push((format!("{trigger}_body"), data.clone()));
+    }
+    for trigger in OTHER_TRIGGERS {
+        params.push((trigger.to_string(), "0".to_string()));
     }
     params
 }
@@ -170,6 +193,9 @@ mod tests {
                 "{trigger}"
             );
             assert!(get(&format!("{trigger}_body")).is_some(), "{trigger}");
+        }
+        for trigger in OTHER_TRIGGERS {
+            assert_eq!(get(trigger), Some("0"), "{trigger}");
         }
         assert!(!hook.as_str().contains("tok"));
     }

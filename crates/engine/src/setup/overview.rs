@@ -17,7 +17,8 @@ impl Setup {
             tracing::warn!("cannot read the newest events for the setup view: {e}");
             BTreeMap::new()
         });
-        let base = urls::listener_base(self.listen)?;
+        let listen = self.listen.get();
+        let base = urls::listener_base(listen)?;
         let url_for = |source: Source| -> Result<String, SetupError> {
             let mut hook = urls::hook_url(&base, source.as_str())?;
             hook.query_pairs_mut()
@@ -25,11 +26,13 @@ impl Setup {
             Ok(hook.to_string())
         };
         let last_of = |source: Source| last.get(source.as_str()).copied();
+        let tests = self.tests.borrow().clone();
         let pasted = |source: Source| SourceSetup {
-            connected: last_of(source).is_some(),
+            connected: last_of(source).is_some() || tests.last_at(source).is_some(),
             url: None,
             notifier_id: None,
             last_event_at: last_of(source),
+            last_test_at: tests.last_at(source),
         };
         let tautulli = match &saved.tautulli {
             Some(t) => SourceSetup {
@@ -37,6 +40,7 @@ impl Setup {
                 url: urls::shown_text(&t.url),
                 notifier_id: Some(t.notifier_id),
                 last_event_at: last_of(Source::Tautulli),
+                last_test_at: tests.last_at(Source::Tautulli),
             },
             None => SourceSetup {
                 connected: false,
@@ -50,8 +54,9 @@ impl Setup {
             ..pasted(Source::Plex)
         };
         Ok(SetupOverview {
-            listen: self.listen.to_string(),
-            lan_addresses: urls::lan_addresses(self.listen),
+            listen: listen.to_string(),
+            listen_locked_by: None,
+            lan_addresses: crate::listen::lan_addresses(listen),
             webhook_urls: WebhookUrls {
                 tautulli: url_for(Source::Tautulli)?,
                 plex: url_for(Source::Plex)?,

@@ -1,13 +1,15 @@
 //! What the setup wizard remembers, in the `setup` section of `settings.json` (mode 0600):
 //! the Tautulli connection (its API key as a secret), the Plex token and registered hook,
-//! and this installation's plex.tv client id. Every change is a locked load–change–save so
-//! the rest of the file (tokens, configuration, unknown keys) is kept.
+//! and this installation's plex.tv client id; and the listen address the wizard chose, in
+//! the configuration layer. Every change is a locked load–change–save so the rest of the
+//! file (tokens, configuration, unknown keys) is kept.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::error::SetupError;
+use crate::config::ConfigLayer;
 use crate::preferences::SettingsService;
 use crate::secret::Secret;
 
@@ -77,6 +79,21 @@ impl SetupStore {
         change(&mut settings.setup);
         self.settings.save_file(&settings)?;
         Ok(settings.setup)
+    }
+}
+
+impl SetupStore {
+    /// Applies `change` to the settings file's configuration layer (under the same change
+    /// lock as the setup section and the settings, so no write loses another).
+    pub async fn update_config<F>(&self, change: F) -> Result<(), SetupError>
+    where
+        F: FnOnce(&mut ConfigLayer) + Send + 'static,
+    {
+        let _serialised = self.settings.lock_for_change().await;
+        let mut settings = self.settings.load_file()?;
+        change(&mut settings.config);
+        self.settings.save_file(&settings)?;
+        Ok(())
     }
 }
 

@@ -100,7 +100,7 @@ impl Setup {
         let mut arrivals = self.tests.subscribe();
         let seen = arrivals.borrow_and_update().count(Source::Tautulli);
         let started = Instant::now();
-        let hint = |said: Option<&str>| not_received_hint(&saved.hook, self.listen, said);
+        let hint = |said: Option<&str>| not_received_hint(&saved.hook, self.listen.get(), said);
         match client
             .notify(
                 saved.notifier_id,
@@ -127,7 +127,7 @@ impl Setup {
                 let at = arrivals
                     .by_source
                     .get(&Source::Tautulli)
-                    .map_or_else(Instant::now, |(_, at)| *at);
+                    .map_or_else(Instant::now, |arrival| arrival.at);
                 let elapsed = at.saturating_duration_since(started).as_millis();
                 Ok(TautulliTestResult {
                     received: true,
@@ -224,10 +224,9 @@ fn not_received_hint(hook: &str, listen: std::net::SocketAddr, said: Option<&str
     hint.push_str(". ");
     if listen.ip().is_loopback() {
         hint.push_str(&format!(
-            "This app listens only on {listen}: if Tautulli runs on another machine, \
-             listen on the network (CARTOGRAPHUS_LISTEN=0.0.0.0:{}) and connect again \
-             with callback_base set to this machine's LAN address.",
-            listen.port()
+            "This app listens only on {listen}: if Tautulli runs on another machine, have the \
+             app listen on this machine's network address (the setup's first step, or PUT \
+             /api/v1/setup/listen) and connect again with callback_base set to that address."
         ));
     } else {
         hint.push_str(

@@ -1,8 +1,9 @@
-//! A small client for Tautulli's API v2: `cmd` and `apikey` in the query string (the only
-//! place Tautulli reads the key from), other parameters as a POST form, and the envelope
-//! `{"response":{"result","message","data"}}` read whatever the HTTP status says. A wrong
-//! key (HTTP 400 or 401 "Invalid apikey", or that message with HTTP 200) is its own error.
-//! No error text ever holds the key or the URL it travels in.
+//! A small client for Tautulli's API v2: `cmd` and `apikey` in the query string (Tautulli
+//! also reads them from a POST form; the query works in every version), other parameters as
+//! a POST form, and the envelope `{"response":{"result","message","data"}}` read whatever
+//! the HTTP status says (2.17 answers every error with HTTP 400). A wrong key (HTTP 400 or
+//! 401 "Invalid apikey", or that message with HTTP 200) is its own error. No error text ever
+//! holds the key or the URL it travels in.
 
 use reqwest::StatusCode;
 use serde::Deserialize;

@@ -1,7 +1,7 @@
 //! Addresses in setup: the Tautulli URL and callback base a user types, the hook URLs we
-//! install, their display form without credentials, and this machine's LAN addresses.
+//! install, and their display form without credentials.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 
 use url::Url;
 
@@ -71,50 +71,9 @@ pub fn shown_text(text: &str) -> Option<String> {
 /// The listener's own address as a URL base. A wildcard listener (`0.0.0.0`) is reached
 /// on this machine through loopback.
 pub fn listener_base(listen: SocketAddr) -> Result<Url, SetupError> {
-    let ip = match listen.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    let addr = SocketAddr::new(ip, listen.port());
+    let addr = crate::listen::reachable_from_here(listen);
     Url::parse(&format!("http://{addr}/"))
         .map_err(|e| SetupError::Internal(format!("the listen address is not a URL: {e}")))
-}
-
-/// Addresses other machines on the network may reach this one at: the listener's own
-/// address when it is a specific one, and the source addresses of the default IPv4 and
-/// IPv6 routes (found by "connecting" a UDP socket, which sends nothing).
-pub fn lan_addresses(listen: SocketAddr) -> Vec<String> {
-    let mut found: Vec<IpAddr> = Vec::new();
-    if !listen.ip().is_loopback() && !listen.ip().is_unspecified() {
-        found.push(listen.ip());
-    }
-    let probes: [(SocketAddr, SocketAddr); 2] = [
-        (
-            (Ipv4Addr::UNSPECIFIED, 0).into(),
-            // TEST-NET-1: documentation range, never routed to anyone.
-            (Ipv4Addr::new(192, 0, 2, 1), 9).into(),
-        ),
-        (
-            (Ipv6Addr::UNSPECIFIED, 0).into(),
-            (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1), 9).into(),
-        ),
-    ];
-    for (bind, target) in probes {
-        let Ok(socket) = UdpSocket::bind(bind) else {
-            continue;
-        };
-        if socket.connect(target).is_err() {
-            continue;
-        }
-        if let Ok(local) = socket.local_addr() {
-            let ip = local.ip();
-            if !ip.is_loopback() && !ip.is_unspecified() && !found.contains(&ip) {
-                found.push(ip);
-            }
-        }
-    }
-    found.into_iter().map(|ip| ip.to_string()).collect()
 }
 
 #[cfg(test)]
@@ -167,15 +126,5 @@ mod tests {
         assert_eq!(base.as_str(), "http://127.0.0.1:3857/");
         let hook = hook_url(&base, "tautulli").unwrap();
         assert_eq!(hook.as_str(), "http://127.0.0.1:3857/webhooks/tautulli");
-    }
-
-    #[test]
-    fn lan_addresses_are_never_loopback() {
-        for address in lan_addresses("127.0.0.1:3857".parse().unwrap()) {
-            let ip: IpAddr = address.parse().unwrap();
-            assert!(!ip.is_loopback() && !ip.is_unspecified(), "{ip}");
-        }
-        let specific = lan_addresses("192.168.7.7:3857".parse().unwrap());
-        assert_eq!(specific.first().map(String::as_str), Some("192.168.7.7"));
     }
 }

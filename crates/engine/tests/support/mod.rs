@@ -2,8 +2,6 @@
 //! file in a temp dir, and waiting on conditions with deadlines instead of sleeps.
 #![allow(dead_code)]
 
-pub mod fake_plextv;
-pub mod fake_tautulli;
 pub mod load;
 pub mod nats;
 pub mod settings;

@@ -189,7 +189,11 @@ async fn publish_until_acked(
         let permanent = match &error {
             // "No responders" also comes from a server still starting: only a confirmed
             // absence of any stream for the subject is final.
-            PublishError::NoStream { subject } => publisher.confirms_no_stream(subject).await,
+            // On MEDIA_EVENTS' own subjects the stream is only gone for a while: the writer
+            // provisions it again, so wait for it.
+            PublishError::NoStream { subject } => {
+                !crate::bus::stream::covers(subject) && publisher.confirms_no_stream(subject).await
+            }
             other => other.is_permanent(),
         };
         if permanent {

@@ -2,6 +2,7 @@
 //! webhook list (`X-Plex-Token`, 401 for a bad one; a POST of `urls[]` REPLACES the whole
 //! list) and PINs (`POST /api/v2/pins?strong=true` needs a client identifier and product;
 //! `GET /api/v2/pins/{id}` answers `authToken` once approved, 404 once expired).
+//! Plex has no "test" send for webhooks; the fake has none either.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+
+use crate::locked;
 
 #[derive(Debug, Clone)]
 pub struct Pin {
@@ -46,7 +49,17 @@ impl Drop for FakePlexTv {
 }
 
 impl FakePlexTv {
-    pub async fn start(valid_token: &str, webhooks: Vec<String>) -> Self {
+    /// Serves on a free loopback port.
+    pub async fn start(valid_token: &str, webhooks: Vec<String>) -> std::io::Result<Self> {
+        Self::start_on("127.0.0.1:0", valid_token, webhooks).await
+    }
+
+    /// Serves on `address`; `valid_token` is the account's token, `webhooks` its list.
+    pub async fn start_on(
+        address: &str,
+        valid_token: &str,
+        webhooks: Vec<String>,
+    ) -> std::io::Result<Self> {
         let state = Arc::new(Mutex::new(PlexState {
             tokens: [valid_token.to_string()].into(),
             webhooks,
@@ -61,29 +74,32 @@ impl FakePlexTv {
             .route("/api/v2/pins", post(create_pin))
             .route("/api/v2/pins/{id}", get(read_pin))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        let url = format!("http://{}", listener.local_addr()?);
         let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("fake plex.tv stopped: {e}");
+            }
         });
-        Self { url, state, server }
+        Ok(Self { url, state, server })
     }
 
     pub fn webhooks(&self) -> Vec<String> {
-        self.state.lock().unwrap().webhooks.clone()
+        locked(&self.state).webhooks.clone()
     }
 
     pub fn writes(&self) -> usize {
-        self.state.lock().unwrap().writes
+        locked(&self.state).writes
     }
 
-    pub fn pin(&self, id: u64) -> Pin {
-        self.state.lock().unwrap().pins[&id].clone()
+    /// The PIN with this id, as plex.tv holds it.
+    pub fn pin(&self, id: u64) -> Option<Pin> {
+        locked(&self.state).pins.get(&id).cloned()
     }
 
     /// The user signs in on app.plex.tv and approves the code.
     pub fn approve(&self, id: u64, token: &str) {
-        let mut state = self.state.lock().unwrap();
+        let mut state = locked(&self.state);
         state.tokens.insert(token.to_string());
         if let Some(pin) = state.pins.get_mut(&id) {
             pin.auth_token = Some(token.to_string());
@@ -91,7 +107,7 @@ impl FakePlexTv {
     }
 
     pub fn expire(&self, id: u64) {
-        if let Some(pin) = self.state.lock().unwrap().pins.get_mut(&id) {
+        if let Some(pin) = locked(&self.state).pins.get_mut(&id) {
             pin.expired = true;
         }
     }
@@ -113,7 +129,7 @@ fn authorised(state: &PlexState, headers: &HeaderMap) -> bool {
 }
 
 async fn list_webhooks(State(state): State<Arc<Mutex<PlexState>>>, headers: HeaderMap) -> Response {
-    let state = state.lock().unwrap();
+    let state = locked(&state);
     if !authorised(&state, &headers) {
         return plex_error(
             StatusCode::UNAUTHORIZED,
@@ -134,7 +150,7 @@ async fn write_webhooks(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut state = state.lock().unwrap();
+    let mut state = locked(&state);
     if !authorised(&state, &headers) {
         return plex_error(
             StatusCode::UNAUTHORIZED,
@@ -178,7 +194,7 @@ async fn create_pin(
         );
     };
     let strong = query.unwrap_or_default().contains("strong=true");
-    let mut state = state.lock().unwrap();
+    let mut state = locked(&state);
     let id = state.next_pin;
     state.next_pin += 1;
     let code = match strong {
@@ -202,7 +218,7 @@ async fn read_pin(
     Path(id): Path<u64>,
     headers: HeaderMap,
 ) -> Response {
-    let state = state.lock().unwrap();
+    let state = locked(&state);
     let client_id = headers
         .get("x-plex-client-identifier")
         .and_then(|v| v.to_str().ok());
