@@ -23,10 +23,27 @@ async fn connect(base: &str) -> Socket {
         "{}/api/v1/ws?token={API_TOKEN}",
         base.replace("http://", "ws://")
     );
-    tokio_tungstenite::connect_async(url)
+    connect_url(&url).await
+}
+
+/// Opens a socket and waits for the first view. The server subscribes to the feed after the
+/// upgrade answer is on its way, so only the first message says "from here on you hear
+/// everything"; an event posted earlier would reach the client through the snapshot only.
+async fn connect_url(url: &str) -> Socket {
+    let mut socket = tokio_tungstenite::connect_async(url)
         .await
         .expect("the socket opens")
-        .0
+        .0;
+    let first = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("the first view arrives")
+        .expect("the socket stays open")
+        .expect("the first view is readable");
+    assert!(
+        first.to_text().unwrap_or_default().contains("\"health\""),
+        "the first view opens with health: {first:?}"
+    );
+    socket
 }
 
 /// A client whose kernel receive buffer is tiny, so not reading shows quickly upstream.
@@ -139,12 +156,6 @@ async fn a_client_that_stops_reading_is_closed_and_does_not_slow_ingestion() {
     assert!(frame.reason.contains("too slow"), "{}", frame.reason);
     // A fresh client is served as usual.
     let mut fresh = connect(&t.base).await;
-    let first = tokio::time::timeout(Duration::from_secs(5), fresh.next())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    assert!(first.to_text().unwrap().contains("\"health\""));
     let _ = fresh.send(Message::Close(None)).await;
     t.engine.shutdown().await;
 }
@@ -205,11 +216,7 @@ async fn the_websocket_port_serves_the_same_feed_with_the_same_token() {
         }
         other => panic!("expected 401, got {other:?}"),
     }
-    let mut socket =
-        tokio_tungstenite::connect_async(format!("{base}/api/v1/ws?token={API_TOKEN}"))
-            .await
-            .unwrap()
-            .0;
+    let mut socket = connect_url(&format!("{base}/api/v1/ws?token={API_TOKEN}")).await;
     let id = load::post(&t, 1).await.expect("202");
     let seen = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(Ok(message)) = socket.next().await {
