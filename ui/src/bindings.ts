@@ -498,8 +498,13 @@ export type ServiceToUpdate = {
 	place: string,
 	/**  The new URL to paste (it carries the new token). */
 	url: string,
-	/**  Whether the app could update it itself (a connected Tautulli or Plex account). */
+	/**
+	 *  Whether the app updated it itself (a connected Tautulli or Plex account); then
+	 *  nothing needs pasting.
+	 */
 	automatic: boolean,
+	/**  Why updating a connected service failed; the user pastes `url` instead. */
+	failure: string | null,
 };
 
 /**

@@ -233,6 +233,8 @@ async fn a_regenerated_token_works_at_once_and_the_old_one_stops() {
     assert_ne!(new, old);
     let update = &regenerated["update"][0];
     assert_eq!(update["service"], "Tautulli");
+    assert_eq!(update["automatic"], false, "no Tautulli is connected");
+    assert_eq!(update["failure"], Value::Null);
     assert!(update["url"]
         .as_str()
         .unwrap()

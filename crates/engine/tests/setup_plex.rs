@@ -184,3 +184,29 @@ async fn an_expired_pin_is_410_and_a_malformed_id_is_400() {
     assert_eq!(status, StatusCode::CONFLICT, "no saved token: {answer}");
     assert_eq!(answer["error"]["code"], "not_connected");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regenerated_webhook_token_replaces_our_url_on_plex_tv() {
+    let (fake, t) = plextv_and_engine().await;
+    let (status, answer) = register(&t, TOKEN).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    let (status, regenerated) = call(
+        &t,
+        Method::POST,
+        "/api/v1/settings/webhook_token_plex/regenerate",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{regenerated}");
+    let new = regenerated["value"].as_str().unwrap();
+    assert_eq!(regenerated["update"][0]["automatic"], true, "{regenerated}");
+    let mut expected: Vec<String> = OTHERS.map(String::from).to_vec();
+    expected.push(format!("{}/webhooks/plex?token={new}", t.base));
+    assert_eq!(
+        fake.webhooks(),
+        expected,
+        "the old URL replaced, the others kept"
+    );
+    assert_no_secret(&regenerated, &[TOKEN]);
+}

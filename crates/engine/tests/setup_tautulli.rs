@@ -361,3 +361,71 @@ async fn reconnecting_switches_off_a_trigger_someone_turned_on_in_our_notifier()
     }
     assert_untouched(&fake, &others);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regenerated_webhook_token_is_handed_to_the_connected_tautulli() {
+    let (fake, others) = tautulli_with_others().await;
+    let t = engine().await;
+    let (status, connected) = connect(&t, &fake, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{connected}");
+    let id = connected["notifier_id"].as_u64().unwrap() as u32;
+
+    let (status, regenerated) = call(
+        &t,
+        Method::POST,
+        "/api/v1/settings/webhook_token_tautulli/regenerate",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{regenerated}");
+    let new = regenerated["value"].as_str().unwrap().to_string();
+    assert_ne!(new, WEBHOOK_TOKEN);
+    let update = &regenerated["update"][0];
+    assert_eq!(update["automatic"], true, "{regenerated}");
+    assert_eq!(update["failure"], Value::Null);
+    let ours = fake.notifiers()[&id].clone();
+    for trigger in TRIGGERS {
+        let headers: Value = serde_json::from_str(&ours.texts[trigger].0).unwrap();
+        assert_eq!(headers["X-Cartographus-Token"], new.as_str(), "{trigger}");
+    }
+    assert_eq!(
+        fake.notifiers().len(),
+        others.len() + 1,
+        "the same notifier"
+    );
+    assert_untouched(&fake, &others);
+
+    // Tautulli's key changed behind the app's back: the new token is still in force, and
+    // the answer says why Tautulli could not be updated.
+    fake.state.lock().unwrap().api_key = "a-key-the-app-does-not-know".to_string();
+    let (status, again) = call(
+        &t,
+        Method::POST,
+        "/api/v1/settings/webhook_token_tautulli/regenerate",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    let update = &again["update"][0];
+    assert_eq!(update["automatic"], false, "{again}");
+    assert!(
+        update["failure"]
+            .as_str()
+            .unwrap()
+            .contains("refused the API key"),
+        "{again}"
+    );
+    assert_no_secret(&again, &[KEY]);
+    let (status, in_force) = call(
+        &t,
+        Method::GET,
+        "/api/v1/settings/webhook_token_tautulli/secret",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{in_force}");
+    assert_eq!(
+        in_force["value"], again["value"],
+        "the new token is in force whatever Tautulli said"
+    );
+}

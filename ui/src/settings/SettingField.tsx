@@ -105,7 +105,7 @@ export function SettingField({ setting, draft, error, disabled, onChange }: Sett
         {!setting.secret && setting.default !== null && (
           <span className="setting__default">Default: {displayValue(setting, setting.default)}. </span>
         )}
-        <span className="setting__applies">{setting.applies === "now" ? "Applies at once." : "Applies after a restart."}</span>
+        <span className="setting__applies">{appliesText(setting)}</span>
       </p>
       {locked && (
         <p className="setting__lock" data-testid={`setting-lock-${setting.key}`}>
@@ -124,4 +124,10 @@ export function SettingField({ setting, draft, error, disabled, onChange }: Sett
       )}
     </div>
   );
+}
+
+/** When a change applies. The listener is moved by its own operation when the form is saved. */
+function appliesText(setting: SettingView): string {
+  if (setting.key === "listen") return "Applies at once: the app moves to the new address when you save.";
+  return setting.applies === "now" ? "Applies at once." : "Applies after a restart.";
 }

@@ -135,6 +135,7 @@ describe("Settings view", () => {
           place: "Settings → Notification Agents → Webhook → Webhook URL",
           url: "http://127.0.0.1:3857/webhooks/tautulli?token=new-token",
           automatic: false,
+          failure: null,
         },
       ],
     });
@@ -151,6 +152,96 @@ describe("Settings view", () => {
     expect(update.textContent).toContain("Update Tautulli now");
     expect(update.textContent).toContain("/webhooks/tautulli?token=new-token");
     expect(within(row).getByTestId("token-value-webhook_token_tautulli").textContent).toBe("new-token");
+  });
+
+  it("says a connected service was given the new token, or why it could not be", async () => {
+    const answer = (automatic: boolean, failure: string | null) => ({
+      key: "webhook_token_tautulli",
+      value: "new-token",
+      update: [
+        {
+          service: "Tautulli",
+          place: "Settings → Notification Agents",
+          url: "http://127.0.0.1:3857/webhooks/tautulli?token=new-token",
+          automatic,
+          failure,
+        },
+      ],
+    });
+    const regenerateToken = vi
+      .fn()
+      .mockResolvedValueOnce(answer(true, null))
+      .mockResolvedValueOnce(answer(false, "cannot reach Tautulli: timed out"));
+    renderSettings({ operations: { regenerateToken } });
+    const row = await screen.findByTestId("token-webhook_token_tautulli");
+    fireEvent.click(within(row).getByTestId("token-regenerate-webhook_token_tautulli"));
+    fireEvent.click(within(row).getByTestId("token-confirm-webhook_token_tautulli"));
+    const updated = await within(row).findByTestId("token-update-webhook_token_tautulli");
+    expect(updated.textContent).toContain("Tautulli is connected and now sends the new token");
+    expect(updated.textContent).not.toContain("?token=");
+
+    fireEvent.click(within(row).getByTestId("token-regenerate-webhook_token_tautulli"));
+    fireEvent.click(within(row).getByTestId("token-confirm-webhook_token_tautulli"));
+    await waitFor(() =>
+      expect(within(row).getByTestId("token-update-webhook_token_tautulli").textContent).toContain(
+        "could not update Tautulli itself: cannot reach Tautulli: timed out",
+      ),
+    );
+    expect(within(row).getByTestId("token-update-webhook_token_tautulli").textContent).toContain("?token=new-token");
+  });
+
+  it("moves the listener at once when its address is saved, after the other changes", async () => {
+    const calls: string[] = [];
+    const updateSettings = vi.fn(async (): Promise<SettingsUpdate> => {
+      calls.push("settings");
+      return { changed: [{ key: "nats_retention_days", applies: "now" }], restart_required: false, settings: settingsView.settings };
+    });
+    const setListen = vi.fn(async () => {
+      calls.push("listen");
+      return { previous: "127.0.0.1:3857", listen: "127.0.0.1:4000", url: "http://127.0.0.1:4000/", changed: true };
+    });
+    renderSettings({ setListen, operations: { updateSettings } });
+    await formReady();
+    expect(screen.getByTestId("setting-listen").textContent).toContain("Applies at once");
+    fireEvent.change(input("listen"), { target: { value: "127.0.0.1:4000" } });
+    fireEvent.change(input("nats_retention_days"), { target: { value: "3" } });
+    fireEvent.click(screen.getByTestId("settings-save"));
+    const notice = await screen.findByTestId("settings-notice");
+    expect(calls).toEqual(["settings", "listen"]);
+    expect(updateSettings).toHaveBeenCalledWith({ nats_retention_days: 3 });
+    expect(setListen).toHaveBeenCalledWith({ address: "127.0.0.1:4000" });
+    expect(notice.textContent).toContain("In force now:");
+    expect(notice.textContent).toContain("Listener address");
+    await waitFor(() => expect(input("listen").value).toBe("127.0.0.1:4000"));
+  });
+
+  it("says when the listener could not move, and links a browser page to the new address when it did", async () => {
+    const refused = vi.fn().mockRejectedValue(new EngineError("listen_unavailable", "port 4000 is taken by another program"));
+    renderSettings({ setListen: refused });
+    await formReady();
+    fireEvent.change(input("listen"), { target: { value: "127.0.0.1:4000" } });
+    fireEvent.click(screen.getByTestId("settings-save"));
+    const failed = await screen.findByTestId("settings-notice");
+    expect(failed.dataset.outcome).toBe("failed");
+    expect(failed.textContent).toContain("did not move and still answers on 127.0.0.1:3857");
+    expect(failed.textContent).toContain("port 4000 is taken");
+  });
+
+  it("links a browser page to the app's new address when the old one no longer answers", async () => {
+    const setListen = vi.fn().mockResolvedValue({
+      previous: "127.0.0.1:3857",
+      listen: "192.168.1.20:3857",
+      url: "http://192.168.1.20:3857/",
+      changed: true,
+    });
+    renderSettings({ kind: "http", setListen, continueAt: () => "http://192.168.1.20:3857/#token=t0k" });
+    await screen.findByTestId("settings-group-listener");
+    fireEvent.change(input("listen"), { target: { value: "192.168.1.20:3857" } });
+    fireEvent.click(screen.getByTestId("settings-save"));
+    const link = await screen.findByTestId("settings-continue-link");
+    expect(link.getAttribute("href")).toBe("http://192.168.1.20:3857/#token=t0k");
+    expect(link.textContent).toBe("http://192.168.1.20:3857/");
+    expect(screen.getByTestId("settings-notice").textContent).toContain("no longer answers");
   });
 
   it("shows a change saved elsewhere (the tray), unless the form holds unsaved edits", async () => {

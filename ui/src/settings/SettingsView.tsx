@@ -1,9 +1,10 @@
 // The Settings section: every setting by group, each with its lock and when it applies; one
 // Save for all changes (all or nothing), then what is in force now and what waits for a restart.
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import type { SettingGroup, SettingView, SettingsUpdate } from "../backend/Backend";
+import type { ListenChanged, SettingGroup, SettingView, SettingsUpdate } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure, engineErrorCode } from "../backend/errors";
+import { withoutFragment } from "../backend/listenMove";
 import { GROUP_TITLES, settingLabel } from "./labels";
 import { SettingField } from "./SettingField";
 import { changesFrom, fieldOfError, isLoopbackAddress, toDraft, type Draft, type DraftValue } from "./settingForm";
@@ -14,7 +15,13 @@ import "./settings.css";
 /** NATS fields that only mean something for an external server. */
 const EXTERNAL_ONLY = new Set(["nats_url", "nats_token", "nats_creds"]);
 
-type Notice = { tone: "success" | "error"; text: string; outcome: "saved" | "failed" };
+type Notice = {
+  tone: "success" | "error";
+  text: string;
+  outcome: "saved" | "failed";
+  /** Where to open the app after its listener moved away from this page's address. */
+  continueAt?: string;
+};
 
 function savedNotice(update: SettingsUpdate): Notice {
   const names = (applies: "now" | "restart") =>
@@ -28,6 +35,12 @@ function savedNotice(update: SettingsUpdate): Notice {
   if (now) parts.push(`In force now: ${now}.`);
   if (later) parts.push(`After a restart: ${later}.`);
   return { tone: "success", outcome: "saved", text: parts.join(" ") };
+}
+
+/** Where the listener is, as the settings say. */
+function currentListen(settings: SettingView[]): string {
+  const value = settings.find((s) => s.key === "listen")?.value;
+  return typeof value === "string" ? value : "its address";
 }
 
 export function SettingsView({ onSaved }: { onSaved?: (update: SettingsUpdate) => void }) {
@@ -99,10 +112,10 @@ export function SettingsView({ onSaved }: { onSaved?: (update: SettingsUpdate) =
       notice={notice}
       onNotice={setNotice}
       onDirty={markEditing}
-      onSaved={(update) => {
+      onSaved={(update, notice) => {
         replace({ settings: update.settings, restart_required: update.restart_required });
         setRevision((n) => n + 1);
-        setNotice(savedNotice(update));
+        setNotice(notice ?? savedNotice(update));
         onSaved?.(update);
       }}
     />
@@ -115,7 +128,8 @@ type SettingsFormProps = {
   notice: Notice | null;
   onNotice: (notice: Notice | null) => void;
   onDirty: (dirty: boolean) => void;
-  onSaved: (update: SettingsUpdate) => void;
+  /** `notice` replaces the usual "Saved." when there is more to say (the listener moved). */
+  onSaved: (update: SettingsUpdate, notice?: Notice) => void;
 };
 
 /** The editable settings; its draft starts from `settings` and is dropped when they change. */
@@ -153,9 +167,48 @@ function SettingsForm({ settings, restartRequired, notice, onNotice, onDirty, on
     if (!dirty) return;
     setBusy(true);
     onNotice(null);
+    // The listener moves at once (the wizard's operation: the new address is bound before
+    // the old one is let go). It moves last, after the other changes are saved, because a
+    // page served from the old address may reach nothing afterwards.
+    const { listen: newListen, ...others } = changes;
     try {
-      // The form starts afresh from the answer (this one unmounts).
-      onSaved(await backend.updateSettings(changes));
+      const update: SettingsUpdate =
+        Object.keys(others).length > 0
+          ? await backend.updateSettings(others)
+          : { changed: [], ...(await backend.getSettings()) };
+      if (typeof newListen !== "string") {
+        // The form starts afresh from the answer (this one unmounts).
+        onSaved(update);
+        return;
+      }
+      let moved: ListenChanged;
+      try {
+        moved = await backend.setListen({ address: newListen });
+      } catch (failure) {
+        const saved = update.changed.length > 0 ? `${savedNotice(update).text} ` : "";
+        onSaved(update, {
+          tone: "error",
+          outcome: "failed",
+          text: `${saved}The listener did not move and still answers on ${currentListen(settings)}: ${describeFailure(failure)}`,
+        });
+        return;
+      }
+      const movedUpdate: SettingsUpdate = {
+        ...update,
+        changed: [...update.changed, { key: "listen", applies: "now" }],
+        settings: update.settings.map((s) => (s.key === "listen" ? { ...s, value: moved.listen } : s)),
+      };
+      const continueAt = backend.continueAt(moved);
+      onSaved(
+        movedUpdate,
+        continueAt === null
+          ? undefined
+          : {
+              ...savedNotice(movedUpdate),
+              text: `${savedNotice(movedUpdate).text} The app now listens on ${moved.listen}; this page came from the old address, which no longer answers.`,
+              continueAt,
+            },
+      );
     } catch (failure) {
       const message = describeFailure(failure);
       const field = fieldOfError(message, Object.keys(draft));
@@ -187,6 +240,15 @@ function SettingsForm({ settings, restartRequired, notice, onNotice, onDirty, on
           data-outcome={notice.outcome}
         >
           <p className="notice__text">{notice.text}</p>
+          {notice.continueAt !== undefined && (
+            <p className="notice__text">
+              Continue at{" "}
+              <a href={notice.continueAt} data-testid="settings-continue-link">
+                {withoutFragment(notice.continueAt)}
+              </a>
+              .
+            </p>
+          )}
           <button type="button" className="button button--small" onClick={() => onNotice(null)}>
             Dismiss
           </button>

@@ -127,9 +127,20 @@ export function TokenRow({ setting }: { setting: SettingView }) {
         </div>
       )}
       {regenerated !== null &&
-        regenerated.update.map((service) => (
+        regenerated.update.map((service) =>
+          service.automatic ? (
+            <div key={service.service} className="notice token__update" data-testid={`token-update-${key}`}>
+              <p className="notice__text">{service.service} is connected and now sends the new token: nothing to paste.</p>
+            </div>
+          ) : (
           <div key={service.service} className="notice notice--warning token__update" data-testid={`token-update-${key}`}>
             <p className="notice__text">
+              {service.failure !== null && (
+                <>
+                  Cartographus could not update {service.service} itself: {service.failure}.
+                  <br />
+                </>
+              )}
               Update {service.service} now ({service.place}):
               <br />
               <code className="token__url">{service.url}</code>
@@ -150,7 +161,8 @@ export function TokenRow({ setting }: { setting: SettingView }) {
               </button>
             )}
           </div>
-        ))}
+          ),
+        )}
       {status !== null && (
         <p className="setting__status" role="status">
           {status}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::EngineHandle;
 use crate::bus::stream;
+use crate::event::Source;
 use crate::preferences::{
     Applies, PreferencesError, Regenerated, RevealedSecret, SettingsUpdate, SettingsView,
 };
@@ -65,11 +66,29 @@ impl EngineHandle {
         self.shared.settings.reveal(key)
     }
 
+    /// A new token in force at once; a connected Tautulli or Plex is given it in the same
+    /// step. A failed update leaves the new token in force and says why, so the user can
+    /// paste the URL instead.
     pub async fn regenerate_token(&self, key: &str) -> Result<Regenerated, PreferencesError> {
-        self.shared
+        let mut regenerated = self
+            .shared
             .settings
             .regenerate(key, self.listen_addr())
-            .await
+            .await?;
+        let source = key.strip_prefix("webhook_token_").and_then(Source::parse);
+        if let (Some(source), Some(service)) = (source, regenerated.update.first_mut()) {
+            match self.shared.setup.refresh_webhook(source).await {
+                Ok(updated) => service.automatic = updated,
+                Err(e) => {
+                    tracing::warn!(
+                        source = source.as_str(),
+                        "cannot hand the new webhook token over: {e}"
+                    );
+                    service.failure = Some(e.to_string());
+                }
+            }
+        }
+        Ok(regenerated)
     }
 
     /// Sets the stream's max age; returns the retention it had (None without JetStream).

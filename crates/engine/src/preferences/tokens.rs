@@ -24,8 +24,11 @@ pub struct ServiceToUpdate {
     pub place: String,
     /// The new URL to paste (it carries the new token).
     pub url: String,
-    /// Whether the app could update it itself (a connected Tautulli or Plex account).
+    /// Whether the app updated it itself (a connected Tautulli or Plex account); then
+    /// nothing needs pasting.
     pub automatic: bool,
+    /// Why updating a connected service failed; the user pastes `url` instead.
+    pub failure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -109,6 +112,7 @@ impl SettingsService {
                 place: "open the new web UI link; scripts send the new bearer token".to_string(),
                 url: format!("{base}/#token={}", token.expose()),
                 automatic: false,
+                failure: None,
             }],
         };
         Ok(Regenerated {
@@ -133,8 +137,8 @@ fn webhook_service(source: &str, base: &str, token: &str) -> ServiceToUpdate {
         service: service.to_string(),
         place: place.to_string(),
         url: format!("{base}/webhooks/{source}?token={token}"),
-        // Updating Tautulli's notifier or Plex's webhook list needs a saved connection
-        // (the setup wizard's); until one exists the user pastes the URL.
+        // The engine handle updates a connected Tautulli or Plex and says so here.
         automatic: false,
+        failure: None,
     }
 }

@@ -10,6 +10,7 @@ pub mod notifier_template;
 mod overview;
 mod plex;
 mod plextv_client;
+mod refresh;
 mod saved;
 mod tautulli;
 mod tautulli_client;

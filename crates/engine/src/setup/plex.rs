@@ -79,7 +79,7 @@ impl Setup {
         }
     }
 
-    async fn register_plex(&self, token: Secret) -> Result<PlexRegistered, SetupError> {
+    pub(super) async fn register_plex(&self, token: Secret) -> Result<PlexRegistered, SetupError> {
         let ours = self.plex_hook().await?;
         let plextv = self.plextv().await?;
         let previous = self.store.read().await?.plex.and_then(|p| p.webhook_url);
