@@ -71,7 +71,8 @@ package: deps ui sidecar deb-config
 	cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles deb --config "$(DEB_CONFIG)"
 	@deb=$$(ls -t "$(CARGO_TARGET_DIR)"/release/bundle/deb/*.deb | head -1); \
 		echo "package: $$deb, $$(du -k "$$deb" | cut -f1) KiB"
-	node packaging/cold-start.mjs "$(CARGO_TARGET_DIR)/release/cartographus"
+	node packaging/cold-start.mjs "$(CARGO_TARGET_DIR)/release/cartographus" \
+		"$(CURDIR)/src-tauri/binaries/nats-server-$(HOST_TRIPLE)"
 
 ## test-package: the dev build (already built by `build`; `tauri bundle` only packages it) as a
 ## Debian package, installed as a user would, started, checked healthy and removed

@@ -1,7 +1,8 @@
 // Cold start of the desktop app, as a user launches it: a fresh data dir, under Xvfb with a
 // private D-Bus session, timed from spawn to the window's page load (the app logs it) and to
 // the first `GET /api/v1/health` that answers 200. Used by the package test and `make package`;
-// run alone: `node packaging/cold-start.mjs <path to cartographus>`.
+// run alone: `node packaging/cold-start.mjs <path to cartographus> [<nats-server>]` (the
+// sidecar for a binary outside the package, which finds its own in /usr/lib/cartographus).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ function pageLoaded(dataDir) {
  * Starts `binary`, waits for both marks, and returns the app still running with its figures
  * (milliseconds since spawn) and a `stop()` that ends it and waits for its sidecar to go.
  */
-export async function launch(binary, { dataDir = tempDataDir('cold-start'), logPath, within = 60_000 } = {}) {
+export async function launch(binary, { dataDir = tempDataDir('cold-start'), logPath, within = 60_000, sidecar = '' } = {}) {
   const home = join(dataDir, 'home');
   mkdirSync(home, { recursive: true });
   const listenPort = await freePort();
@@ -34,8 +35,8 @@ export async function launch(binary, { dataDir = tempDataDir('cold-start'), logP
       CARTOGRAPHUS_LISTEN: `127.0.0.1:${listenPort}`,
       NO_AT_BRIDGE: '1',
       RUST_LOG: 'info',
-      // The installed app must find its own sidecar.
-      NATS_SERVER_BIN: '',
+      // The installed app must find its own sidecar; a bare build is given one.
+      NATS_SERVER_BIN: sidecar,
     },
     stdio: ['ignore', output, output],
     detached: true,
@@ -74,10 +75,10 @@ export async function launch(binary, { dataDir = tempDataDir('cold-start'), logP
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const binary = process.argv[2];
   if (!binary) {
-    console.error('usage: node packaging/cold-start.mjs <path to cartographus>');
+    console.error('usage: node packaging/cold-start.mjs <path to cartographus> [<nats-server>]');
     process.exit(2);
   }
-  const run = await launch(binary);
+  const run = await launch(binary, { sidecar: process.argv[3] ?? '' });
   await run.stop();
   rmSync(run.dataDir, { recursive: true, force: true });
   console.log(`cold start of ${binary}: first page load ${run.firstPaintMs} ms, health 200 after ${run.healthOkMs} ms`);
