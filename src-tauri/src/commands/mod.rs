@@ -114,6 +114,7 @@ macro_rules! specta_builder_for {
                 $crate::commands::pipeline::retry_dlq_entries,
                 $crate::commands::pipeline::delete_dlq_entry,
                 $crate::commands::pipeline::purge_dlq,
+                $crate::commands::pipeline::list_dlq_groups,
                 $crate::commands::pipeline::list_dedup,
                 $crate::commands::pipeline::restore_dedup,
                 $crate::commands::pipeline::start_replay,

@@ -3,7 +3,7 @@
 //! engine function the HTTP API calls.
 
 use cartographus_engine::dlq::retry::Retried;
-use cartographus_engine::dlq::{DlqEntry, DlqFilter};
+use cartographus_engine::dlq::{DlqEntry, DlqFilter, DlqGroup};
 use cartographus_engine::event::MediaEvent;
 use cartographus_engine::handle::page::{Page, PageRequest};
 use cartographus_engine::handle::{Purged, Restored, RetryPayload, RetrySelection};
@@ -135,6 +135,16 @@ pub async fn delete_dlq_entry(
     id: String,
 ) -> Result<(), CommandError> {
     Ok(state.engine_handle()?.dlq_delete(&id).await?)
+}
+
+/// The dead letters the filter matches, grouped by source, kind and error code.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_dlq_groups(
+    state: State<'_, DesktopState>,
+    filter: DlqFilter,
+) -> Result<Vec<DlqGroup>, CommandError> {
+    Ok(state.engine_handle()?.dlq_groups(filter).await?)
 }
 
 /// Deletes every dead letter the filter matches.

@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::queries::{parsed, DedupQuery, DlqQuery, ListQuery};
 use super::AppState;
 use crate::dlq::retry::Retried;
-use crate::dlq::{DlqEntry, DlqFilter};
+use crate::dlq::{DlqEntry, DlqFilter, DlqGroup};
 use crate::handle::page::Page;
 use crate::handle::{Purged, Restored, RetryPayload, RetrySelection};
 use crate::jobs::JobStatus;
@@ -80,6 +80,13 @@ pub async fn delete(
 }
 
 /// `DELETE /api/v1/dlq?…` purges what the filter matches; with no filter, everything.
+pub async fn groups(
+    State(state): State<AppState>,
+    query: Result<Query<DlqFilter>, QueryRejection>,
+) -> Result<Json<Vec<DlqGroup>>, ApiError> {
+    Ok(Json(state.engine.dlq_groups(parsed(query)?).await?))
+}
+
 pub async fn purge(
     State(state): State<AppState>,
     query: Result<Query<DlqFilter>, QueryRejection>,

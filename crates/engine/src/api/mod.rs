@@ -48,6 +48,7 @@ pub fn router(engine: EngineHandle) -> Router {
         .route("/sessions/live", get(history::live_sessions))
         .route("/dlq", get(dead_letters::list).delete(dead_letters::purge))
         .route("/dlq/retry", post(dead_letters::retry_many))
+        .route("/dlq/groups", get(dead_letters::groups))
         .route(
             "/dlq/{id}",
             get(dead_letters::get).delete(dead_letters::delete),

@@ -4,10 +4,12 @@
 
 pub mod backoff;
 pub mod bounds;
+pub mod groups;
 pub mod limits;
 pub mod rejected;
 pub mod retry;
 pub mod store;
 
+pub use groups::DlqGroup;
 pub use rejected::RejectedBody;
 pub use store::{DlqEntry, DlqFilter, DlqKind, MAX_REJECTED_PER_SOURCE};

@@ -197,7 +197,8 @@ pub struct DlqFilter {
 }
 
 impl DlqFilter {
-    fn to_sql(&self) -> (String, Vec<String>) {
+    /// The SQL condition and its values.
+    pub(super) fn where_clause(&self) -> (String, Vec<String>) {
         let mut clauses: Vec<&str> = Vec::new();
         let mut values = Vec::new();
         if let Some(source) = self.source {
@@ -244,7 +245,7 @@ pub fn list(
     after: Option<(DateTime<Utc>, String)>,
     limit: usize,
 ) -> Result<Vec<DlqEntry>, DbError> {
-    let (mut sql, mut values) = filter.to_sql();
+    let (mut sql, mut values) = filter.where_clause();
     if let Some((at, id)) = after {
         sql.push_str(
             " AND (last_failed_at < ?::TIMESTAMPTZ OR (last_failed_at = ?::TIMESTAMPTZ AND id < ?))",
@@ -264,7 +265,7 @@ pub fn list(
 
 /// Ids of every entry the filter covers, oldest first (the order a bulk retry runs in).
 pub fn ids(conn: &Connection, filter: &DlqFilter) -> Result<Vec<String>, DbError> {
-    let (sql, values) = filter.to_sql();
+    let (sql, values) = filter.where_clause();
     let query = format!("SELECT id FROM dlq_entries WHERE {sql} ORDER BY last_failed_at, id");
     let mut statement = conn.prepare(&query)?;
     let rows = statement.query_map(params_from_iter(values), |row| row.get(0))?;
@@ -341,7 +342,7 @@ pub fn delete(conn: &Connection, id: &str) -> Result<bool, DbError> {
 
 /// Deletes every entry the filter covers; returns how many.
 pub fn purge(conn: &Connection, filter: &DlqFilter) -> Result<u64, DbError> {
-    let (sql, values) = filter.to_sql();
+    let (sql, values) = filter.where_clause();
     let deleted = conn.execute(
         &format!("DELETE FROM dlq_entries WHERE {sql}"),
         params_from_iter(values),

@@ -1,5 +1,5 @@
-//! The DLQ functions both adapters call — list, get, retry (one, edited, or many as a job),
-//! delete, purge. A retried event is stored through the same path as the writer and leaves
+//! The DLQ functions both adapters call — list, groups, get, retry (one, edited, or many as a
+//! job), delete, purge. A retried event is stored through the same path as the writer and leaves
 //! the DLQ in the same transaction.
 
 use chrono::Utc;
@@ -9,6 +9,7 @@ use super::page::{page, Page, PageRequest};
 use super::{EngineHandle, OpError};
 use crate::dlq::retry::{self, Retried, RetryError};
 use crate::dlq::store::{self as dlq, DlqEntry, DlqFilter};
+use crate::dlq::DlqGroup;
 use crate::jobs::JobStatus;
 
 /// Which dead letters a bulk retry covers: the listed ids, or else every entry the filter
@@ -138,6 +139,14 @@ impl EngineHandle {
         } else {
             Err(OpError::NotFound(format!("no dead letter {id}")))
         }
+    }
+
+    /// The entries the filter matches as groups of one source, kind and error code.
+    pub async fn dlq_groups(&self, filter: DlqFilter) -> Result<Vec<DlqGroup>, OpError> {
+        Ok(self
+            .database()
+            .with_conn(move |conn| crate::dlq::groups::groups(conn, &filter))
+            .await?)
     }
 
     /// Deletes every entry the filter matches (all of them without one).

@@ -106,6 +106,7 @@ pub const OPERATIONS: &[Operation] = &[
         Command("restore_dedup"),
     ),
     op("dlq_entries", route("GET", "/api/v1/dlq"), Command("list_dlq")),
+    op("dlq_groups", route("GET", "/api/v1/dlq/groups"), Command("list_dlq_groups")),
     op("dlq_entry", route("GET", "/api/v1/dlq/{id}"), Command("get_dlq_entry")),
     op(
         "dlq_retry",
