@@ -10,6 +10,8 @@ export const commands = {
 	getHealth: () => __TAURI_INVOKE<Health>("get_health"),
 	getEngineInfo: () => __TAURI_INVOKE<EngineInfo>("get_engine_info"),
 	getStats: () => __TAURI_INVOKE<Stats>("get_stats"),
+	/**  The last 15 minutes of the pipeline, sampled every 5 s, and the alerts they raise. */
+	getStatsHistory: () => __TAURI_INVOKE<StatsHistoryView>("get_stats_history"),
 	/**
 	 *  Streams the live view to `channel`: a snapshot first, then batches every ~25 ms while
 	 *  anything changes. A new subscription (a reloaded page) replaces the previous one.
@@ -29,6 +31,8 @@ export const commands = {
 	deleteDlqEntry: (id: string) => __TAURI_INVOKE<null>("delete_dlq_entry", { id }),
 	/**  Deletes every dead letter the filter matches. */
 	purgeDlq: (filter: DlqFilter) => __TAURI_INVOKE<Purged>("purge_dlq", { filter }),
+	/**  The dead letters the filter matches, grouped by source, kind and error code. */
+	listDlqGroups: (filter: DlqFilter) => __TAURI_INVOKE<DlqGroup[]>("list_dlq_groups", { filter }),
 	listDedup: (filter: DedupFilter, page: PageArgs) => __TAURI_INVOKE<Page<DedupRecord>>("list_dedup", { filter, page }),
 	restoreDedup: (id: string) => __TAURI_INVOKE<Restored>("restore_dedup", { id }),
 	startReplay: (range: ReplayRange) => __TAURI_INVOKE<JobStatus>("start_replay", { range }),
@@ -67,6 +71,8 @@ export const events = {
 };
 
 /* Types */
+export type AlertKind = "stuck_consumer" | "growing_spool" | "sidecar_restarting" | "dlq_growth";
+
 /**  When a change to a setting takes effect. */
 export type Applies = "now" | "restart";
 
@@ -173,6 +179,20 @@ export type DlqFilter = {
 	until?: string | null,
 	/**  Case-insensitive text in the error or the payload. */
 	q?: string | null,
+};
+
+export type DlqGroup = {
+	source: string | null,
+	kind: DlqKind,
+	/**  The stable code of the entries' last error; None for entries from before codes. */
+	code: string | null,
+	/**  Entries in the group: what a retry-all or delete-all of it affects. */
+	count: number,
+	first_failed_at: string,
+	last_failed_at: string,
+	/**  The newest entry, to open as an example. */
+	sample_id: string,
+	sample_error: string,
 };
 
 export type DlqKind = 
@@ -399,6 +419,17 @@ export type PartHealth = {
 export type PartStatus = "starting" | "up" | "down" | 
 /**  Switched off by configuration (for example NATS_ENABLED=false). */
 "disabled";
+
+export type PipelineAlert = {
+	kind: AlertKind,
+	severity: Severity,
+	/**  One line: what is wrong, with the figures. */
+	cause: string,
+	/**  One line: what the user can do. */
+	action: string,
+	/**  Since when the condition holds (as far as the history reaches back). */
+	since: string,
+};
 
 /**  Which path events take: through JetStream, or straight into DuckDB. */
 export type PipelineMode = "jetstream" | "direct";
@@ -652,6 +683,8 @@ export type SetupOverview = {
 	sources: SourcesSetup,
 };
 
+export type Severity = "warning" | "critical";
+
 /**  The sidecar after a start, an exit or a restart. */
 export type SidecarChanged = SidecarStatus;
 
@@ -726,6 +759,40 @@ export type Stats = {
 	/**  The spool; on the direct path, what an earlier run left in it (None if nothing). */
 	spool: SpoolStats | null,
 	sidecar: SidecarStatus | null,
+	/**  What the pipeline view warns about now (from the last 15 minutes), most severe first. */
+	alerts?: PipelineAlert[],
+};
+
+/**  `GET /api/v1/stats/history`. */
+export type StatsHistoryView = {
+	/**  Seconds between samples. */
+	interval_s: number,
+	/**  How many samples are kept at most (15 minutes). */
+	capacity: number,
+	/**  Oldest first. */
+	samples: StatsSample[],
+	alerts: PipelineAlert[],
+};
+
+export type StatsSample = {
+	at: string,
+	/**  Webhooks accepted per second over the interval, per source. */
+	ingest_per_s: { [key in string]: number | null },
+	/**  Events the writer stored per second over the interval. */
+	stored_per_s: number | null,
+	/**  The writer's count since start, from which `stored_per_s` is derived. */
+	stored_total: number,
+	spool_pending: number,
+	/**  In the stream, not yet delivered to the writer. */
+	writer_pending: number,
+	/**  Delivered to the writer, not yet acknowledged. */
+	writer_ack_pending: number,
+	dlq_size: number,
+	stream_messages: number | null,
+	duckdb_file_bytes: number,
+	/**  None on the direct path and with an external server. */
+	sidecar_restarts: number | null,
+	sidecar_rss_bytes: number | null,
 };
 
 export type StreamStats = {

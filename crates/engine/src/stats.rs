@@ -81,4 +81,7 @@ pub struct Stats {
     /// The spool; on the direct path, what an earlier run left in it (None if nothing).
     pub spool: Option<SpoolStats>,
     pub sidecar: Option<SidecarStatus>,
+    /// What the pipeline view warns about now (from the last 15 minutes), most severe first.
+    #[serde(default)]
+    pub alerts: Vec<crate::metrics::pipeline_alerts::PipelineAlert>,
 }

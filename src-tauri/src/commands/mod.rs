@@ -2,6 +2,7 @@
 //! tauri-specta. Each command is one call into the engine, like its HTTP twin.
 
 use cartographus_engine::error::CodedError;
+use cartographus_engine::handle::StatsHistoryView;
 use cartographus_engine::preferences::SettingsView;
 use cartographus_engine::stats::{SidecarStatus, Stats};
 use cartographus_engine::{EngineInfo, Health};
@@ -67,6 +68,13 @@ pub async fn get_stats(state: State<'_, DesktopState>) -> Result<Stats, CommandE
     Ok(state.engine_handle()?.stats().await?)
 }
 
+/// The last 15 minutes of the pipeline, sampled every 5 s, and the alerts they raise.
+#[tauri::command]
+#[specta::specta]
+pub fn get_stats_history(state: State<'_, DesktopState>) -> Result<StatsHistoryView, CommandError> {
+    Ok(state.engine_handle()?.stats_history()?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn get_health(state: State<'_, DesktopState>) -> Health {
@@ -104,6 +112,7 @@ macro_rules! specta_builder_for {
                 $crate::commands::get_health,
                 $crate::commands::get_engine_info,
                 $crate::commands::get_stats,
+                $crate::commands::get_stats_history,
                 $crate::commands::pipeline::subscribe_live,
                 $crate::commands::pipeline::get_live_snapshot,
                 $crate::commands::pipeline::list_events,

@@ -64,6 +64,7 @@ export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stre
   latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency },
   consumers: [],
   duckdb_file_bytes: 0,
+  alerts: [],
 };
 
 /** JetStream mode with the engine's own sidecar: every figure present. */

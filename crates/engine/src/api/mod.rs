@@ -42,6 +42,7 @@ pub fn router(engine: EngineHandle) -> Router {
     let protected = Router::new()
         .route("/info", get(info))
         .route("/stats", get(stats))
+        .route("/stats/history", get(stats_history))
         .route("/events", get(history::events))
         .route("/events/{id}", get(history::event))
         .route("/sessions", get(history::sessions))
@@ -168,6 +169,12 @@ async fn stats(
     State(state): State<AppState>,
 ) -> Result<Json<crate::stats::Stats>, error::ApiError> {
     Ok(Json(state.engine.stats().await?))
+}
+
+async fn stats_history(
+    State(state): State<AppState>,
+) -> Result<Json<crate::handle::StatsHistoryView>, error::ApiError> {
+    Ok(Json(state.engine.stats_history()?))
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, error::ApiError> {

@@ -52,6 +52,7 @@ impl EngineHandle {
             dlq_evicted: self.database().dlq_counters().evicted_total(),
             dlq_expired: self.database().dlq_counters().expired_total(),
             sidecar: self.sidecar(),
+            alerts: self.pipeline_alerts(),
         })
     }
 

@@ -18,6 +18,7 @@ pub mod nats_link;
 mod op_error;
 pub mod operations;
 pub mod page;
+mod pipeline_history;
 mod preferences;
 mod queries;
 mod setup;
@@ -26,6 +27,7 @@ pub mod tasks;
 pub use dead_letters::{Purged, RetryPayload, RetrySelection};
 pub use ingestion::IngestionState;
 pub use op_error::OpError;
+pub use pipeline_history::StatsHistoryView;
 pub use queries::Restored;
 
 use std::collections::BTreeMap;
@@ -135,6 +137,8 @@ struct Shared {
     batch_size: usize,
     live: LiveHub,
     metrics: Arc<Metrics>,
+    /// The last 15 minutes of stats, for the pipeline view's charts and alerts.
+    history: crate::metrics::history::StatsHistory,
     setup: crate::setup::Setup,
     /// The main HTTP listener, which the setup wizard may move.
     listener: crate::listen::MainListener,
@@ -286,6 +290,7 @@ impl Engine {
         let stop_http = CancellationToken::new();
         let handle = EngineHandle::new(&config, &listeners, settings, parts, link, &stop_http);
         handle.spawn_pushers(&tasks);
+        handle.spawn_stats_sampler(&tasks);
         handle.spawn_preference_tasks(&tasks);
         let http = listeners.serve(&handle, &stop_http);
         handle.report_listener();
@@ -396,6 +401,7 @@ impl EngineHandle {
                 batch_size: usize::try_from(config.writer.batch_size).unwrap_or(1000),
                 live: parts.live,
                 metrics: parts.metrics,
+                history: Default::default(),
                 setup,
                 listener,
             }),

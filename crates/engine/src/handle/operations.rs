@@ -105,6 +105,11 @@ pub const OPERATIONS: &[Operation] = &[
         route("POST", "/api/v1/dedup/{id}/restore"),
         Command("restore_dedup"),
     ),
+    op(
+        "stats_history",
+        route("GET", "/api/v1/stats/history"),
+        Command("get_stats_history"),
+    ),
     op("dlq_entries", route("GET", "/api/v1/dlq"), Command("list_dlq")),
     op("dlq_groups", route("GET", "/api/v1/dlq/groups"), Command("list_dlq_groups")),
     op("dlq_entry", route("GET", "/api/v1/dlq/{id}"), Command("get_dlq_entry")),

@@ -1,8 +1,11 @@
 //! Live figures the engine records as events flow: ingest rates per source and latency
 //! histograms (webhook ack, webhook to live view, webhook to DuckDB). Read by the stats and
-//! rendered for Prometheus at `/metrics`.
+//! rendered for Prometheus at `/metrics`; sampled into a 15-minute history that the
+//! pipeline view draws and its alerts are read from.
 
 pub mod histogram;
+pub mod history;
+pub mod pipeline_alerts;
 pub mod prometheus;
 pub mod rates;
 

@@ -287,6 +287,7 @@ mod tests {
             stream: None,
             spool: None,
             sidecar: None,
+            alerts: Vec::new(),
         }
     }
 

@@ -40,6 +40,14 @@ impl Ring {
         slot.1 += 1;
     }
 
+    fn count_between(&self, from: i64, to: i64) -> u64 {
+        self.slots
+            .iter()
+            .filter(|(second, _)| *second >= from && *second <= to)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     fn rate(&self, now: i64) -> Rate {
         let in_window = |from: i64, to: i64| -> u64 {
             self.slots
@@ -67,6 +75,24 @@ impl IngestRates {
         if let Ok(mut rings) = self.rings.lock() {
             rings.entry(source).or_default().add(unix_second);
         }
+    }
+
+    /// Events per second of every source that has ever sent, averaged over the whole
+    /// seconds `from..=to` (at most the last minute is remembered).
+    pub fn average(&self, from: i64, to: i64) -> BTreeMap<String, f64> {
+        let seconds = (to - from + 1).max(1) as f64;
+        self.rings
+            .lock()
+            .map(|rings| {
+                rings
+                    .iter()
+                    .map(|(source, ring)| {
+                        let count = ring.count_between(from, to) as f64;
+                        (source.as_str().to_string(), count / seconds)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The rate of every source that has ever sent, as of `now` (a unix second).
@@ -115,5 +141,7 @@ mod tests {
             "now counts at once"
         );
         assert_eq!(later["emby"].last_minute, 0.0);
+        assert_eq!(rates.average(1057, 1061)["plex"], 2.0 / 5.0);
+        assert_eq!(rates.average(1057, 1061)["emby"], 0.0);
     }
 }

@@ -51,7 +51,7 @@ pub struct WriterCounters {
     pub batches: AtomicU64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
 pub struct WriterStats {
     pub stored: u64,
     pub duplicates: u64,
