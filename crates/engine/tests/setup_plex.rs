@@ -9,7 +9,7 @@ use cartographus_engine::config::ConfigLayer;
 use cartographus_fakes::plextv::FakePlexTv;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::setup_api::{assert_no_secret, call, dead_address, saved_setup};
+use support::setup_api::{assert_no_secret, call, dead_address, regenerate, saved_setup};
 use support::{TestEngine, WEBHOOK_TOKEN};
 
 const TOKEN: &str = "plex-account-token-9c8d";
@@ -191,14 +191,7 @@ async fn a_regenerated_webhook_token_replaces_our_url_on_plex_tv() {
     let (status, answer) = register(&t, TOKEN).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
 
-    let (status, regenerated) = call(
-        &t,
-        Method::POST,
-        "/api/v1/settings/webhook_token_plex/regenerate",
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{regenerated}");
+    let regenerated = regenerate(&t, "webhook_token_plex").await;
     let new = regenerated["value"].as_str().unwrap();
     assert_eq!(regenerated["update"][0]["automatic"], true, "{regenerated}");
     let mut expected: Vec<String> = OTHERS.map(String::from).to_vec();

@@ -13,7 +13,7 @@ use cartographus_engine::setup::notifier_template::{
 use cartographus_fakes::tautulli::{FakeTautulli, KeyRefusal, Notifier};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use support::setup_api::{assert_no_secret, call, dead_address, saved_setup};
+use support::setup_api::{assert_no_secret, call, dead_address, regenerate, saved_setup};
 use support::webhooks::{dlq_count, fixture, post};
 use support::{stored_events, wait_for, TestEngine, WEBHOOK_TOKEN};
 
@@ -370,14 +370,7 @@ async fn a_regenerated_webhook_token_is_handed_to_the_connected_tautulli() {
     assert_eq!(status, StatusCode::OK, "{connected}");
     let id = connected["notifier_id"].as_u64().unwrap() as u32;
 
-    let (status, regenerated) = call(
-        &t,
-        Method::POST,
-        "/api/v1/settings/webhook_token_tautulli/regenerate",
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{regenerated}");
+    let regenerated = regenerate(&t, "webhook_token_tautulli").await;
     let new = regenerated["value"].as_str().unwrap().to_string();
     assert_ne!(new, WEBHOOK_TOKEN);
     let update = &regenerated["update"][0];
@@ -398,14 +391,7 @@ async fn a_regenerated_webhook_token_is_handed_to_the_connected_tautulli() {
     // Tautulli's key changed behind the app's back: the new token is still in force, and
     // the answer says why Tautulli could not be updated.
     fake.state.lock().unwrap().api_key = "a-key-the-app-does-not-know".to_string();
-    let (status, again) = call(
-        &t,
-        Method::POST,
-        "/api/v1/settings/webhook_token_tautulli/regenerate",
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{again}");
+    let again = regenerate(&t, "webhook_token_tautulli").await;
     let update = &again["update"][0];
     assert_eq!(update["automatic"], false, "{again}");
     assert!(

@@ -27,6 +27,14 @@ pub async fn call(
     (status, json)
 }
 
+/// Regenerates the token setting `key`; the answer must be 200.
+pub async fn regenerate(t: &TestEngine, key: &str) -> Value {
+    let path = format!("/api/v1/settings/{key}/regenerate");
+    let (status, answer) = call(t, Method::POST, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer
+}
+
 /// Fails when any of `secrets` appears anywhere in `answer`.
 pub fn assert_no_secret(answer: &Value, secrets: &[&str]) {
     let text = answer.to_string();
