@@ -4,6 +4,7 @@ import type {
   Attempt,
   DlqEntry,
   DlqFilter,
+  DlqGroup,
   DlqKind,
   EngineInfo,
   EventType,
@@ -20,6 +21,7 @@ import type {
   PageArgs,
   PartHealth,
   PartStatus,
+  Purged,
   Retried,
   RetriedAs,
   RetryPayload,
@@ -52,6 +54,7 @@ export type {
   Attempt,
   DlqEntry,
   DlqFilter,
+  DlqGroup,
   DlqKind,
   EngineInfo,
   EventType,
@@ -68,6 +71,7 @@ export type {
   PageArgs,
   PartHealth,
   PartStatus,
+  Purged,
   Retried,
   RetriedAs,
   RetryPayload,
@@ -164,6 +168,10 @@ export interface Backend extends OperationsBackend {
   /** Starts a background retry of the listed ids, or else of every entry the filter matches. */
   retryDlqMany(selection: RetrySelection): Promise<JobStatus>;
   deleteDlq(id: string): Promise<void>;
+  /** The entries the filter matches, grouped by source, kind and error code ("issues"). */
+  listDlqGroups(filter: DlqFilter): Promise<DlqGroup[]>;
+  /** Deletes every entry the filter matches; the count deleted. */
+  purgeDlq(filter: DlqFilter): Promise<Purged>;
   getJob(id: string): Promise<JobStatus>;
 
   // Connecting sources (the setup wizard). Failures are EngineErrors with the contract's codes.

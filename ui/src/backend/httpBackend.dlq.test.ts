@@ -74,6 +74,31 @@ describe("httpBackend dead letters", () => {
     expect(call(5).body).toEqual({ filter: { kind: "exhausted" } });
   });
 
+  it("lists the groups and purges with the filter in the query", async () => {
+    const group = {
+      source: "tautulli",
+      kind: "rejected",
+      code: "invalid_json",
+      count: 1204,
+      first_failed_at: "2026-11-30T10:00:00Z",
+      last_failed_at: "2026-11-30T11:00:00Z",
+      sample_id: "dlq-1",
+      sample_error: "the body is not valid JSON",
+    };
+    const answers = [jsonResponse([group]), jsonResponse({ deleted: 1204 })];
+    const { backend, call } = backendAnswering(() => answers.shift()!);
+
+    await expect(backend.listDlqGroups({ kind: "rejected" })).resolves.toEqual([group]);
+    expect(call(0)).toMatchObject({ url: `${ORIGIN}/api/v1/dlq/groups?kind=rejected`, method: "GET" });
+    await expect(backend.purgeDlq({ source: "tautulli", kind: "rejected", code: "invalid_json" })).resolves.toEqual({
+      deleted: 1204,
+    });
+    expect(call(1)).toMatchObject({
+      url: `${ORIGIN}/api/v1/dlq?source=tautulli&kind=rejected&code=invalid_json`,
+      method: "DELETE",
+    });
+  });
+
   it("reads a job's progress", async () => {
     const { backend, call } = backendAnswering(() => jsonResponse(jobStatus({ done: 1 })));
 

@@ -4,6 +4,8 @@ import type {
   Backend,
   DlqEntry,
   DlqFilter,
+  DlqGroup,
+  Purged,
   EngineInfo,
   Health,
   JobStatus,
@@ -276,6 +278,8 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     deleteDlq: async (id) => {
       await callApi<void>(dlqPath(id), "Dead letters", { method: "DELETE" });
     },
+    listDlqGroups: (filter) => callApi<DlqGroup[]>(withQuery(`${DLQ_PATH}/groups`, { ...filter }), "Dead letters"),
+    purgeDlq: (filter) => callApi<Purged>(withQuery(DLQ_PATH, { ...filter }), "Dead letters", { method: "DELETE" }),
     getJob: (id) => callApi<JobStatus>(`${JOBS_PATH}/${encodeURIComponent(id)}`, "Jobs"),
     ...createHttpSetup(callApi, options.openWindow ?? openInNewTab),
     continueAt: (changed) => pageAfterMove(origin, token, changed.listen),

@@ -45,6 +45,8 @@ function fakeBindings(
       retryDlqEntry: vi.fn(overrides.retryDlqEntry ?? refuse),
       retryDlqEntries: vi.fn(overrides.retryDlqEntries ?? refuse),
       deleteDlqEntry: vi.fn(overrides.deleteDlqEntry ?? refuse),
+      listDlqGroups: vi.fn(overrides.listDlqGroups ?? refuse),
+      purgeDlq: vi.fn(overrides.purgeDlq ?? refuse),
       getJob: vi.fn(overrides.getJob ?? refuse),
     },
     setup: {

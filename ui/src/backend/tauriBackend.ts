@@ -6,6 +6,8 @@ import type {
   Backend,
   DlqEntry,
   DlqFilter,
+  DlqGroup,
+  Purged,
   EngineInfo,
   Health,
   JobStatus,
@@ -51,6 +53,8 @@ export type TauriBindings = {
     retryDlqEntry(id: string, payload: RetryPayload | null): Promise<Retried>;
     retryDlqEntries(selection: RetrySelection): Promise<JobStatus>;
     deleteDlqEntry(id: string): Promise<null>;
+    listDlqGroups(filter: DlqFilter): Promise<DlqGroup[]>;
+    purgeDlq(filter: DlqFilter): Promise<Purged>;
     getJob(id: string): Promise<JobStatus>;
   };
   events: {
@@ -238,6 +242,8 @@ export function createTauriBackend(
     getDlqEntry: (id) => callEngine(() => bindings.commands.getDlqEntry(id)),
     retryDlq: (id, payload) => callEngine(() => bindings.commands.retryDlqEntry(id, payload)),
     retryDlqMany: (selection) => callEngine(() => bindings.commands.retryDlqEntries(selection)),
+    listDlqGroups: (filter) => callEngine(() => bindings.commands.listDlqGroups(filter)),
+    purgeDlq: (filter) => callEngine(() => bindings.commands.purgeDlq(filter)),
     deleteDlq: async (id) => {
       await callEngine(() => bindings.commands.deleteDlqEntry(id));
     },

@@ -1,17 +1,21 @@
-// The Dead letters section: what the engine could not store, filtered and paged, with an entry's
-// detail to fix its payload and retry it, delete it, or retry everything the filter matches.
+// The Dead letters section: what the engine could not store, grouped into issues and listed,
+// filtered and paged, with an entry's detail to fix its payload and retry it, delete it, or
+// retry or delete everything an issue or the filter covers.
 import { useMemo, useState } from "react";
-import type { DlqEntry, JobStatus } from "../backend/Backend";
+import type { DlqEntry, DlqFilter, DlqGroup, JobStatus } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { engineErrorCode } from "../backend/errors";
 import { formatCount } from "../format/humanize";
 import { DlqDetail } from "./DlqDetail";
 import { DlqFilters } from "./DlqFilters";
+import { DlqGroups, groupFilter } from "./DlqGroups";
+import { PurgeMatching } from "./PurgeMatching";
 import { DlqNotice } from "./DlqNotice";
 import { DlqTable } from "./DlqTable";
 import { EMPTY_FILTER, isFiltered, toDlqFilter, type DlqFilterForm } from "./dlqFilter";
 import { JobProgress } from "./JobProgress";
 import { failureNotice, jobNotice, retriedNotice, type Notice } from "./outcome";
+import { useDlqGroups } from "./useDlqGroups";
 import { useDlqList } from "./useDlqList";
 import { useJob } from "./useJob";
 import "./dlq.css";
@@ -21,11 +25,18 @@ export function DlqView() {
   const [applied, setApplied] = useState<DlqFilterForm>(EMPTY_FILTER);
   const filter = useMemo(() => toDlqFilter(applied), [applied]);
   const list = useDlqList(filter);
+  const groups = useDlqGroups(filter);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [startedJob, setStartedJob] = useState<JobStatus | null>(null);
-  const { reload, remove, replace } = list;
+  const { remove, replace } = list;
+  const reloadGroups = groups.reload;
+
+  function reload() {
+    list.reload();
+    reloadGroups();
+  }
 
   /** A bulk retry that ended: say how it went and show what is left. */
   function jobFinished(finished: JobStatus) {
@@ -87,16 +98,42 @@ export function DlqView() {
     }
   }
 
-  async function retryAll() {
+  async function retryAll(covered: DlqFilter = filter) {
     setNotice(null);
     try {
-      const started = await backend.retryDlqMany({ filter });
+      const started = await backend.retryDlqMany({ filter: covered });
       if (started.state === "running") setStartedJob(started);
       else jobFinished(started);
     } catch (failure) {
       setNotice(failureNotice("Retry all", failure));
     }
   }
+
+  async function purge(covered: DlqFilter) {
+    setBusy(true);
+    setNotice(null);
+    try {
+      const { deleted } = await backend.purgeDlq(covered);
+      setSelectedId(null);
+      setNotice({
+        tone: "success",
+        outcome: "purged",
+        text: `Deleted ${formatCount(deleted)} dead ${deleted === 1 ? "letter" : "letters"}.`,
+      });
+    } catch (failure) {
+      setNotice(failureNotice("Delete all", failure));
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  }
+
+  function showGroup(group: DlqGroup) {
+    applyFilter({ ...applied, source: (group.source ?? "") as DlqFilterForm["source"], kind: group.kind, code: group.code ?? "" });
+  }
+
+  /** What the filter covers, as the groups count it (they cover the same entries). */
+  const matching = groups.groups?.reduce((sum, group) => sum + group.count, 0) ?? null;
 
   const filtered = isFiltered(applied);
   const shown = list.entries.length;
@@ -120,9 +157,20 @@ export function DlqView() {
         >
           {filtered ? "Retry all matching" : "Retry all"}
         </button>
+        <PurgeMatching count={matching} filtered={filtered} busy={busy || jobRunning} onConfirm={() => void purge(filter)} />
       </div>
 
       {job !== null && job.state === "running" && <JobProgress job={job} error={jobError} />}
+      <DlqGroups
+        groups={groups.groups}
+        loading={groups.loading}
+        error={groups.error}
+        busy={busy || jobRunning}
+        onShow={showGroup}
+        onRetry={(group) => void retryAll(groupFilter(group, filter))}
+        onDelete={(group) => void purge(groupFilter(group, filter))}
+        onReload={reloadGroups}
+      />
       {notice !== null && <DlqNotice notice={notice} onDismiss={() => setNotice(null)} />}
       {list.error !== null && (
         <div className="notice notice--error" role="alert" data-testid="dlq-error">

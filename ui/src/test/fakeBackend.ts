@@ -7,6 +7,8 @@ import type {
   BackendKind,
   DlqEntry,
   DlqFilter,
+  DlqGroup,
+  Purged,
   EngineInfo,
   Health,
   JobStatus,
@@ -62,6 +64,9 @@ export type FakeBackendOptions = {
   retryDlq?: (id: string, payload: string | null) => Promise<Retried>;
   retryDlqMany?: (selection: RetrySelection) => Promise<JobStatus>;
   deleteDlq?: (id: string) => Promise<void>;
+  /** What listDlqGroups answers; by default no groups. */
+  listDlqGroups?: (filter: DlqFilter) => Promise<DlqGroup[]>;
+  purgeDlq?: (filter: DlqFilter) => Promise<Purged>;
   getJob?: (id: string) => Promise<JobStatus>;
   /** What getSetup answers; by default it rejects, so the dashboard opens without the wizard. */
   getSetup?: () => Promise<SetupOverview>;
@@ -140,6 +145,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     retryDlq: vi.fn(options.retryDlq ?? notInThisTest("retry")),
     retryDlqMany: vi.fn(options.retryDlqMany ?? notInThisTest("bulk retry")),
     deleteDlq: vi.fn(options.deleteDlq ?? notInThisTest("delete")),
+    listDlqGroups: vi.fn(options.listDlqGroups ?? (() => Promise.resolve([]))),
+    purgeDlq: vi.fn(options.purgeDlq ?? notInThisTest("purge")),
     getJob: vi.fn(options.getJob ?? notInThisTest("job")),
     getSetup: vi.fn(options.getSetup ?? notInThisTest("setup")),
     setListen: vi.fn(options.setListen ?? notInThisTest("listener move")),
