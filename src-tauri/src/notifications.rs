@@ -52,7 +52,11 @@ mod tests {
             notify_dlq_growth: false,
             notify_tautulli_unreachable: true,
         };
-        let dlq = Alert::DlqGrowth { added: 1, total: 1 };
+        let dlq = Alert::DlqGrowth {
+            added: 1,
+            total: 1,
+            newest: None,
+        };
         let nats = Alert::SidecarDown {
             down_for_secs: 31.0,
             detail: "exited".into(),

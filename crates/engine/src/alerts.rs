@@ -27,6 +27,8 @@ pub enum Alert {
     DlqGrowth {
         added: u64,
         total: u64,
+        /// The issue the newest dead letter belongs to, e.g. "Plex · invalid_json (3)".
+        newest: Option<String>,
     },
     TautulliUnreachable {
         detail: String,
@@ -52,9 +54,22 @@ impl Alert {
                      and stored on the direct path or spooled."
                 ),
             ),
-            Alert::DlqGrowth { added, total } => (
+            Alert::DlqGrowth {
+                added,
+                total,
+                newest,
+            } => (
                 "New dead letters".to_string(),
-                format!("{added} more could not be stored ({total} waiting). Open Dead letters to fix and retry them."),
+                match newest {
+                    Some(issue) => format!(
+                        "{added} more could not be stored ({total} waiting), the latest: {issue}. \
+                         Open Dead letters to fix and retry them."
+                    ),
+                    None => format!(
+                        "{added} more could not be stored ({total} waiting). Open Dead letters \
+                         to fix and retry them."
+                    ),
+                },
             ),
             Alert::TautulliUnreachable { detail } => (
                 "Tautulli is unreachable".to_string(),
@@ -184,7 +199,11 @@ impl AlertState {
         }
         let added = std::mem::take(&mut self.dlq_unreported);
         self.dlq_last_alert = Some(now);
-        Some(Alert::DlqGrowth { added, total })
+        Some(Alert::DlqGrowth {
+            added,
+            total,
+            newest: None,
+        })
     }
 }
 
@@ -218,7 +237,10 @@ pub fn watch(engine: EngineHandle, rules: AlertRules) -> mpsc::Receiver<Alert> {
                     alerts
                 }
             };
-            for alert in alerts {
+            for mut alert in alerts {
+                if let Alert::DlqGrowth { newest, .. } = &mut alert {
+                    *newest = newest_issue(&engine).await;
+                }
                 if tx.send(alert).await.is_err() {
                     return;
                 }
@@ -226,6 +248,25 @@ pub fn watch(engine: EngineHandle, rules: AlertRules) -> mpsc::Receiver<Alert> {
         }
     });
     rx
+}
+
+/// The group of the newest dead letter, as a notification names it.
+async fn newest_issue(engine: &EngineHandle) -> Option<String> {
+    let groups = engine
+        .dlq_groups(crate::dlq::DlqFilter::default())
+        .await
+        .ok()?;
+    let newest = groups.into_iter().next()?;
+    let source = match newest.source.as_deref() {
+        Some("tautulli") => "Tautulli",
+        Some("plex") => "Plex",
+        Some("jellyfin") => "Jellyfin",
+        Some("emby") => "Emby",
+        Some(other) => other,
+        None => "Unknown source",
+    };
+    let code = newest.code.as_deref().unwrap_or(newest.kind.as_str());
+    Some(format!("{source} · {code} ({})", newest.count))
 }
 
 #[cfg(test)]
@@ -316,13 +357,21 @@ mod tests {
         );
         assert_eq!(
             state.observe_dlq(6, t0 + Duration::from_secs(1)),
-            Some(Alert::DlqGrowth { added: 2, total: 6 })
+            Some(Alert::DlqGrowth {
+                added: 2,
+                total: 6,
+                newest: None
+            })
         );
         assert!(state.observe_dlq(7, t0 + Duration::from_secs(10)).is_none());
         assert!(state.observe_dlq(9, t0 + Duration::from_secs(20)).is_none());
         assert_eq!(
             state.tick(t0 + Duration::from_secs(61)),
-            Some(Alert::DlqGrowth { added: 3, total: 9 })
+            Some(Alert::DlqGrowth {
+                added: 3,
+                total: 9,
+                newest: None
+            })
         );
         // Retried entries leave: fewer is not growth.
         assert!(state

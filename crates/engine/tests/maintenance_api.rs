@@ -220,7 +220,16 @@ async fn new_dead_letters_raise_one_alert_per_interval() {
         }
     };
     assert!(
-        matches!(first, Alert::DlqGrowth { added, .. } if added >= 1),
+        matches!(&first, Alert::DlqGrowth { added, .. } if *added >= 1),
+        "{first:?}"
+    );
+    let Alert::DlqGrowth { newest, .. } = &first else {
+        unreachable!()
+    };
+    let newest = newest.as_deref().unwrap_or_default();
+    assert!(newest.starts_with("Plex · invalid_json ("), "{first:?}");
+    assert!(
+        first.text().1.contains("the latest: Plex · invalid_json"),
         "{first:?}"
     );
     // More within the interval are held back, not announced one by one.
