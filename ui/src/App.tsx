@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useBackend } from "./backend/BackendContext";
 import { DlqView } from "./dlq/DlqView";
+import { NewDeadLetters } from "./dlq/NewDeadLetters";
 import { HealthView } from "./health/HealthView";
 import { useHealth } from "./health/useHealth";
 import { useStats } from "./health/useStats";
@@ -78,6 +79,9 @@ export function App() {
           <SectionTabs active={section} onSelect={setSection} dlqCount={statsState.stats?.dlq_size ?? null} />
           {!backend.authorized && <ConnectionNotice />}
           <IngestionNotice health={healthState.health} offerPause={section === "health"} />
+          {backend.kind === "http" && section !== "dlq" && (
+            <NewDeadLetters dlqSize={statsState.stats?.dlq_size ?? null} onOpen={() => setSection("dlq")} />
+          )}
           <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
             {section === "live" && <LiveView />}
             {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
