@@ -256,3 +256,41 @@ test('a dead letter is found, fixed and retried; the rest retried in bulk and de
   assert.deepEqual(unexpected, [], 'no console errors');
   await page.close();
 });
+
+test('bad webhooks from one sender show as one issue, retried as a job and deleted as a group', async () => {
+  const marker = uniqueKey('issue');
+  for (let n = 0; n < 3; n += 1) {
+    const refused = await postWebhook(base, 'jellyfin', WEBHOOK_TOKEN, `{"NotificationType": "PlaybackStart", "marker": "${marker}", `);
+    assert.equal(refused.status, 400, refused.text);
+  }
+
+  const { page, consoleErrors } = await openDashboard();
+  await page.getByTestId('tab-dlq').click();
+  await page.getByTestId('dlq-view').waitFor({ timeout: 15_000 });
+  await page.getByTestId('dlq-filter-text').fill(marker);
+  await page.getByTestId('dlq-filter-apply').click();
+  const issues = page.getByTestId('dlq-group');
+  await waitFor('one issue for the three bodies', 15_000, async () => (await issues.count()) === 1);
+  const issue = issues.first();
+  assert.equal(await issue.getAttribute('data-group'), 'jellyfin/rejected/invalid_json');
+  assert.equal(await issue.getByTestId('dlq-group-count').textContent(), '3 entries');
+  await page.screenshot({ path: join(artifactsDir, 'web-dlq-issues.png'), fullPage: true });
+
+  await issue.getByTestId('dlq-group-retry').click();
+  assert.match(await issue.getByTestId('dlq-group-estimate').textContent(), /Retry affects 3 entries/);
+  await issue.getByTestId('dlq-group-confirm').click();
+  const notice = page.getByTestId('dlq-notice');
+  await waitFor('the group retry to finish', 15_000, async () => (await notice.getAttribute('data-outcome')) === 'job-done');
+  assert.match(await notice.textContent(), /0 of 3 retried, 3 still failing/);
+
+  await issue.getByTestId('dlq-group-delete').click();
+  assert.match(await issue.getByTestId('dlq-group-estimate').textContent(), /Delete affects 3 entries/);
+  await issue.getByTestId('dlq-group-confirm').click();
+  await waitFor('the group deletion', 15_000, async () => (await notice.getAttribute('data-outcome')) === 'purged');
+  assert.equal(await notice.textContent(), 'Deleted 3 dead letters.Dismiss');
+  await page.getByTestId('dlq-empty').waitFor();
+  await waitFor('no issue left', 15_000, async () => (await issues.count()) === 0);
+
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+  await page.close();
+});
