@@ -1,6 +1,6 @@
 // The History filters: a time range (presets or custom dates), user, media type, stream decision,
-// source, server and free text. Choices navigate at once (a new history entry); typed text waits
-// until typing pauses and then replaces the entry, so Back skips the keystrokes.
+// source, server and free text. Each change is a new history entry, so Back undoes it; typed text
+// is committed once typing pauses (or on Enter), so Back skips the keystrokes in between.
 import { useEffect, useState } from "react";
 import { RANGE_PRESETS, isRangeId } from "../data/timeRange";
 import { DECISIONS, MEDIA_TYPES, SOURCES, type HistoryState } from "./historyFilter";
@@ -9,7 +9,7 @@ const TYPING_PAUSE_MS = 350;
 
 type Props = {
   state: HistoryState;
-  onChange: (next: HistoryState, options?: { replace?: boolean }) => void;
+  onChange: (next: HistoryState) => void;
 };
 
 /** A text box that reports after a pause in typing, and follows outside changes (Back). */
@@ -56,8 +56,7 @@ function DebouncedText({
 }
 
 export function HistoryFilters({ state, onChange }: Props) {
-  const set = <K extends keyof HistoryState>(key: K, value: HistoryState[K], replace = false) =>
-    onChange({ ...state, [key]: value }, { replace });
+  const set = <K extends keyof HistoryState>(key: K, value: HistoryState[K]) => onChange({ ...state, [key]: value });
   return (
     <form className="history-filters" aria-label="History filters" onSubmit={(event) => event.preventDefault()}>
       <label className="history-filters__field">
@@ -94,14 +93,14 @@ export function HistoryFilters({ state, onChange }: Props) {
         value={state.q}
         placeholder="Title, user, player…"
         testId="history-search"
-        onCommit={(q) => set("q", q, true)}
+        onCommit={(q) => set("q", q)}
       />
       <DebouncedText
         label="User"
         value={state.user}
         placeholder="Any user"
         testId="history-user"
-        onCommit={(user) => set("user", user, true)}
+        onCommit={(user) => set("user", user)}
       />
       <label className="history-filters__field">
         <span>Media</span>
@@ -153,7 +152,7 @@ export function HistoryFilters({ state, onChange }: Props) {
         value={state.server}
         placeholder="Any server"
         testId="history-server"
-        onCommit={(server) => set("server", server, true)}
+        onCommit={(server) => set("server", server)}
       />
     </form>
   );

@@ -23,8 +23,7 @@ export function HistoryView({ route }: { route: Route }) {
   const selected = route.item;
 
   const change = useCallback(
-    (next: HistoryState, options?: { replace?: boolean }) =>
-      navigate({ section: "history", item: selected, params: writeHistoryState(next) }, options),
+    (next: HistoryState) => navigate({ section: "history", item: selected, params: writeHistoryState(next) }),
     [navigate, selected],
   );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
