@@ -38,22 +38,27 @@ pub fn concurrent(conn: &Connection, range: &Range) -> Result<Concurrent, Analyt
         clauses.push("source = ?");
         values.push(source.as_str().to_string());
     }
+    // One sort key per edge: 2t for a stop, 2t + 1 for a start, so at the same instant the
+    // stop comes first; days are grouped as integers and named only once per day.
+    let local_day = format!("({} // 86400000)", zone.local_ms_sql("(k // 2)"));
     let inside = match range.since {
-        Some(since) => format!("WHERE t >= {}", since.timestamp_millis()),
+        Some(since) => format!("WHERE k >= {}", since.timestamp_millis() * 2),
         None => String::new(),
     };
-    let day = format!("strftime({}, '%Y-%m-%d')", zone.local_timestamp_sql("t"));
     let sql = format!(
         "WITH spans AS (
              SELECT epoch_ms(started_at) AS a,
                     greatest(epoch_ms(coalesce(stopped_at, last_event_at, started_at)),
                              epoch_ms(started_at)) AS b
              FROM sessions {}),
-         edges AS (SELECT a AS t, 1 AS d FROM spans UNION ALL SELECT b AS t, -1 AS d FROM spans),
+         edges AS (SELECT a * 2 + 1 AS k FROM spans UNION ALL SELECT b * 2 AS k FROM spans),
          running AS (
-             SELECT t, d, sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM edges)
-         SELECT {day} AS key, max(n) AS peak FROM running {inside}
-         GROUP BY key ORDER BY key",
+             SELECT k, sum(CASE WHEN k % 2 = 1 THEN 1 ELSE -1 END)
+                       OVER (ORDER BY k ROWS UNBOUNDED PRECEDING) AS n
+             FROM edges)
+         SELECT strftime(epoch_ms(day * 86400000), '%Y-%m-%d') AS key, peak FROM (
+             SELECT {local_day} AS day, max(n) AS peak FROM running {inside} GROUP BY day)
+         ORDER BY day",
         where_sql(&clauses)
     );
     let mut statement = conn.prepare(&sql).map_err(DbError::from)?;

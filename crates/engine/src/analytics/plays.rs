@@ -111,13 +111,16 @@ impl PlaysBy {
         matches!(self, PlaysBy::User | PlaysBy::Platform | PlaysBy::Title)
     }
 
+    /// The group key per row: integers for the time buckets (cheap to compute and group over
+    /// every session; named after grouping by [`Self::label_sql`]), text for the rest.
     fn key_sql(self, zone: &LocalZone) -> String {
-        let local = zone.local_timestamp_sql("epoch_ms(started_at)");
+        let local_ms = zone.local_ms_sql("epoch_ms(started_at)");
         match self {
-            PlaysBy::Day => format!("strftime({local}, '%Y-%m-%d')"),
-            // Numbers first, so the order is the week's and the day's; named below.
-            PlaysBy::Weekday => format!("CAST(isodow({local}) AS VARCHAR)"),
-            PlaysBy::Hour => format!("CAST(hour({local}) AS VARCHAR)"),
+            // Days since 1970-01-01 in local time (every stored time is after it).
+            PlaysBy::Day => format!("({local_ms} // {DAY_MS})"),
+            // ISO weekday, 1 = Monday: 1970-01-01 was a Thursday (4).
+            PlaysBy::Weekday => format!("((({local_ms} // {DAY_MS}) + 3) % 7 + 1)"),
+            PlaysBy::Hour => format!("(({local_ms} // 3600000) % 24)"),
             PlaysBy::User => "coalesce(username, user_id, 'unknown')".into(),
             PlaysBy::Platform => "coalesce(platform, 'unknown')".into(),
             PlaysBy::Title => "coalesce(grandparent_title, title, 'unknown')".into(),
@@ -125,7 +128,18 @@ impl PlaysBy {
             PlaysBy::Transcode => format!("({DECISION_SQL})"),
         }
     }
+
+    /// The key as a person reads it, from the grouped key.
+    fn label_sql(self) -> String {
+        match self {
+            PlaysBy::Day => format!("strftime(epoch_ms(key * {DAY_MS}), '%Y-%m-%d')"),
+            PlaysBy::Weekday | PlaysBy::Hour => "CAST(key AS VARCHAR)".into(),
+            _ => "key".into(),
+        }
+    }
 }
+
+const DAY_MS: i64 = 86_400_000;
 
 impl PlaysSeries {
     fn sql(self) -> String {
@@ -164,19 +178,21 @@ pub fn plays(conn: &Connection, query: &PlaysQuery) -> Result<Plays, AnalyticsEr
         PlaysOrder::Duration => "duration_s DESC, plays DESC",
     };
     let (order, limit_sql) = match query.by {
-        PlaysBy::Weekday | PlaysBy::Hour => {
-            ("CAST(key AS INTEGER), series".to_string(), String::new())
+        PlaysBy::Day | PlaysBy::Weekday | PlaysBy::Hour => {
+            ("key, series".to_string(), String::new())
         }
-        PlaysBy::Day => ("key, series".to_string(), String::new()),
         by if by.is_top_list() => (format!("{rank}, key"), format!("LIMIT {limit}")),
         _ => (format!("{rank}, key"), String::new()),
     };
     let sql = format!(
-        "SELECT key, series, count(*) AS plays,
-                CAST(round(coalesce(sum(play_ms), 0) / 1000.0) AS BIGINT) AS duration_s
-         FROM (SELECT {key} AS key, {series} AS series, play_ms FROM sessions {})
-         GROUP BY key, series ORDER BY {order} {limit_sql}",
-        where_sql(&clauses)
+        "SELECT {label} AS label, series, plays, duration_s FROM (
+             SELECT key, series, count(*) AS plays,
+                    CAST(round(coalesce(sum(play_ms), 0) / 1000.0) AS BIGINT) AS duration_s
+             FROM (SELECT {key} AS key, {series} AS series, play_ms FROM sessions {})
+             GROUP BY key, series ORDER BY {order} {limit_sql})
+         ORDER BY {order}",
+        where_sql(&clauses),
+        label = query.by.label_sql(),
     );
     let mut statement = conn.prepare(&sql).map_err(crate::persist::DbError::from)?;
     let rows = statement

@@ -2,7 +2,8 @@
 //! `tz=60,120@2026-03-29T01:00:00Z,60@2026-10-25T01:00:00Z` (minutes east of UTC, each from
 //! the instant after `@`). The bundled DuckDB has no ICU and the engine no zone database, so
 //! the browser — which knows the zone and its daylight-saving rules — names the changes, and
-//! the engine shifts each UTC instant by the offset in force.
+//! the engine shifts each UTC instant by the offset in force (plain integer arithmetic on
+//! epoch milliseconds).
 
 use chrono::{DateTime, Utc};
 
@@ -74,11 +75,6 @@ impl LocalZone {
         }
         sql.push_str(&format!(" ELSE {} END)", i64::from(self.base_min) * 60_000));
         sql
-    }
-
-    /// The same as a DuckDB `TIMESTAMP` (no zone), for `strftime`, `hour`, `isodow`.
-    pub fn local_timestamp_sql(&self, epoch_ms: &str) -> String {
-        format!("epoch_ms({})", self.local_ms_sql(epoch_ms))
     }
 }
 
