@@ -40,6 +40,7 @@ pub fn run() {
         .plugin(tauri_plugin_autostart::Builder::new().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(window_state.build())
         .manage(DesktopState::default())
         .on_page_load(move |webview, payload| {

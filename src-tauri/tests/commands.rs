@@ -135,6 +135,47 @@ fn commands_and_routes_give_the_same_answers() {
     assert_eq!(again["code"], over_http["error"]["code"]);
     assert_eq!(again["code"], "conflict");
 
+    // History and analytics: the same answers both ways.
+    let sessions = invoke(
+        &window,
+        "list_sessions",
+        json!({"filter": {"sort": "user", "order": "asc"}, "page": first_page}),
+    )
+    .unwrap();
+    assert!(sessions["items"].as_array().is_some_and(|s| !s.is_empty()));
+    assert_eq!(
+        sessions,
+        api(addr, "GET", "/api/v1/sessions?sort=user&order=asc").1
+    );
+    let plays = invoke(
+        &window,
+        "get_analytics_plays",
+        json!({"query": {"by": "user", "tz": "60"}}),
+    )
+    .unwrap();
+    assert!(plays["rows"].as_array().is_some_and(|r| !r.is_empty()));
+    assert_eq!(
+        plays,
+        api(addr, "GET", "/api/v1/analytics/plays?by=user&tz=60").1
+    );
+    let concurrent = invoke(
+        &window,
+        "get_analytics_concurrent",
+        json!({"range": {"tz": "0"}}),
+    )
+    .unwrap();
+    assert_eq!(
+        concurrent,
+        api(addr, "GET", "/api/v1/analytics/concurrent?tz=0").1
+    );
+    let bad_zone = invoke(
+        &window,
+        "get_analytics_plays",
+        json!({"query": {"by": "day", "tz": "Mars/Olympus"}}),
+    )
+    .unwrap_err();
+    assert_eq!(bad_zone["code"], "bad_time_zone");
+
     if let Some(engine) = state.take_engine() {
         tauri::async_runtime::block_on(engine.shutdown());
     }

@@ -1,19 +1,24 @@
 // The dashboard shell: header, section tabs, the active section and the footer; or, in place of
 // the tabs and section, the setup wizard (by itself at first start, or from "Connect a source").
+import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { AnalyticsView } from "./analytics/AnalyticsView";
 import { useBackend } from "./backend/BackendContext";
 import { DlqView } from "./dlq/DlqView";
 import { NewDeadLetters } from "./dlq/NewDeadLetters";
+import { createQueryClient } from "./data/queryClient";
 import { HealthView } from "./health/HealthView";
+import { HistoryView } from "./history/HistoryView";
 import { useHealth } from "./health/useHealth";
 import { useStats } from "./health/useStats";
 import { AppFooter } from "./layout/AppFooter";
 import { AppHeader } from "./layout/AppHeader";
 import { ConnectionNotice } from "./layout/ConnectionNotice";
 import { IngestionNotice } from "./layout/IngestionNotice";
-import { SectionTabs, type SectionId } from "./layout/SectionTabs";
+import { SectionTabs } from "./layout/SectionTabs";
 import { LiveView } from "./live/LiveView";
 import { LogsView } from "./logs/LogsView";
+import { useNavigate, useRoute } from "./router/useRoute";
 import { SettingsView } from "./settings/SettingsView";
 import { isThemeChoice, useTheme, type ThemeChoice } from "./settings/theme";
 import { SetupWizard } from "./setup/SetupWizard";
@@ -26,7 +31,12 @@ export function App() {
   const { retry, ...healthState } = useHealth();
   // Here too: the Dead letters tab shows how many wait.
   const statsState = useStats();
-  const [section, setSection] = useState<SectionId>("live");
+  // Every section is a route (#/history?…), so deep links and the back button work.
+  const route = useRoute();
+  const navigate = useNavigate();
+  const section = route.section;
+  // One cache for the views that fetch through TanStack Query (History, Analytics).
+  const [queryClient] = useState(createQueryClient);
   const [theme, setTheme] = useState<ThemeChoice>("system");
   useTheme(theme);
   const setup = useFirstRunSetup();
@@ -76,14 +86,28 @@ export function App() {
         </>
       ) : (
         <>
-          <SectionTabs active={section} onSelect={setSection} dlqCount={statsState.stats?.dlq_size ?? null} />
+          <SectionTabs
+            active={section}
+            onSelect={(id) => navigate({ section: id })}
+            dlqCount={statsState.stats?.dlq_size ?? null}
+          />
           {!backend.authorized && <ConnectionNotice />}
           <IngestionNotice health={healthState.health} offerPause={section === "health"} />
           {backend.kind === "http" && section !== "dlq" && (
-            <NewDeadLetters dlqSize={statsState.stats?.dlq_size ?? null} onOpen={() => setSection("dlq")} />
+            <NewDeadLetters dlqSize={statsState.stats?.dlq_size ?? null} onOpen={() => navigate({ section: "dlq" })} />
           )}
           <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
             {section === "live" && <LiveView />}
+            {section === "history" && (
+              <QueryClientProvider client={queryClient}>
+                <HistoryView route={route} />
+              </QueryClientProvider>
+            )}
+            {section === "analytics" && (
+              <QueryClientProvider client={queryClient}>
+                <AnalyticsView route={route} />
+              </QueryClientProvider>
+            )}
             {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
             {section === "dlq" && <DlqView />}
             {section === "logs" && <LogsView />}

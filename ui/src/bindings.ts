@@ -20,6 +20,10 @@ export const commands = {
 	getLiveSnapshot: () => __TAURI_INVOKE<LiveSnapshot>("get_live_snapshot"),
 	listEvents: (filter: EventFilter, page: PageArgs) => __TAURI_INVOKE<Page<MediaEvent>>("list_events", { filter, page }),
 	listSessions: (filter: SessionFilter, page: PageArgs) => __TAURI_INVOKE<Page<Session>>("list_sessions", { filter, page }),
+	getAnalyticsPlays: (query: PlaysQuery) => __TAURI_INVOKE<Plays>("get_analytics_plays", { query }),
+	getAnalyticsConcurrent: (range: Range) => __TAURI_INVOKE<Concurrent>("get_analytics_concurrent", { range }),
+	/**  Asks where to save, then writes the rows there; `null` when the user cancelled. */
+	exportHistory: (rows: ExportRows, format: ExportFormat) => __TAURI_INVOKE<Exported | null>("export_history", { rows, format }),
 	listDlq: (filter: DlqFilter, page: PageArgs) => __TAURI_INVOKE<Page<DlqEntry>>("list_dlq", { filter, page }),
 	getDlqEntry: (id: string) => __TAURI_INVOKE<DlqEntry>("get_dlq_entry", { id }),
 	/**
@@ -93,6 +97,16 @@ export type CheckListenRequest = {
 export type CommandError = {
 	code: string,
 	message: string,
+};
+
+export type Concurrent = {
+	rows: ConcurrentRow[],
+};
+
+export type ConcurrentRow = {
+	/**  The local day, `YYYY-MM-DD`. */
+	key: string,
+	peak: number,
 };
 
 export type ConsumerStats = {
@@ -222,9 +236,26 @@ export type EventFilter = {
 	until?: string | null,
 	/**  Case-insensitive text in title, show, user or player. */
 	q?: string | null,
+	/**  The events of this session only (its `session_id`). */
+	session?: string | null,
 };
 
 export type EventType = "start" | "stop" | "pause" | "resume" | "progress" | "watched" | "buffer" | "error";
+
+/**
+ *  The file format. Parquet needs DuckDB's parquet extension, which this build does not
+ *  link (docs/adr/0023), so CSV is the one format for now.
+ */
+export type ExportFormat = "csv";
+
+/**  The rows an export covers: a table and the filter of its list. */
+export type ExportRows = { table: "events"; filter: EventFilter } | { table: "sessions"; filter: SessionFilter };
+
+/**  What an export wrote. */
+export type Exported = {
+	rows: number,
+	path: string,
+};
 
 export type Health = {
 	status: OverallStatus,
@@ -434,6 +465,46 @@ export type PipelineAlert = {
 /**  Which path events take: through JetStream, or straight into DuckDB. */
 export type PipelineMode = "jetstream" | "direct";
 
+export type Plays = {
+	by: PlaysBy,
+	series?: PlaysSeries | null,
+	rows: PlaysRow[],
+};
+
+export type PlaysBy = "day" | "weekday" | "hour" | "user" | "platform" | 
+/**  The show for episodes (the artist for tracks), else the title. */
+"title" | "media_type" | 
+/**  Direct play, direct stream or transcode. */
+"transcode";
+
+/**  What ranks a top list (user, platform, title). */
+export type PlaysOrder = "plays" | "duration";
+
+/**  `GET /api/v1/analytics/plays`, `get_analytics_plays`. */
+export type PlaysQuery = {
+	by: PlaysBy,
+	/**  Split each time bucket (day, weekday, hour) by this. */
+	series?: PlaysSeries | null,
+	since?: string | null,
+	until?: string | null,
+	source?: Source | null,
+	/**  The user's UTC offsets over the range (`zone.rs`); UTC when absent. */
+	tz?: string | null,
+	/**  The length of a top list (user, platform, title): 10 unless given, at most 500. */
+	limit?: number | null,
+	order?: PlaysOrder | null,
+};
+
+export type PlaysRow = {
+	key: string,
+	/**  The series value (a media type or a decision) when the query asked for a series. */
+	series?: string | null,
+	plays: number,
+	duration_s: number,
+};
+
+export type PlaysSeries = "media_type" | "transcode";
+
 export type PlexConnectRequest = {
 	/**  A plex.tv token; empty uses the one saved by the PIN sign-in. */
 	token: string,
@@ -462,6 +533,15 @@ export type PlexRegistered = {
 /**  What a purge removed. */
 export type Purged = {
 	deleted: number,
+};
+
+/**  The plays a chart counts: started in `[since, until)`, from one source or all. */
+export type Range = {
+	since?: string | null,
+	until?: string | null,
+	source?: Source | null,
+	/**  The user's UTC offsets over the range (see `zone.rs`); UTC when absent. */
+	tz?: string | null,
 };
 
 export type Rate = {
@@ -557,6 +637,10 @@ export type Session = {
 	media_type: MediaType,
 	player: string | null,
 	machine_id: string | null,
+	/**  The player's platform ("Chrome", "Android") and app ("Plex Web"). */
+	platform: string | null,
+	product: string | null,
+	server_name: string | null,
 	state: SessionState,
 	started_at: string,
 	stopped_at: string | null,
@@ -578,19 +662,38 @@ export type Session = {
 	event_count: number,
 };
 
-/**  Which sessions a list covers (`GET /api/v1/sessions`, `list_sessions`). */
+/**
+ *  Which sessions a list or an export covers (`GET /api/v1/sessions`, `list_sessions`,
+ *  `/api/v1/export/sessions.csv`) and in which order.
+ */
 export type SessionFilter = {
 	source?: Source | null,
 	state?: SessionState | null,
 	/**  A user's name or id. */
 	user?: string | null,
+	media_type?: MediaType | null,
+	decision?: StreamDecision | null,
+	/**  A server's name or id. */
+	server?: string | null,
+	/**  Case-insensitive text in the title, show, season, user, player, platform or product. */
+	q?: string | null,
 	/**  Started from this time on, inclusive. */
 	since?: string | null,
 	/**  Started before this time, exclusive. */
 	until?: string | null,
 	/**  Only open sessions (state not stopped). */
 	open_only?: boolean,
+	/**  Newest first by default. */
+	sort?: SessionSortKey | null,
+	order?: SortOrder | null,
 };
+
+/**  The column a history list is ordered by. */
+export type SessionSortKey = "started_at" | "stopped_at" | "user" | 
+/**  Show, season and episode (or the title alone). */
+"title" | "player" | "platform" | "product" | "source" | "server" | 
+/**  Time played. */
+"duration" | "paused" | "percent" | "decision";
 
 export type SessionState = "playing" | "paused" | "buffering" | "stopped";
 
@@ -699,6 +802,8 @@ export type SidecarStatus = {
 	last_exit: string | null,
 };
 
+export type SortOrder = "asc" | "desc";
+
 export type Source = "tautulli" | "plex" | "jellyfin" | "emby";
 
 /**
@@ -794,6 +899,13 @@ export type StatsSample = {
 	sidecar_restarts: number | null,
 	sidecar_rss_bytes: number | null,
 };
+
+/**  How a playback reached the player, from the sources' transcode decision. */
+export type StreamDecision = "direct_play" | 
+/**  Tautulli's "copy": the container changed, the streams did not. */
+"direct_stream" | "transcode" | 
+/**  No source said. */
+"unknown";
 
 export type StreamStats = {
 	messages: number,

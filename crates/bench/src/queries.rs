@@ -1,7 +1,9 @@
 //! Reads on a full database: 1,000,000 events (a year of generated playbacks, parsed by
 //! the engine's own parsers) appended straight into a DuckDB file, then a server started
-//! on it, `GET /api/v1/stats` and `GET /api/v1/events?limit=50` timed, and webhooks posted
-//! flat out to see whether ingest keeps its pace on a full database.
+//! on it, `GET /api/v1/stats`, `GET /api/v1/events?limit=50` and the history and analytics
+//! views' queries (sessions sorted and searched, every chart over a month and the year)
+//! timed, and webhooks posted flat out to see whether ingest keeps its pace on a full
+//! database.
 
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
@@ -34,6 +36,8 @@ pub struct Outcome {
     pub engine_rss_mb: Option<f64>,
     pub stats_ms: Option<Percentiles>,
     pub history_ms: Option<Percentiles>,
+    /// The history and analytics views' queries, by name (absent: the route failed).
+    pub views_ms: std::collections::BTreeMap<String, Percentiles>,
     /// Webhooks flat out at the server holding the full database: does ingest keep up?
     pub flat_out: Option<FlatOut>,
     #[serde(skip)]
@@ -128,9 +132,11 @@ pub async fn run(
         ));
     }
     // Five warm-up requests, then `samples` timed ones, for at most QUERY_TIME each.
-    let timed = |path: &'static str| {
+    let timed = |path: &str| {
         let api = api.clone();
+        let path = path.to_string();
         async move {
+            let path = path.as_str();
             let mut millis = Vec::with_capacity(samples);
             let deadline = Instant::now() + QUERY_TIME;
             for i in 0..samples + 5 {
@@ -174,6 +180,19 @@ pub async fn run(
             None
         }
     };
+    let mut views_ms = std::collections::BTreeMap::new();
+    for (name, path) in view_queries(Utc::now()) {
+        match timed(&path).await? {
+            Ok(ms) => {
+                if let Some(p) = percentiles(&ms) {
+                    views_ms.insert(name.to_string(), p);
+                }
+            }
+            Err(status) => notes.push(format!(
+                "views_ms.{name}: null — GET {path} answered {status}"
+            )),
+        }
+    }
     let engine_rss_mb = server.rss_mb().0.map(round);
     let flat_out = if settings.flat_out > 0 {
         println!(
@@ -222,7 +241,50 @@ pub async fn run(
         engine_rss_mb,
         stats_ms,
         history_ms,
+        views_ms,
         flat_out,
         notes,
     })
+}
+
+/// The queries behind the history and analytics views, as the UI sends them (a zone an hour
+/// east of UTC with one change, as a browser in Central Europe would).
+fn view_queries(now: chrono::DateTime<Utc>) -> Vec<(&'static str, String)> {
+    let month = (now - chrono::Duration::days(30)).format("%Y-%m-%dT%H:%M:%SZ");
+    let change = (now - chrono::Duration::days(180)).format("%Y-%m-%dT%H:%M:%SZ");
+    let tz = format!("60,120@{change}");
+    let plays = |query: &str| format!("/api/v1/analytics/plays?{query}&tz={tz}");
+    vec![
+        ("sessions_newest", "/api/v1/sessions?limit=100".to_string()),
+        (
+            "sessions_by_title_searched",
+            "/api/v1/sessions?limit=100&sort=title&order=asc&q=the".to_string(),
+        ),
+        (
+            "sessions_by_duration",
+            "/api/v1/sessions?limit=100&sort=duration".to_string(),
+        ),
+        (
+            "plays_per_day_by_type_30d",
+            plays(&format!("by=day&series=media_type&since={month}")),
+        ),
+        (
+            "plays_per_day_by_type_year",
+            plays("by=day&series=media_type"),
+        ),
+        ("stream_type_per_day_year", plays("by=day&series=transcode")),
+        ("plays_by_weekday_year", plays("by=weekday")),
+        ("plays_by_hour_year", plays("by=hour")),
+        ("top_users_year", plays("by=user")),
+        ("top_titles_year", plays("by=title")),
+        ("top_platforms_year", plays("by=platform")),
+        (
+            "concurrent_per_day_30d",
+            format!("/api/v1/analytics/concurrent?since={month}&tz={tz}"),
+        ),
+        (
+            "concurrent_per_day_year",
+            format!("/api/v1/analytics/concurrent?tz={tz}"),
+        ),
+    ]
 }

@@ -66,7 +66,8 @@ pub fn derive_sessions(conn: &Connection) -> Result<usize, String> {
         r#"INSERT INTO sessions (session_id, source, server_id, user_id, username, rating_key,
                title, media_type, player, machine_id, state, started_at, stopped_at, paused_ms,
                play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
-               closed_by_timeout, playback_key, state_since, last_event_at, event_count)
+               closed_by_timeout, playback_key, state_since, last_event_at, event_count,
+               parent_title, grandparent_title, platform, product, server_name)
            SELECT session_id, any_value(source), any_value(server_id), any_value(user_id),
                any_value(username), any_value(rating_key), any_value(title),
                any_value(media_type), any_value(player), any_value(machine_id), 'stopped',
@@ -76,7 +77,9 @@ pub fn derive_sessions(conn: &Connection) -> Result<usize, String> {
                100.0 * max(view_offset_ms) / nullif(any_value(duration_ms), 0),
                any_value(transcode_decision), false,
                regexp_replace(any_value(correlation_key), '\|[a-z]+$', ''),
-               max(occurred_at), max(occurred_at), count(*)::INTEGER
+               max(occurred_at), max(occurred_at), count(*)::INTEGER,
+               any_value(parent_title), any_value(grandparent_title), any_value(platform),
+               any_value(product), any_value(server_name)
            FROM playback_events GROUP BY session_id"#,
         [],
     )

@@ -3,6 +3,7 @@
 //! server are thin adapters over [`Engine`] and [`EngineHandle`].
 
 pub mod alerts;
+pub mod analytics;
 pub mod api;
 pub mod bus;
 pub mod config;

@@ -51,6 +51,10 @@ pub struct Session {
     pub media_type: MediaType,
     pub player: Option<String>,
     pub machine_id: Option<String>,
+    /// The player's platform ("Chrome", "Android") and app ("Plex Web").
+    pub platform: Option<String>,
+    pub product: Option<String>,
+    pub server_name: Option<String>,
     pub state: SessionState,
     pub started_at: DateTime<Utc>,
     pub stopped_at: Option<DateTime<Utc>>,
@@ -110,6 +114,9 @@ impl Session {
             media_type: event.media_type,
             player: event.player.clone(),
             machine_id: event.machine_id.clone(),
+            platform: event.platform.clone(),
+            product: event.product.clone(),
+            server_name: event.server_name.clone(),
             state: SessionState::Playing,
             started_at: event.occurred_at,
             stopped_at: None,
@@ -214,6 +221,9 @@ impl Session {
         fill(&mut self.grandparent_title, &event.grandparent_title);
         fill(&mut self.player, &event.player);
         fill(&mut self.machine_id, &event.machine_id);
+        fill(&mut self.platform, &event.platform);
+        fill(&mut self.product, &event.product);
+        fill(&mut self.server_name, &event.server_name);
         fill(&mut self.transcode_decision, &event.transcode_decision);
     }
 }

@@ -48,7 +48,11 @@ fn store_all(conn: &mut Connection, events: &[MediaEvent]) -> Vec<Outcome> {
 }
 
 fn all_sessions(conn: &Connection) -> Vec<Session> {
-    sessions::list(conn, &sessions::SessionFilter::default(), None, 100).unwrap()
+    sessions::list(conn, &sessions::SessionFilter::default(), None, 100)
+        .unwrap()
+        .into_iter()
+        .map(|listed| listed.session)
+        .collect()
 }
 
 /// The same playback as Tautulli and Plex report it. Plex's webhook carries no time: it

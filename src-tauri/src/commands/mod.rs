@@ -11,6 +11,7 @@ use tauri::State;
 
 use crate::state::DesktopState;
 
+pub mod history;
 pub mod maintenance;
 pub mod pipeline;
 pub mod settings;
@@ -117,6 +118,9 @@ macro_rules! specta_builder_for {
                 $crate::commands::pipeline::get_live_snapshot,
                 $crate::commands::pipeline::list_events,
                 $crate::commands::pipeline::list_sessions,
+                $crate::commands::history::get_analytics_plays,
+                $crate::commands::history::get_analytics_concurrent,
+                $crate::commands::history::export_history::<$runtime>,
                 $crate::commands::pipeline::list_dlq,
                 $crate::commands::pipeline::get_dlq_entry,
                 $crate::commands::pipeline::retry_dlq_entry,

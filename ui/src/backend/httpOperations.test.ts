@@ -40,4 +40,32 @@ describe("HTTP operations", () => {
     expect(saveFile).toHaveBeenCalledWith(blob, diagnosticsExport.file_name);
     await expect(ops.openLogFolder()).rejects.toThrow("path is shown instead");
   });
+
+  it("send the history and analytics filters as the routes' query parameters", async () => {
+    const callApi = vi.fn().mockResolvedValue({});
+    const ops = createHttpOperations({ callApi, fetchFile: vi.fn() });
+    await ops.listSessions({ user: "dana", media_type: "movie", q: "", sort: "user", order: "asc", open_only: false }, { cursor: "c1", limit: 200 });
+    await ops.listEvents({ session: "s-1", event_type: "stop" }, { limit: 500 });
+    await ops.getAnalyticsPlays({ by: "day", series: "media_type", since: "2026-11-01T00:00:00.000Z", tz: "60,120@2026-03-29T01:00:00.000Z" });
+    await ops.getAnalyticsConcurrent({ source: "plex", tz: "0" });
+    expect(callApi.mock.calls.map(([path]) => path)).toEqual([
+      "/api/v1/sessions?user=dana&media_type=movie&sort=user&order=asc&cursor=c1&limit=200",
+      "/api/v1/events?session=s-1&type=stop&limit=500",
+      "/api/v1/analytics/plays?by=day&series=media_type&since=2026-11-01T00%3A00%3A00.000Z&tz=60%2C120%402026-03-29T01%3A00%3A00.000Z",
+      "/api/v1/analytics/concurrent?source=plex&tz=0",
+    ]);
+  });
+
+  it("downloads a history export with the list's filters", async () => {
+    const blob = new Blob(["a,b"]);
+    const fetchFile = vi.fn().mockResolvedValue(blob);
+    const saveFile = vi.fn();
+    const ops = createHttpOperations({ callApi: vi.fn(), fetchFile, saveFile });
+    const delivered = await ops.exportHistory({ table: "sessions", filter: { user: "lee", sort: "title" } });
+    expect(fetchFile).toHaveBeenCalledWith("/api/v1/export/sessions.csv?user=lee&sort=title", "The export");
+    expect(saveFile).toHaveBeenCalledWith(blob, "cartographus-sessions.csv");
+    expect(delivered).toEqual({ kind: "downloaded", fileName: "cartographus-sessions.csv" });
+    await ops.exportHistory({ table: "events", filter: { session: "s-1" } });
+    expect(fetchFile).toHaveBeenLastCalledWith("/api/v1/export/events.csv?session=s-1", "The export");
+  });
 });

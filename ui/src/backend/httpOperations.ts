@@ -1,5 +1,17 @@
 // The browser host's OperationsBackend over /api/v1/settings, /ingestion, /logs and /diagnostics.
-import type { DiagnosticsExport, IngestionState, LogTail, OperationsBackend, Regenerated, RevealedSecret, SettingsUpdate, SettingsView } from "./operations";
+import type { MediaEvent, Page, Session } from "../bindings";
+import type {
+  Concurrent,
+  DiagnosticsExport,
+  IngestionState,
+  LogTail,
+  OperationsBackend,
+  Plays,
+  Regenerated,
+  RevealedSecret,
+  SettingsUpdate,
+  SettingsView,
+} from "./operations";
 
 type RequestOptions = { method?: string; body?: unknown };
 
@@ -43,7 +55,40 @@ export function createHttpOperations({ callApi, fetchFile, saveFile = downloadBl
     openLogFolder: () =>
       Promise.reject(new Error("A browser cannot open folders on the server; the log folder's path is shown instead.")),
     onSettingsChanged: () => () => {},
+    listSessions: (filter, page) => callApi<Page<Session>>(withQuery("/api/v1/sessions", { ...filter, ...page }), "The history"),
+    listEvents: (filter, page) =>
+      callApi<Page<MediaEvent>>(withQuery("/api/v1/events", eventParameters(filter, page)), "The events"),
+    getAnalyticsPlays: (query) => callApi<Plays>(withQuery("/api/v1/analytics/plays", query), "Analytics"),
+    getAnalyticsConcurrent: (range) => callApi<Concurrent>(withQuery("/api/v1/analytics/concurrent", range), "Analytics"),
+    exportHistory: async (rows) => {
+      const parameters = rows.table === "events" ? eventParameters(rows.filter, {}) : { ...rows.filter };
+      const fileName = `cartographus-${rows.table}.csv`;
+      const blob = await fetchFile(withQuery(`/api/v1/export/${rows.table}.csv`, parameters), "The export");
+      saveFile(blob, fileName);
+      return { kind: "downloaded", fileName };
+    },
   };
+}
+
+type QueryValue = string | number | boolean | null | undefined;
+
+/** `path?name=value&…` with the set values only (false flags are left out: each is off by default). */
+export function withQuery(path: string, values: Record<string, QueryValue>): string {
+  const parameters = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null || value === undefined || value === "" || value === false) continue;
+    parameters.set(name, String(value));
+  }
+  const text = parameters.toString();
+  return text === "" ? path : `${path}?${text}`;
+}
+
+/** The events route names the event type `type`. */
+function eventParameters(
+  { event_type, ...rest }: import("../bindings").EventFilter,
+  page: { cursor?: string | null; limit?: number | null },
+): Record<string, QueryValue> {
+  return { ...rest, type: event_type, ...page };
 }
 
 /** The browser's "save as": a temporary link to the blob, clicked. */

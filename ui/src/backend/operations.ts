@@ -1,7 +1,27 @@
-// The settings, ingestion, log and diagnostics half of the Backend seam: what the Settings and
-// Logs views call. Both hosts implement it over the same engine functions (Tauri commands, or
-// the /api/v1/settings, /ingestion, /logs and /diagnostics routes).
+// The settings, ingestion, log, diagnostics, history and analytics half of the Backend seam:
+// what the Settings, Logs, History and Analytics views call. Both hosts implement it over the
+// same engine functions (Tauri commands, or the /api/v1/settings, /ingestion, /logs,
+// /diagnostics, /sessions, /events, /analytics and /export routes).
 import type {
+  Concurrent,
+  EventFilter,
+  ExportRows,
+  MediaEvent,
+  MediaType,
+  Page,
+  PageArgs,
+  Plays,
+  PlaysBy,
+  PlaysOrder,
+  PlaysQuery,
+  PlaysRow,
+  PlaysSeries,
+  Range,
+  Session,
+  SessionFilter,
+  SessionSortKey,
+  SortOrder,
+  StreamDecision,
   Applies,
   DiagnosticsExport,
   IngestionState,
@@ -22,6 +42,21 @@ import type {
 } from "../bindings";
 
 export type {
+  Concurrent,
+  EventFilter,
+  ExportRows,
+  MediaType,
+  Plays,
+  PlaysBy,
+  PlaysOrder,
+  PlaysQuery,
+  PlaysRow,
+  PlaysSeries,
+  Range,
+  SessionFilter,
+  SessionSortKey,
+  SortOrder,
+  StreamDecision,
   Applies,
   DiagnosticsExport,
   IngestionState,
@@ -40,6 +75,12 @@ export type {
   SettingsUpdate,
   SettingsView,
 };
+
+/** What became of an export: saved where the user chose (desktop), downloaded (browser) or cancelled. */
+export type ExportDelivery =
+  | { kind: "saved"; path: string; rows: number }
+  | { kind: "downloaded"; fileName: string }
+  | { kind: "cancelled" };
 
 /** New values by setting key; null puts a setting back to its default. */
 export type SettingChanges = Record<string, SettingValue | null>;
@@ -67,4 +108,15 @@ export interface OperationsBackend {
    * has no push for them and never calls back. Returns the unsubscribe function.
    */
   onSettingsChanged(listener: (view: SettingsView) => void): () => void;
+
+  /** One page of the history (sessions) in the filter's order; pass `next_cursor` back for the next. */
+  listSessions(filter: SessionFilter, page: PageArgs): Promise<Page<Session>>;
+  /** One page of stored events, newest first (`filter.session`: one playback's events). */
+  listEvents(filter: EventFilter, page: PageArgs): Promise<Page<MediaEvent>>;
+  /** Plays and time played grouped as a chart asks, in the zone `query.tz` states. */
+  getAnalyticsPlays(query: PlaysQuery): Promise<Plays>;
+  /** The most streams at once on each local day of the range. */
+  getAnalyticsConcurrent(range: Range): Promise<Concurrent>;
+  /** Exports the rows a list filter covers as CSV: a save dialog on the desktop, a download in a browser. */
+  exportHistory(rows: ExportRows): Promise<ExportDelivery>;
 }

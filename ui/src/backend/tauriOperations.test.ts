@@ -27,6 +27,11 @@ function fakeCommands(overrides: Partial<OperationsCommands> = {}): OperationsCo
     exportDiagnostics: vi.fn(() => Promise.resolve(diagnosticsExport)),
     openLogFolder: vi.fn(() => Promise.resolve(null)),
     showDiagnostics: vi.fn(() => Promise.resolve(null)),
+    listSessions: vi.fn(() => Promise.resolve({ items: [], next_cursor: null })),
+    listEvents: vi.fn(() => Promise.resolve({ items: [], next_cursor: null })),
+    getAnalyticsPlays: vi.fn(() => Promise.resolve({ by: "day", rows: [] })),
+    getAnalyticsConcurrent: vi.fn(() => Promise.resolve({ rows: [] })),
+    exportHistory: vi.fn(() => Promise.resolve({ rows: 3, path: "/tmp/h.csv" })),
     ...overrides,
   } as OperationsCommands;
 }
@@ -77,5 +82,23 @@ describe("Tauri settings event", () => {
     emit({ payload: settingsView });
     expect(heard).toHaveBeenCalledTimes(1);
     expect(unlisten).toHaveBeenCalled();
+  });
+
+  it("call the history and analytics commands, and say where an export was saved or that it was cancelled", async () => {
+    const commands = fakeCommands();
+    const backend = createTauriBackend(bindings, {}, commands);
+    await backend.listSessions({ user: "dana" }, { cursor: "c1", limit: 200 });
+    expect(commands.listSessions).toHaveBeenCalledWith({ user: "dana" }, { cursor: "c1", limit: 200 });
+    await backend.listEvents({ session: "s-1" }, { limit: 500 });
+    expect(commands.listEvents).toHaveBeenCalledWith({ session: "s-1" }, { limit: 500 });
+    await backend.getAnalyticsPlays({ by: "hour", tz: "60" });
+    expect(commands.getAnalyticsPlays).toHaveBeenCalledWith({ by: "hour", tz: "60" });
+    await backend.getAnalyticsConcurrent({ tz: "0" });
+    expect(commands.getAnalyticsConcurrent).toHaveBeenCalledWith({ tz: "0" });
+    const rows = { table: "sessions", filter: { user: "dana" } } as const;
+    expect(await backend.exportHistory(rows)).toEqual({ kind: "saved", path: "/tmp/h.csv", rows: 3 });
+    expect(commands.exportHistory).toHaveBeenCalledWith(rows, "csv");
+    const cancelled = createTauriBackend(bindings, {}, fakeCommands({ exportHistory: vi.fn(() => Promise.resolve(null)) }));
+    expect(await cancelled.exportHistory(rows)).toEqual({ kind: "cancelled" });
   });
 });

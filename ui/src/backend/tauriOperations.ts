@@ -16,6 +16,11 @@ export type OperationsCommands = Pick<
   | "exportDiagnostics"
   | "openLogFolder"
   | "showDiagnostics"
+  | "listSessions"
+  | "listEvents"
+  | "getAnalyticsPlays"
+  | "getAnalyticsConcurrent"
+  | "exportHistory"
 >;
 
 /** The settings event; tests pass a fake. */
@@ -44,6 +49,14 @@ export function createTauriOperations(
     },
     openLogFolder: async () => {
       await call(() => bindings.openLogFolder());
+    },
+    listSessions: (filter, page) => call(() => bindings.listSessions(filter, page)),
+    listEvents: (filter, page) => call(() => bindings.listEvents(filter, page)),
+    getAnalyticsPlays: (query) => call(() => bindings.getAnalyticsPlays(query)),
+    getAnalyticsConcurrent: (range) => call(() => bindings.getAnalyticsConcurrent(range)),
+    exportHistory: async (rows) => {
+      const saved = await call(() => bindings.exportHistory(rows, "csv"));
+      return saved === null ? { kind: "cancelled" } : { kind: "saved", path: saved.path, rows: saved.rows };
     },
     onSettingsChanged(listener) {
       let stopped = false;

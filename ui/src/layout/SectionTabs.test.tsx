@@ -16,11 +16,11 @@ describe("SectionTabs", () => {
     const live = screen.getByRole("tab", { name: "Live" });
     expect(live.getAttribute("aria-selected")).toBe("true");
     expect(live.tabIndex).toBe(0);
-    expect(screen.getByRole("tab", { name: "Health" }).tabIndex).toBe(-1);
+    expect(screen.getByRole("tab", { name: "History" }).tabIndex).toBe(-1);
 
     fireEvent.keyDown(live, { key: "ArrowRight" });
-    expect(screen.getByRole("tab", { name: "Health" }).getAttribute("aria-selected")).toBe("true");
-    expect(document.activeElement).toBe(screen.getByRole("tab", { name: "Health" }));
+    expect(screen.getByRole("tab", { name: "History" }).getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe(screen.getByRole("tab", { name: "History" }));
 
     fireEvent.keyDown(document.activeElement!, { key: "End" });
     expect(screen.getByTestId("tab-settings").getAttribute("aria-selected")).toBe("true");

@@ -1,13 +1,17 @@
-// The app's section navigation: Live (first, the default), Health, Dead letters, Logs and Settings, as ARIA
-// tabs (arrow keys, Home and End move between them). History joins SECTIONS when it is built.
+// The app's section navigation: Live (first, the default), History, Analytics, Health, Dead letters,
+// Logs and Settings, as ARIA tabs (arrow keys, Home and End move between them). Each is a route
+// (router/hashRoute.ts); the shell navigates on select.
 import { useRef, type KeyboardEvent } from "react";
 import { formatCount } from "../format/humanize";
+import type { SectionId } from "../router/hashRoute";
 import "./layout.css";
 
-export type SectionId = "live" | "health" | "dlq" | "logs" | "settings";
+export type { SectionId };
 
 export const SECTIONS: ReadonlyArray<{ id: SectionId; label: string }> = [
   { id: "live", label: "Live" },
+  { id: "history", label: "History" },
+  { id: "analytics", label: "Analytics" },
   { id: "health", label: "Health" },
   { id: "dlq", label: "Dead letters" },
   { id: "logs", label: "Logs" },

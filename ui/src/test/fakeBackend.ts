@@ -171,6 +171,11 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     exportDiagnostics: vi.fn(options.operations?.exportDiagnostics ?? notInThisTest("diagnostics")),
     deliverDiagnostics: vi.fn(options.operations?.deliverDiagnostics ?? notInThisTest("diagnostics delivery")),
     openLogFolder: vi.fn(options.operations?.openLogFolder ?? notInThisTest("log folder")),
+    listSessions: vi.fn(options.operations?.listSessions ?? notInThisTest("history")),
+    listEvents: vi.fn(options.operations?.listEvents ?? notInThisTest("events")),
+    getAnalyticsPlays: vi.fn(options.operations?.getAnalyticsPlays ?? notInThisTest("analytics")),
+    getAnalyticsConcurrent: vi.fn(options.operations?.getAnalyticsConcurrent ?? notInThisTest("analytics")),
+    exportHistory: vi.fn(options.operations?.exportHistory ?? notInThisTest("export")),
     onSettingsChanged(listener) {
       settingsListeners.add(listener);
       return () => settingsListeners.delete(listener);

@@ -5,4 +5,6 @@ import { afterEach } from "vitest";
 
 afterEach(() => {
   cleanup();
+  // The route lives in the URL fragment; each test starts at the default section.
+  window.history.replaceState(null, "", "/");
 });

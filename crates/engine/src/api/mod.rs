@@ -2,9 +2,11 @@
 //! [`EngineHandle`](crate::EngineHandle) function, the same one the desktop commands call.
 //! [`serve`] runs a router on a listener with the connection limits.
 
+mod analytics;
 pub mod auth;
 mod dead_letters;
 pub mod error;
+mod export;
 mod history;
 mod maintenance;
 pub mod queries;
@@ -47,6 +49,10 @@ pub fn router(engine: EngineHandle) -> Router {
         .route("/events/{id}", get(history::event))
         .route("/sessions", get(history::sessions))
         .route("/sessions/live", get(history::live_sessions))
+        .route("/analytics/plays", get(analytics::plays))
+        .route("/analytics/concurrent", get(analytics::concurrent))
+        .route("/export/events.csv", get(export::events_csv))
+        .route("/export/sessions.csv", get(export::sessions_csv))
         .route("/dlq", get(dead_letters::list).delete(dead_letters::purge))
         .route("/dlq/retry", post(dead_letters::retry_many))
         .route("/dlq/groups", get(dead_letters::groups))

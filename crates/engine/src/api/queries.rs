@@ -12,12 +12,12 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use crate::dlq::{DlqFilter, DlqKind};
-use crate::event::{EventType, Source};
+use crate::event::{EventType, MediaType, Source};
 use crate::handle::page::PageRequest;
 use crate::persist::audit::DedupFilter;
 use crate::persist::dedup::DedupRule;
 use crate::persist::events::EventFilter;
-use crate::persist::sessions::SessionFilter;
+use crate::persist::sessions::{SessionFilter, SessionSortKey, SortOrder, StreamDecision};
 use crate::session::SessionState;
 
 /// The query, or a 400 whose message names the parameter that is wrong.
@@ -47,6 +47,7 @@ pub struct EventsQuery {
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
     q: Option<String>,
+    session: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,
 }
@@ -61,6 +62,7 @@ impl ListQuery for EventsQuery {
             since: self.since,
             until: self.until,
             q: self.q,
+            session: self.session,
         };
         (filter, page(self.limit, self.cursor))
     }
@@ -73,8 +75,14 @@ pub struct SessionsQuery {
     source: Option<Source>,
     state: Option<SessionState>,
     user: Option<String>,
+    media_type: Option<MediaType>,
+    decision: Option<StreamDecision>,
+    server: Option<String>,
+    q: Option<String>,
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
+    sort: Option<SessionSortKey>,
+    order: Option<SortOrder>,
     limit: Option<usize>,
     cursor: Option<String>,
 }
@@ -87,9 +95,15 @@ impl ListQuery for SessionsQuery {
             source: self.source,
             state: self.state,
             user: self.user,
+            media_type: self.media_type,
+            decision: self.decision,
+            server: self.server,
+            q: self.q,
             since: self.since,
             until: self.until,
             open_only: false,
+            sort: self.sort,
+            order: self.order,
         };
         (filter, page(self.limit, self.cursor))
     }
@@ -209,7 +223,7 @@ mod tests {
             assert!(error.contains("unknown field"), "{q}: {error}");
         }
         assert!(query::<DedupQuery>("source=plex").is_err());
-        assert!(query::<SessionsQuery>("q=night").is_err());
+        assert!(query::<SessionsQuery>("type=start").is_err());
         let purge = query::<DlqFilter>("limit=5").unwrap_err();
         assert!(purge.contains("limit"), "{purge}");
     }

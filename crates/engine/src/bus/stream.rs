@@ -87,6 +87,9 @@ impl std::fmt::Display for RetentionHold {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provisioned {
     pub retention_hold: Option<RetentionHold>,
+    /// The stream's last sequence once provisioned: everything published from then on
+    /// comes after it (the live view starts there, so it misses nothing acknowledged later).
+    pub last_sequence: u64,
 }
 
 pub fn stream_config(retention_days: u32, replicas: usize) -> Config {
@@ -183,7 +186,7 @@ pub async fn provision_once(
         Err(e) if is_stream_missing(&e) => {}
         Err(e) => return Err(failed(&e)),
     }
-    jetstream
+    let info = jetstream
         .create_or_update_stream(stream_config_with_max_age(retention, spec.replicas))
         .await
         .map_err(|e| failed(&e))?;
@@ -196,6 +199,7 @@ pub async fn provision_once(
         .map_err(|e| failed(&e))?;
     Ok(Provisioned {
         retention_hold: hold,
+        last_sequence: info.state.last_sequence,
     })
 }
 

@@ -5,8 +5,10 @@
 //! `nats_link.rs`; moving the listener in `listen.rs`; background tasks and their stop in
 //! `tasks.rs`.
 
+mod analytics;
 pub mod data_dir_lock;
 mod dead_letters;
+mod export;
 pub mod ingestion;
 pub mod intake;
 mod jobs;
@@ -22,9 +24,11 @@ mod pipeline_history;
 mod preferences;
 mod queries;
 mod setup;
+mod sort_cursor;
 pub mod tasks;
 
 pub use dead_letters::{Purged, RetryPayload, RetrySelection};
+pub use export::{ExportRows, Exported, TempExport};
 pub use ingestion::IngestionState;
 pub use op_error::OpError;
 pub use pipeline_history::StatsHistoryView;

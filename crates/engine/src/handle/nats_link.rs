@@ -302,6 +302,7 @@ impl Connector {
             jetstream.clone(),
             self.parts.live.clone(),
             self.parts.metrics.clone(),
+            provisioned.last_sequence,
         );
         tasks.spawn(
             "nats health",

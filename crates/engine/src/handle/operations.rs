@@ -99,6 +99,31 @@ pub const OPERATIONS: &[Operation] = &[
         Desktop::None("the window shows events from the pages of list_events"),
     ),
     op("sessions", route("GET", "/api/v1/sessions"), Command("list_sessions")),
+    op(
+        "analytics_plays",
+        route("GET", "/api/v1/analytics/plays"),
+        Command("get_analytics_plays"),
+    ),
+    op(
+        "analytics_concurrent",
+        route("GET", "/api/v1/analytics/concurrent"),
+        Command("get_analytics_concurrent"),
+    ),
+    op(
+        "export_events_download",
+        route("GET", "/api/v1/export/events.csv"),
+        Desktop::None("the window saves where the user chooses (export_to)"),
+    ),
+    op(
+        "export_sessions_download",
+        route("GET", "/api/v1/export/sessions.csv"),
+        Desktop::None("the window saves where the user chooses (export_to)"),
+    ),
+    op(
+        "export_to",
+        Http::None("a browser downloads the file (export_events_download and export_sessions_download)"),
+        Command("export_history"),
+    ),
     op("dedup_records", route("GET", "/api/v1/dedup"), Command("list_dedup")),
     op(
         "restore_duplicate",

@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use super::page::{page, Page, PageRequest};
-use super::{EngineHandle, OpError};
+use super::{sort_cursor, EngineHandle, OpError};
 use crate::event::MediaEvent;
 use crate::persist::audit::{self, DedupFilter, DedupRecord};
 use crate::persist::events::{self, EventFilter};
-use crate::persist::sessions::{self, SessionFilter};
+use crate::persist::sessions::{self, SessionFilter, SortPosition};
 use crate::persist::store::{self, RestoreError};
 use crate::session::Session;
 
@@ -43,18 +43,39 @@ impl EngineHandle {
             .ok_or_else(|| OpError::NotFound(format!("no event {event_id}")))
     }
 
+    /// A page of the history in the filter's order (newest first unless it says otherwise).
     pub async fn sessions(
         &self,
         filter: SessionFilter,
         request: PageRequest,
     ) -> Result<Page<Session>, OpError> {
         let limit = request.limit()?;
-        let after = request.after()?;
-        let rows = self
+        let after = request
+            .cursor
+            .as_deref()
+            .map(|cursor| sort_cursor::decode(&filter, cursor))
+            .transpose()?;
+        let (rows, filter) = self
             .database()
-            .with_conn(move |conn| sessions::list(conn, &filter, after.as_ref(), limit + 1))
+            .with_conn(move |conn| {
+                let rows = sessions::list(conn, &filter, after.as_ref(), limit + 1)?;
+                Ok((rows, filter))
+            })
             .await?;
-        Ok(page(rows, limit, |s| (s.started_at, s.session_id.clone())))
+        let more = rows.len() > limit;
+        let mut items = Vec::with_capacity(limit);
+        let mut next_cursor = None;
+        for (i, listed) in rows.into_iter().take(limit).enumerate() {
+            if more && i + 1 == limit {
+                let position = SortPosition {
+                    value: listed.sort_value,
+                    session_id: listed.session.session_id.clone(),
+                };
+                next_cursor = Some(sort_cursor::encode(&filter, &position));
+            }
+            items.push(listed.session);
+        }
+        Ok(Page { items, next_cursor })
     }
 
     pub async fn dedup_records(

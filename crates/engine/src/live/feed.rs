@@ -1,6 +1,8 @@
 //! The live view's source in JetStream mode: an ordered consumer on `MEDIA_EVENTS` that
-//! starts at new messages, recreated with backoff whenever the connection or the sidecar
-//! goes away. Events it misses meanwhile are still stored; only the live view skips them.
+//! starts after the stream's end as it was when the engine connected and, when the
+//! connection, the sidecar or the consumer itself is interrupted, is recreated with backoff
+//! from the message after the last one it showed: an interruption delays the live view but
+//! does not make it skip events the stream kept.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,23 +22,31 @@ pub fn spawn(
     jetstream: async_nats::jetstream::Context,
     hub: LiveHub,
     metrics: Arc<Metrics>,
+    start_after: u64,
 ) {
-    tasks.spawn("live feed", run(jetstream, hub, metrics, tasks.token()));
+    tasks.spawn(
+        "live feed",
+        run(jetstream, hub, metrics, start_after, tasks.token()),
+    );
 }
 
-/// Follows the stream until `shutdown`; the live view only shows, so stopping mid-message
-/// loses nothing.
+/// Follows the stream from the message after `start_after` (the stream's end when the
+/// engine connected: an event acknowledged before the consumer exists is still shown) until
+/// `shutdown`; the live view only shows, so stopping mid-message loses nothing.
 pub async fn run(
     jetstream: async_nats::jetstream::Context,
     hub: LiveHub,
     metrics: Arc<Metrics>,
+    start_after: u64,
     shutdown: CancellationToken,
 ) {
     let mut delays = crate::bus::retry_delays();
+    // The stream sequence of the last message shown (or passed over as not news).
+    let mut last_shown: Option<u64> = Some(start_after);
     loop {
         let followed = tokio::select! {
             _ = shutdown.cancelled() => return,
-            followed = follow(&jetstream, &hub, &metrics) => followed,
+            followed = follow(&jetstream, &hub, &metrics, &mut last_shown) => followed,
         };
         let delay = match followed {
             Ok(()) => {
@@ -60,16 +70,33 @@ async fn follow(
     jetstream: &async_nats::jetstream::Context,
     hub: &LiveHub,
     metrics: &Metrics,
+    last_shown: &mut Option<u64>,
 ) -> Result<(), String> {
-    let stream = jetstream
+    let mut stream = jetstream
         .get_stream(STREAM)
         .await
         .map_err(|e| e.to_string())?;
+    // A stream made anew (deleted and provisioned again) numbers from 1: the old position
+    // means nothing there, so the feed starts at new messages again.
+    let last_in_stream = stream
+        .info()
+        .await
+        .map_err(|e| e.to_string())?
+        .state
+        .last_sequence;
+    if last_shown.is_some_and(|seq| seq > last_in_stream) {
+        *last_shown = None;
+    }
     let consumer = stream
         .create_consumer(pull::OrderedConfig {
             name: Some("live".to_string()),
             description: Some("live view: new messages, in order".to_string()),
-            deliver_policy: DeliverPolicy::New,
+            deliver_policy: match *last_shown {
+                Some(seq) => DeliverPolicy::ByStartSequence {
+                    start_sequence: seq + 1,
+                },
+                None => DeliverPolicy::New,
+            },
             ..Default::default()
         })
         .await
@@ -77,6 +104,9 @@ async fn follow(
     let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
     while let Some(message) = messages.next().await {
         let message = message.map_err(|e| e.to_string())?;
+        if let Ok(info) = message.info() {
+            *last_shown = Some(info.stream_sequence);
+        }
         // Undecodable messages are the writer's to dead-letter; the live view skips them.
         if let Ok(event) = serde_json::from_slice::<MediaEvent>(&message.payload) {
             let received_at = event.received_at;

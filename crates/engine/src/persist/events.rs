@@ -226,6 +226,8 @@ pub struct EventFilter {
     pub until: Option<DateTime<Utc>>,
     /// Case-insensitive text in title, show, user or player.
     pub q: Option<String>,
+    /// The events of this session only (its `session_id`).
+    pub session: Option<String>,
 }
 
 /// At most `limit` events, newest first, after `after` (the `occurred_at` and id of the last
@@ -236,8 +238,40 @@ pub fn list(
     after: Option<&(DateTime<Utc>, String)>,
     limit: usize,
 ) -> Result<Vec<MediaEvent>, DbError> {
-    let mut clauses: Vec<&str> = Vec::new();
+    let (mut clauses, mut values) = conditions(filter);
+    if let Some((at, id)) = after {
+        clauses.push(
+            "(occurred_at < ?::TIMESTAMPTZ OR (occurred_at = ?::TIMESTAMPTZ AND event_id < ?))",
+        );
+        values.push(at.to_rfc3339());
+        values.push(at.to_rfc3339());
+        values.push(id.clone());
+    }
+    let ids = page_ids(conn, &clauses, &values, limit)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only now the wide rows, by primary key, for the page alone.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM playback_events WHERE event_id IN ({})",
+        vec!["?"; ids.len()].join(", ")
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(params_from_iter(&ids), from_row)?;
+    let mut events: Vec<MediaEvent> = rows.collect::<Result<_, _>>()?;
+    events.sort_by(|a, b| (b.occurred_at, &b.event_id).cmp(&(a.occurred_at, &a.event_id)));
+    Ok(events)
+}
+
+/// The filter as SQL conditions (joined with AND) and their parameters in order; the list
+/// and the export (`export.rs`) read the same rows.
+pub(crate) fn conditions(filter: &EventFilter) -> (Vec<&'static str>, Vec<String>) {
+    let mut clauses: Vec<&'static str> = Vec::new();
     let mut values: Vec<String> = Vec::new();
+    if let Some(session) = &filter.session {
+        clauses.push("session_id = ?");
+        values.push(session.clone());
+    }
     if let Some(source) = filter.source {
         clauses.push("source = ?");
         values.push(source.as_str().to_string());
@@ -262,28 +296,7 @@ pub fn list(
         let pattern = format!("%{}%", escape_like(text));
         values.extend(std::iter::repeat_n(pattern, 4));
     }
-    if let Some((at, id)) = after {
-        clauses.push(
-            "(occurred_at < ?::TIMESTAMPTZ OR (occurred_at = ?::TIMESTAMPTZ AND event_id < ?))",
-        );
-        values.push(at.to_rfc3339());
-        values.push(at.to_rfc3339());
-        values.push(id.clone());
-    }
-    let ids = page_ids(conn, &clauses, &values, limit)?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Only now the wide rows, by primary key, for the page alone.
-    let sql = format!(
-        "SELECT {COLUMNS} FROM playback_events WHERE event_id IN ({})",
-        vec!["?"; ids.len()].join(", ")
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(&ids), from_row)?;
-    let mut events: Vec<MediaEvent> = rows.collect::<Result<_, _>>()?;
-    events.sort_by(|a, b| (b.occurred_at, &b.event_id).cmp(&(a.occurred_at, &a.event_id)));
-    Ok(events)
+    (clauses, values)
 }
 
 /// How far back from the newest matching event each attempt looks before the next widens.

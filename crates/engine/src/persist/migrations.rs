@@ -8,10 +8,11 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial schema",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial schema",
+        sql: r#"
 CREATE TABLE playback_events (
     event_id            VARCHAR PRIMARY KEY,
     event_type          VARCHAR NOT NULL,
@@ -105,4 +106,26 @@ CREATE TABLE dlq_entries (
 CREATE TABLE stage_events AS SELECT * FROM playback_events LIMIT 0;
 CREATE TABLE stage_sessions AS SELECT * FROM sessions LIMIT 0;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "sessions know their platform, product and server name",
+        // History lists and "top platforms" read these per session; taking them from the
+        // session's events at query time would scan every event. Existing sessions get them
+        // from their stored events.
+        sql: r#"
+ALTER TABLE sessions ADD COLUMN platform VARCHAR;
+ALTER TABLE sessions ADD COLUMN product VARCHAR;
+ALTER TABLE sessions ADD COLUMN server_name VARCHAR;
+ALTER TABLE stage_sessions ADD COLUMN platform VARCHAR;
+ALTER TABLE stage_sessions ADD COLUMN product VARCHAR;
+ALTER TABLE stage_sessions ADD COLUMN server_name VARCHAR;
+UPDATE sessions SET platform = known.platform, product = known.product,
+                    server_name = known.server_name
+FROM (SELECT session_id, any_value(platform) AS platform, any_value(product) AS product,
+             any_value(server_name) AS server_name
+      FROM playback_events WHERE session_id IS NOT NULL GROUP BY session_id) AS known
+WHERE sessions.session_id = known.session_id;
+"#,
+    },
+];

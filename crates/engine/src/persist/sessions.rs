@@ -1,19 +1,23 @@
 //! The `sessions` table: loading the open sessions a batch touches, saving what the state
-//! machine (`crate::session`) made of them, closing the ones whose stop never came, and the
-//! history query.
+//! machine (`crate::session`) made of them and closing the ones whose stop never came; the
+//! history query is `session_list.rs`.
 
 use chrono::{DateTime, Utc};
 use duckdb::{params, params_from_iter, Connection, Row};
 
 use super::db::DbError;
+pub use super::session_list::{
+    list, SessionFilter, SessionSortKey, SortOrder, SortPosition, StreamDecision,
+};
 use crate::event::{MediaType, Source};
 use crate::session::{Session, SessionState};
 
-const COLUMNS: &str = "session_id, source, server_id, user_id, username, rating_key, title,
+pub(crate) const COLUMNS: &str =
+    "session_id, source, server_id, user_id, username, rating_key, title,
     media_type, player, machine_id, state, epoch_ms(started_at), epoch_ms(stopped_at),
     paused_ms, play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
     closed_by_timeout, playback_key, epoch_ms(state_since), epoch_ms(last_event_at), event_count,
-    parent_title, grandparent_title";
+    parent_title, grandparent_title, platform, product, server_name";
 
 /// Timestamps are read as epoch milliseconds: exact, and independent of the session's
 /// time zone setting.
@@ -21,7 +25,7 @@ pub(crate) fn time(epoch_ms: Option<i64>) -> Option<DateTime<Utc>> {
     epoch_ms.and_then(DateTime::from_timestamp_millis)
 }
 
-fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
+pub(crate) fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
     let source: String = row.get(1)?;
     let media_type: Option<String> = row.get(7)?;
     let state: String = row.get(10)?;
@@ -56,6 +60,9 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
         event_count: row.get::<_, i32>(23)?.max(0) as u32,
         parent_title: row.get(24)?,
         grandparent_title: row.get(25)?,
+        platform: row.get(26)?,
+        product: row.get(27)?,
+        server_name: row.get(28)?,
     })
 }
 
@@ -119,6 +126,9 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
                 s.event_count,
                 s.parent_title,
                 s.grandparent_title,
+                s.platform,
+                s.product,
+                s.server_name,
             ])?;
         }
         appender.flush()?;
@@ -137,7 +147,9 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              closed_by_timeout = excluded.closed_by_timeout, state_since = excluded.state_since,
              last_event_at = excluded.last_event_at, event_count = excluded.event_count,
              parent_title = excluded.parent_title,
-             grandparent_title = excluded.grandparent_title;
+             grandparent_title = excluded.grandparent_title,
+             platform = excluded.platform, product = excluded.product,
+             server_name = excluded.server_name;
          DELETE FROM stage_sessions;",
     )?;
     Ok(())
@@ -165,75 +177,4 @@ pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize
     save_many(&tx, &closed.iter().collect::<Vec<_>>())?;
     tx.commit()?;
     Ok(closed.len())
-}
-
-/// Which sessions a list covers (`GET /api/v1/sessions`, `list_sessions`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, specta::Type)]
-#[serde(default, deny_unknown_fields)]
-pub struct SessionFilter {
-    pub source: Option<Source>,
-    pub state: Option<SessionState>,
-    /// A user's name or id.
-    pub user: Option<String>,
-    /// Started from this time on, inclusive.
-    pub since: Option<DateTime<Utc>>,
-    /// Started before this time, exclusive.
-    pub until: Option<DateTime<Utc>>,
-    /// Only open sessions (state not stopped).
-    pub open_only: bool,
-}
-
-/// At most `limit` sessions, newest first, after `after` (the `started_at` and id of the last
-/// session of the previous page).
-pub fn list(
-    conn: &Connection,
-    filter: &SessionFilter,
-    after: Option<&(DateTime<Utc>, String)>,
-    limit: usize,
-) -> Result<Vec<Session>, DbError> {
-    let mut clauses = Vec::new();
-    let mut values: Vec<String> = Vec::new();
-    if let Some(source) = filter.source {
-        clauses.push("source = ?");
-        values.push(source.as_str().to_string());
-    }
-    if let Some(state) = filter.state {
-        clauses.push("state = ?");
-        values.push(state.as_str().to_string());
-    }
-    if filter.open_only {
-        clauses.push("state <> 'stopped'");
-    }
-    if let Some(user) = &filter.user {
-        clauses.push("(username = ? OR user_id = ?)");
-        values.push(user.clone());
-        values.push(user.clone());
-    }
-    if let Some(since) = filter.since {
-        clauses.push("started_at >= ?::TIMESTAMPTZ");
-        values.push(since.to_rfc3339());
-    }
-    if let Some(until) = filter.until {
-        clauses.push("started_at < ?::TIMESTAMPTZ");
-        values.push(until.to_rfc3339());
-    }
-    if let Some((at, id)) = after {
-        clauses.push(
-            "(started_at < ?::TIMESTAMPTZ OR (started_at = ?::TIMESTAMPTZ AND session_id < ?))",
-        );
-        values.push(at.to_rfc3339());
-        values.push(at.to_rfc3339());
-        values.push(id.clone());
-    }
-    let filter_sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM sessions {filter_sql} ORDER BY started_at DESC, session_id DESC LIMIT {limit}"
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(values), from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

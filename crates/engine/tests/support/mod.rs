@@ -2,6 +2,7 @@
 //! file in a temp dir, and waiting on conditions with deadlines instead of sleeps.
 #![allow(dead_code)]
 
+pub mod history_data;
 pub mod load;
 pub mod nats;
 pub mod settings;
