@@ -8,7 +8,8 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
     version: 1,
     name: "initial schema",
     sql: r#"
@@ -105,4 +106,17 @@ CREATE TABLE dlq_entries (
 CREATE TABLE stage_events AS SELECT * FROM playback_events LIMIT 0;
 CREATE TABLE stage_sessions AS SELECT * FROM sessions LIMIT 0;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "sessions say what closed them",
+        sql: r#"
+ALTER TABLE sessions ADD COLUMN closed_by VARCHAR;
+ALTER TABLE stage_sessions ADD COLUMN closed_by VARCHAR;
+UPDATE sessions SET closed_by = CASE
+    WHEN closed_by_timeout THEN 'timeout'
+    WHEN state = 'stopped' THEN 'stop'
+END;
+"#,
+    },
+];

@@ -7,13 +7,13 @@ use duckdb::{params, params_from_iter, Connection, Row};
 
 use super::db::DbError;
 use crate::event::{MediaType, Source};
-use crate::session::{Session, SessionState};
+use crate::session::{ClosedBy, Session, SessionState};
 
 const COLUMNS: &str = "session_id, source, server_id, user_id, username, rating_key, title,
     media_type, player, machine_id, state, epoch_ms(started_at), epoch_ms(stopped_at),
     paused_ms, play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
     closed_by_timeout, playback_key, epoch_ms(state_since), epoch_ms(last_event_at), event_count,
-    parent_title, grandparent_title";
+    parent_title, grandparent_title, closed_by";
 
 /// Timestamps are read as epoch milliseconds: exact, and independent of the session's
 /// time zone setting.
@@ -56,6 +56,10 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
         event_count: row.get::<_, i32>(23)?.max(0) as u32,
         parent_title: row.get(24)?,
         grandparent_title: row.get(25)?,
+        closed_by: row
+            .get::<_, Option<String>>(26)?
+            .as_deref()
+            .and_then(ClosedBy::parse),
     })
 }
 
@@ -119,6 +123,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
                 s.event_count,
                 s.parent_title,
                 s.grandparent_title,
+                s.closed_by.map(ClosedBy::as_str),
             ])?;
         }
         appender.flush()?;
@@ -137,7 +142,8 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              closed_by_timeout = excluded.closed_by_timeout, state_since = excluded.state_since,
              last_event_at = excluded.last_event_at, event_count = excluded.event_count,
              parent_title = excluded.parent_title,
-             grandparent_title = excluded.grandparent_title;
+             grandparent_title = excluded.grandparent_title,
+             closed_by = excluded.closed_by;
          DELETE FROM stage_sessions;",
     )?;
     Ok(())

@@ -284,6 +284,16 @@ impl SettingsService {
         Ok(DlqLimits::from_layer(&layer_of(&self.store.load()?)?))
     }
 
+    /// How often the Tautulli activity poll runs; zero when it is switched off.
+    pub fn tautulli_poll_interval(&self) -> Result<std::time::Duration, PreferencesError> {
+        let layer = layer_of(&self.store.load()?)?;
+        let millis = self
+            .effective(Key::TautulliPollInterval, &layer)
+            .and_then(|v| v.whole())
+            .unwrap_or(30_000);
+        Ok(std::time::Duration::from_millis(millis))
+    }
+
     /// The desktop shell's preferences, as saved (none of them can be locked).
     pub fn desktop(&self) -> Result<DesktopPreferences, PreferencesError> {
         let layer = layer_of(&self.store.load()?)?;
