@@ -45,7 +45,8 @@ pub struct SettingsService {
     /// Each setting's value when the engine started: what "restart pending" compares with.
     at_start: BTreeMap<Key, Option<SettingValue>>,
     tokens: RwLock<Tokens>,
-    /// Bumped after every saved change; the desktop follows it (tray, autostart, events).
+    /// Bumped after every saved change (settings or a saved connection); the desktop
+    /// follows it (tray, autostart, events), the Tautulli poll too.
     revision: watch::Sender<u64>,
     /// One change at a time: each is checked against, and saved over, the one before.
     writing: Mutex<()>,
@@ -237,9 +238,12 @@ impl SettingsService {
         self.store.load()
     }
 
-    /// Writes the whole settings file (see [`load_file`](Self::load_file)).
+    /// Writes the whole settings file (see [`load_file`](Self::load_file)). Watchers wake
+    /// as after any change (the Tautulli poll starts once a connection is saved).
     pub fn save_file(&self, settings: &Settings) -> Result<(), SettingsError> {
-        self.store.save(settings)
+        self.store.save(settings)?;
+        self.revision.send_modify(|r| *r += 1);
+        Ok(())
     }
 
     /// Saves a checked change; nothing is in force until this returns Ok.
