@@ -178,6 +178,8 @@ pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize
 #[serde(default, deny_unknown_fields)]
 pub struct SessionFilter {
     pub source: Option<Source>,
+    /// A server's id (sessions keep the id only).
+    pub server: Option<String>,
     pub state: Option<SessionState>,
     /// A user's name or id.
     pub user: Option<String>,
@@ -202,6 +204,10 @@ pub fn list(
     if let Some(source) = filter.source {
         clauses.push("source = ?");
         values.push(source.as_str().to_string());
+    }
+    if let Some(server) = &filter.server {
+        clauses.push("server_id = ?");
+        values.push(server.clone());
     }
     if let Some(state) = filter.state {
         clauses.push("state = ?");
