@@ -204,6 +204,11 @@ export type EngineInfo = {
 /**  Which stored events a list covers (`GET /api/v1/events`, `list_events`). */
 export type EventFilter = {
 	source?: Source | null,
+	/**
+	 *  A server's id (Plex `Server.uuid`, Tautulli `server_machine_id`, Jellyfin
+	 *  `ServerId`, Emby `Server.Id`) or its name.
+	 */
+	server?: string | null,
 	event_type?: EventType | null,
 	/**  From this time on (`occurred_at`), inclusive. */
 	since?: string | null,
@@ -558,6 +563,8 @@ export type Session = {
 /**  Which sessions a list covers (`GET /api/v1/sessions`, `list_sessions`). */
 export type SessionFilter = {
 	source?: Source | null,
+	/**  A server's id (sessions keep the id only). */
+	server?: string | null,
 	state?: SessionState | null,
 	/**  A user's name or id. */
 	user?: string | null,

@@ -101,8 +101,8 @@ pub struct Session {
     pub closed_by_timeout: bool,
     /// Why it ended; None while open.
     pub closed_by: Option<ClosedBy>,
-    /// Source-independent identity of the playback (player + item): how later events,
-    /// from any source, find this session.
+    /// Source-independent identity of the playback (server + player + item): how later
+    /// events, from any source, find this session.
     pub playback_key: String,
     /// When the current state began (time in it is counted at the next change).
     pub state_since: DateTime<Utc>,
