@@ -8,6 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use cartographus_engine::alerts::{self, Alert, AlertRules};
 use cartographus_engine::config::ConfigLayer;
 use cartographus_engine::health::PartStatus;
 use cartographus_engine::persist::events::count_events;
@@ -215,6 +216,7 @@ async fn tautulli_unreachable_degrades_its_part_only_and_recovers() {
     })
     .await;
 
+    let mut alerts = alerts::watch(t.engine.handle(), AlertRules::default());
     fake.go_down().await;
     let (_, detail) = wait_for("the tautulli part down", WAIT, || async {
         tautulli_part(&t).filter(|p| p.0 == PartStatus::Down)
@@ -222,6 +224,19 @@ async fn tautulli_unreachable_degrades_its_part_only_and_recovers() {
     .await;
     assert!(detail.contains("unreachable"), "{detail}");
     assert!(!detail.contains(KEY), "{detail}");
+    // The desktop's notification hook hears of it.
+    let alert = tokio::time::timeout(WAIT, async {
+        loop {
+            match alerts.recv().await {
+                Some(alert @ Alert::TautulliUnreachable { .. }) => return alert,
+                Some(_) => continue,
+                None => panic!("the alert watch ended"),
+            }
+        }
+    })
+    .await
+    .expect("a Tautulli alert");
+    assert!(alert.text().0.contains("Tautulli is unreachable"));
     let health = t.engine.handle().health();
     assert_eq!(
         health.status,
