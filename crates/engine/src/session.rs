@@ -65,7 +65,9 @@ impl ClosedBy {
 /// webhook body to keep). Until events carry their origin, this is how a poll's stop is told
 /// from a reported one.
 pub fn made_by_poll(event: &MediaEvent) -> bool {
-    event.raw.get(crate::sources::tautulli_activity::ORIGIN_FIELD)
+    event
+        .raw
+        .get(crate::sources::tautulli_activity::ORIGIN_FIELD)
         == Some(&serde_json::Value::from(
             crate::sources::tautulli_activity::POLL_ORIGIN,
         ))

@@ -59,7 +59,13 @@ async fn servers_stay_apart_and_one_servers_two_reports_fold() {
     let now = chrono::Utc::now();
 
     // The same player and item on two Plex servers, and a Jellyfin server beside them.
-    let (status, _) = post(&t, "plex", "application/json", plex_play(BASEMENT, "Basement")).await;
+    let (status, _) = post(
+        &t,
+        "plex",
+        "application/json",
+        plex_play(BASEMENT, "Basement"),
+    )
+    .await;
     assert_eq!(status, 202);
     let (status, _) = post(&t, "plex", "application/json", plex_play(ATTIC, "Attic")).await;
     assert_eq!(status, 202);
@@ -75,9 +81,11 @@ async fn servers_stay_apart_and_one_servers_two_reports_fold() {
     let (status, _) = post(&t, "tautulli", "application/json", bytes(&tautulli)).await;
     assert_eq!(status, 202);
 
-    wait_for("three playbacks stored, Tautulli's folded", WAIT, || async {
-        (stored_events(&t).await == 3 && audited(&t).await == 1).then_some(())
-    })
+    wait_for(
+        "three playbacks stored, Tautulli's folded",
+        WAIT,
+        || async { (stored_events(&t).await == 3 && audited(&t).await == 1).then_some(()) },
+    )
     .await;
     let live = wait_for("three live sessions", WAIT, || async {
         let live = get(&t, "/api/v1/sessions/live").await;
@@ -88,7 +96,10 @@ async fn servers_stay_apart_and_one_servers_two_reports_fold() {
         .iter()
         .map(|l| {
             (
-                l["session"]["server_id"].as_str().unwrap_or_default().to_string(),
+                l["session"]["server_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 l["server_name"].as_str().unwrap_or_default().to_string(),
             )
         })
@@ -106,7 +117,10 @@ async fn servers_stay_apart_and_one_servers_two_reports_fold() {
         .iter()
         .find(|l| l["session"]["server_id"] == BASEMENT)
         .unwrap();
-    assert_eq!(basement["session"]["event_count"], 1, "Tautulli's copy was dropped");
+    assert_eq!(
+        basement["session"]["event_count"], 1,
+        "Tautulli's copy was dropped"
+    );
 
     let stored = wait_for("three stored sessions", WAIT, || async {
         let sessions = get(&t, "/api/v1/sessions").await;
@@ -126,16 +140,22 @@ async fn servers_stay_apart_and_one_servers_two_reports_fold() {
     assert_eq!(get(&t, "/api/v1/sessions?source=jellyfin").await.len(), 1);
     assert_eq!(get(&t, "/api/v1/sessions?source=plex").await.len(), 2);
     assert_eq!(
-        get(&t, &format!("/api/v1/sessions?source=plex&server={BASEMENT}"))
-            .await
-            .len(),
+        get(
+            &t,
+            &format!("/api/v1/sessions?source=plex&server={BASEMENT}")
+        )
+        .await
+        .len(),
         1
     );
     assert!(get(&t, "/api/v1/sessions?server=nowhere").await.is_empty());
     let by_name = get(&t, "/api/v1/events?server=Attic").await;
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0]["server_id"], ATTIC);
-    assert_eq!(get(&t, &format!("/api/v1/events?server={DEN}")).await.len(), 1);
+    assert_eq!(
+        get(&t, &format!("/api/v1/events?server={DEN}")).await.len(),
+        1
+    );
     assert_eq!(get(&t, "/api/v1/events?source=tautulli").await.len(), 0);
     t.engine.shutdown().await;
 }

@@ -150,7 +150,9 @@ async fn the_poll_closes_a_session_tautulli_stopped_listing_and_stores_its_stop(
         (events_of_type(&t, "stop").await == 1).then_some(())
     })
     .await;
-    let stop = call(&t, Method::GET, "/api/v1/events?type=stop", None).await.1;
+    let stop = call(&t, Method::GET, "/api/v1/events?type=stop", None)
+        .await
+        .1;
     let stop = &stop["items"][0];
     assert_eq!(stop["source"], "tautulli");
     assert_eq!(stop["raw"]["origin"], "poll", "{stop}");
@@ -187,20 +189,30 @@ async fn a_webhook_and_the_poll_for_one_playback_are_one_session_and_one_row() {
     let mut late: Value = serde_json::from_slice(&play_webhook()).unwrap();
     late["session"]["session_key"] = "312".into();
     late["media"]["rating_key"] = "48214".into();
-    let (status, _) = post(&t, "tautulli", "application/json", late.to_string().into_bytes()).await;
+    let (status, _) = post(
+        &t,
+        "tautulli",
+        "application/json",
+        late.to_string().into_bytes(),
+    )
+    .await;
     assert_eq!(status, 202);
 
-    wait_for("both starts stored and the late one audited", WAIT, || async {
-        let dropped: i64 = t
-            .engine
-            .database()
-            .with_conn(|conn| {
-                Ok(conn.query_row("SELECT count(*) FROM dedup_audit", [], |r| r.get(0))?)
-            })
-            .await
-            .unwrap();
-        (events_of_type(&t, "start").await == 2 && dropped == 1).then_some(())
-    })
+    wait_for(
+        "both starts stored and the late one audited",
+        WAIT,
+        || async {
+            let dropped: i64 = t
+                .engine
+                .database()
+                .with_conn(|conn| {
+                    Ok(conn.query_row("SELECT count(*) FROM dedup_audit", [], |r| r.get(0))?)
+                })
+                .await
+                .unwrap();
+            (events_of_type(&t, "start").await == 2 && dropped == 1).then_some(())
+        },
+    )
     .await;
     assert_eq!(live(&t).await.len(), 2);
     assert_eq!(sessions(&t, "").await.len(), 2, "one session per playback");
@@ -246,7 +258,12 @@ async fn tautulli_unreachable_degrades_its_part_only_and_recovers() {
     let (status, answer) = post(&t, "tautulli", "application/json", play_webhook()).await;
     assert_eq!(status, 202, "{answer}");
     wait_for("the webhook stored", WAIT, || async {
-        let stored = t.engine.database().with_conn(|c| count_events(c)).await.unwrap();
+        let stored = t
+            .engine
+            .database()
+            .with_conn(|c| count_events(c))
+            .await
+            .unwrap();
         (stored == 1).then_some(())
     })
     .await;
@@ -259,7 +276,10 @@ async fn tautulli_unreachable_degrades_its_part_only_and_recovers() {
         (tautulli_part(&t).map(|p| p.0) == Some(PartStatus::Up)).then_some(())
     })
     .await;
-    assert_eq!(t.engine.handle().health().status, cartographus_engine::health::OverallStatus::Ok);
+    assert_eq!(
+        t.engine.handle().health().status,
+        cartographus_engine::health::OverallStatus::Ok
+    );
     t.engine.shutdown().await;
 }
 

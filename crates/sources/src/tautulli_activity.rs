@@ -119,7 +119,11 @@ pub fn started(
         }
         MediaType::Movie | MediaType::Other => (None, None),
     };
-    let location = match obj.text("location")?.map(|l| l.to_ascii_lowercase()).as_deref() {
+    let location = match obj
+        .text("location")?
+        .map(|l| l.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("lan") => Some(Location::Lan),
         Some("wan") => Some(Location::Wan),
         _ => None,

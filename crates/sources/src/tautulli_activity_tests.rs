@@ -44,7 +44,11 @@ fn an_activity_row_is_the_webhooks_playback() {
     assert_eq!(polled.occurred_at, received_at());
     assert_eq!(polled.raw[ORIGIN_FIELD], POLL_ORIGIN);
     // Seen again later: the same event, which the event-id rule drops.
-    let again = started(rows[0], &basement(), received_at() + chrono::Duration::hours(1));
+    let again = started(
+        rows[0],
+        &basement(),
+        received_at() + chrono::Duration::hours(1),
+    );
     assert_eq!(again.unwrap().event_id, polled.event_id);
 }
 
@@ -59,7 +63,10 @@ fn tautulli_without_a_plex_server_answers_no_sessions_list() {
         sessions(&json!({"sessions": "x"})).unwrap_err().code(),
         "wrong_type"
     );
-    assert_eq!(ActivityServer::from_server_info(&json!({})), ActivityServer::default());
+    assert_eq!(
+        ActivityServer::from_server_info(&json!({})),
+        ActivityServer::default()
+    );
 }
 
 #[test]
@@ -91,8 +98,5 @@ fn a_stop_keeps_the_playback_and_says_the_poll_made_it() {
         stop.event_id,
         stopped(&webhook, "s-1", seen, seen + chrono::Duration::hours(1)).event_id
     );
-    assert_ne!(
-        stop.event_id,
-        stopped(&webhook, "s-2", seen, seen).event_id
-    );
+    assert_ne!(stop.event_id, stopped(&webhook, "s-2", seen, seen).event_id);
 }

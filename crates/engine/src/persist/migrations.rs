@@ -10,9 +10,9 @@ pub struct Migration {
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
-    version: 1,
-    name: "initial schema",
-    sql: r#"
+        version: 1,
+        name: "initial schema",
+        sql: r#"
 CREATE TABLE playback_events (
     event_id            VARCHAR PRIMARY KEY,
     event_type          VARCHAR NOT NULL,

@@ -183,9 +183,7 @@ impl FakeTautulli {
 }
 
 fn serve(listener: tokio::net::TcpListener, state: Arc<Mutex<FakeState>>) -> Serving {
-    let app = Router::new()
-        .route("/api/v2", any(api))
-        .with_state(state);
+    let app = Router::new().route("/api/v2", any(api)).with_state(state);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -234,8 +232,7 @@ async fn api(
         if cmd.is_empty() {
             return error(Some("Parameter cmd is required."));
         }
-        if !commands::KNOWN.contains(&cmd.as_str()) && !activity::COMMANDS.contains(&cmd.as_str())
-        {
+        if !commands::KNOWN.contains(&cmd.as_str()) && !activity::COMMANDS.contains(&cmd.as_str()) {
             return error(Some(&format!("Unknown command: {cmd}.")));
         }
         if *key != state.api_key {

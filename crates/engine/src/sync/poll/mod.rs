@@ -108,7 +108,10 @@ impl Poller {
             Err(e) => {
                 self.failures = self.failures.saturating_add(1);
                 let wait = backoff(interval, self.failures);
-                tracing::warn!(code = e.code(), "Tautulli poll failed: {e}; next try in {wait:?}");
+                tracing::warn!(
+                    code = e.code(),
+                    "Tautulli poll failed: {e}; next try in {wait:?}"
+                );
                 self.report(engine, PartStatus::Down, e.to_string());
                 wait
             }
@@ -168,7 +171,10 @@ impl Poller {
     async fn send(&mut self, engine: &EngineHandle, moves: Moves) {
         for event in moves.starts.into_iter().chain(moves.stops) {
             if let Err(e) = accept(engine, &event).await {
-                tracing::warn!("a polled {} was not taken ({e}); retrying at the next poll", event.event_type.as_str());
+                tracing::warn!(
+                    "a polled {} was not taken ({e}); retrying at the next poll",
+                    event.event_type.as_str()
+                );
                 self.tracker.retry(&event);
             }
         }
@@ -189,7 +195,10 @@ impl Poller {
     }
 }
 
-async fn accept(engine: &EngineHandle, event: &MediaEvent) -> Result<(), crate::ingest::IngestError> {
+async fn accept(
+    engine: &EngineHandle,
+    event: &MediaEvent,
+) -> Result<(), crate::ingest::IngestError> {
     engine.ingest().accept(event.clone()).await?;
     engine
         .metrics()

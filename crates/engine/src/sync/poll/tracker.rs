@@ -85,7 +85,8 @@ impl Tracker {
             .retain(|key, _| listed_now.contains(key) || open_keys.contains(key.as_str()));
         self.started
             .retain(|key| listed_now.contains(key) || open_keys.contains(key.as_str()));
-        self.misses.retain(|key, _| open_keys.contains(key.as_str()));
+        self.misses
+            .retain(|key, _| open_keys.contains(key.as_str()));
         moves
     }
 
