@@ -550,8 +550,8 @@ export type Session = {
 	/**  Why it ended; None while open. */
 	closed_by: ClosedBy | null,
 	/**
-	 *  Source-independent identity of the playback (player + item): how later events,
-	 *  from any source, find this session.
+	 *  Source-independent identity of the playback (server + player + item): how later
+	 *  events, from any source, find this session.
 	 */
 	playback_key: string,
 	/**  When the current state began (time in it is counted at the next change). */
