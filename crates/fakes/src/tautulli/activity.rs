@@ -71,6 +71,7 @@ impl Playing {
             "transcode_decision": "direct play", "video_resolution": "1080",
             "stream_video_resolution": "1080", "bandwidth": "12000",
             "quality_profile": "Original",
+            "guid": format!("plex://episode/fake{}", self.rating_key),
         })
     }
 }
