@@ -93,6 +93,15 @@ export type CheckListenRequest = {
 	address?: string | null,
 };
 
+/**  Why a session ended. */
+export type ClosedBy = 
+/**  A source reported the stop. */
+"stop" | 
+/**  No event came for the session timeout; closed at its last sign of life. */
+"timeout" | 
+/**  The Tautulli activity poll stopped listing it (docs/adr/0022). */
+"poll";
+
 /**  An error the UI can match on `code` and show as `message`. */
 export type CommandError = {
 	code: string,
@@ -229,6 +238,11 @@ export type EngineInfo = {
 /**  Which stored events a list covers (`GET /api/v1/events`, `list_events`). */
 export type EventFilter = {
 	source?: Source | null,
+	/**
+	 *  A server's id (Plex `Server.uuid`, Tautulli `server_machine_id`, Jellyfin
+	 *  `ServerId`, Emby `Server.Id`) or its name.
+	 */
+	server?: string | null,
 	event_type?: EventType | null,
 	/**  From this time on (`occurred_at`), inclusive. */
 	since?: string | null,
@@ -333,6 +347,8 @@ export type LiveMessage = { type: "event"; data: MediaEvent } | { type: "session
 /**  A session as the live view shows it, with its position extrapolated to `as_of`. */
 export type LiveSession = {
 	session: Session,
+	/**  The server's name as its last event gave it (sessions keep only the server's id). */
+	server_name: string | null,
 	/**  Where playback is at `as_of`: the last reported position plus the time played since. */
 	position_ms: number | null,
 	as_of: string,
@@ -651,9 +667,11 @@ export type Session = {
 	percent_complete: number | null,
 	transcode_decision: string | null,
 	closed_by_timeout: boolean,
+	/**  Why it ended; None while open. */
+	closed_by: ClosedBy | null,
 	/**
-	 *  Source-independent identity of the playback (player + item): how later events,
-	 *  from any source, find this session.
+	 *  Source-independent identity of the playback (server + player + item): how later
+	 *  events, from any source, find this session.
 	 */
 	playback_key: string,
 	/**  When the current state began (time in it is counted at the next change). */

@@ -29,6 +29,7 @@ pub mod settings;
 pub mod setup;
 pub mod startup;
 pub mod stats;
+pub mod sync;
 #[doc(hidden)]
 pub mod testkit;
 

@@ -33,6 +33,46 @@ impl SessionState {
     }
 }
 
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ClosedBy {
+    /// A source reported the stop.
+    Stop,
+    /// No event came for the session timeout; closed at its last sign of life.
+    Timeout,
+    /// The Tautulli activity poll stopped listing it (docs/adr/0022).
+    Poll,
+}
+
+impl ClosedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosedBy::Stop => "stop",
+            ClosedBy::Timeout => "timeout",
+            ClosedBy::Poll => "poll",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Stop, Self::Timeout, Self::Poll]
+            .into_iter()
+            .find(|c| c.as_str() == name)
+    }
+}
+
+/// Whether the Tautulli activity poll made this event (its `raw` says so: the poll has no
+/// webhook body to keep). Until events carry their origin, this is how a poll's stop is told
+/// from a reported one.
+pub fn made_by_poll(event: &MediaEvent) -> bool {
+    event
+        .raw
+        .get(crate::sources::tautulli_activity::ORIGIN_FIELD)
+        == Some(&serde_json::Value::from(
+            crate::sources::tautulli_activity::POLL_ORIGIN,
+        ))
+}
+
 /// One playback session (docs/architecture.md#session). Durations are milliseconds as f64 because
 /// they cross into TypeScript, where 64-bit integers do not exist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -65,8 +105,10 @@ pub struct Session {
     pub percent_complete: Option<f64>,
     pub transcode_decision: Option<String>,
     pub closed_by_timeout: bool,
-    /// Source-independent identity of the playback (player + item): how later events,
-    /// from any source, find this session.
+    /// Why it ended; None while open.
+    pub closed_by: Option<ClosedBy>,
+    /// Source-independent identity of the playback (server + player + item): how later
+    /// events, from any source, find this session.
     pub playback_key: String,
     /// When the current state began (time in it is counted at the next change).
     pub state_since: DateTime<Utc>,
@@ -75,14 +117,23 @@ pub struct Session {
 }
 
 /// The playback an event belongs to: its correlation key without the event type, so a
-/// start, its pauses and its stop — from Tautulli or Plex — share one key.
+/// start, its pauses and its stop — from Tautulli or Plex — share one key; prefixed with
+/// the server's identity when the source names it (Plex `Server.uuid` = Tautulli
+/// `server_machine_id`, Jellyfin `ServerId`, Emby `Server.Id`), so one player playing the
+/// same item on two servers is two playbacks.
 pub fn playback_key(event: &MediaEvent) -> String {
     let suffix = format!("|{}", event.event_type.as_str());
-    event
+    let player_and_item = event
         .correlation_key
         .strip_suffix(&suffix)
-        .unwrap_or(&event.correlation_key)
-        .to_string()
+        .unwrap_or(&event.correlation_key);
+    match event.server_id.as_deref() {
+        Some(server) => format!(
+            "{}@{player_and_item}",
+            server.replace('%', "%25").replace('@', "%40")
+        ),
+        None => player_and_item.to_string(),
+    }
 }
 
 fn state_after(event_type: EventType) -> Option<SessionState> {
@@ -127,6 +178,7 @@ impl Session {
             percent_complete: None,
             transcode_decision: None,
             closed_by_timeout: false,
+            closed_by: None,
             playback_key: playback_key(event),
             state_since: event.occurred_at,
             last_event_at: event.occurred_at,
@@ -173,6 +225,10 @@ impl Session {
             self.state = next;
             if next == SessionState::Stopped {
                 self.stopped_at = Some(event.occurred_at.max(self.state_since));
+                self.closed_by = Some(match made_by_poll(event) {
+                    true => ClosedBy::Poll,
+                    false => ClosedBy::Stop,
+                });
             }
         }
     }
@@ -187,6 +243,7 @@ impl Session {
         self.state = SessionState::Stopped;
         self.stopped_at = Some(last);
         self.closed_by_timeout = true;
+        self.closed_by = Some(ClosedBy::Timeout);
     }
 
     fn count_time_until(&mut self, at: DateTime<Utc>) {

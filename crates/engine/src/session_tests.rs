@@ -99,5 +99,34 @@ fn the_playback_key_is_shared_by_every_event_type_and_source() {
         .flat_map(|t| [event(Source::Plex, t, 0), event(Source::Tautulli, t, 0)])
         .map(|e| playback_key(&e))
         .collect();
-    assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["tv|48213"]);
+    assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["srv@tv|48213"]);
+}
+
+#[test]
+fn a_session_says_what_closed_it() {
+    let stopped = run(Source::Plex, &[(Start, 0), (Stop, 60)]);
+    assert_eq!(stopped.closed_by, Some(ClosedBy::Stop));
+    let mut silent = run(Source::Plex, &[(Start, 0)]);
+    assert_eq!(silent.closed_by, None);
+    silent.close_by_timeout();
+    assert_eq!(silent.closed_by, Some(ClosedBy::Timeout));
+    let mut polled = run(Source::Tautulli, &[(Start, 0)]);
+    let mut poll_stop = event(Source::Tautulli, Stop, 30);
+    poll_stop.raw = serde_json::json!({"origin": "poll"});
+    polled.apply(&poll_stop);
+    assert_eq!(polled.closed_by, Some(ClosedBy::Poll));
+    assert!(!polled.closed_by_timeout);
+}
+
+#[test]
+fn the_same_player_and_item_on_two_servers_are_two_playback_keys() {
+    let first = event(Source::Plex, Start, 0);
+    let mut second = first.clone();
+    second.server_id = Some("another@server".into());
+    assert_ne!(playback_key(&first), playback_key(&second));
+    assert_eq!(playback_key(&first), "srv@tv|48213");
+    assert_eq!(playback_key(&second), "another%40server@tv|48213");
+    // Tautulli and Plex on one server: one key.
+    let tautulli = event(Source::Tautulli, Pause, 5);
+    assert_eq!(playback_key(&first), playback_key(&tautulli));
 }

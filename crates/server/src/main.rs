@@ -94,6 +94,7 @@ fn serve(common: Common) -> anyhow::Result<()> {
         .thread_name("engine")
         .build()?;
     runtime.block_on(async move {
+        let stop = StopSignals::listen();
         let engine = Engine::start_locked(config.clone(), settings, lock).await?;
         tracing::info!(
             "listening on http://{} — data in {} — `cartographus-server tokens` prints the \
@@ -101,25 +102,49 @@ fn serve(common: Common) -> anyhow::Result<()> {
             engine.listen_addr(),
             config.data_dir.display()
         );
-        wait_for_stop_signal().await;
+        stop.wait().await;
         engine.shutdown().await;
         Ok(())
     })
 }
 
-async fn wait_for_stop_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+/// SIGTERM and SIGINT, listened for from before the engine starts: a signal that arrives
+/// while it starts (its HTTP server answers before `start` returns) then still stops it
+/// cleanly instead of killing the process.
+struct StopSignals {
+    terminate: Option<tokio::signal::unix::Signal>,
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn listen() -> Self {
+        use tokio::signal::unix::{signal, SignalKind};
+        let listen = |kind: SignalKind, name: &str| match signal(kind) {
+            Ok(stream) => Some(stream),
+            Err(e) => {
+                tracing::warn!("cannot listen for {name} ({e})");
+                None
             }
-        }
-        Err(e) => {
-            tracing::warn!("cannot listen for SIGTERM ({e}); stopping on Ctrl-C only");
-            let _ = tokio::signal::ctrl_c().await;
+        };
+        Self {
+            terminate: listen(SignalKind::terminate(), "SIGTERM"),
+            interrupt: listen(SignalKind::interrupt(), "SIGINT"),
         }
     }
-    tracing::info!("stop signal received");
+
+    async fn wait(mut self) {
+        async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+            match signal {
+                Some(stream) => {
+                    stream.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        tokio::select! {
+            () = next(&mut self.terminate) => {}
+            () = next(&mut self.interrupt) => {}
+        }
+        tracing::info!("stop signal received");
+    }
 }

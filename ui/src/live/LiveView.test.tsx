@@ -1,6 +1,6 @@
 // The Live tab against a fake Backend: the first view, updates without remounting, sessions
 // leaving on stop, positions moving while playing, and what is said when updates fail.
-import { act, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import type { LiveBatch, LiveMessage, LiveSession } from "../backend/Backend";
@@ -54,10 +54,60 @@ describe("Live view", () => {
     expect(within(session).getByTestId("session-state").textContent).toContain("Playing");
     expect(within(session).getByTestId("session-transcode").textContent).toBe("Direct play");
     expect(within(session).getByTestId("session-source").textContent).toBe("Tautulli");
+    expect(within(session).getByTestId("session-server").textContent).toBe("Basement");
     expect(within(session).getByTestId("session-position").textContent).toBe("10:00 / 45:12");
     const bar = within(session).getByRole("progressbar", { name: "Playback position" });
     expect(bar.getAttribute("aria-valuenow")).toBe("22.1");
     expect(screen.getByRole("heading", { name: "Now playing · 1" })).toBeTruthy();
+  });
+
+  it("names each session's server, and its id when no report named it", () => {
+    const backend = createFakeBackend();
+    renderApp(backend);
+
+    act(() =>
+      backend.pushLive(
+        snapshot([
+          liveSession({ session_id: "s-a", source: "plex", server_id: "uuid-attic" }, { server_name: "Attic" }),
+          liveSession({ session_id: "s-b", source: "jellyfin", server_id: "jf-den" }, { server_name: null }),
+        ]),
+      ),
+    );
+
+    expect(within(card("s-a")!).getByTestId("session-server").textContent).toBe("Attic");
+    expect(within(card("s-b")!).getByTestId("session-server").textContent).toBe("jf-den");
+  });
+
+  it("filters the sessions by source and by server, and shows all again", () => {
+    const backend = createFakeBackend();
+    renderApp(backend);
+    act(() =>
+      backend.pushLive(
+        snapshot([
+          liveSession({ session_id: "s-basement", source: "plex", server_id: "uuid-basement" }, { server_name: "Basement" }),
+          liveSession({ session_id: "s-attic", source: "plex", server_id: "uuid-attic" }, { server_name: "Attic" }),
+          liveSession({ session_id: "s-den", source: "jellyfin", server_id: "jf-den" }, { server_name: "Den" }),
+        ]),
+      ),
+    );
+    const shownIds = () =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="live-session"]')].map((el) => el.dataset.sessionId).sort();
+    const server = screen.getByTestId("live-filter-server") as HTMLSelectElement;
+    const source = screen.getByTestId("live-filter-source") as HTMLSelectElement;
+    expect([...server.options].map((o) => o.textContent)).toEqual(["Any server", "Attic", "Basement", "Den"]);
+    expect([...source.options].map((o) => o.textContent)).toEqual(["Any source", "Jellyfin", "Plex"]);
+
+    act(() => fireEvent.change(source, { target: { value: "plex" } }));
+    expect(shownIds()).toEqual(["s-attic", "s-basement"]);
+    act(() => fireEvent.change(server, { target: { value: "uuid-attic" } }));
+    expect(shownIds()).toEqual(["s-attic"]);
+    act(() => fireEvent.change(source, { target: { value: "jellyfin" } }));
+    expect(shownIds()).toEqual([]);
+    expect(screen.getByTestId("live-sessions-filtered-out").textContent).toContain("No session here matches");
+
+    act(() => screen.getByTestId("live-filter-clear").click());
+    expect(shownIds()).toEqual(["s-attic", "s-basement", "s-den"]);
+    expect(screen.queryByTestId("live-filter-clear")).toBeNull();
   });
 
   it("lists recent events newest first with time, source, type, user and title", () => {

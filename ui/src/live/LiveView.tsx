@@ -1,6 +1,9 @@
 // The Live section: who is watching what right now, and the latest events, kept current by
 // the engine's live feed without reloading.
+import { useState } from "react";
 import { useBackend } from "../backend/BackendContext";
+import { LiveFilters } from "./LiveFilters";
+import { NO_FILTER, filterSessions, serverChoices, sourceChoices } from "./liveFilter";
 import { LiveFigures } from "./LiveFigures";
 import { RecentEvents } from "./RecentEvents";
 import { SessionCard } from "./SessionCard";
@@ -16,6 +19,8 @@ export function LiveView() {
   const { live, error } = useLive();
   const playing = live.sessions.some((entry) => entry.live.session.state === "playing");
   const now = useNow(TICK_MS, playing);
+  const [filter, setFilter] = useState(NO_FILTER);
+  const shown = filterSessions(live.sessions, filter);
 
   if (!backend.authorized) {
     return (
@@ -51,16 +56,30 @@ export function LiveView() {
             Nobody is watching right now.
           </p>
         ) : (
-          <div className="session-grid" data-testid="live-sessions">
-            {live.sessions.map((entry) => (
-              <SessionCard
-                key={entry.live.session.session_id}
-                entry={entry}
-                recentEvents={live.recentEvents}
-                now={now}
-              />
-            ))}
-          </div>
+          <>
+            <LiveFilters
+              filter={filter}
+              sources={sourceChoices(live.sessions)}
+              servers={serverChoices(live.sessions)}
+              onChange={setFilter}
+            />
+            {shown.length === 0 ? (
+              <p className="live-empty" data-testid="live-sessions-filtered-out">
+                No session here matches these filters; choose another source or server, or show all.
+              </p>
+            ) : (
+              <div className="session-grid" data-testid="live-sessions">
+                {shown.map((entry) => (
+                  <SessionCard
+                    key={entry.live.session.session_id}
+                    entry={entry}
+                    recentEvents={live.recentEvents}
+                    now={now}
+                  />
+                ))}
+              </div>
+            )}
+          </>
         )}
       </section>
       <section className="live-section" aria-labelledby="live-events-title">

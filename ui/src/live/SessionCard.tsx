@@ -1,5 +1,5 @@
 // One open session: what is played (show and episode), by whom, on which player, its state,
-// position, stream decision and which source reported it.
+// position, stream decision, which source reported it and from which server.
 import type { MediaEvent } from "../backend/Backend";
 import { transcodeName } from "../media/labels";
 import { sessionMediaLines } from "../media/mediaTitle";
@@ -49,6 +49,10 @@ export function SessionCard({ entry, recentEvents, now }: SessionCardProps) {
         <div className="session-card__fact">
           <dt>Stream</dt>
           <dd data-testid="session-transcode">{stream ?? "not reported"}</dd>
+        </div>
+        <div className="session-card__fact">
+          <dt>Server</dt>
+          <dd data-testid="session-server">{entry.live.server_name ?? session.server_id ?? "not reported"}</dd>
         </div>
         <div className="session-card__fact">
           <dt>Source</dt>

@@ -38,7 +38,7 @@ const LABELS: Readonly<Record<string, Label>> = {
   dlq_max_entries: { label: "Most dead letters kept", help: "The oldest make room beyond this (at most 10,000)." },
   dlq_max_age_days: { label: "Days a dead letter is kept", help: "At most 7." },
   session_timeout: { label: "Session timeout", help: "A session silent this long is closed, e.g. 6h." },
-  tautulli_poll_interval: { label: "Tautulli poll interval", help: "How often Tautulli's activity is checked for lost webhooks, e.g. 30s." },
+  tautulli_poll_interval: { label: "Tautulli poll interval", help: "How often Tautulli's activity is checked for playbacks the webhooks missed, e.g. 30s; 0 switches it off." },
   theme: { label: "Theme" },
   start_at_login: { label: "Start Cartographus when I log in" },
   keep_in_tray: { label: "Keep running in the tray when the window is closed" },

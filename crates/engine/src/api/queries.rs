@@ -33,6 +33,11 @@ pub trait ListQuery {
     fn split(self) -> (Self::Filter, PageRequest);
 }
 
+/// `server=` (empty) filters nothing, like a parameter left out.
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
 fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
     PageRequest { cursor, limit }
 }
@@ -42,6 +47,7 @@ fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
 #[serde(default, deny_unknown_fields)]
 pub struct EventsQuery {
     source: Option<Source>,
+    server: Option<String>,
     #[serde(rename = "type")]
     event_type: Option<EventType>,
     since: Option<DateTime<Utc>>,
@@ -58,6 +64,7 @@ impl ListQuery for EventsQuery {
     fn split(self) -> (EventFilter, PageRequest) {
         let filter = EventFilter {
             source: self.source,
+            server: non_empty(self.server),
             event_type: self.event_type,
             since: self.since,
             until: self.until,
@@ -73,11 +80,11 @@ impl ListQuery for EventsQuery {
 #[serde(default, deny_unknown_fields)]
 pub struct SessionsQuery {
     source: Option<Source>,
+    server: Option<String>,
     state: Option<SessionState>,
     user: Option<String>,
     media_type: Option<MediaType>,
     decision: Option<StreamDecision>,
-    server: Option<String>,
     q: Option<String>,
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
@@ -93,11 +100,11 @@ impl ListQuery for SessionsQuery {
     fn split(self) -> (SessionFilter, PageRequest) {
         let filter = SessionFilter {
             source: self.source,
+            server: non_empty(self.server),
             state: self.state,
             user: self.user,
             media_type: self.media_type,
             decision: self.decision,
-            server: self.server,
             q: self.q,
             since: self.since,
             until: self.until,
@@ -188,6 +195,13 @@ mod tests {
         );
         assert_eq!(filter.q.as_deref(), Some("night"));
         assert_eq!((page.limit, page.cursor.as_deref()), (Some(3), Some("abc")));
+        let (filter, _) = query::<EventsQuery>("server=srv-1").unwrap().split();
+        assert_eq!(filter.server.as_deref(), Some("srv-1"));
+        let (filter, _) = query::<SessionsQuery>("server=&source=jellyfin")
+            .unwrap()
+            .split();
+        assert_eq!(filter.server, None);
+        assert_eq!(filter.source, Some(Source::Jellyfin));
         let (dlq, _) = query::<DlqQuery>("source=emby&kind=rejected")
             .unwrap()
             .split();

@@ -220,6 +220,21 @@ impl EngineHandle {
         &self.shared.jobs
     }
 
+    /// The live view's state (the Tautulli poll compares Tautulli's activity with it).
+    pub(crate) fn live(&self) -> &LiveHub {
+        &self.shared.live
+    }
+
+    /// Where parts report their health.
+    pub(crate) fn health_hub(&self) -> &HealthHub {
+        &self.shared.health
+    }
+
+    /// The settings in force and the settings file (with the saved connections).
+    pub(crate) fn settings_service(&self) -> &Arc<SettingsService> {
+        &self.shared.settings
+    }
+
     /// The JetStream context once NATS has answered.
     pub(crate) fn jetstream(&self) -> Option<async_nats::jetstream::Context> {
         self.shared.bus.get().map(Bus::jetstream)
@@ -296,6 +311,7 @@ impl Engine {
         handle.spawn_pushers(&tasks);
         handle.spawn_stats_sampler(&tasks);
         handle.spawn_preference_tasks(&tasks);
+        crate::sync::poll::spawn(handle.clone(), &tasks);
         let http = listeners.serve(&handle, &stop_http);
         handle.report_listener();
         tracing::info!(listen = %handle.listen_addr(), data_dir = %config.data_dir.display(), "engine started");

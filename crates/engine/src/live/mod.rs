@@ -31,6 +31,8 @@ const REMEMBERED: usize = 2048;
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LiveSession {
     pub session: Session,
+    /// The server's name as its last event gave it (sessions keep only the server's id).
+    pub server_name: Option<String>,
     /// Where playback is at `as_of`: the last reported position plus the time played since.
     pub position_ms: Option<f64>,
     pub as_of: DateTime<Utc>,
@@ -51,9 +53,15 @@ impl LiveSession {
         });
         Self {
             session: session.clone(),
+            server_name: None,
             position_ms,
             as_of: now,
         }
+    }
+
+    fn named(mut self, last_event: Option<&MediaEvent>) -> Self {
+        self.server_name = last_event.and_then(|event| event.server_name.clone());
+        self
     }
 }
 
@@ -78,6 +86,9 @@ pub struct LiveSnapshot {
 #[derive(Default)]
 struct LiveState {
     sessions: HashMap<String, Session>,
+    /// The latest event of each open session, by playback key: what a poll's stop for it
+    /// is made from, and where the server's name comes from.
+    last_events: HashMap<String, MediaEvent>,
     recent: VecDeque<MediaEvent>,
     remembered: Vec<Candidate>,
 }
@@ -145,14 +156,17 @@ impl LiveHub {
                 _ => Session::begin(&event),
             };
             if session.is_open() {
-                state.sessions.insert(key, session.clone());
+                state.sessions.insert(key.clone(), session.clone());
+                state.last_events.insert(key, event.clone());
             } else {
                 state.sessions.remove(&key);
+                state.last_events.remove(&key);
             }
             session
         };
+        let live = LiveSession::of(&session, now).named(Some(&event));
         self.publish(LiveMessage::Event(event));
-        self.publish(LiveMessage::Session(LiveSession::of(&session, now)));
+        self.publish(LiveMessage::Session(live));
         true
     }
 
@@ -166,8 +180,8 @@ impl LiveHub {
         };
         let mut sessions: Vec<LiveSession> = state
             .sessions
-            .values()
-            .map(|s| LiveSession::of(s, now))
+            .iter()
+            .map(|(key, s)| LiveSession::of(s, now).named(state.last_events.get(key)))
             .collect();
         sessions.sort_by_key(|s| std::cmp::Reverse(s.session.started_at));
         LiveSnapshot {
@@ -179,7 +193,7 @@ impl LiveHub {
     /// Drops sessions silent since before `cutoff` (their stop never came), telling
     /// subscribers they ended.
     pub fn expire(&self, cutoff: DateTime<Utc>) {
-        let ended: Vec<Session> = match self.state.lock() {
+        let ended: Vec<LiveSession> = match self.state.lock() {
             Ok(mut state) => {
                 let stale: Vec<String> = state
                     .sessions
@@ -187,21 +201,38 @@ impl LiveHub {
                     .filter(|(_, s)| s.last_event_at < cutoff)
                     .map(|(k, _)| k.clone())
                     .collect();
+                let now = Utc::now();
                 stale
                     .iter()
-                    .filter_map(|k| state.sessions.remove(k))
-                    .map(|mut s| {
-                        s.close_by_timeout();
-                        s
+                    .filter_map(|k| {
+                        let mut session = state.sessions.remove(k)?;
+                        session.close_by_timeout();
+                        let last = state.last_events.remove(k);
+                        Some(LiveSession::of(&session, now).named(last.as_ref()))
                     })
                     .collect()
             }
             Err(_) => return,
         };
-        let now = Utc::now();
         for session in ended {
-            self.publish(LiveMessage::Session(LiveSession::of(&session, now)));
+            self.publish(LiveMessage::Session(session));
         }
+    }
+
+    /// The open sessions with their latest event each: what the Tautulli poll compares
+    /// with Tautulli's activity.
+    pub fn open_playbacks(&self) -> Vec<(Session, MediaEvent)> {
+        let Ok(state) = self.state.lock() else {
+            return Vec::new();
+        };
+        state
+            .sessions
+            .iter()
+            .filter_map(|(key, session)| {
+                let last = state.last_events.get(key)?;
+                Some((session.clone(), last.clone()))
+            })
+            .collect()
     }
 }
 

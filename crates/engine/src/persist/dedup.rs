@@ -151,7 +151,10 @@ fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Deci
     }
     if let Some(span) = window(event.event_type) {
         let other_source = known.iter().find(|k| {
-            k.source != event.source && k.correlation_key == event.correlation_key && close(k, span)
+            k.source != event.source
+                && k.correlation_key == event.correlation_key
+                && same_server(k.server_id.as_deref(), event.server_id.as_deref())
+                && close(k, span)
         });
         if let Some(kept) = other_source {
             return Decision::Drop {
@@ -162,6 +165,16 @@ fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Deci
         }
     }
     Decision::Keep
+}
+
+/// Two reports are of one server unless both name a server and the names differ: one
+/// player playing the same item on two servers is two playbacks, while a source that does
+/// not say (a Tautulli template without `{server_machine_id}`) may still match.
+fn same_server(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
 }
 
 /// The widest window any rule looks back or ahead: how much stored history the writer

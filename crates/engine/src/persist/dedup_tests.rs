@@ -96,3 +96,15 @@ fn the_same_id_is_a_duplicate_unless_it_is_the_same_message_again() {
     assert_eq!(rule(&d[1]), Some(DedupRule::EventId));
     assert_eq!(rule(&d[2]), Some(DedupRule::EventId));
 }
+
+#[test]
+fn the_same_player_and_item_on_two_servers_are_two_playbacks() {
+    let mut other_server = event(Plex, Start, 4);
+    other_server.server_id = Some("second-server".into());
+    let d = decisions(vec![event(Tautulli, Start, 0), other_server.clone()]);
+    assert_eq!(d[1], Decision::Keep, "{d:?}");
+    // A source that does not name its server may still match.
+    other_server.server_id = None;
+    let d = decisions(vec![event(Tautulli, Start, 0), other_server]);
+    assert_eq!(rule(&d[1]), Some(DedupRule::CrossSource));
+}

@@ -219,6 +219,9 @@ pub fn get(conn: &Connection, event_id: &str) -> Result<Option<MediaEvent>, DbEr
 #[serde(default, deny_unknown_fields)]
 pub struct EventFilter {
     pub source: Option<Source>,
+    /// A server's id (Plex `Server.uuid`, Tautulli `server_machine_id`, Jellyfin
+    /// `ServerId`, Emby `Server.Id`) or its name.
+    pub server: Option<String>,
     pub event_type: Option<EventType>,
     /// From this time on (`occurred_at`), inclusive.
     pub since: Option<DateTime<Utc>>,
@@ -275,6 +278,11 @@ pub(crate) fn conditions(filter: &EventFilter) -> (Vec<&'static str>, Vec<String
     if let Some(source) = filter.source {
         clauses.push("source = ?");
         values.push(source.as_str().to_string());
+    }
+    if let Some(server) = &filter.server {
+        clauses.push("(server_id = ? OR server_name = ?)");
+        values.push(server.clone());
+        values.push(server.clone());
     }
     if let Some(event_type) = filter.event_type {
         clauses.push("event_type = ?");

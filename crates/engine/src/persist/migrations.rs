@@ -128,4 +128,16 @@ FROM (SELECT session_id, any_value(platform) AS platform, any_value(product) AS 
 WHERE sessions.session_id = known.session_id;
 "#,
     },
+    Migration {
+        version: 3,
+        name: "sessions say what closed them",
+        sql: r#"
+ALTER TABLE sessions ADD COLUMN closed_by VARCHAR;
+ALTER TABLE stage_sessions ADD COLUMN closed_by VARCHAR;
+UPDATE sessions SET closed_by = CASE
+    WHEN closed_by_timeout THEN 'timeout'
+    WHEN state = 'stopped' THEN 'stop'
+END;
+"#,
+    },
 ];

@@ -10,14 +10,14 @@ pub use super::session_list::{
     list, SessionFilter, SessionSortKey, SortOrder, SortPosition, StreamDecision,
 };
 use crate::event::{MediaType, Source};
-use crate::session::{Session, SessionState};
+use crate::session::{ClosedBy, Session, SessionState};
 
 pub(crate) const COLUMNS: &str =
     "session_id, source, server_id, user_id, username, rating_key, title,
     media_type, player, machine_id, state, epoch_ms(started_at), epoch_ms(stopped_at),
     paused_ms, play_ms, last_position_ms, duration_ms, percent_complete, transcode_decision,
     closed_by_timeout, playback_key, epoch_ms(state_since), epoch_ms(last_event_at), event_count,
-    parent_title, grandparent_title, platform, product, server_name";
+    parent_title, grandparent_title, platform, product, server_name, closed_by";
 
 /// Timestamps are read as epoch milliseconds: exact, and independent of the session's
 /// time zone setting.
@@ -63,6 +63,10 @@ pub(crate) fn from_row(row: &Row<'_>) -> duckdb::Result<Session> {
         platform: row.get(26)?,
         product: row.get(27)?,
         server_name: row.get(28)?,
+        closed_by: row
+            .get::<_, Option<String>>(29)?
+            .as_deref()
+            .and_then(ClosedBy::parse),
     })
 }
 
@@ -129,6 +133,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
                 s.platform,
                 s.product,
                 s.server_name,
+                s.closed_by.map(ClosedBy::as_str),
             ])?;
         }
         appender.flush()?;
@@ -149,7 +154,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              parent_title = excluded.parent_title,
              grandparent_title = excluded.grandparent_title,
              platform = excluded.platform, product = excluded.product,
-             server_name = excluded.server_name;
+             server_name = excluded.server_name, closed_by = excluded.closed_by;
          DELETE FROM stage_sessions;",
     )?;
     Ok(())

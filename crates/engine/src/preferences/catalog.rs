@@ -97,6 +97,8 @@ pub struct Definition {
     pub min: Option<u64>,
     pub max: Option<u64>,
     pub choices: &'static [&'static str],
+    /// Zero is accepted besides the range: it switches the feature off.
+    pub zero_is_off: bool,
     /// The name an earlier version used, still accepted in a change.
     pub former_name: Option<&'static str>,
 }
@@ -120,6 +122,7 @@ const fn def(
         min: None,
         max: None,
         choices: &[],
+        zero_is_off: false,
         former_name: None,
     }
 }
@@ -140,6 +143,10 @@ impl Definition {
     const fn range(mut self, min: u64, max: u64) -> Self {
         self.min = Some(min);
         self.max = Some(max);
+        self
+    }
+    const fn or_zero_for_off(mut self) -> Self {
+        self.zero_is_off = true;
         self
     }
     const fn choices(mut self, choices: &'static [&'static str]) -> Self {
@@ -288,10 +295,11 @@ pub static CATALOG: [Definition; 24] = [
         "tautulli_poll_interval",
         G::Tautulli,
         K::Duration,
-        Restart,
+        Now,
     )
     .env(&["CARTOGRAPHUS_TAUTULLI_POLL"])
-    .range(5 * SECOND_MS, HOUR_MS),
+    .range(5 * SECOND_MS, HOUR_MS)
+    .or_zero_for_off(),
     def(Key::Theme, "theme", G::Appearance, K::Choice, Now).choices(THEMES),
     def(
         Key::StartAtLogin,

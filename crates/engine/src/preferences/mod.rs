@@ -45,7 +45,8 @@ pub struct SettingsService {
     /// Each setting's value when the engine started: what "restart pending" compares with.
     at_start: BTreeMap<Key, Option<SettingValue>>,
     tokens: RwLock<Tokens>,
-    /// Bumped after every saved change; the desktop follows it (tray, autostart, events).
+    /// Bumped after every saved change (settings or a saved connection); the desktop
+    /// follows it (tray, autostart, events), the Tautulli poll too.
     revision: watch::Sender<u64>,
     /// One change at a time: each is checked against, and saved over, the one before.
     writing: Mutex<()>,
@@ -237,9 +238,12 @@ impl SettingsService {
         self.store.load()
     }
 
-    /// Writes the whole settings file (see [`load_file`](Self::load_file)).
+    /// Writes the whole settings file (see [`load_file`](Self::load_file)). Watchers wake
+    /// as after any change (the Tautulli poll starts once a connection is saved).
     pub fn save_file(&self, settings: &Settings) -> Result<(), SettingsError> {
-        self.store.save(settings)
+        self.store.save(settings)?;
+        self.revision.send_modify(|r| *r += 1);
+        Ok(())
     }
 
     /// Saves a checked change; nothing is in force until this returns Ok.
@@ -282,6 +286,16 @@ impl SettingsService {
 
     pub fn dlq_limits(&self) -> Result<DlqLimits, PreferencesError> {
         Ok(DlqLimits::from_layer(&layer_of(&self.store.load()?)?))
+    }
+
+    /// How often the Tautulli activity poll runs; zero when it is switched off.
+    pub fn tautulli_poll_interval(&self) -> Result<std::time::Duration, PreferencesError> {
+        let layer = layer_of(&self.store.load()?)?;
+        let millis = self
+            .effective(Key::TautulliPollInterval, &layer)
+            .and_then(|v| v.whole())
+            .unwrap_or(30_000);
+        Ok(std::time::Duration::from_millis(millis))
     }
 
     /// The desktop shell's preferences, as saved (none of them can be locked).

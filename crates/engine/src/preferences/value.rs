@@ -113,7 +113,7 @@ pub fn parse(definition: &Definition, raw: &Value) -> Result<Option<SettingValue
 fn within(definition: &Definition, n: u64) -> Result<u64, String> {
     let low = definition.min.unwrap_or(0);
     let high = definition.max.unwrap_or(u64::MAX);
-    if (low..=high).contains(&n) {
+    if (low..=high).contains(&n) || (n == 0 && definition.zero_is_off) {
         Ok(n)
     } else {
         Err(bounds_message(definition))
@@ -125,8 +125,14 @@ fn bounds_message(definition: &Definition) -> String {
         SettingKind::Duration => " milliseconds",
         _ => "",
     };
+    let off = match definition.zero_is_off {
+        true => "0 (off) or ",
+        false => "",
+    };
     match (definition.min, definition.max) {
-        (Some(low), Some(high)) => format!("expected a whole number from {low} to {high}{unit}"),
+        (Some(low), Some(high)) => {
+            format!("expected {off}a whole number from {low} to {high}{unit}")
+        }
         _ => "expected a whole number".to_string(),
     }
 }
@@ -154,6 +160,14 @@ mod tests {
             Some(SettingValue::number(250))
         );
         assert!(parse(flush, &json!("2h")).is_err());
+        let poll = definition(Key::TautulliPollInterval);
+        assert_eq!(
+            parse(poll, &json!(0)).unwrap(),
+            Some(SettingValue::number(0))
+        );
+        assert!(parse(poll, &json!(1000))
+            .unwrap_err()
+            .contains("0 (off) or a whole number from 5000"));
         let listen = definition(Key::Listen);
         assert!(parse(listen, &json!("localhost:80")).is_err());
         assert!(parse(listen, &json!("127.0.0.1:0")).is_err());

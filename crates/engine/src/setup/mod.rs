@@ -13,7 +13,7 @@ mod plextv_client;
 mod refresh;
 mod saved;
 mod tautulli;
-mod tautulli_client;
+pub(crate) mod tautulli_client;
 mod urls;
 
 use std::collections::BTreeMap;

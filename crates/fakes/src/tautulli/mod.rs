@@ -3,8 +3,10 @@
 //! envelope `{"response":{"result","message","data"}}`, every error answered HTTP 400 (a
 //! wrong key too — older versions said 401, or 200 with the error envelope: `KeyRefusal`
 //! picks), other apps' notifiers beside ours, `set_notifier_config` and `notify` as in
-//! `commands.rs` and `notify.rs`.
+//! `commands.rs` and `notify.rs`; the activity poll's `get_activity` and `get_server_info`
+//! in `activity.rs`. A test can take the fake down and bring it back on the same address.
 
+mod activity;
 mod commands;
 mod notifier;
 mod notify;
@@ -21,6 +23,7 @@ use axum::routing::any;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+pub use activity::{Activity, Playing};
 pub use notifier::{Notifier, ALL_TRIGGERS, DISCORD_AGENT, EMAIL_AGENT, MASKED, WEBHOOK_AGENT};
 
 use crate::locked;
@@ -58,6 +61,8 @@ pub struct FakeState {
     pub notifies: Vec<NotifyCall>,
     /// Whether any request carried the key in its form body rather than its query string.
     pub key_in_body: bool,
+    /// What its Plex server plays now (`get_activity`).
+    pub activity: Activity,
     http: reqwest::Client,
 }
 
@@ -65,12 +70,20 @@ pub struct FakeTautulli {
     /// Base URL, e.g. `http://127.0.0.1:PORT`.
     pub url: String,
     pub state: Arc<Mutex<FakeState>>,
-    server: tokio::task::JoinHandle<()>,
+    server: Option<Serving>,
+}
+
+/// The running HTTP server and the way to stop it.
+struct Serving {
+    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Drop for FakeTautulli {
     fn drop(&mut self) {
-        self.server.abort();
+        if let Some(serving) = self.server.take() {
+            serving.task.abort();
+        }
     }
 }
 
@@ -91,19 +104,45 @@ impl FakeTautulli {
             commands: Vec::new(),
             notifies: Vec::new(),
             key_in_body: false,
+            activity: Activity::default(),
             http: reqwest::Client::new(),
         }));
-        let app = Router::new()
-            .route("/api/v2", any(api))
-            .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind(address).await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                eprintln!("fake Tautulli stopped: {e}");
-            }
-        });
+        let server = Some(serve(listener, state.clone()));
         Ok(Self { url, state, server })
+    }
+
+    /// Stops answering: the port is closed (connection refused) and open connections end.
+    pub async fn go_down(&mut self) {
+        if let Some(serving) = self.server.take() {
+            let _ = serving.stop.send(());
+            let _ = serving.task.await;
+        }
+    }
+
+    /// Answers again on the same address, with the same state.
+    pub async fn come_back(&mut self) -> std::io::Result<()> {
+        if self.server.is_none() {
+            let address = self.url.trim_start_matches("http://").to_string();
+            let listener = tokio::net::TcpListener::bind(address).await?;
+            self.server = Some(serve(listener, self.state.clone()));
+        }
+        Ok(())
+    }
+
+    /// Sets what its Plex server plays (None: Tautulli has no Plex server).
+    pub fn set_activity(&self, sessions: Option<Vec<Playing>>) {
+        locked(&self.state).activity.sessions = sessions;
+    }
+
+    /// How many times `cmd` was asked for.
+    pub fn count(&self, cmd: &str) -> usize {
+        locked(&self.state)
+            .commands
+            .iter()
+            .filter(|c| *c == cmd)
+            .count()
     }
 
     /// Adds a notifier as if a user had made it in Tautulli's settings; returns its id.
@@ -143,6 +182,20 @@ impl FakeTautulli {
     }
 }
 
+fn serve(listener: tokio::net::TcpListener, state: Arc<Mutex<FakeState>>) -> Serving {
+    let app = Router::new().route("/api/v2", any(api)).with_state(state);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serving.await {
+            eprintln!("fake Tautulli stopped: {e}");
+        }
+    });
+    Serving { task, stop }
+}
+
 fn envelope(status: StatusCode, result: &str, message: Option<&str>, data: Value) -> Response {
     let body = json!({"response": {"result": result, "message": message, "data": data}});
     (status, Json(body)).into_response()
@@ -179,7 +232,7 @@ async fn api(
         if cmd.is_empty() {
             return error(Some("Parameter cmd is required."));
         }
-        if !commands::KNOWN.contains(&cmd.as_str()) {
+        if !commands::KNOWN.contains(&cmd.as_str()) && !activity::COMMANDS.contains(&cmd.as_str()) {
             return error(Some(&format!("Unknown command: {cmd}.")));
         }
         if *key != state.api_key {
@@ -195,6 +248,10 @@ async fn api(
                     envelope(StatusCode::OK, "error", Some("Invalid apikey"), Value::Null)
                 }
             };
+        }
+        if activity::COMMANDS.contains(&cmd.as_str()) {
+            let data = activity::answer(&state.activity, &cmd);
+            return envelope(StatusCode::OK, "success", None, data);
         }
         if cmd != "notify" {
             return match commands::run(&mut state, &cmd, &params) {
