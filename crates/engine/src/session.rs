@@ -151,7 +151,10 @@ impl Session {
             (Some(position), Some(duration)) if duration > 0.0 => {
                 Some((position / duration * 100.0).clamp(0.0, 100.0))
             }
-            _ => self.percent_complete,
+            _ => event
+                .percent_complete
+                .map(|p| p.clamp(0.0, 100.0))
+                .or(self.percent_complete),
         };
         if !self.is_open() {
             return;
@@ -166,8 +169,21 @@ impl Session {
             self.state = next;
             if next == SessionState::Stopped {
                 self.stopped_at = Some(event.occurred_at.max(self.state_since));
+                self.take_source_paused_time(event.paused_ms);
             }
         }
+    }
+
+    /// A stop that carries the source's total paused time (history, where each pause is
+    /// not reported) moves that much of the counted time from playing to paused; pauses the
+    /// session already saw count towards it, so nothing is counted twice.
+    fn take_source_paused_time(&mut self, paused_ms: Option<u32>) {
+        let Some(total) = paused_ms.map(f64::from) else {
+            return;
+        };
+        let moved = (total - self.paused_ms).clamp(0.0, self.play_ms);
+        self.play_ms -= moved;
+        self.paused_ms += moved;
     }
 
     /// Closes a session whose stop never came, at its last sign of life.

@@ -14,6 +14,7 @@ mod json;
 mod plex;
 mod shared;
 mod tautulli;
+pub mod tautulli_history;
 
 #[cfg(test)]
 mod proptests;

@@ -6,6 +6,7 @@ pub mod auth;
 mod dead_letters;
 pub mod error;
 mod history;
+mod import;
 mod maintenance;
 pub mod queries;
 mod serve;
@@ -56,6 +57,7 @@ pub fn router(engine: EngineHandle) -> Router {
         .route("/dedup", get(dead_letters::dedup))
         .route("/dedup/{id}/restore", post(dead_letters::restore))
         .route("/replay", post(dead_letters::replay))
+        .route("/import/tautulli", post(import::tautulli))
         .route(
             "/jobs/{id}",
             get(dead_letters::job).delete(dead_letters::cancel_job),

@@ -7,6 +7,7 @@
 
 pub mod data_dir_lock;
 mod dead_letters;
+mod import;
 pub mod ingestion;
 pub mod intake;
 mod jobs;

@@ -8,10 +8,11 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial schema",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial schema",
+        sql: r#"
 CREATE TABLE playback_events (
     event_id            VARCHAR PRIMARY KEY,
     event_type          VARCHAR NOT NULL,
@@ -105,4 +106,34 @@ CREATE TABLE dlq_entries (
 CREATE TABLE stage_events AS SELECT * FROM playback_events LIMIT 0;
 CREATE TABLE stage_sessions AS SELECT * FROM sessions LIMIT 0;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "event origin and history import",
+        sql: r#"
+-- Where each event came from (webhook, import, poll; DuckDB cannot add a column with a
+-- NOT NULL constraint, the code reads a missing one as webhook), and what a history row carries that
+-- no single event does. Added at the end of both the table and its staging twin, whose
+-- column orders must stay equal (events are moved with INSERT … SELECT *).
+ALTER TABLE playback_events ADD COLUMN origin VARCHAR DEFAULT 'webhook';
+ALTER TABLE playback_events ADD COLUMN paused_ms BIGINT;
+ALTER TABLE playback_events ADD COLUMN percent_complete DOUBLE;
+ALTER TABLE stage_events ADD COLUMN origin VARCHAR DEFAULT 'webhook';
+ALTER TABLE stage_events ADD COLUMN paused_ms BIGINT;
+ALTER TABLE stage_events ADD COLUMN percent_complete DOUBLE;
+-- Where a history import stopped, per source: a restarted or failed import goes on from
+-- here. One row per source (one Tautulli connection).
+CREATE TABLE import_checkpoints (
+    source          VARCHAR PRIMARY KEY,
+    job_id          VARCHAR NOT NULL,
+    since           VARCHAR,
+    next_start      BIGINT NOT NULL,
+    total           BIGINT NOT NULL,
+    events          BIGINT NOT NULL DEFAULT 0,
+    rejected        BIGINT NOT NULL DEFAULT 0,
+    state           VARCHAR NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+"#,
+    },
+];

@@ -12,7 +12,7 @@ mod plex;
 mod plextv_client;
 mod saved;
 mod tautulli;
-mod tautulli_client;
+pub(crate) mod tautulli_client;
 mod urls;
 
 use std::collections::BTreeMap;

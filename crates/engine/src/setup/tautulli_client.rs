@@ -126,7 +126,11 @@ impl TautulliClient {
     }
 
     /// One API call; `data` of a successful envelope.
-    async fn call(&self, cmd: &str, params: &[(&str, &str)]) -> Result<Value, SetupError> {
+    pub(crate) async fn call(
+        &self,
+        cmd: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Value, SetupError> {
         let mut url = self.endpoint.clone();
         url.query_pairs_mut()
             .append_pair("apikey", self.api_key.expose())

@@ -6,6 +6,7 @@
 //! `commands.rs` and `notify.rs`.
 
 mod commands;
+pub mod history;
 mod notifier;
 mod notify;
 mod python_json;
@@ -58,6 +59,8 @@ pub struct FakeState {
     pub notifies: Vec<NotifyCall>,
     /// Whether any request carried the key in its form body rather than its query string.
     pub key_in_body: bool,
+    /// The play history `get_history` pages through (see `history.rs`).
+    pub history: Vec<Value>,
     http: reqwest::Client,
 }
 
@@ -91,6 +94,7 @@ impl FakeTautulli {
             commands: Vec::new(),
             notifies: Vec::new(),
             key_in_body: false,
+            history: Vec::new(),
             http: reqwest::Client::new(),
         }));
         let app = Router::new()
@@ -124,6 +128,11 @@ impl FakeTautulli {
 
     pub fn notifiers(&self) -> BTreeMap<u32, Notifier> {
         locked(&self.state).notifiers.clone()
+    }
+
+    /// Replaces the play history (rows as `get_history` shows them ungrouped, any order).
+    pub fn set_history(&self, rows: Vec<Value>) {
+        locked(&self.state).history = rows;
     }
 
     pub fn set_refusal(&self, refusal: KeyRefusal) {
