@@ -143,7 +143,10 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
         Ok(Candidate {
             event_id: row.get(0)?,
             source: Source::parse(&source).unwrap_or(Source::Tautulli),
-            origin: origin.as_deref().and_then(Origin::parse).unwrap_or_default(),
+            origin: origin
+                .as_deref()
+                .and_then(Origin::parse)
+                .unwrap_or_default(),
             server_id: row.get(2)?,
             session_key: row.get(3)?,
             correlation_key: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
@@ -178,7 +181,10 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<MediaEvent> {
         event_id: row.get(0)?,
         event_type: EventType::parse(&event_type).unwrap_or(EventType::Progress),
         source: Source::parse(&source).unwrap_or(Source::Tautulli),
-        origin: origin.as_deref().and_then(Origin::parse).unwrap_or_default(),
+        origin: origin
+            .as_deref()
+            .and_then(Origin::parse)
+            .unwrap_or_default(),
         server_id: row.get(3)?,
         server_name: row.get(4)?,
         session_key: row.get(5)?,

@@ -61,6 +61,12 @@ pub struct FakeState {
     pub key_in_body: bool,
     /// The play history `get_history` pages through (see `history.rs`).
     pub history: Vec<Value>,
+    /// The `start` of every `get_history` call, in order.
+    pub history_starts: Vec<u64>,
+    /// `get_history` from this row on answers an error (Tautulli going away mid-import).
+    pub history_fails_from: Option<u64>,
+    /// How long each `get_history` answer takes (a large, slow Tautulli).
+    pub history_delay: std::time::Duration,
     http: reqwest::Client,
 }
 
@@ -95,6 +101,9 @@ impl FakeTautulli {
             notifies: Vec::new(),
             key_in_body: false,
             history: Vec::new(),
+            history_starts: Vec::new(),
+            history_fails_from: None,
+            history_delay: std::time::Duration::ZERO,
             http: reqwest::Client::new(),
         }));
         let app = Router::new()
@@ -133,6 +142,20 @@ impl FakeTautulli {
     /// Replaces the play history (rows as `get_history` shows them ungrouped, any order).
     pub fn set_history(&self, rows: Vec<Value>) {
         locked(&self.state).history = rows;
+    }
+
+    /// Makes `get_history` fail from row `start` on (None: answer again).
+    pub fn fail_history_from(&self, start: Option<u64>) {
+        locked(&self.state).history_fails_from = start;
+    }
+
+    pub fn set_history_delay(&self, delay: std::time::Duration) {
+        locked(&self.state).history_delay = delay;
+    }
+
+    /// The `start` of every `get_history` call so far.
+    pub fn history_starts(&self) -> Vec<u64> {
+        locked(&self.state).history_starts.clone()
     }
 
     pub fn set_refusal(&self, refusal: KeyRefusal) {
@@ -178,6 +201,10 @@ async fn api(
         params.entry(key).or_insert(value);
     }
     let cmd = params.get("cmd").cloned().unwrap_or_default();
+    if cmd == "get_history" {
+        let delay = locked(&state).history_delay;
+        tokio::time::sleep(delay).await;
+    }
     let (prepared, http) = {
         let mut state = locked(&state);
         state.commands.push(cmd.clone());
@@ -204,6 +231,16 @@ async fn api(
                     envelope(StatusCode::OK, "error", Some("Invalid apikey"), Value::Null)
                 }
             };
+        }
+        if cmd == "get_history" {
+            let start = params.get("start").and_then(|s| s.trim().parse().ok());
+            state.history_starts.push(start.unwrap_or(0));
+            if state
+                .history_fails_from
+                .is_some_and(|from| start.unwrap_or(0) >= from)
+            {
+                return error(Some("Unable to execute database query."));
+            }
         }
         if cmd != "notify" {
             return match commands::run(&mut state, &cmd, &params) {
