@@ -46,6 +46,8 @@ function fakeBindings(
       retryDlqEntries: vi.fn(overrides.retryDlqEntries ?? refuse),
       deleteDlqEntry: vi.fn(overrides.deleteDlqEntry ?? refuse),
       getJob: vi.fn(overrides.getJob ?? refuse),
+      cancelJob: vi.fn(overrides.cancelJob ?? refuse),
+      importTautulli: vi.fn(overrides.importTautulli ?? refuse),
     },
     setup: {
       getSetup: vi.fn(setupOverrides.getSetup ?? refuse),

@@ -8,6 +8,8 @@ import type {
   DlqFilter,
   EngineInfo,
   Health,
+  ImportRequest,
+  ImportStarted,
   JobStatus,
   LiveBatch,
   Page,
@@ -52,6 +54,8 @@ export type TauriBindings = {
     retryDlqEntries(selection: RetrySelection): Promise<JobStatus>;
     deleteDlqEntry(id: string): Promise<null>;
     getJob(id: string): Promise<JobStatus>;
+    cancelJob(id: string): Promise<JobStatus>;
+    importTautulli(request: ImportRequest): Promise<ImportStarted>;
   };
   events: {
     healthChanged: {
@@ -242,6 +246,8 @@ export function createTauriBackend(
       await callEngine(() => bindings.commands.deleteDlqEntry(id));
     },
     getJob: (id) => callEngine(() => bindings.commands.getJob(id)),
+    cancelJob: (id) => callEngine(() => bindings.commands.cancelJob(id)),
+    importTautulli: (request) => callEngine(() => bindings.commands.importTautulli(request)),
     getSetup: () => callEngine(() => bindings.setup.getSetup()),
     setListen: (request) => callEngine(() => bindings.setup.setListen(request)),
     checkListen: (request) => callEngine(() => bindings.setup.checkListen(request)),

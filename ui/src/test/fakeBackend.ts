@@ -9,6 +9,8 @@ import type {
   DlqFilter,
   EngineInfo,
   Health,
+  ImportRequest,
+  ImportStarted,
   JobStatus,
   LiveBatch,
   Page,
@@ -63,6 +65,8 @@ export type FakeBackendOptions = {
   retryDlqMany?: (selection: RetrySelection) => Promise<JobStatus>;
   deleteDlq?: (id: string) => Promise<void>;
   getJob?: (id: string) => Promise<JobStatus>;
+  cancelJob?: (id: string) => Promise<JobStatus>;
+  importTautulli?: (request: ImportRequest) => Promise<ImportStarted>;
   /** What getSetup answers; by default it rejects, so the dashboard opens without the wizard. */
   getSetup?: () => Promise<SetupOverview>;
   setListen?: (request: SetListenRequest) => Promise<ListenChanged>;
@@ -141,6 +145,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     retryDlqMany: vi.fn(options.retryDlqMany ?? notInThisTest("bulk retry")),
     deleteDlq: vi.fn(options.deleteDlq ?? notInThisTest("delete")),
     getJob: vi.fn(options.getJob ?? notInThisTest("job")),
+    cancelJob: vi.fn(options.cancelJob ?? notInThisTest("job cancel")),
+    importTautulli: vi.fn(options.importTautulli ?? notInThisTest("history import")),
     getSetup: vi.fn(options.getSetup ?? notInThisTest("setup")),
     setListen: vi.fn(options.setListen ?? notInThisTest("listener move")),
     checkListen: vi.fn(options.checkListen ?? notInThisTest("listener check")),

@@ -90,8 +90,8 @@ impl TautulliImport {
             self.checkpoint.rejected += rejected;
             // A short page is the end, and so is reaching the count Tautulli gave (no empty
             // page needed to learn it); rows played meanwhile wait for the next import.
-            self.checkpoint.finished = rows < self.page_size as u64
-                || self.checkpoint.next_start >= page.records_filtered;
+            self.checkpoint.finished =
+                rows < self.page_size as u64 || self.checkpoint.next_start >= page.records_filtered;
             self.save().await?;
             job.advance(rows, rejected);
             if self.checkpoint.finished {
