@@ -121,6 +121,11 @@ ALTER TABLE playback_events ADD COLUMN percent_complete DOUBLE;
 ALTER TABLE stage_events ADD COLUMN origin VARCHAR DEFAULT 'webhook';
 ALTER TABLE stage_events ADD COLUMN paused_ms BIGINT;
 ALTER TABLE stage_events ADD COLUMN percent_complete DOUBLE;
+-- When the writer last touched a session, by the wall clock: the sweep closes a session only
+-- once it is silent by both clocks, so an imported playback from 2024 whose stop is in the
+-- next batch is not closed by timeout in between.
+ALTER TABLE sessions ADD COLUMN touched_at TIMESTAMPTZ;
+ALTER TABLE stage_sessions ADD COLUMN touched_at TIMESTAMPTZ;
 -- Where a history import stopped, per source: a restarted or failed import goes on from
 -- here. One row per source (one Tautulli connection).
 CREATE TABLE import_checkpoints (

@@ -89,6 +89,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
         return Ok(());
     }
     conn.execute_batch("DELETE FROM stage_sessions")?;
+    let touched_at = Utc::now().to_rfc3339();
     {
         let mut appender = conn.appender("stage_sessions")?;
         for s in sessions {
@@ -119,6 +120,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
                 s.event_count,
                 s.parent_title,
                 s.grandparent_title,
+                touched_at,
             ])?;
         }
         appender.flush()?;
@@ -137,22 +139,26 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              closed_by_timeout = excluded.closed_by_timeout, state_since = excluded.state_since,
              last_event_at = excluded.last_event_at, event_count = excluded.event_count,
              parent_title = excluded.parent_title,
-             grandparent_title = excluded.grandparent_title;
+             grandparent_title = excluded.grandparent_title,
+             touched_at = excluded.touched_at;
          DELETE FROM stage_sessions;",
     )?;
     Ok(())
 }
 
-/// Closes (flagged `closed_by_timeout`) every open session silent since before `cutoff`;
-/// returns how many.
+/// Closes (flagged `closed_by_timeout`) every open session silent since before `cutoff` by
+/// both clocks — its last event's time and when the writer last touched it (an imported
+/// playback's events are years old when they arrive) — and returns how many.
 pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
     let tx = conn.transaction()?;
     let stale = {
         let sql = format!(
-            "SELECT {COLUMNS} FROM sessions WHERE state <> 'stopped' AND last_event_at < ?::TIMESTAMPTZ"
+            "SELECT {COLUMNS} FROM sessions WHERE state <> 'stopped' AND last_event_at < ?::TIMESTAMPTZ
+             AND coalesce(touched_at, last_event_at) < ?::TIMESTAMPTZ"
         );
         let mut statement = tx.prepare(&sql)?;
-        let rows = statement.query_map(params![cutoff.to_rfc3339()], from_row)?;
+        let cutoff = cutoff.to_rfc3339();
+        let rows = statement.query_map(params![cutoff, cutoff], from_row)?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
     let closed: Vec<Session> = stale
@@ -236,4 +242,32 @@ pub fn list(
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(values), from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{EventType, Source};
+    use crate::persist::Database;
+    use crate::testkit::event;
+
+    #[tokio::test]
+    async fn an_old_playback_just_written_is_closed_only_once_silent_by_the_wall_clock_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("c.duckdb")).unwrap();
+        let closed = db
+            .with_conn(|conn| {
+                // An imported start from long ago, its stop still on its way.
+                let open = Session::begin(&event(Source::Tautulli, EventType::Start, 0));
+                save_many(conn, &[&open])?;
+                let timeout = chrono::Duration::hours(6);
+                let now = Utc::now();
+                let at_once = close_stale(conn, now - timeout)?;
+                let six_hours_later = close_stale(conn, now + chrono::Duration::seconds(1))?;
+                Ok((at_once, six_hours_later))
+            })
+            .await
+            .unwrap();
+        assert_eq!(closed, (0, 1));
+    }
 }
