@@ -87,15 +87,15 @@ impl Jobs {
         Self::push(&mut jobs, kind, total)
     }
 
-    /// Starts a job of `kind` unless one is running: then that one is the error.
-    pub fn start_alone(&self, kind: &str, total: u64) -> Result<JobHandle, JobStatus> {
+    /// Starts a job of `kind` unless one is running: then that one's id is the error.
+    pub fn start_alone(&self, kind: &str, total: u64) -> Result<JobHandle, String> {
         let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(running) = jobs
             .iter()
             .map(|cell| cell.snapshot())
             .find(|s| s.kind == kind && s.state == JobState::Running)
         {
-            return Err(running);
+            return Err(running.id);
         }
         Ok(Self::push(&mut jobs, kind, total))
     }

@@ -1,8 +1,9 @@
 //! The Tautulli history import over real HTTP, a real nats-server and a real DuckDB file,
 //! against the fake Tautulli's generated history: rows become the right events and
 //! sessions, a second import stores nothing, webhooks and imports of one playback are kept
-//! once either way round (the audit names `cross_origin`), cancel, resume after a failure
-//! and a restart, unmappable rows as rejected dead letters, and 409 without a connection.
+//! once either way round (the audit names `cross_origin`), one import at a time, cancel,
+//! resume after a failure and a restart, unmappable rows as rejected dead letters, and 409
+//! without a connection.
 
 mod support;
 
@@ -277,6 +278,10 @@ async fn a_cancelled_import_stops_and_the_next_start_resumes_it() {
         (job(&t, &id).await["done"].as_u64() >= Some(1_000)).then_some(())
     })
     .await;
+    // One import at a time.
+    let (status, answer) = call(&t, Method::POST, "/api/v1/import/tautulli", None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "import_running", "{answer}");
     let (status, _) = call(&t, Method::DELETE, &format!("/api/v1/jobs/{id}"), None).await;
     assert_eq!(status, StatusCode::OK);
     let cancelled = finished_job(&t, &id).await;

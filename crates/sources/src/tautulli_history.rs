@@ -14,6 +14,8 @@ use crate::event_id::{correlation_key, EventIdBuilder};
 use crate::shared;
 
 /// What one history row became.
+// A playback is the common case and is unpacked at once by the caller (as `Parsed`).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum HistoryRow {
     /// The row's start and stop, in that order.
@@ -201,7 +203,7 @@ impl Row<'_> {
         if seconds == 0.0 {
             return Ok(None);
         }
-        if seconds < 0.0 || seconds > 32_503_680_000.0 {
+        if !(0.0..=32_503_680_000.0).contains(&seconds) {
             return Err(unmappable(key, format!("{seconds} is not a unix time")));
         }
         DateTime::from_timestamp(seconds as i64, 0)

@@ -25,7 +25,7 @@ impl EngineHandle {
         let job = self
             .jobs()
             .start_alone(JOB_KIND, resume.as_ref().map_or(0, |c| c.total))
-            .map_err(|running| ImportError::Running(running.id))?;
+            .map_err(ImportError::Running)?;
         let job_id = job.id();
         let checkpoint = match resume {
             Some(earlier) => {

@@ -128,7 +128,7 @@ impl Play {
     fn row(&self, rng: &mut Seeded) -> Value {
         let (user, friendly) = USERS[self.user];
         let (player, platform, product) = PLAYERS[self.player];
-        let episode = self.item % 3 != 0;
+        let episode = !self.item.is_multiple_of(3);
         // Tautulli's SQLite hands back whatever type was stored: some installs have text.
         let stringly = rng.chance(10);
         let number = |n: i64| {
@@ -174,7 +174,7 @@ impl Play {
             "parent_title": if episode { format!("Season {}", self.item % 7) } else { String::new() },
             "grandparent_title": if episode { format!("Show {}", self.item / 100) } else { String::new() },
             "original_title": "",
-            "year": if self.item % 11 == 0 { json!("") } else { number(1990 + (self.item % 35) as i64) },
+            "year": if self.item.is_multiple_of(11) { json!("") } else { number(1990 + (self.item % 35) as i64) },
             "media_index": if episode { json!(self.item % 20) } else { json!("") },
             "parent_media_index": if episode { json!(self.item % 7) } else { json!("") },
             "thumb": format!("/library/metadata/{}/thumb/1700000000", self.item),
