@@ -156,3 +156,28 @@ fn percent_is_clamped_and_a_view_offset_is_the_stops_position() {
     assert_eq!(stop.percent_complete, Some(100.0));
     assert_eq!(stop.view_offset_ms, Some(1_382_000));
 }
+
+#[test]
+fn rows_of_one_playback_resumed_later_are_two_segments_that_name_their_reference() {
+    // Ungrouped, a playback picked up again hours later is a second row sharing the first's
+    // reference_id: its own start and stop, its own ids, the reference kept for the reader.
+    let first = row();
+    let second = with(json!({"row_id": 1001, "id": 1001, "reference_id": 1000,
+                             "started": 1764170000, "stopped": 1764170600}));
+    let (a_start, a_stop) = playback(&first);
+    let (b_start, b_stop) = playback(&second);
+    let ids = [
+        &a_start.event_id,
+        &a_stop.event_id,
+        &b_start.event_id,
+        &b_stop.event_id,
+    ];
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), 4);
+    assert_eq!(b_start.raw["reference_id"], 1000);
+    assert_eq!(
+        b_start.correlation_key, a_start.correlation_key,
+        "the same player and item"
+    );
+    assert_eq!(b_start.occurred_at.timestamp(), 1_764_170_000);
+}
