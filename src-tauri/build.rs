@@ -25,6 +25,7 @@ fn main() {
             "list_dedup",
             "restore_dedup",
             "start_replay",
+            "import_tautulli",
             "get_job",
             "cancel_job",
             "get_setup",

@@ -40,6 +40,8 @@ export const commands = {
 	listDedup: (filter: DedupFilter, page: PageArgs) => __TAURI_INVOKE<Page<DedupRecord>>("list_dedup", { filter, page }),
 	restoreDedup: (id: string) => __TAURI_INVOKE<Restored>("restore_dedup", { id }),
 	startReplay: (range: ReplayRange) => __TAURI_INVOKE<JobStatus>("start_replay", { range }),
+	/**  Starts (or resumes) the Tautulli history import; watch it with `get_job`. */
+	importTautulli: (request: ImportRequest) => __TAURI_INVOKE<ImportStarted>("import_tautulli", { request }),
 	getJob: (id: string) => __TAURI_INVOKE<JobStatus>("get_job", { id }),
 	cancelJob: (id: string) => __TAURI_INVOKE<JobStatus>("cancel_job", { id }),
 	getSetup: () => __TAURI_INVOKE<SetupOverview>("get_setup"),
@@ -155,7 +157,12 @@ export type DedupRule =
  */
 "session" | 
 /**  Another source reported the same moment of the same playback. */
-"cross_source";
+"cross_source" | 
+/**
+ *  The same source told of the same moment of the same playback another way: a
+ *  webhook and a history import (or a poll), which share no session key or event id.
+ */
+"cross_origin";
 
 export type DiagnosticsExport = {
 	file_name: string,
@@ -280,6 +287,19 @@ export type Health = {
 /**  The health of every part, sent whenever it changes. */
 export type HealthChanged = Health;
 
+/**  `POST /api/v1/import/tautulli`'s body. */
+export type ImportRequest = {
+	/**  Only plays on or after this day (`YYYY-MM-DD`, Tautulli's time zone); all without. */
+	since?: string | null,
+};
+
+/**  The job an import request started (or resumed). */
+export type ImportStarted = {
+	job_id: string,
+	/**  History rows an earlier, unfinished run already made durable (0 for a fresh start). */
+	resumed_from: number,
+};
+
 export type IngestionState = {
 	paused: boolean,
 	/**  When the current pause began. */
@@ -299,6 +319,10 @@ export type JobStatus = {
 	error: string | null,
 	started_at: string,
 	finished_at: string | null,
+	/**  Items per second since this job started (a resumed job counts only its own work). */
+	rate: number | null,
+	/**  Seconds left at that rate, while running. */
+	eta_seconds: number | null,
 };
 
 export type Latencies = {
@@ -404,6 +428,8 @@ export type MediaEvent = {
 	event_id: string,
 	event_type: EventType,
 	source: Source,
+	/**  Webhook, import or poll; absent in messages older than the field (all webhooks). */
+	origin?: Origin,
 	server_id: string | null,
 	server_name: string | null,
 	session_key: string | null,
@@ -435,6 +461,16 @@ export type MediaEvent = {
 	transcode_decision: string | null,
 	video_resolution: string | null,
 	/**
+	 *  On a stop: the whole playback's paused time as the source measured it (Tautulli's
+	 *  history has the total, not the pauses), so the session need not see each pause.
+	 */
+	paused_ms?: number | null,
+	/**
+	 *  On a stop: how much of the item was played, as the source computed it (0–100), for
+	 *  sources that give no position and length (Tautulli's history).
+	 */
+	percent_complete?: number | null,
+	/**
 	 *  The source payload as received (JSON), kept for replay and for fixing mappings.
 	 *  Any JSON (TypeScript sees `unknown`: numbers in it may exceed a JS number).
 	 */
@@ -442,6 +478,15 @@ export type MediaEvent = {
 };
 
 export type MediaType = "movie" | "episode" | "track" | "other";
+
+/**
+ *  How an event reached us: pushed by the source (a webhook), read back from its history
+ *  (an import), or noticed by asking what plays now (a poll). The same playback can arrive
+ *  by two ways; dedup matches them (`cross_origin`).
+ */
+export type Origin = 
+/**  Messages written before origins existed were all webhooks. */
+"webhook" | "import" | "poll";
 
 export type OverallStatus = "ok" | "degraded" | "down";
 

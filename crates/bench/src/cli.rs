@@ -57,6 +57,12 @@ pub struct Args {
     /// Timed requests per query.
     #[arg(long, default_value_t = 200)]
     pub query_samples: usize,
+    /// Rows of Tautulli history the import phase imports (0 skips the phase).
+    #[arg(long, default_value_t = 100_000)]
+    pub import_rows: usize,
+    /// Run only the import phase (quick, and usable with a debug build).
+    #[arg(long)]
+    pub only_import: bool,
 }
 
 pub fn binaries(args: &Args) -> Result<Binaries, String> {

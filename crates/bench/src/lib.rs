@@ -3,6 +3,7 @@
 //! sidecar, what /proc says about both, and the report helpers.
 
 pub mod cpu;
+pub mod import;
 pub mod live;
 pub mod load;
 pub mod pipeline;

@@ -309,6 +309,25 @@ impl Api {
         Ok((status, body, started.elapsed().as_secs_f64() * 1000.0))
     }
 
+    /// A `POST` of JSON to an API path with the bearer token: status and JSON answer.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<(u16, serde_json::Value), String> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(API_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| format!("POST {path}: {e}"))?;
+        let status = response.status().as_u16();
+        let answer = response.json().await.unwrap_or(serde_json::Value::Null);
+        Ok((status, answer))
+    }
+
     /// `GET /api/v1/stats`, parsed.
     pub async fn stats(&self) -> Result<serde_json::Value, String> {
         let (status, body, _) = self.get("/api/v1/stats").await?;

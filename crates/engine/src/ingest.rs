@@ -44,6 +44,9 @@ pub enum IngestError {
     Store(#[from] DbError),
     #[error("JetStream is unavailable and {0}")]
     Spool(#[from] SpoolError),
+    /// A batch goes to JetStream or nowhere: it is not spooled, its sender retries it.
+    #[error("JetStream did not take the batch: {0}")]
+    Batch(String),
 }
 
 /// A publish that fails for any other reason falls back to the spool, so the sender hears
@@ -56,6 +59,7 @@ impl CodedError for IngestError {
             IngestError::Encode(_) => codes::ENCODE_FAILED,
             IngestError::Spool(e) => e.code(),
             IngestError::Store(_) => codes::STORE_FAILED,
+            IngestError::Batch(_) => codes::UNAVAILABLE,
         }
     }
 
@@ -63,7 +67,9 @@ impl CodedError for IngestError {
         match self {
             IngestError::TooLarge { .. } => ErrorKind::TooLarge,
             IngestError::Encode(_) => ErrorKind::Internal,
-            IngestError::Spool(_) | IngestError::Store(_) => ErrorKind::Unavailable,
+            IngestError::Spool(_) | IngestError::Store(_) | IngestError::Batch(_) => {
+                ErrorKind::Unavailable
+            }
         }
     }
 }
@@ -263,6 +269,44 @@ impl Ingest {
             duplicate: false,
             spooled: false,
         })
+    }
+
+    /// Makes a batch of events durable at once, for work that can send it again (a history
+    /// import): one pipelined publish to JetStream, or one store transaction on the direct
+    /// path. Never spooled — while NATS is away the caller hears so and retries later.
+    /// Returns the events too large for the bus (nothing else of them is written).
+    pub async fn accept_batch(
+        &self,
+        events: Vec<MediaEvent>,
+    ) -> Result<Vec<(MediaEvent, TooLarge)>, IngestError> {
+        match &self.route() {
+            Route::Jetstream { publisher, .. } => {
+                let mut messages = Vec::with_capacity(events.len());
+                let mut too_large = Vec::new();
+                for event in events {
+                    let message = Outgoing::from_event(&event)?;
+                    match publisher.check_size(&message) {
+                        Ok(()) => messages.push(message),
+                        Err(large) => too_large.push((event, large)),
+                    }
+                }
+                publisher
+                    .publish_batch(&messages)
+                    .await
+                    .map_err(|e| IngestError::Batch(e.to_string()))?;
+                Ok(too_large)
+            }
+            Route::Spooling { .. } => Err(IngestError::Batch(
+                "NATS has not answered since the engine started".to_string(),
+            )),
+            Route::Direct { .. } => {
+                let items: Vec<_> = events.into_iter().map(|e| (e, None)).collect();
+                self.db
+                    .with_conn(move |conn| store::store(conn, &items))
+                    .await?;
+                Ok(Vec::new())
+            }
+        }
     }
 
     /// Counts a valid notification that is not about playback (library.new, …). They are

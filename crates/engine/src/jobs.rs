@@ -2,7 +2,7 @@
 //! id, progress and a cancel switch. The last [`KEPT`] jobs are remembered for their status.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -33,11 +33,40 @@ pub struct JobStatus {
     pub error: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Items per second since this job started (a resumed job counts only its own work).
+    pub rate: Option<f64>,
+    /// Seconds left at that rate, while running.
+    pub eta_seconds: Option<f64>,
 }
 
 struct JobCell {
     status: Mutex<JobStatus>,
     cancel: AtomicBool,
+    /// `done` when this run began: what an earlier, interrupted run had done.
+    resumed_at: AtomicU64,
+}
+
+impl JobCell {
+    /// The status with its rate and ETA worked out now.
+    fn snapshot(&self) -> JobStatus {
+        let mut status = match self.status.lock() {
+            Ok(status) => status.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        let until = status.finished_at.unwrap_or_else(Utc::now);
+        let seconds = (until - status.started_at).num_milliseconds() as f64 / 1000.0;
+        let own = status
+            .done
+            .saturating_sub(self.resumed_at.load(Ordering::Relaxed));
+        if seconds >= 0.2 && own > 0 {
+            let rate = own as f64 / seconds;
+            status.rate = Some(rate);
+            if status.state == JobState::Running && status.total >= status.done {
+                status.eta_seconds = Some((status.total - status.done) as f64 / rate);
+            }
+        }
+        status
+    }
 }
 
 /// The job list, shared by the engine and its workers.
@@ -54,6 +83,24 @@ pub struct JobHandle {
 
 impl Jobs {
     pub fn start(&self, kind: &str, total: u64) -> JobHandle {
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        Self::push(&mut jobs, kind, total)
+    }
+
+    /// Starts a job of `kind` unless one is running: then that one's id is the error.
+    pub fn start_alone(&self, kind: &str, total: u64) -> Result<JobHandle, String> {
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(running) = jobs
+            .iter()
+            .map(|cell| cell.snapshot())
+            .find(|s| s.kind == kind && s.state == JobState::Running)
+        {
+            return Err(running.id);
+        }
+        Ok(Self::push(&mut jobs, kind, total))
+    }
+
+    fn push(jobs: &mut VecDeque<Arc<JobCell>>, kind: &str, total: u64) -> JobHandle {
         let cell = Arc::new(JobCell {
             status: Mutex::new(JobStatus {
                 id: format!("job-{}", &generate_token().expose()[..16]),
@@ -65,14 +112,15 @@ impl Jobs {
                 error: None,
                 started_at: Utc::now(),
                 finished_at: None,
+                rate: None,
+                eta_seconds: None,
             }),
             cancel: AtomicBool::new(false),
+            resumed_at: AtomicU64::new(0),
         });
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.push_back(Arc::clone(&cell));
-            while jobs.len() > KEPT {
-                jobs.pop_front();
-            }
+        jobs.push_back(Arc::clone(&cell));
+        while jobs.len() > KEPT {
+            jobs.pop_front();
         }
         JobHandle { cell }
     }
@@ -85,14 +133,14 @@ impl Jobs {
     }
 
     pub fn get(&self, id: &str) -> Option<JobStatus> {
-        self.find(id)?.status.lock().ok().map(|s| s.clone())
+        Some(self.find(id)?.snapshot())
     }
 
     /// Asks a running job to stop; it finishes as `cancelled` at its next step.
     pub fn cancel(&self, id: &str) -> Option<JobStatus> {
         let cell = self.find(id)?;
         cell.cancel.store(true, Ordering::Relaxed);
-        cell.status.lock().ok().map(|s| s.clone())
+        Some(cell.snapshot())
     }
 
     /// Asks every job to stop at its next step (the engine is stopping).
@@ -111,10 +159,7 @@ impl JobHandle {
     }
 
     pub fn status(&self) -> JobStatus {
-        match self.cell.status.lock() {
-            Ok(status) => status.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.cell.snapshot()
     }
 
     fn update(&self, f: impl FnOnce(&mut JobStatus)) {
@@ -125,6 +170,15 @@ impl JobHandle {
 
     pub fn set_total(&self, total: u64) {
         self.update(|s| s.total = total);
+    }
+
+    /// Goes on from what an earlier run of the same work did; the rate counts from here.
+    pub fn resume_from(&self, done: u64, failed: u64) {
+        self.cell.resumed_at.store(done, Ordering::Relaxed);
+        self.update(|s| {
+            s.done = done;
+            s.failed = failed;
+        });
     }
 
     pub fn advance(&self, done: u64, failed: u64) {

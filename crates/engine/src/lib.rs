@@ -13,6 +13,7 @@ pub mod duration;
 pub mod error;
 pub mod handle;
 pub mod health;
+pub mod import;
 pub mod ingest;
 pub mod jobs;
 pub mod listen;

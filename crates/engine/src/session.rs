@@ -61,16 +61,10 @@ impl ClosedBy {
     }
 }
 
-/// Whether the Tautulli activity poll made this event (its `raw` says so: the poll has no
-/// webhook body to keep). Until events carry their origin, this is how a poll's stop is told
-/// from a reported one.
+/// Whether the Tautulli activity poll made this event, which tells a poll's stop from a
+/// reported one.
 pub fn made_by_poll(event: &MediaEvent) -> bool {
-    event
-        .raw
-        .get(crate::sources::tautulli_activity::ORIGIN_FIELD)
-        == Some(&serde_json::Value::from(
-            crate::sources::tautulli_activity::POLL_ORIGIN,
-        ))
+    event.origin == crate::event::Origin::Poll
 }
 
 /// One playback session (docs/architecture.md#session). Durations are milliseconds as f64 because
@@ -210,7 +204,10 @@ impl Session {
             (Some(position), Some(duration)) if duration > 0.0 => {
                 Some((position / duration * 100.0).clamp(0.0, 100.0))
             }
-            _ => self.percent_complete,
+            _ => event
+                .percent_complete
+                .map(|p| p.clamp(0.0, 100.0))
+                .or(self.percent_complete),
         };
         if !self.is_open() {
             return;
@@ -229,8 +226,21 @@ impl Session {
                     true => ClosedBy::Poll,
                     false => ClosedBy::Stop,
                 });
+                self.take_source_paused_time(event.paused_ms);
             }
         }
+    }
+
+    /// A stop that carries the source's total paused time (history, where each pause is
+    /// not reported) moves that much of the counted time from playing to paused; pauses the
+    /// session already saw count towards it, so nothing is counted twice.
+    fn take_source_paused_time(&mut self, paused_ms: Option<u32>) {
+        let Some(total) = paused_ms.map(f64::from) else {
+            return;
+        };
+        let moved = (total - self.paused_ms).clamp(0.0, self.play_ms);
+        self.play_ms -= moved;
+        self.paused_ms += moved;
     }
 
     /// Closes a session whose stop never came, at its last sign of life.

@@ -112,7 +112,7 @@ fn a_session_says_what_closed_it() {
     assert_eq!(silent.closed_by, Some(ClosedBy::Timeout));
     let mut polled = run(Source::Tautulli, &[(Start, 0)]);
     let mut poll_stop = event(Source::Tautulli, Stop, 30);
-    poll_stop.raw = serde_json::json!({"origin": "poll"});
+    poll_stop.origin = crate::event::Origin::Poll;
     polled.apply(&poll_stop);
     assert_eq!(polled.closed_by, Some(ClosedBy::Poll));
     assert!(!polled.closed_by_timeout);
@@ -129,4 +129,35 @@ fn the_same_player_and_item_on_two_servers_are_two_playback_keys() {
     // Tautulli and Plex on one server: one key.
     let tautulli = event(Source::Tautulli, Pause, 5);
     assert_eq!(playback_key(&first), playback_key(&tautulli));
+}
+
+#[test]
+fn a_stop_carrying_the_sources_paused_total_moves_that_time_to_paused_once() {
+    // History: started, stopped 1500 s later, 60 s of it paused; no position or length.
+    let mut start = event(Source::Tautulli, Start, 0);
+    start.view_offset_ms = None;
+    start.duration_ms = None;
+    let mut stop = event(Source::Tautulli, Stop, 1500);
+    stop.view_offset_ms = None;
+    stop.duration_ms = None;
+    stop.paused_ms = Some(60_000);
+    stop.percent_complete = Some(96.0);
+    let mut s = Session::begin(&start);
+    s.apply(&stop);
+    assert_eq!(s.paused_ms, 60_000.0);
+    assert_eq!(s.play_ms, 1_440_000.0);
+    assert_eq!(s.percent_complete, Some(96.0));
+
+    // Pauses the session saw itself count towards the total, not on top of it.
+    let s = {
+        let mut s = Session::begin(&event(Source::Tautulli, Start, 0));
+        s.apply(&event(Source::Tautulli, Pause, 100));
+        s.apply(&event(Source::Tautulli, Resume, 140));
+        let mut stop = event(Source::Tautulli, Stop, 1500);
+        stop.paused_ms = Some(60_000);
+        s.apply(&stop);
+        s
+    };
+    assert_eq!(s.paused_ms, 60_000.0);
+    assert_eq!(s.play_ms, 1_440_000.0);
 }

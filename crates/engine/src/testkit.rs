@@ -7,7 +7,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::event::{EventType, MediaEvent, MediaType, Source};
+use crate::event::{EventType, MediaEvent, MediaType, Origin, Source};
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 20, 0, 0)
@@ -56,6 +56,7 @@ fn episode(source: Source, event_type: EventType, at: DateTime<Utc>) -> MediaEve
         event_id: String::new(),
         event_type,
         source,
+        origin: Origin::Webhook,
         server_id: Some("srv".into()),
         server_name: Some("Basement".into()),
         session_key: None,
@@ -81,6 +82,8 @@ fn episode(source: Source, event_type: EventType, at: DateTime<Utc>) -> MediaEve
         location: None,
         transcode_decision: Some("direct play".into()),
         video_resolution: None,
+        paused_ms: None,
+        percent_complete: None,
         raw: serde_json::json!({}),
     }
 }

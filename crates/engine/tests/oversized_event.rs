@@ -64,8 +64,11 @@ impl ExternalNats {
             .port();
         let config = format!(
             "listen: \"127.0.0.1:{port}\"\nauthorization {{ token: \"{NATS_TOKEN}\" }}\n\
-             jetstream {{ store_dir: \"{}\" }}\n",
-            dir.path().join("js").display()
+             jetstream {{ store_dir: \"{}\", max_file_store: {} }}\n",
+            dir.path().join("js").display(),
+            // Set as the sidecar sets it: without it the server reserves 75 % of the free
+            // disk and refuses the 10 GiB stream on a fuller disk.
+            cartographus_engine::bus::stream::MAX_BYTES
         );
         let path = dir.path().join("nats.conf");
         std::fs::write(&path, config).unwrap();

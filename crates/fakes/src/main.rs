@@ -21,6 +21,9 @@ struct Cli {
     /// The API key the fake Tautulli accepts.
     #[arg(long, value_name = "KEY")]
     tautulli_key: Option<String>,
+    /// Rows of generated play history the fake Tautulli serves (seed 1).
+    #[arg(long, value_name = "ROWS", default_value_t = 0)]
+    tautulli_history: usize,
     /// Serve a fake plex.tv on this port (0: any free port).
     #[arg(long, value_name = "PORT", requires = "plextv_token")]
     plextv_port: Option<u16>,
@@ -42,6 +45,10 @@ async fn main() -> ExitCode {
     if let (Some(port), Some(key)) = (cli.tautulli_port, &cli.tautulli_key) {
         match FakeTautulli::start_on(&format!("{}:{port}", cli.host), key).await {
             Ok(fake) => {
+                fake.set_history(cartographus_fakes::tautulli::history::generate(
+                    1,
+                    cli.tautulli_history,
+                ));
                 println!("tautulli {}", fake.url);
                 tautulli = Some(fake);
             }

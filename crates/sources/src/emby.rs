@@ -14,7 +14,7 @@ use super::error::ParseError;
 use super::event_id::{correlation_key, EventIdBuilder};
 use super::fields::{optional, Obj};
 use super::{json, shared, BodyFormat, Parsed};
-use crate::event::{EventType, MediaEvent, MediaType, Source};
+use crate::event::{EventType, MediaEvent, MediaType, Origin, Source};
 
 /// The form field that carries the JSON in Emby's legacy webhooks.
 const FORM_FIELD: &str = "data";
@@ -121,6 +121,7 @@ pub fn parse(
         event_id,
         event_type,
         source: Source::Emby,
+        origin: Origin::Webhook,
         server_id,
         server_name: optional(server.as_ref(), |server| server.text("Name"))?,
         session_key: Some(session_key),
@@ -146,6 +147,8 @@ pub fn parse(
         ip_address,
         transcode_decision: shared::transcode_decision(play_method.as_deref()),
         video_resolution: None,
+        paused_ms: None,
+        percent_complete: None,
         raw: serde_json::Value::Object(map),
     }))
 }

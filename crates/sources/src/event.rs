@@ -112,6 +112,37 @@ impl MediaType {
     }
 }
 
+/// How an event reached us: pushed by the source (a webhook), read back from its history
+/// (an import), or noticed by asking what plays now (a poll). The same playback can arrive
+/// by two ways; dedup matches them (`cross_origin`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Messages written before origins existed were all webhooks.
+    #[default]
+    Webhook,
+    Import,
+    Poll,
+}
+
+impl Origin {
+    pub const ALL: [Origin; 3] = [Origin::Webhook, Origin::Import, Origin::Poll];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Webhook => "webhook",
+            Origin::Import => "import",
+            Origin::Poll => "poll",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Origin> {
+        Origin::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum Location {
@@ -128,6 +159,9 @@ pub struct MediaEvent {
     pub event_id: String,
     pub event_type: EventType,
     pub source: Source,
+    /// Webhook, import or poll; absent in messages older than the field (all webhooks).
+    #[serde(default)]
+    pub origin: Origin,
     pub server_id: Option<String>,
     pub server_name: Option<String>,
     pub session_key: Option<String>,
@@ -156,6 +190,14 @@ pub struct MediaEvent {
     pub location: Option<Location>,
     pub transcode_decision: Option<String>,
     pub video_resolution: Option<String>,
+    /// On a stop: the whole playback's paused time as the source measured it (Tautulli's
+    /// history has the total, not the pauses), so the session need not see each pause.
+    #[serde(default)]
+    pub paused_ms: Option<u32>,
+    /// On a stop: how much of the item was played, as the source computed it (0–100), for
+    /// sources that give no position and length (Tautulli's history).
+    #[serde(default)]
+    pub percent_complete: Option<f64>,
     /// The source payload as received (JSON), kept for replay and for fixing mappings.
     /// Any JSON (TypeScript sees `unknown`: numbers in it may exceed a JS number).
     #[specta(type = specta_typescript::Unknown)]

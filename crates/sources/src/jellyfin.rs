@@ -18,7 +18,7 @@ use super::error::ParseError;
 use super::event_id::{correlation_key, EventIdBuilder};
 use super::fields::Obj;
 use super::{json, shared, Parsed};
-use crate::event::{EventType, MediaEvent, MediaType, Source};
+use crate::event::{EventType, MediaEvent, MediaType, Origin, Source};
 
 pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseError> {
     let map = json::decode_object(body)?;
@@ -99,6 +99,7 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         event_id,
         event_type,
         source: Source::Jellyfin,
+        origin: Origin::Webhook,
         server_id,
         server_name: root.text("ServerName")?,
         session_key: Some(session_key),
@@ -127,6 +128,8 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         ip_address,
         transcode_decision: shared::transcode_decision(root.text("PlayMethod")?.as_deref()),
         video_resolution: shared::resolution_from_title(root.text("Video_0_Title")?.as_deref()),
+        paused_ms: None,
+        percent_complete: None,
         raw: serde_json::Value::Object(map),
     }))
 }

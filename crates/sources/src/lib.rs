@@ -15,6 +15,7 @@ mod plex;
 mod shared;
 mod tautulli;
 pub mod tautulli_activity;
+pub mod tautulli_history;
 
 #[cfg(test)]
 mod proptests;

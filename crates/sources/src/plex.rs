@@ -10,7 +10,7 @@ use super::error::ParseError;
 use super::event_id::{correlation_key, EventIdBuilder};
 use super::fields::{optional, Obj};
 use super::{json, shared, Parsed};
-use crate::event::{EventType, Location, MediaEvent, Source};
+use crate::event::{EventType, Location, MediaEvent, Origin, Source};
 
 pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseError> {
     let map = json::decode_object(body)?;
@@ -70,6 +70,7 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         event_id,
         event_type,
         source: Source::Plex,
+        origin: Origin::Webhook,
         server_id,
         server_name: optional(server.as_ref(), |server| server.text("title"))?,
         session_key: None,
@@ -95,6 +96,8 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         location: local.map(|local| if local { Location::Lan } else { Location::Wan }),
         transcode_decision: None,
         video_resolution: None,
+        paused_ms: None,
+        percent_complete: None,
         raw: serde_json::Value::Object(map),
     }))
 }

@@ -13,7 +13,7 @@ use super::error::ParseError;
 use super::event_id::{correlation_key, EventIdBuilder};
 use super::fields::Obj;
 use super::{json, shared, Parsed};
-use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
+use crate::event::{EventType, Location, MediaEvent, MediaType, Origin, Source};
 
 pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseError> {
     let map = json::decode_object(body)?;
@@ -141,6 +141,7 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
         event_id,
         event_type,
         source: Source::Tautulli,
+        origin: Origin::Webhook,
         server_id,
         server_name: text(&[(Section::Server, "name"), (Section::Root, "server_name")])?,
         session_key,
@@ -185,6 +186,8 @@ pub fn parse(body: &[u8], received_at: DateTime<Utc>) -> Result<Parsed, ParseErr
             (Section::Stream, "stream_video_resolution"),
             (Section::Root, "stream_video_resolution"),
         ])?,
+        paused_ms: None,
+        percent_complete: None,
         raw: serde_json::Value::Object(map),
     }))
 }

@@ -10,7 +10,7 @@ use super::error::ParseError;
 use super::event_id::{correlation_key, EventIdBuilder};
 use super::fields::Obj;
 use super::shared;
-use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
+use crate::event::{EventType, Location, MediaEvent, MediaType, Origin, Source};
 
 /// The key of `raw` that says who made an event the source never sent as a webhook.
 pub const ORIGIN_FIELD: &str = "origin";
@@ -139,6 +139,7 @@ pub fn started(
         event_id,
         event_type,
         source: Source::Tautulli,
+        origin: Origin::Poll,
         server_id,
         server_name: server.name.clone(),
         session_key,
@@ -167,6 +168,8 @@ pub fn started(
         location,
         transcode_decision: obj.text("transcode_decision")?,
         video_resolution,
+        paused_ms: None,
+        percent_complete: None,
         raw: Value::Object(raw),
     })
 }
@@ -203,6 +206,10 @@ pub fn stopped(
         event_id,
         event_type: EventType::Stop,
         source: Source::Tautulli,
+        origin: Origin::Poll,
+        // Those are the source's own figures for a whole playback; the poll has none.
+        paused_ms: None,
+        percent_complete: None,
         correlation_key: format!("{player_and_item}|{}", EventType::Stop.as_str()),
         occurred_at: last_seen,
         received_at: noticed_at,

@@ -7,6 +7,7 @@ use cartographus_engine::dlq::{DlqEntry, DlqFilter, DlqGroup};
 use cartographus_engine::event::MediaEvent;
 use cartographus_engine::handle::page::{Page, PageRequest};
 use cartographus_engine::handle::{Purged, Restored, RetryPayload, RetrySelection};
+use cartographus_engine::import::{ImportRequest, ImportStarted};
 use cartographus_engine::jobs::JobStatus;
 use cartographus_engine::live::subscription::LiveBatch;
 use cartographus_engine::live::LiveSnapshot;
@@ -186,6 +187,16 @@ pub fn start_replay(
     range: ReplayRange,
 ) -> Result<JobStatus, CommandError> {
     Ok(state.engine_handle()?.replay(range)?)
+}
+
+/// Starts (or resumes) the Tautulli history import; watch it with `get_job`.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_tautulli(
+    state: State<'_, DesktopState>,
+    request: ImportRequest,
+) -> Result<ImportStarted, CommandError> {
+    Ok(state.engine_handle()?.import_tautulli(request).await?)
 }
 
 #[tauri::command]

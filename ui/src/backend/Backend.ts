@@ -9,6 +9,8 @@ import type {
   EngineInfo,
   EventType,
   Health,
+  ImportRequest,
+  ImportStarted,
   JobState,
   JobStatus,
   LiveBatch,
@@ -59,6 +61,8 @@ export type {
   EngineInfo,
   EventType,
   Health,
+  ImportRequest,
+  ImportStarted,
   JobState,
   JobStatus,
   LiveBatch,
@@ -189,6 +193,13 @@ export interface Backend extends OperationsBackend {
   /** Deletes every entry the filter matches; the count deleted. */
   purgeDlq(filter: DlqFilter): Promise<Purged>;
   getJob(id: string): Promise<JobStatus>;
+  /** Asks a running job to stop; it ends as `cancelled` at its next step. */
+  cancelJob(id: string): Promise<JobStatus>;
+  /**
+   * Starts (or resumes, from its checkpoint) importing the connected Tautulli's history as a
+   * job; rejects with not_connected without a connection, import_running while one runs.
+   */
+  importTautulli(request: ImportRequest): Promise<ImportStarted>;
 
   // Connecting sources (the setup wizard). Failures are EngineErrors with the contract's codes.
   /** Where this app listens, the webhook URLs to hand out, and each source's connection. */

@@ -106,6 +106,22 @@ describe("httpBackend dead letters", () => {
     expect(call().url).toBe(`${ORIGIN}/api/v1/jobs/job-1`);
   });
 
+  it("starts the Tautulli import and cancels a job", async () => {
+    const { backend, call } = backendAnswering(() => jsonResponse({ job_id: "job-9", resumed_from: 2000 }, 202));
+
+    await expect(backend.importTautulli({ since: "2025-01-31" })).resolves.toEqual({
+      job_id: "job-9",
+      resumed_from: 2000,
+    });
+    expect(call()).toMatchObject({
+      url: `${ORIGIN}/api/v1/import/tautulli`,
+      method: "POST",
+      body: { since: "2025-01-31" },
+    });
+    await backend.cancelJob("job 9");
+    expect(call(1)).toMatchObject({ url: `${ORIGIN}/api/v1/jobs/job%209`, method: "DELETE" });
+  });
+
   it("rejects with the engine's code and message", async () => {
     const { backend } = backendAnswering(() =>
       jsonResponse({ error: { code: "invalid_json", message: "the body is not valid JSON: EOF" } }, 422),

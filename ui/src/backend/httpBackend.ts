@@ -8,6 +8,7 @@ import type {
   Purged,
   EngineInfo,
   Health,
+  ImportStarted,
   JobStatus,
   LiveSession,
   LiveSnapshot,
@@ -60,6 +61,7 @@ const LIVE_SESSIONS_PATH = "/api/v1/sessions/live";
 const EVENTS_PATH = "/api/v1/events";
 const DLQ_PATH = "/api/v1/dlq";
 const JOBS_PATH = "/api/v1/jobs";
+const IMPORT_TAUTULLI_PATH = "/api/v1/import/tautulli";
 
 /** Recent events asked for with the first live view, as many as the engine's snapshot holds. */
 const RECENT_EVENTS = 50;
@@ -281,6 +283,9 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     listDlqGroups: (filter) => callApi<DlqGroup[]>(withQuery(`${DLQ_PATH}/groups`, { ...filter }), "Dead letters"),
     purgeDlq: (filter) => callApi<Purged>(withQuery(DLQ_PATH, { ...filter }), "Dead letters", { method: "DELETE" }),
     getJob: (id) => callApi<JobStatus>(`${JOBS_PATH}/${encodeURIComponent(id)}`, "Jobs"),
+    cancelJob: (id) => callApi<JobStatus>(`${JOBS_PATH}/${encodeURIComponent(id)}`, "Jobs", { method: "DELETE" }),
+    importTautulli: (request) =>
+      callApi<ImportStarted>(IMPORT_TAUTULLI_PATH, "History import", { method: "POST", body: request }),
     ...createHttpSetup(callApi, options.openWindow ?? openInNewTab),
     continueAt: (changed) => pageAfterMove(origin, token, changed.listen),
   };

@@ -48,6 +48,8 @@ function fakeBindings(
       listDlqGroups: vi.fn(overrides.listDlqGroups ?? refuse),
       purgeDlq: vi.fn(overrides.purgeDlq ?? refuse),
       getJob: vi.fn(overrides.getJob ?? refuse),
+      cancelJob: vi.fn(overrides.cancelJob ?? refuse),
+      importTautulli: vi.fn(overrides.importTautulli ?? refuse),
     },
     setup: {
       getSetup: vi.fn(setupOverrides.getSetup ?? refuse),

@@ -10,6 +10,8 @@ import type {
   Purged,
   EngineInfo,
   Health,
+  ImportRequest,
+  ImportStarted,
   JobStatus,
   LiveBatch,
   Page,
@@ -56,6 +58,8 @@ export type TauriBindings = {
     listDlqGroups(filter: DlqFilter): Promise<DlqGroup[]>;
     purgeDlq(filter: DlqFilter): Promise<Purged>;
     getJob(id: string): Promise<JobStatus>;
+    cancelJob(id: string): Promise<JobStatus>;
+    importTautulli(request: ImportRequest): Promise<ImportStarted>;
   };
   events: {
     healthChanged: {
@@ -248,6 +252,8 @@ export function createTauriBackend(
       await callEngine(() => bindings.commands.deleteDlqEntry(id));
     },
     getJob: (id) => callEngine(() => bindings.commands.getJob(id)),
+    cancelJob: (id) => callEngine(() => bindings.commands.cancelJob(id)),
+    importTautulli: (request) => callEngine(() => bindings.commands.importTautulli(request)),
     getSetup: () => callEngine(() => bindings.setup.getSetup()),
     setListen: (request) => callEngine(() => bindings.setup.setListen(request)),
     checkListen: (request) => callEngine(() => bindings.setup.checkListen(request)),

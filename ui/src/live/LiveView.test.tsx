@@ -121,13 +121,21 @@ describe("Live view", () => {
 
     push(backend, {
       type: "event",
-      data: mediaEvent({ event_id: "ev-2", event_type: "pause", occurred_at: "2026-11-27T13:50:05Z", username: "sam" }),
+      data: mediaEvent({
+        event_id: "ev-2",
+        event_type: "pause",
+        occurred_at: "2026-11-27T13:50:05Z",
+        username: "sam",
+        origin: "poll",
+      }),
     });
 
     const rows = screen.getAllByTestId("recent-event");
     expect(rows.map((row) => row.getAttribute("data-event-id"))).toEqual(["ev-2", "ev-1"]);
     const cells = within(rows[0]!).getAllByRole("cell").map((cell) => cell.textContent);
-    expect(cells).toEqual(["13:50:05", "Tautulli", "Paused", "sam", "Harbor Lights — Season 3 · The Long Night Shift"]);
+    expect(cells).toEqual(["13:50:05", "Tautulli via poll", "Paused", "sam", "Harbor Lights — Season 3 · The Long Night Shift"]);
+    // A webhook, the usual way, is not marked.
+    expect(within(rows[1]!).queryByTestId("event-origin")).toBeNull();
   });
 
   it("updates a session in place and removes it when it stops, without resubscribing", () => {

@@ -42,6 +42,13 @@ export function RecentEvents({ events }: { events: readonly MediaEvent[] }) {
               </td>
               <td>
                 <SourceBadge source={event.source} />
+                {/* How it arrived, when not by webhook (a poll, an import): a duplicate's twin may differ. */}
+                {event.origin !== undefined && event.origin !== "webhook" && (
+                  <span className="event-origin" data-testid="event-origin">
+                    {" "}
+                    via {event.origin}
+                  </span>
+                )}
               </td>
               <td>
                 <span className="event-type" data-event-type={event.event_type}>

@@ -6,6 +6,7 @@ import type { SourceSetup, TautulliConnected } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { withScheme } from "./addresses";
 import { ConfirmAction } from "./ConfirmAction";
+import { ImportHistory } from "./ImportHistory";
 import { setupFailure, type SetupMessage } from "./setupErrors";
 import { StepNotice } from "./StepNotice";
 import "./setup.css";
@@ -155,6 +156,7 @@ export function TautulliStep({ tautulli, hookPreview, callbackBase, onChanged, o
               testId="tautulli-disconnect"
             />
           </div>
+          <ImportHistory />
         </div>
       )}
 

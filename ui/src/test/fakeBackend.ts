@@ -11,6 +11,8 @@ import type {
   Purged,
   EngineInfo,
   Health,
+  ImportRequest,
+  ImportStarted,
   JobStatus,
   LiveBatch,
   Page,
@@ -68,6 +70,8 @@ export type FakeBackendOptions = {
   listDlqGroups?: (filter: DlqFilter) => Promise<DlqGroup[]>;
   purgeDlq?: (filter: DlqFilter) => Promise<Purged>;
   getJob?: (id: string) => Promise<JobStatus>;
+  cancelJob?: (id: string) => Promise<JobStatus>;
+  importTautulli?: (request: ImportRequest) => Promise<ImportStarted>;
   /** What getSetup answers; by default it rejects, so the dashboard opens without the wizard. */
   getSetup?: () => Promise<SetupOverview>;
   setListen?: (request: SetListenRequest) => Promise<ListenChanged>;
@@ -148,6 +152,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     listDlqGroups: vi.fn(options.listDlqGroups ?? (() => Promise.resolve([]))),
     purgeDlq: vi.fn(options.purgeDlq ?? notInThisTest("purge")),
     getJob: vi.fn(options.getJob ?? notInThisTest("job")),
+    cancelJob: vi.fn(options.cancelJob ?? notInThisTest("job cancel")),
+    importTautulli: vi.fn(options.importTautulli ?? notInThisTest("history import")),
     getSetup: vi.fn(options.getSetup ?? notInThisTest("setup")),
     setListen: vi.fn(options.setListen ?? notInThisTest("listener move")),
     checkListen: vi.fn(options.checkListen ?? notInThisTest("listener check")),

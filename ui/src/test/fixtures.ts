@@ -109,6 +109,7 @@ export function mediaEvent(overrides: Partial<MediaEvent> = {}): MediaEvent {
     event_id: "ev-1",
     event_type: type,
     source: "tautulli",
+    origin: "webhook",
     server_id: "srv",
     server_name: "Basement",
     session_key: "311",
@@ -218,6 +219,8 @@ export function jobStatus(overrides: Partial<JobStatus> = {}): JobStatus {
     error: null,
     started_at: "2026-11-27T13:45:00Z",
     finished_at: null,
+    rate: null,
+    eta_seconds: null,
     ...overrides,
   };
 }

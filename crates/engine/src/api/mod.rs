@@ -8,6 +8,7 @@ mod dead_letters;
 pub mod error;
 mod export;
 mod history;
+mod import;
 mod maintenance;
 pub mod queries;
 mod serve;
@@ -64,6 +65,7 @@ pub fn router(engine: EngineHandle) -> Router {
         .route("/dedup", get(dead_letters::dedup))
         .route("/dedup/{id}/restore", post(dead_letters::restore))
         .route("/replay", post(dead_letters::replay))
+        .route("/import/tautulli", post(import::tautulli))
         .route(
             "/jobs/{id}",
             get(dead_letters::job).delete(dead_letters::cancel_job),

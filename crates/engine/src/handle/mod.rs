@@ -9,6 +9,7 @@ mod analytics;
 pub mod data_dir_lock;
 mod dead_letters;
 mod export;
+mod import;
 pub mod ingestion;
 pub mod intake;
 mod jobs;

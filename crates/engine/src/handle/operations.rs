@@ -155,6 +155,11 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op("dlq_purge", route("DELETE", "/api/v1/dlq"), Command("purge_dlq")),
     op("replay", route("POST", "/api/v1/replay"), Command("start_replay")),
+    op(
+        "import_tautulli",
+        route("POST", "/api/v1/import/tautulli"),
+        Command("import_tautulli"),
+    ),
     op("job", route("GET", "/api/v1/jobs/{id}"), Command("get_job")),
     op("cancel_job", route("DELETE", "/api/v1/jobs/{id}"), Command("cancel_job")),
     op("ingestion", route("GET", "/api/v1/ingestion"), Command("get_ingestion")),

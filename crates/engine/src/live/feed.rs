@@ -109,6 +109,10 @@ async fn follow(
         }
         // Undecodable messages are the writer's to dead-letter; the live view skips them.
         if let Ok(event) = serde_json::from_slice::<MediaEvent>(&message.payload) {
+            // History read back from a source is not playing now.
+            if event.origin == crate::event::Origin::Import {
+                continue;
+            }
             let received_at = event.received_at;
             if hub.observe(event) {
                 metrics.to_live.record_ms(ms_since(received_at));

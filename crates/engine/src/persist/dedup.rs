@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{EventType, MediaEvent, Source};
+use crate::event::{EventType, MediaEvent, Origin, Source};
 
 /// Why an event was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -18,6 +18,9 @@ pub enum DedupRule {
     Session,
     /// Another source reported the same moment of the same playback.
     CrossSource,
+    /// The same source told of the same moment of the same playback another way: a
+    /// webhook and a history import (or a poll), which share no session key or event id.
+    CrossOrigin,
 }
 
 impl DedupRule {
@@ -26,6 +29,7 @@ impl DedupRule {
             DedupRule::EventId => "event_id",
             DedupRule::Session => "session",
             DedupRule::CrossSource => "cross_source",
+            DedupRule::CrossOrigin => "cross_origin",
         }
     }
 }
@@ -35,6 +39,7 @@ impl DedupRule {
 pub struct Candidate {
     pub event_id: String,
     pub source: Source,
+    pub origin: Origin,
     pub server_id: Option<String>,
     pub session_key: Option<String>,
     pub correlation_key: String,
@@ -49,6 +54,7 @@ impl Candidate {
         Self {
             event_id: event.event_id.clone(),
             source: event.source,
+            origin: event.origin,
             server_id: event.server_id.clone(),
             session_key: event.session_key.clone(),
             correlation_key: event.correlation_key.clone(),
@@ -161,6 +167,19 @@ fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Deci
                 kept_event_id: kept.event_id.clone(),
                 matched_key: event.correlation_key.clone(),
                 rule: DedupRule::CrossSource,
+            };
+        }
+        let other_origin = known.iter().find(|k| {
+            k.source == event.source
+                && k.origin != event.origin
+                && k.correlation_key == event.correlation_key
+                && close(k, span)
+        });
+        if let Some(kept) = other_origin {
+            return Decision::Drop {
+                kept_event_id: kept.event_id.clone(),
+                matched_key: format!("{}|{}", event.origin.as_str(), event.correlation_key),
+                rule: DedupRule::CrossOrigin,
             };
         }
     }

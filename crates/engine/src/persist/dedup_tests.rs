@@ -108,3 +108,39 @@ fn the_same_player_and_item_on_two_servers_are_two_playbacks() {
     let d = decisions(vec![event(Tautulli, Start, 0), other_server]);
     assert_eq!(rule(&d[1]), Some(DedupRule::CrossSource));
 }
+
+/// The same Tautulli playback once as a webhook and once read back from its history: no
+/// shared id or session key, the same player, item and moment.
+fn imported(event_type: EventType, secs: i64) -> MediaEvent {
+    let mut e = event(Tautulli, event_type, secs);
+    e.event_id = format!("import-{}-{secs}", event_type.as_str());
+    e.origin = crate::event::Origin::Import;
+    e.session_key = None;
+    e
+}
+
+#[test]
+fn a_webhook_and_an_import_of_one_moment_are_kept_once_either_way_round() {
+    let d = decisions(vec![event(Tautulli, Start, 0), imported(Start, 1)]);
+    assert_eq!(d[0], Decision::Keep);
+    assert_eq!(
+        d[1],
+        Decision::Drop {
+            kept_event_id: "tautulli-start-0".into(),
+            matched_key: "import|tv|48213|start".into(),
+            rule: DedupRule::CrossOrigin,
+        }
+    );
+    let d = decisions(vec![imported(Stop, 0), event(Tautulli, Stop, 30)]);
+    assert_eq!(rule(&d[1]), Some(DedupRule::CrossOrigin));
+    // Two imports of different playbacks of the same item are both history.
+    assert_eq!(
+        decisions(vec![imported(Start, 0), imported(Start, 1)])[1],
+        Decision::Keep
+    );
+    // Outside the window it is another playback.
+    assert_eq!(
+        decisions(vec![event(Tautulli, Stop, 0), imported(Stop, 120)])[1],
+        Decision::Keep
+    );
+}

@@ -7,7 +7,7 @@ use duckdb::{params, params_from_iter, Connection, Row};
 use super::db::DbError;
 use super::dedup::{self, Candidate};
 use super::sessions::time;
-use crate::event::{EventType, Location, MediaEvent, MediaType, Source};
+use crate::event::{EventType, Location, MediaEvent, MediaType, Origin, Source};
 
 fn location_str(location: Option<Location>) -> Option<&'static str> {
     location.map(|l| match l {
@@ -65,6 +65,9 @@ pub fn append_row(
         e.raw.to_string(),
         stream_seq.map(|s| s as i64),
         session_id,
+        e.origin.as_str(),
+        e.paused_ms,
+        e.percent_complete,
     ])?;
     Ok(())
 }
@@ -113,7 +116,7 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
     let list = |n: usize| vec!["?"; n.max(1)].join(", ");
     let sql = format!(
         "SELECT event_id, source, server_id, session_key, correlation_key, event_type,
-                epoch_ms(occurred_at), stream_seq
+                epoch_ms(occurred_at), stream_seq, origin
          FROM playback_events
          WHERE event_id IN ({})
             OR (occurred_at BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ
@@ -136,9 +139,14 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
     let rows = statement.query_map(params_from_iter(values), |row| {
         let source: String = row.get(1)?;
         let event_type: String = row.get(5)?;
+        let origin: Option<String> = row.get(8)?;
         Ok(Candidate {
             event_id: row.get(0)?,
             source: Source::parse(&source).unwrap_or(Source::Tautulli),
+            origin: origin
+                .as_deref()
+                .and_then(Origin::parse)
+                .unwrap_or_default(),
             server_id: row.get(2)?,
             session_key: row.get(3)?,
             correlation_key: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
@@ -159,7 +167,7 @@ const COLUMNS: &str = "event_id, event_type, source, server_id, server_name, ses
     correlation_key, epoch_ms(occurred_at), epoch_ms(received_at), user_id, username,
     media_type, title, parent_title, grandparent_title, rating_key, year, duration_ms,
     view_offset_ms, player, platform, product, device, machine_id, ip_address, location,
-    transcode_decision, video_resolution, raw";
+    transcode_decision, video_resolution, raw, origin, paused_ms, percent_complete";
 
 fn from_row(row: &Row<'_>) -> duckdb::Result<MediaEvent> {
     let event_type: String = row.get(1)?;
@@ -167,11 +175,16 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<MediaEvent> {
     let media_type: String = row.get(11)?;
     let location: Option<String> = row.get(25)?;
     let raw: Option<String> = row.get(28)?;
+    let origin: Option<String> = row.get(29)?;
     let millis = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
     Ok(MediaEvent {
         event_id: row.get(0)?,
         event_type: EventType::parse(&event_type).unwrap_or(EventType::Progress),
         source: Source::parse(&source).unwrap_or(Source::Tautulli),
+        origin: origin
+            .as_deref()
+            .and_then(Origin::parse)
+            .unwrap_or_default(),
         server_id: row.get(3)?,
         server_name: row.get(4)?,
         session_key: row.get(5)?,
@@ -201,6 +214,8 @@ fn from_row(row: &Row<'_>) -> duckdb::Result<MediaEvent> {
         },
         transcode_decision: row.get(26)?,
         video_resolution: row.get(27)?,
+        paused_ms: millis(row.get(30)?),
+        percent_complete: row.get(31)?,
         raw: raw
             .and_then(|r| serde_json::from_str(&r).ok())
             .unwrap_or(serde_json::Value::Null),

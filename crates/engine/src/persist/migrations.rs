@@ -140,4 +140,38 @@ UPDATE sessions SET closed_by = CASE
 END;
 "#,
     },
+    Migration {
+        version: 4,
+        name: "event origin and history import",
+        sql: r#"
+-- Where each event came from (webhook, import, poll; DuckDB cannot add a column with a
+-- NOT NULL constraint, the code reads a missing one as webhook), and what a history row carries that
+-- no single event does. Added at the end of both the table and its staging twin, whose
+-- column orders must stay equal (events are moved with INSERT … SELECT *).
+ALTER TABLE playback_events ADD COLUMN origin VARCHAR DEFAULT 'webhook';
+ALTER TABLE playback_events ADD COLUMN paused_ms BIGINT;
+ALTER TABLE playback_events ADD COLUMN percent_complete DOUBLE;
+ALTER TABLE stage_events ADD COLUMN origin VARCHAR DEFAULT 'webhook';
+ALTER TABLE stage_events ADD COLUMN paused_ms BIGINT;
+ALTER TABLE stage_events ADD COLUMN percent_complete DOUBLE;
+-- When the writer last touched a session, by the wall clock: the sweep closes a session only
+-- once it is silent by both clocks, so an imported playback from 2024 whose stop is in the
+-- next batch is not closed by timeout in between.
+ALTER TABLE sessions ADD COLUMN touched_at TIMESTAMPTZ;
+ALTER TABLE stage_sessions ADD COLUMN touched_at TIMESTAMPTZ;
+-- Where a history import stopped, per source: a restarted or failed import goes on from
+-- here. One row per source (one Tautulli connection).
+CREATE TABLE import_checkpoints (
+    source          VARCHAR PRIMARY KEY,
+    job_id          VARCHAR NOT NULL,
+    since           VARCHAR,
+    next_start      BIGINT NOT NULL,
+    total           BIGINT NOT NULL,
+    events          BIGINT NOT NULL DEFAULT 0,
+    rejected        BIGINT NOT NULL DEFAULT 0,
+    state           VARCHAR NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+"#,
+    },
 ];

@@ -100,6 +100,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
         return Ok(());
     }
     conn.execute_batch("DELETE FROM stage_sessions")?;
+    let touched_at = Utc::now().to_rfc3339();
     {
         let mut appender = conn.appender("stage_sessions")?;
         for s in sessions {
@@ -134,6 +135,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
                 s.product,
                 s.server_name,
                 s.closed_by.map(ClosedBy::as_str),
+                touched_at,
             ])?;
         }
         appender.flush()?;
@@ -154,22 +156,26 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              parent_title = excluded.parent_title,
              grandparent_title = excluded.grandparent_title,
              platform = excluded.platform, product = excluded.product,
-             server_name = excluded.server_name, closed_by = excluded.closed_by;
+             server_name = excluded.server_name, closed_by = excluded.closed_by,
+             touched_at = excluded.touched_at;
          DELETE FROM stage_sessions;",
     )?;
     Ok(())
 }
 
-/// Closes (flagged `closed_by_timeout`) every open session silent since before `cutoff`;
-/// returns how many.
+/// Closes (flagged `closed_by_timeout`) every open session silent since before `cutoff` by
+/// both clocks — its last event's time and when the writer last touched it (an imported
+/// playback's events are years old when they arrive) — and returns how many.
 pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize, DbError> {
     let tx = conn.transaction()?;
     let stale = {
         let sql = format!(
-            "SELECT {COLUMNS} FROM sessions WHERE state <> 'stopped' AND last_event_at < ?::TIMESTAMPTZ"
+            "SELECT {COLUMNS} FROM sessions WHERE state <> 'stopped' AND last_event_at < ?::TIMESTAMPTZ
+             AND coalesce(touched_at, last_event_at) < ?::TIMESTAMPTZ"
         );
         let mut statement = tx.prepare(&sql)?;
-        let rows = statement.query_map(params![cutoff.to_rfc3339()], from_row)?;
+        let cutoff = cutoff.to_rfc3339();
+        let rows = statement.query_map(params![cutoff, cutoff], from_row)?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
     let closed: Vec<Session> = stale
@@ -182,4 +188,32 @@ pub fn close_stale(conn: &mut Connection, cutoff: DateTime<Utc>) -> Result<usize
     save_many(&tx, &closed.iter().collect::<Vec<_>>())?;
     tx.commit()?;
     Ok(closed.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{EventType, Source};
+    use crate::persist::Database;
+    use crate::testkit::event;
+
+    #[tokio::test]
+    async fn an_old_playback_just_written_is_closed_only_once_silent_by_the_wall_clock_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("c.duckdb")).unwrap();
+        let closed = db
+            .with_conn(|conn| {
+                // An imported start from long ago, its stop still on its way.
+                let open = Session::begin(&event(Source::Tautulli, EventType::Start, 0));
+                save_many(conn, &[&open])?;
+                let timeout = chrono::Duration::hours(6);
+                let now = Utc::now();
+                let at_once = close_stale(conn, now - timeout)?;
+                let six_hours_later = close_stale(conn, now + chrono::Duration::seconds(1))?;
+                Ok((at_once, six_hours_later))
+            })
+            .await
+            .unwrap();
+        assert_eq!(closed, (0, 1));
+    }
 }

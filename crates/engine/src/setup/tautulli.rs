@@ -153,6 +153,12 @@ impl Setup {
         Ok(())
     }
 
+    /// A client for the saved connection (`not_connected` without one).
+    pub(crate) async fn saved_tautulli_client(&self) -> Result<TautulliClient, SetupError> {
+        let saved = self.connection().await?;
+        TautulliClient::new(&parse_saved(&saved.url)?, saved.api_key)
+    }
+
     async fn connection(&self) -> Result<SavedTautulli, SetupError> {
         self.store
             .read()

@@ -24,9 +24,10 @@ fn failed(message: &str) -> Answer {
 }
 
 /// The commands the fake knows (for the "Unknown command" answer).
-pub const KNOWN: [&str; 8] = [
+pub const KNOWN: [&str; 9] = [
     "add_notifier_config",
     "delete_notifier",
+    "get_history",
     "get_notifier_config",
     "get_notifiers",
     "get_tautulli_info",
@@ -39,6 +40,7 @@ pub fn run(state: &mut FakeState, cmd: &str, form: &BTreeMap<String, String>) ->
     let digits = |key: &str| form.get(key).and_then(|v| v.trim().parse::<u32>().ok());
     match cmd {
         "status" => ok(Some("Ok"), json!({})),
+        "get_history" => ok(None, super::history::answer(&state.history, form)),
         "get_tautulli_info" => ok(
             None,
             json!({"tautulli_install_type": "source", "tautulli_version": state.version,

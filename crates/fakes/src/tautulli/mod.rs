@@ -8,6 +8,7 @@
 
 mod activity;
 mod commands;
+pub mod history;
 mod notifier;
 mod notify;
 mod python_json;
@@ -63,6 +64,14 @@ pub struct FakeState {
     pub key_in_body: bool,
     /// What its Plex server plays now (`get_activity`).
     pub activity: Activity,
+    /// The play history `get_history` pages through (see `history.rs`).
+    pub history: Vec<Value>,
+    /// The `start` of every `get_history` call, in order.
+    pub history_starts: Vec<u64>,
+    /// `get_history` from this row on answers an error (Tautulli going away mid-import).
+    pub history_fails_from: Option<u64>,
+    /// How long each `get_history` answer takes (a large, slow Tautulli).
+    pub history_delay: std::time::Duration,
     http: reqwest::Client,
 }
 
@@ -105,6 +114,10 @@ impl FakeTautulli {
             notifies: Vec::new(),
             key_in_body: false,
             activity: Activity::default(),
+            history: Vec::new(),
+            history_starts: Vec::new(),
+            history_fails_from: None,
+            history_delay: std::time::Duration::ZERO,
             http: reqwest::Client::new(),
         }));
         let listener = tokio::net::TcpListener::bind(address).await?;
@@ -165,6 +178,25 @@ impl FakeTautulli {
         locked(&self.state).notifiers.clone()
     }
 
+    /// Replaces the play history (rows as `get_history` shows them ungrouped, any order).
+    pub fn set_history(&self, rows: Vec<Value>) {
+        locked(&self.state).history = rows;
+    }
+
+    /// Makes `get_history` fail from row `start` on (None: answer again).
+    pub fn fail_history_from(&self, start: Option<u64>) {
+        locked(&self.state).history_fails_from = start;
+    }
+
+    pub fn set_history_delay(&self, delay: std::time::Duration) {
+        locked(&self.state).history_delay = delay;
+    }
+
+    /// The `start` of every `get_history` call so far.
+    pub fn history_starts(&self) -> Vec<u64> {
+        locked(&self.state).history_starts.clone()
+    }
+
     pub fn set_refusal(&self, refusal: KeyRefusal) {
         locked(&self.state).refusal = refusal;
     }
@@ -222,6 +254,10 @@ async fn api(
         params.entry(key).or_insert(value);
     }
     let cmd = params.get("cmd").cloned().unwrap_or_default();
+    if cmd == "get_history" {
+        let delay = locked(&state).history_delay;
+        tokio::time::sleep(delay).await;
+    }
     let (prepared, http) = {
         let mut state = locked(&state);
         state.commands.push(cmd.clone());
@@ -252,6 +288,16 @@ async fn api(
         if activity::COMMANDS.contains(&cmd.as_str()) {
             let data = activity::answer(&state.activity, &cmd);
             return envelope(StatusCode::OK, "success", None, data);
+        }
+        if cmd == "get_history" {
+            let start = params.get("start").and_then(|s| s.trim().parse().ok());
+            state.history_starts.push(start.unwrap_or(0));
+            if state
+                .history_fails_from
+                .is_some_and(|from| start.unwrap_or(0) >= from)
+            {
+                return error(Some("Unable to execute database query."));
+            }
         }
         if cmd != "notify" {
             return match commands::run(&mut state, &cmd, &params) {
