@@ -4,34 +4,11 @@
 
 mod support;
 
-use cartographus_engine::config::ConfigLayer;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::history_data::seeded_dir;
-use support::{TestEngine, API_TOKEN};
-
-async fn engine() -> TestEngine {
-    TestEngine::start_in(
-        seeded_dir(),
-        ConfigLayer {
-            nats_enabled: Some(false),
-            ..ConfigLayer::default()
-        },
-    )
-    .await
-}
-
-async fn get(t: &TestEngine, path: &str) -> (StatusCode, Value) {
-    let response = t
-        .http
-        .get(t.url(path))
-        .bearer_auth(API_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
+use support::history_data::seeded_engine;
+use support::setup_api::get;
+use support::TestEngine;
 
 /// The rows as (key, plays, duration_s), or with the series: (key/series, plays, duration_s).
 fn rows(body: &Value) -> Vec<(String, u64, u64)> {
@@ -68,7 +45,7 @@ async fn plays(t: &TestEngine, query: &str) -> Vec<(String, u64, u64)> {
 
 #[tokio::test]
 async fn plays_by_day_hour_and_weekday_follow_the_time_zone() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     assert_eq!(
         plays(&t, "by=day").await,
         expect(&[("2026-11-27", 3, 6000), ("2026-11-29", 2, 360)])
@@ -112,7 +89,7 @@ async fn plays_by_day_hour_and_weekday_follow_the_time_zone() {
 
 #[tokio::test]
 async fn top_lists_rank_by_plays_or_by_time_played() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     assert_eq!(
         plays(&t, "by=user").await,
         expect(&[("lee", 3, 960), ("dana", 2, 5400)])
@@ -153,7 +130,7 @@ async fn top_lists_rank_by_plays_or_by_time_played() {
 
 #[tokio::test]
 async fn a_series_splits_each_day_and_the_range_narrows_the_plays() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     assert_eq!(
         plays(&t, "by=day&series=transcode").await,
         expect(&[
@@ -178,7 +155,7 @@ async fn a_series_splits_each_day_and_the_range_narrows_the_plays() {
 
 #[tokio::test]
 async fn concurrent_streams_peak_per_local_day() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     let peaks = |body: Value| -> Vec<(String, u64)> {
         body["rows"]
             .as_array()
@@ -219,7 +196,7 @@ async fn concurrent_streams_peak_per_local_day() {
 
 #[tokio::test]
 async fn bad_parameters_are_refused_with_their_reason() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     for (query, code) in [
         ("by=day&tz=Europe/Berlin", "bad_time_zone"),
         ("by=day&tz=60,120@2026-13-01", "bad_time_zone"),

@@ -4,23 +4,11 @@
 
 mod support;
 
-use cartographus_engine::config::ConfigLayer;
 use duckdb::Connection;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::history_data::seeded_dir;
+use support::history_data::seeded_engine;
 use support::{TestEngine, API_TOKEN};
-
-async fn engine() -> TestEngine {
-    TestEngine::start_in(
-        seeded_dir(),
-        ConfigLayer {
-            nats_enabled: Some(false),
-            ..ConfigLayer::default()
-        },
-    )
-    .await
-}
 
 async fn fetch(t: &TestEngine, path: &str) -> reqwest::Response {
     t.http
@@ -73,7 +61,7 @@ fn temp_files(t: &TestEngine) -> usize {
 
 #[tokio::test]
 async fn a_sessions_csv_holds_the_rows_of_the_list_in_its_order() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     for filter in [
         "",
         "user=lee",
@@ -102,7 +90,7 @@ async fn a_sessions_csv_holds_the_rows_of_the_list_in_its_order() {
 
 #[tokio::test]
 async fn an_events_csv_holds_the_events_of_the_list() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     let all = csv_ids(&t, "/api/v1/export/events.csv", "event_id").await;
     assert_eq!(all.len(), 10, "five playbacks, a start and a stop each");
     assert_eq!(
@@ -133,7 +121,7 @@ async fn an_events_csv_holds_the_events_of_the_list() {
 
 #[tokio::test]
 async fn an_export_refuses_paging_and_bad_filters() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     for path in [
         "/api/v1/export/events.csv?limit=5",
         "/api/v1/export/sessions.csv?cursor=abc",

@@ -5,35 +5,12 @@
 
 mod support;
 
-use cartographus_engine::config::ConfigLayer;
 use cartographus_engine::persist::sessions::SessionSortKey;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::history_data::seeded_dir;
-use support::{TestEngine, API_TOKEN};
-
-async fn engine() -> TestEngine {
-    TestEngine::start_in(
-        seeded_dir(),
-        ConfigLayer {
-            nats_enabled: Some(false),
-            ..ConfigLayer::default()
-        },
-    )
-    .await
-}
-
-async fn get(t: &TestEngine, path: &str) -> (StatusCode, Value) {
-    let response = t
-        .http
-        .get(t.url(path))
-        .bearer_auth(API_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
+use support::history_data::seeded_engine;
+use support::setup_api::get;
+use support::TestEngine;
 
 /// Every session of a query, two per page, following the cursors.
 async fn all_pages(t: &TestEngine, query: &str) -> Vec<Value> {
@@ -63,7 +40,7 @@ fn titles(items: &[Value]) -> Vec<String> {
 
 #[tokio::test]
 async fn every_sort_pages_through_every_session_once_in_order() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     for key in SessionSortKey::ALL {
         for order in ["asc", "desc"] {
             let query = format!("sort={}&order={order}", key.as_str());
@@ -96,7 +73,7 @@ async fn every_sort_pages_through_every_session_once_in_order() {
 
 #[tokio::test]
 async fn filters_and_free_text_narrow_the_history() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     for (query, expected) in [
         ("q=harbor", vec!["Fog", "Pilot"]),
         ("q=ROKU", vec!["Song"]),
@@ -122,7 +99,7 @@ async fn filters_and_free_text_narrow_the_history() {
 
 #[tokio::test]
 async fn a_sessions_events_and_refused_cursors() {
-    let t = engine().await;
+    let t = seeded_engine().await;
     let pilot = &all_pages(&t, "q=pilot").await[0];
     let id = pilot["session_id"].as_str().unwrap();
     let (status, body) = get(&t, &format!("/api/v1/events?session={id}")).await;

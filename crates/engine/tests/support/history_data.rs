@@ -121,3 +121,15 @@ pub fn seeded_dir() -> tempfile::TempDir {
     drop(conn);
     dir
 }
+
+/// An engine on the direct path over the seeded data directory.
+pub async fn seeded_engine() -> super::TestEngine {
+    super::TestEngine::start_in(
+        seeded_dir(),
+        cartographus_engine::config::ConfigLayer {
+            nats_enabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+}

@@ -27,6 +27,11 @@ pub async fn call(
     (status, json)
 }
 
+/// A GET with the API token; the status and the JSON answer.
+pub async fn get(t: &TestEngine, path: &str) -> (StatusCode, Value) {
+    call(t, Method::GET, path, None).await
+}
+
 /// Regenerates the token setting `key`; the answer must be 200.
 pub async fn regenerate(t: &TestEngine, key: &str) -> Value {
     let path = format!("/api/v1/settings/{key}/regenerate");
