@@ -111,7 +111,7 @@ async function open(hash) {
   return { page, consoleErrors };
 }
 
-test('history: filter by user, open a session, export the filtered sessions as CSV', async () => {
+test('history: filter by user, open a session, export the filtered sessions as CSV and Parquet', async () => {
   const { page, consoleErrors } = await open(null);
   await page.getByTestId('tab-history').click();
   assert.ok(page.url().endsWith('#/history'), page.url());
@@ -142,6 +142,15 @@ test('history: filter by user, open a session, export the filtered sessions as C
   assert.equal(csv.length - 1, sentBy.get('lee'), 'one row per filtered session');
   const user = header.indexOf('username');
   assert.ok(csv.slice(1).every((line) => line.split(',')[user] === 'lee'), csv.join('\n'));
+
+  const [parquet] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export sessions (Parquet)' }).click(),
+  ]);
+  assert.equal(parquet.suggestedFilename(), 'cartographus-sessions.parquet');
+  const bytes = readFileSync(await parquet.path());
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PAR1', 'a Parquet file starts with PAR1');
+  assert.equal(bytes.subarray(-4).toString('latin1'), 'PAR1', 'and ends with it');
 
   // Back returns to the unfiltered list with the session closed.
   await page.goBack();

@@ -15,6 +15,7 @@ fn concrete(path: &str) -> String {
         .replace("{source}", "tautulli")
         .replace("{key}", "no_such_setting")
         .replace("{id}", "no-such-id")
+        .replace("{file}", "sessions.parquet")
 }
 
 async fn answer(t: &TestEngine, method: Method, path: &str) -> (StatusCode, String) {

@@ -109,6 +109,7 @@ export type {
   Concurrent,
   EventFilter,
   ExportDelivery,
+  ExportFormat,
   ExportRows,
   MediaType,
   Plays,

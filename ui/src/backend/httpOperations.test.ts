@@ -61,11 +61,12 @@ describe("HTTP operations", () => {
     const fetchFile = vi.fn().mockResolvedValue(blob);
     const saveFile = vi.fn();
     const ops = createHttpOperations({ callApi: vi.fn(), fetchFile, saveFile });
-    const delivered = await ops.exportHistory({ table: "sessions", filter: { user: "lee", sort: "title" } });
+    const delivered = await ops.exportHistory({ table: "sessions", filter: { user: "lee", sort: "title" } }, "csv");
     expect(fetchFile).toHaveBeenCalledWith("/api/v1/export/sessions.csv?user=lee&sort=title", "The export");
     expect(saveFile).toHaveBeenCalledWith(blob, "cartographus-sessions.csv");
     expect(delivered).toEqual({ kind: "downloaded", fileName: "cartographus-sessions.csv" });
-    await ops.exportHistory({ table: "events", filter: { session: "s-1" } });
-    expect(fetchFile).toHaveBeenLastCalledWith("/api/v1/export/events.csv?session=s-1", "The export");
+    await ops.exportHistory({ table: "events", filter: { session: "s-1" } }, "parquet");
+    expect(fetchFile).toHaveBeenLastCalledWith("/api/v1/export/events.parquet?session=s-1", "The export");
+    expect(saveFile).toHaveBeenLastCalledWith(blob, "cartographus-events.parquet");
   });
 });

@@ -60,10 +60,10 @@ export function createHttpOperations({ callApi, fetchFile, saveFile = downloadBl
       callApi<Page<MediaEvent>>(withQuery("/api/v1/events", eventParameters(filter, page)), "The events"),
     getAnalyticsPlays: (query) => callApi<Plays>(withQuery("/api/v1/analytics/plays", query), "Analytics"),
     getAnalyticsConcurrent: (range) => callApi<Concurrent>(withQuery("/api/v1/analytics/concurrent", range), "Analytics"),
-    exportHistory: async (rows) => {
+    exportHistory: async (rows, format) => {
       const parameters = rows.table === "events" ? eventParameters(rows.filter, {}) : { ...rows.filter };
-      const fileName = `cartographus-${rows.table}.csv`;
-      const blob = await fetchFile(withQuery(`/api/v1/export/${rows.table}.csv`, parameters), "The export");
+      const fileName = `cartographus-${rows.table}.${format}`;
+      const blob = await fetchFile(withQuery(`/api/v1/export/${rows.table}.${format}`, parameters), "The export");
       saveFile(blob, fileName);
       return { kind: "downloaded", fileName };
     },

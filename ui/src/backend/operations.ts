@@ -5,6 +5,7 @@
 import type {
   Concurrent,
   EventFilter,
+  ExportFormat,
   ExportRows,
   MediaEvent,
   MediaType,
@@ -44,6 +45,7 @@ import type {
 export type {
   Concurrent,
   EventFilter,
+  ExportFormat,
   ExportRows,
   MediaType,
   Plays,
@@ -118,5 +120,5 @@ export interface OperationsBackend {
   /** The most streams at once on each local day of the range. */
   getAnalyticsConcurrent(range: Range): Promise<Concurrent>;
   /** Exports the rows a list filter covers as CSV: a save dialog on the desktop, a download in a browser. */
-  exportHistory(rows: ExportRows): Promise<ExportDelivery>;
+  exportHistory(rows: ExportRows, format: ExportFormat): Promise<ExportDelivery>;
 }

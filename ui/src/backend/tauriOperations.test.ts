@@ -96,9 +96,9 @@ describe("Tauri settings event", () => {
     await backend.getAnalyticsConcurrent({ tz: "0" });
     expect(commands.getAnalyticsConcurrent).toHaveBeenCalledWith({ tz: "0" });
     const rows = { table: "sessions", filter: { user: "dana" } } as const;
-    expect(await backend.exportHistory(rows)).toEqual({ kind: "saved", path: "/tmp/h.csv", rows: 3 });
-    expect(commands.exportHistory).toHaveBeenCalledWith(rows, "csv");
+    expect(await backend.exportHistory(rows, "parquet")).toEqual({ kind: "saved", path: "/tmp/h.csv", rows: 3 });
+    expect(commands.exportHistory).toHaveBeenCalledWith(rows, "parquet");
     const cancelled = createTauriBackend(bindings, {}, fakeCommands({ exportHistory: vi.fn(() => Promise.resolve(null)) }));
-    expect(await cancelled.exportHistory(rows)).toEqual({ kind: "cancelled" });
+    expect(await cancelled.exportHistory(rows, "csv")).toEqual({ kind: "cancelled" });
   });
 });

@@ -54,8 +54,8 @@ export function createTauriOperations(
     listEvents: (filter, page) => call(() => bindings.listEvents(filter, page)),
     getAnalyticsPlays: (query) => call(() => bindings.getAnalyticsPlays(query)),
     getAnalyticsConcurrent: (range) => call(() => bindings.getAnalyticsConcurrent(range)),
-    exportHistory: async (rows) => {
-      const saved = await call(() => bindings.exportHistory(rows, "csv"));
+    exportHistory: async (rows, format) => {
+      const saved = await call(() => bindings.exportHistory(rows, format));
       return saved === null ? { kind: "cancelled" } : { kind: "saved", path: saved.path, rows: saved.rows };
     },
     onSettingsChanged(listener) {

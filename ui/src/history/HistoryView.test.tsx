@@ -195,8 +195,8 @@ describe("History", () => {
       exportHistory,
     });
     await screen.findByTestId("history-row");
-    fireEvent.click(screen.getByTestId("history-export"));
+    fireEvent.click(screen.getByTestId("history-export-parquet"));
     expect((await screen.findByTestId("history-export-result")).textContent).toBe("Saved 42 rows to /home/dana/h.csv");
-    expect(exportHistory).toHaveBeenCalledWith({ table: "sessions", filter: expect.objectContaining({ source: "plex" }) });
+    expect(exportHistory).toHaveBeenCalledWith({ table: "sessions", filter: expect.objectContaining({ source: "plex" }) }, "parquet");
   });
 });

@@ -1,5 +1,5 @@
 // History: every playback (session) with its filters in the URL, a virtualised table paged by
-// the engine's cursors, the selected session's events beside it, and CSV export of either.
+// the engine's cursors, the selected session's events beside it, and CSV or Parquet export of either.
 import { useCallback, useMemo } from "react";
 import { describeFailure } from "../backend/errors";
 import type { Route } from "../router/hashRoute";
@@ -37,8 +37,8 @@ export function HistoryView({ route }: { route: Route }) {
     <section className="history" aria-labelledby="history-title">
       <header className="history__header">
         <h1 id="history-title">History</h1>
-        <ExportButton rows={{ table: "sessions", filter }} label="Export sessions (CSV)" />
-        {selected && <ExportButton rows={{ table: "events", filter: { session: selected } }} label="Export events (CSV)" />}
+        <ExportButton rows={{ table: "sessions", filter }} label="Export sessions" />
+        {selected && <ExportButton rows={{ table: "events", filter: { session: selected } }} label="Export events" />}
       </header>
       <HistoryFilters state={state} onChange={change} />
       <div className={`history__body${selected ? " history__body--detail" : ""}`}>

@@ -1,10 +1,10 @@
-//! `GET /api/v1/export/{events,sessions}.csv`: the rows the same filters as the lists cover,
+//! `GET /api/v1/export/{events,sessions}.{csv,parquet}`: the rows the same filters as the lists cover,
 //! written by DuckDB into a temporary file and streamed from disk (never whole in memory);
 //! the file is removed when the answer ends or is abandoned.
 
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -14,30 +14,48 @@ use super::error::ApiError;
 use super::queries::{parsed, EventsQuery, ListQuery, SessionsQuery};
 use super::AppState;
 use crate::handle::TempExport;
-use crate::persist::export::ExportFormat;
+use crate::persist::export::{ExportFormat, ExportTable};
 
-pub async fn events_csv(
-    State(state): State<AppState>,
-    query: Result<Query<EventsQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let filter = unpaged(parsed(query)?)?;
-    let export = state
-        .engine
-        .export_events_download(filter, ExportFormat::Csv)
-        .await?;
-    stream("events", ExportFormat::Csv, export).await
+/// The rows an export file holds, and its format, from its name.
+fn parse_file(file: &str) -> Option<(ExportTable, ExportFormat)> {
+    let (rows, extension) = file.rsplit_once('.')?;
+    let table = match rows {
+        "events" => ExportTable::Events,
+        "sessions" => ExportTable::Sessions,
+        _ => return None,
+    };
+    let format = ExportFormat::ALL
+        .into_iter()
+        .find(|f| f.extension() == extension)?;
+    Some((table, format))
 }
 
-pub async fn sessions_csv(
+/// `GET /api/v1/export/{events,sessions}.{csv,parquet}` with the list's own filters.
+pub async fn download(
     State(state): State<AppState>,
-    query: Result<Query<SessionsQuery>, QueryRejection>,
+    Path(file): Path<String>,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
-    let filter = unpaged(parsed(query)?)?;
-    let export = state
-        .engine
-        .export_sessions_download(filter, ExportFormat::Csv)
-        .await?;
-    stream("sessions", ExportFormat::Csv, export).await
+    let Some((table, format)) = parse_file(&file) else {
+        return Err(ApiError::not_found(format!(
+            "no export {file:?}: events.csv, events.parquet, sessions.csv or sessions.parquet"
+        )));
+    };
+    match table {
+        ExportTable::Events => {
+            let filter = unpaged(parsed(Query::<EventsQuery>::try_from_uri(&uri))?)?;
+            let export = state.engine.export_events_download(filter, format).await?;
+            stream("events", format, export).await
+        }
+        ExportTable::Sessions => {
+            let filter = unpaged(parsed(Query::<SessionsQuery>::try_from_uri(&uri))?)?;
+            let export = state
+                .engine
+                .export_sessions_download(filter, format)
+                .await?;
+            stream("sessions", format, export).await
+        }
+    }
 }
 
 /// The list's filter; an export is every row, so paging parameters are a mistake.

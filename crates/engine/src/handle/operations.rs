@@ -111,12 +111,14 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "export_events_download",
-        route("GET", "/api/v1/export/events.csv"),
+        // {file}: events.csv or events.parquet
+        route("GET", "/api/v1/export/{file}"),
         Desktop::None("the window saves where the user chooses (export_to)"),
     ),
     op(
         "export_sessions_download",
-        route("GET", "/api/v1/export/sessions.csv"),
+        // {file}: sessions.csv or sessions.parquet
+        route("GET", "/api/v1/export/{file}"),
         Desktop::None("the window saves where the user chooses (export_to)"),
     ),
     op(

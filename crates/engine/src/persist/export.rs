@@ -19,30 +19,36 @@ pub enum ExportTable {
     Sessions,
 }
 
-/// The file format. Parquet needs DuckDB's parquet extension, which this build does not
-/// link (docs/adr/0023), so CSV is the one format for now.
+/// The file format. Parquet is written by DuckDB's parquet extension, linked into the
+/// bundled build (never downloaded: docs/adr/0005), with its columns' types kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     Csv,
+    Parquet,
 }
 
 impl ExportFormat {
+    pub const ALL: [ExportFormat; 2] = [ExportFormat::Csv, ExportFormat::Parquet];
+
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Csv => "csv",
+            ExportFormat::Parquet => "parquet",
         }
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
             ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Parquet => "application/vnd.apache.parquet",
         }
     }
 
     fn copy_options(self) -> &'static str {
         match self {
             ExportFormat::Csv => "FORMAT csv, HEADER true",
+            ExportFormat::Parquet => "FORMAT parquet, COMPRESSION zstd",
         }
     }
 }
