@@ -15,7 +15,7 @@ type Made = {
   width: number;
 };
 const made: Made[] = [];
-const barsBuilder = vi.fn(() => "bars-path");
+const barsBuilder = vi.fn((opts: unknown) => (opts === undefined ? "no-options" : "bars-path"));
 
 vi.mock("uplot", () => {
   class FakeUPlot {
