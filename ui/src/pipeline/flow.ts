@@ -30,12 +30,14 @@ function fromPart(part: PartHealth | undefined): { state: StageState; reason: st
   return { state, reason };
 }
 
-/** The worst of several parts; their reasons joined, the worst first. */
+/** The worst of several parts, with the reasons of the parts in that state. */
 function worst(parts: (PartHealth | undefined)[], fallback: string): { state: StageState; reason: string } {
   const known = parts.map(fromPart).filter((p): p is { state: StageState; reason: string } => p !== null);
   if (known.length === 0) return { state: "off", reason: fallback };
   known.sort((a, b) => RANK[b.state] - RANK[a.state]);
-  return { state: known[0]!.state, reason: known.map((p) => p.reason).filter((r) => r !== "").join(" · ") || fallback };
+  const state = known[0]!.state;
+  const reasons = known.filter((p) => p.state === state).map((p) => p.reason).filter((r) => r !== "");
+  return { state, reason: reasons.join(" · ") || fallback };
 }
 
 export function perSecond(value: number | null | undefined): string {
