@@ -103,7 +103,8 @@ export function chartOptions(spec: ChartSpec, width: number, colors: ThemeColors
         const stroke = color(source);
         return bars
           ? { label: spec.series[source]!.label, stroke, fill: stroke, width: 0, paths: paths.bars!({ size: [0.8, 48], align: 0 }), points: { show: false } }
-          : { label: spec.series[source]!.label, stroke, width: 2, spanGaps: false, points: { show: false } };
+          : // uPlot shows a line's points only where they are far enough apart (a short history).
+            { label: spec.series[source]!.label, stroke, width: 2, spanGaps: false };
       }),
     ],
   };

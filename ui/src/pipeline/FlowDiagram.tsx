@@ -30,9 +30,11 @@ function StageBox({ stage }: { stage: Stage }) {
 
 function Arrow({ link }: { link: Link }) {
   const waits = link.waiting.length > 0;
+  const busy = link.busy ?? waits;
   return (
     <div
-      className={waits ? "flow-link flow-link--waiting" : "flow-link"}
+      className={busy ? "flow-link flow-link--waiting" : "flow-link"}
+      data-busy={busy}
       data-testid={`link-${link.from}-${link.to}`}
       aria-label={waits ? `Waiting between ${link.from} and ${link.to}: ${link.waiting.join(", ")}` : undefined}
       tabIndex={waits ? 0 : undefined}

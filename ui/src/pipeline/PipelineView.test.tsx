@@ -90,7 +90,12 @@ describe("Pipeline view", () => {
     expect(screen.getByTestId("stage-jetstream").textContent).toContain("48,210 messages");
     expect(screen.getByTestId("stage-persist").textContent).toContain("4/s stored");
     expect(screen.getByTestId("link-jetstream-persist").textContent).toBe("→1,200 pending300 ack pending4 redelivered");
-    expect(screen.getByTestId("link-spool-jetstream").textContent).toContain("7 in the spool");
+    expect(screen.getByTestId("link-jetstream-persist").getAttribute("data-busy")).toBe("true");
+    backend.pushStats(jetstreamStats);
+    await waitFor(() => expect(screen.getByTestId("link-jetstream-persist").textContent).toBe("→0 pending0 ack pending"));
+    expect(screen.getByTestId("link-jetstream-persist").getAttribute("data-busy")).toBe("false");
+    backend.pushStats(busyStats);
+    await waitFor(() => expect(screen.getByTestId("link-spool-jetstream").textContent).toContain("7 in the spool"));
     expect(screen.getByTestId("stage-live").textContent).toContain("keeps up");
     expect(screen.queryByTestId("pipeline-degraded")).toBeNull();
   });

@@ -84,6 +84,7 @@ export function PipelineView({ health, stats: statsState }: Props) {
             history={history}
             series={(h) => backlogSeries(h, flow.direct)}
             format={formatCount}
+            axisFormat={(v) => (Number.isInteger(v) ? formatCount(v) : "")}
             label="Events waiting in the spool and for the writer over the last 15 minutes"
             testId="chart-backlog"
           />

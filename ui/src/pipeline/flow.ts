@@ -16,7 +16,8 @@ export type Stage = {
   figure: string | null;
 };
 
-export type Link = { from: Stage["id"]; to: Stage["id"]; waiting: string[] };
+/** `waiting`: what the link holds, in words; `busy`: whether any of it is above zero. */
+export type Link = { from: Stage["id"]; to: Stage["id"]; waiting: string[]; busy?: boolean };
 
 export type Flow = { direct: boolean; stages: Stage[]; links: Link[]; branch: { link: Link; stage: Stage } };
 
@@ -139,7 +140,7 @@ export function buildFlow(health: Health | null, stats: Stats, latest: StatsSamp
       { from: "sources", to: "listener", waiting: [] },
       { from: "listener", to: "spool", waiting: [] },
       { from: "spool", to: "jetstream", waiting: spoolPending > 0 ? [`${formatCount(spoolPending)} in the spool`] : [] },
-      { from: "jetstream", to: "persist", waiting: writerWaiting },
+      { from: "jetstream", to: "persist", waiting: writerWaiting, busy: writer !== null && writer.pending + writer.ack_pending + writer.redelivered > 0 },
       { from: "persist", to: "duckdb", waiting: [] },
     ],
     branch: { link: { from: "jetstream", to: "live", waiting: live && live.pending > 0 ? [`${formatCount(live.pending)} pending`] : [] }, stage: liveStage },

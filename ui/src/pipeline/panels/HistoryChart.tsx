@@ -10,11 +10,12 @@ type Props = {
   history: UseQueryResult<StatsHistoryView>;
   series: (history: StatsHistoryView) => ChartSeries[];
   format: (value: number) => string;
+  axisFormat?: (value: number) => string;
   label: string;
   testId: string;
 };
 
-export function HistoryChart({ history, series, format, label, testId }: Props) {
+export function HistoryChart({ history, series, format, axisFormat, label, testId }: Props) {
   if (history.isPending) {
     return (
       <p role="status" className="pipeline-panel__empty">
@@ -41,5 +42,5 @@ export function HistoryChart({ history, series, format, label, testId }: Props) 
     );
   }
   const { rows, times } = historyRows(data);
-  return <Chart kind="lines" rows={rows} times={times} series={series(data)} format={format} label={label} height={140} testId={testId} />;
+  return <Chart kind="lines" rows={rows} times={times} series={series(data)} format={format} axisFormat={axisFormat} label={label} height={140} testId={testId} />;
 }
