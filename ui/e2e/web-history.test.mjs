@@ -169,6 +169,10 @@ test('analytics: every chart drawn from the stored playbacks', async () => {
   for (const chart of ['chart-per-day-bars', 'chart-weekday-bars', 'chart-hour-bars', 'chart-stream-type-bars', 'chart-concurrent-bars', 'top-titles', 'top-platforms']) {
     await page.getByTestId(chart).waitFor({ timeout: 15_000 });
   }
+  // Drawn by uPlot on canvases (under the server's strict CSP), with the table behind each.
+  for (const chart of ['chart-per-day-bars', 'chart-weekday-bars', 'chart-hour-bars', 'chart-stream-type-bars', 'chart-concurrent-bars']) {
+    await page.getByTestId(chart).locator('canvas').first().waitFor({ timeout: 15_000 });
+  }
   await page.screenshot({ path: join(artifactsDir, 'analytics.png'), fullPage: true });
   assert.deepEqual(consoleErrors, [], 'no console errors');
   await page.close();

@@ -18,6 +18,7 @@ import { IngestionNotice } from "./layout/IngestionNotice";
 import { SectionTabs } from "./layout/SectionTabs";
 import { LiveView } from "./live/LiveView";
 import { LogsView } from "./logs/LogsView";
+import { PipelineView } from "./pipeline/PipelineView";
 import { useNavigate, useRoute } from "./router/useRoute";
 import { SettingsView } from "./settings/SettingsView";
 import { isThemeChoice, useTheme, type ThemeChoice } from "./settings/theme";
@@ -35,7 +36,7 @@ export function App() {
   const route = useRoute();
   const navigate = useNavigate();
   const section = route.section;
-  // One cache for the views that fetch through TanStack Query (History, Analytics).
+  // One cache for the views that fetch through TanStack Query (History, Analytics, Pipeline).
   const [queryClient] = useState(createQueryClient);
   const [theme, setTheme] = useState<ThemeChoice>("system");
   useTheme(theme);
@@ -74,6 +75,7 @@ export function App() {
     <div className="app-shell">
       <AppHeader
         health={healthState.health}
+        alerts={statsState.stats?.alerts ?? []}
         onConnectSource={setup.open ? undefined : setup.openSetup}
         connectSourceRef={connectSource}
       />
@@ -109,6 +111,11 @@ export function App() {
               </QueryClientProvider>
             )}
             {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
+            {section === "pipeline" && (
+              <QueryClientProvider client={queryClient}>
+                <PipelineView health={healthState} stats={statsState} />
+              </QueryClientProvider>
+            )}
             {section === "dlq" && <DlqView />}
             {section === "logs" && <LogsView />}
             {section === "settings" && (

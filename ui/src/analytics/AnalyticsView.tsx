@@ -9,8 +9,9 @@ import { RANGE_PRESETS, isRangeId, resolveRange, zoneOffsets, type RangeId } fro
 import { SOURCES } from "../history/historyFilter";
 import type { Route } from "../router/hashRoute";
 import { useNavigate } from "../router/useRoute";
-import { BarChart, TopList } from "./BarChart";
+import { BarChart } from "./BarChart";
 import { ChartCard } from "./ChartCard";
+import { TopList } from "./TopList";
 import { daysBetween, HOURS, localDay, metricValue, toGrid, WEEKDAYS, type Metric } from "./chartData";
 import "./analytics.css";
 
@@ -162,6 +163,7 @@ export function AnalyticsView({ route }: { route: Route }) {
                 metric={metric}
                 tick={dayTick}
                 tickEvery={Math.max(1, Math.ceil(grid.categories.length / 10))}
+                label="Plays per day by media type"
                 testId="chart-per-day-bars"
               />
             );
@@ -176,16 +178,19 @@ export function AnalyticsView({ route }: { route: Route }) {
                 metric={metric}
                 tick={dayTick}
                 tickEvery={Math.max(1, Math.ceil(grid.categories.length / 10))}
+                label="Stream type per day"
                 testId="chart-stream-type-bars"
               />
             );
           }}
         </ChartCard>
         <ChartCard title="Plays by day of week" testId="chart-weekday" query={byWeekday} isEmpty={noRows}>
-          {(data) => <BarChart grid={toGrid(data.rows, metric, WEEKDAYS)} metric={metric} tick={(d) => d.slice(0, 3)} testId="chart-weekday-bars" />}
+          {(data) => <BarChart grid={toGrid(data.rows, metric, WEEKDAYS)} metric={metric} tick={(d) => d.slice(0, 3)} label="Plays by day of week"
+                testId="chart-weekday-bars" />}
         </ChartCard>
         <ChartCard title="Plays by hour of day" testId="chart-hour" query={byHour} isEmpty={noRows}>
-          {(data) => <BarChart grid={toGrid(data.rows, metric, HOURS)} metric={metric} tickEvery={3} testId="chart-hour-bars" />}
+          {(data) => <BarChart grid={toGrid(data.rows, metric, HOURS)} metric={metric} tickEvery={3} label="Plays by hour of day"
+                testId="chart-hour-bars" />}
         </ChartCard>
         <ChartCard title="Top users" testId="chart-users" query={topUsers} isEmpty={noRows}>
           {(data) => <TopList rows={data.rows.map((r) => ({ key: r.key, value: metricValue(r, metric) }))} metric={metric} testId="top-users" />}
@@ -205,6 +210,7 @@ export function AnalyticsView({ route }: { route: Route }) {
                 metric="streams"
                 tick={dayTick}
                 tickEvery={Math.max(1, Math.ceil(days(data).length / 10))}
+                label="Most streams at once per day"
                 testId="chart-concurrent-bars"
               />
             );

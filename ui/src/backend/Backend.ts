@@ -34,6 +34,13 @@ import type {
   Source,
   SpoolStats,
   Stats,
+  StatsHistoryView,
+  StatsSample,
+  PipelineAlert,
+  AlertKind,
+  Severity,
+  LatencySummary,
+  ConsumerStats,
   StreamStats,
   CheckListenRequest,
   ListenChanged,
@@ -86,6 +93,13 @@ export type {
   Source,
   SpoolStats,
   Stats,
+  StatsHistoryView,
+  StatsSample,
+  PipelineAlert,
+  AlertKind,
+  Severity,
+  LatencySummary,
+  ConsumerStats,
   StreamStats,
 };
 export type {
@@ -170,6 +184,11 @@ export interface Backend extends OperationsBackend {
    * getStats would need a token the UI lacks. Returns the unsubscribe function.
    */
   onStats(listener: (stats: Stats) => void, onError?: (error: Error) => void): () => void;
+  /**
+   * The pipeline's last 15 minutes (one sample every `interval_s`, oldest first) and the alerts
+   * they raise; needs the API token in a browser.
+   */
+  getStatsHistory(): Promise<StatsHistoryView>;
   /**
    * Subscribes to the live view. The first batch is always a snapshot (the whole state); then
    * come batches of messages to apply in order. A later snapshot means "start over": the feed

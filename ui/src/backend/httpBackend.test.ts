@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Health } from "./Backend";
 import { createHttpBackend, type HttpBackendOptions } from "./httpBackend";
 import { FakeWebSocket } from "../test/FakeWebSocket";
-import { directStats, engineInfo, healthyHealth, jetstreamStats, mixedHealth } from "../test/fixtures";
+import { directStats, engineInfo, healthyHealth, jetstreamStats, mixedHealth, statsHistory } from "../test/fixtures";
 
 const ORIGIN = "http://127.0.0.1:3857";
 
@@ -262,6 +262,19 @@ describe("httpBackend stats", () => {
     const [url, init] = fetchMock.mock.calls[0] ?? [];
     expect(url).toBe(`${ORIGIN}/api/v1/stats`);
     expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer secret-token");
+  });
+
+  it("reads the pipeline's history from /api/v1/stats/history with the Bearer header, refusing strange bodies", async () => {
+    const fetchMock = fakeFetch(() => jsonResponse(statsHistory));
+    await expect(backendWith({ fetch: fetchMock }).getStatsHistory()).resolves.toEqual(statsHistory);
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe(`${ORIGIN}/api/v1/stats/history`);
+    expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer secret-token");
+
+    const strange = backendWith({
+      fetch: fakeFetch(() => jsonResponse({ ...statsHistory, samples: [{ ...statsHistory.samples[0], spool_pending: "1" }] })),
+    });
+    await expect(strange.getStatsHistory()).rejects.toThrow("this UI does not understand");
   });
 
   it("accepts the null figures of direct mode", async () => {

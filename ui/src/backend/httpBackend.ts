@@ -17,6 +17,7 @@ import type {
   PageArgs,
   Retried,
   Stats,
+  StatsHistoryView,
 } from "./Backend";
 import { EngineError, unreachableEngineError } from "./errors";
 import { isHealth } from "./healthGuard";
@@ -28,7 +29,7 @@ import { createLiveHealthFeed } from "./liveHealthFeed";
 import { createLiveSocket, type WebSocketConstructorLike } from "./liveSocket";
 import { createHttpOperations } from "./httpOperations";
 import { createStatsFeed } from "./statsFeed";
-import { isStats } from "./statsGuard";
+import { isStats, isStatsHistory } from "./statsGuard";
 
 export type HttpBackendOptions = {
   /** Origin of cartographus-server, e.g. "http://127.0.0.1:3857" (the page's own origin in practice). */
@@ -56,6 +57,7 @@ export type HttpBackendOptions = {
 const HEALTH_PATH = "/api/v1/health";
 const INFO_PATH = "/api/v1/info";
 const STATS_PATH = "/api/v1/stats";
+const STATS_HISTORY_PATH = "/api/v1/stats/history";
 const SOCKET_PATH = "/api/v1/ws";
 const LIVE_SESSIONS_PATH = "/api/v1/sessions/live";
 const EVENTS_PATH = "/api/v1/events";
@@ -251,6 +253,8 @@ export function createHttpBackend(options: HttpBackendOptions): Backend {
     getEngineInfo,
     onHealth: (listener, onError) => liveHealth.subscribe(listener, onError),
     getStats,
+    getStatsHistory: () =>
+      callApi<StatsHistoryView>(STATS_HISTORY_PATH, "The pipeline's history", {}, isStatsHistory),
     // Without the token every request would be refused: do not poll at all.
     onStats: (listener, onError) => (token === null ? () => {} : liveStats.subscribe(listener, onError)),
     subscribeLive(onBatch, onError) {

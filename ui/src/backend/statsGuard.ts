@@ -1,6 +1,6 @@
 // Runtime check of Stats bodies that arrive as untyped JSON, so a wrong answer surfaces as a
 // readable error instead of a crash deep inside a component. Every figure may be null.
-import type { Stats } from "./Backend";
+import type { PipelineAlert, Stats, StatsHistoryView } from "./Backend";
 
 function isNumberOrNull(value: unknown): boolean {
   return value === null || (typeof value === "number" && Number.isFinite(value));
@@ -59,6 +59,58 @@ export function isStats(value: unknown): value is Stats {
     isFiguresOrNull(candidate.writer, ["stored", "duplicates", "redelivered", "naks", "dead_lettered", "batches"]) &&
     isFiguresOrNull(candidate.stream, ["messages", "bytes", "first_seq", "last_seq"]) &&
     isFiguresOrNull(candidate.spool, ["pending", "bytes"]) &&
-    isSidecarOrNull(candidate.sidecar)
+    isSidecarOrNull(candidate.sidecar) &&
+    (candidate.alerts === undefined || isAlerts(candidate.alerts))
+  );
+}
+
+function isAlerts(value: unknown): value is PipelineAlert[] {
+  return (
+    Array.isArray(value) &&
+    value.every((alert: unknown) => {
+      if (typeof alert !== "object" || alert === null) return false;
+      const a = alert as Record<string, unknown>;
+      return (
+        typeof a.kind === "string" &&
+        (a.severity === "warning" || a.severity === "critical") &&
+        typeof a.cause === "string" &&
+        typeof a.action === "string" &&
+        typeof a.since === "string"
+      );
+    })
+  );
+}
+
+const SAMPLE_FIGURES = [
+  "stored_per_s",
+  "stored_total",
+  "spool_pending",
+  "writer_pending",
+  "writer_ack_pending",
+  "dlq_size",
+  "stream_messages",
+  "duckdb_file_bytes",
+  "sidecar_restarts",
+  "sidecar_rss_bytes",
+] as const;
+
+/** `GET /api/v1/stats/history`: every sample's figures numbers (or null), its alerts readable. */
+export function isStatsHistory(value: unknown): value is StatsHistoryView {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.interval_s === "number" &&
+    candidate.interval_s > 0 &&
+    typeof candidate.capacity === "number" &&
+    Array.isArray(candidate.samples) &&
+    candidate.samples.every(
+      (sample: unknown) =>
+        typeof sample === "object" &&
+        sample !== null &&
+        typeof (sample as Record<string, unknown>).at === "string" &&
+        isMapOf((sample as Record<string, unknown>).ingest_per_s, isNumberOrNull) &&
+        isFiguresOrNull(sample, SAMPLE_FIGURES),
+    ) &&
+    isAlerts(candidate.alerts)
   );
 }

@@ -15,6 +15,7 @@ import {
   mixedHealth,
   runningSidecar,
   setupOverview,
+  statsHistory,
 } from "../test/fixtures";
 
 type Commands = TauriBindings["commands"];
@@ -39,6 +40,7 @@ function fakeBindings(
       getHealth: overrides.getHealth ?? (() => Promise.resolve(healthyHealth)),
       getEngineInfo: overrides.getEngineInfo ?? (() => Promise.resolve(engineInfo)),
       getStats: overrides.getStats ?? (() => Promise.resolve(jetstreamStats)),
+      getStatsHistory: overrides.getStatsHistory ?? refuse,
       subscribeLive: vi.fn(overrides.subscribeLive ?? (() => Promise.resolve(null))),
       listDlq: vi.fn(overrides.listDlq ?? refuse),
       getDlqEntry: vi.fn(overrides.getDlqEntry ?? refuse),
@@ -164,6 +166,14 @@ describe("tauriBackend stats", () => {
     await expect(failing.getStats()).rejects.toThrow(
       "Cannot reach the engine at the app core (Tauri IPC): database is locked",
     );
+  });
+
+  it("answers getStatsHistory through the generated get_stats_history command", async () => {
+    const getStatsHistory = vi.fn(() => Promise.resolve(statsHistory));
+    await expect(createTauriBackend(fakeBindings({ getStatsHistory }).bindings).getStatsHistory()).resolves.toEqual(statsHistory);
+    expect(getStatsHistory).toHaveBeenCalledOnce();
+    const failing = createTauriBackend(fakeBindings({ getStatsHistory: () => Promise.reject("engine gone") }).bindings);
+    await expect(failing.getStatsHistory()).rejects.toThrow("engine gone");
   });
 
   it("fetches stats at once, then every 5 s, and stops on unsubscribe", async () => {

@@ -30,6 +30,7 @@ import type {
   SetupOverview,
   SidecarStatus,
   Stats,
+  StatsHistoryView,
   TautulliConnected,
   TautulliConnectRequest,
   TautulliTestResult,
@@ -49,6 +50,7 @@ export type TauriBindings = {
     getHealth(): Promise<Health>;
     getEngineInfo(): Promise<EngineInfo>;
     getStats(): Promise<Stats>;
+    getStatsHistory(): Promise<StatsHistoryView>;
     subscribeLive(channel: ChannelLike<LiveBatch>): Promise<null>;
     listDlq(filter: DlqFilter, page: PageArgs): Promise<Page<DlqEntry>>;
     getDlqEntry(id: string): Promise<DlqEntry>;
@@ -240,6 +242,7 @@ export function createTauriBackend(
       };
     },
     getStats,
+    getStatsHistory: () => callEngine(() => bindings.commands.getStatsHistory()),
     onStats: (listener, onError) => liveStats.subscribe(listener, onError),
     subscribeLive: (onBatch, onError) => liveView.subscribe(onBatch, onError),
     listDlq: (filter, page) => callEngine(() => bindings.commands.listDlq(filter, page)),

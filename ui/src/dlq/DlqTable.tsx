@@ -1,19 +1,49 @@
-// The dead letters of one filter, newest failure first; choosing one opens its detail.
+// The dead letters of one filter, newest failure first; choosing one opens its detail. Rows are
+// virtualised (only those on screen, plus a margin, are in the DOM; spacer rows keep the scroll
+// height), and the next page is asked for as the end comes near, so 10,000 entries scroll freely.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef } from "react";
 import type { DlqEntry } from "../backend/Backend";
 import { formatDateTime } from "../format/time";
 import { SourceBadge } from "../media/SourceBadge";
 import { DlqKindBadge } from "./DlqKindBadge";
 import "./dlq.css";
 
+/** Fixed by CSS (.dlq-table__row), so rows need no measuring. */
+const ROW_HEIGHT = 56;
+/** Ask for the next page when the last row on screen is this close to the last loaded. */
+const PREFETCH_ROWS = 40;
+
 type DlqTableProps = {
   entries: readonly DlqEntry[];
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** More entries exist beyond those loaded, and none are on their way. */
+  canLoadMore?: boolean;
+  onNearEnd?: () => void;
 };
 
-export function DlqTable({ entries, selectedId, onSelect }: DlqTableProps) {
+export function DlqTable({ entries, selectedId, onSelect, canLoadMore = false, onNearEnd }: DlqTableProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // The virtualizer's functions are read during render only, and this component is not memoised.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.length > 0 ? items[items.length - 1]!.index : -1;
+  const before = items[0]?.start ?? 0;
+  const after = Math.max(0, virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0));
+
+  useEffect(() => {
+    if (canLoadMore && lastShown >= entries.length - PREFETCH_ROWS) onNearEnd?.();
+  }, [canLoadMore, lastShown, entries.length, onNearEnd]);
+
   return (
-    <div className="table-scroll">
+    <div className="table-scroll dlq-table-scroll" ref={scroller} data-testid="dlq-scroller">
       <table className="data-table dlq-table" data-testid="dlq-table">
         <caption className="visually-hidden">Dead letters, most recent failure first</caption>
         <thead>
@@ -28,7 +58,9 @@ export function DlqTable({ entries, selectedId, onSelect }: DlqTableProps) {
           </tr>
         </thead>
         <tbody>
-          {entries.map((entry) => {
+          {before > 0 && <tr className="dlq-table__spacer" aria-hidden="true" style={{ height: before }} />}
+          {items.map((item) => {
+            const entry = entries[item.index]!;
             const selected = entry.id === selectedId;
             return (
               <tr
@@ -70,6 +102,7 @@ export function DlqTable({ entries, selectedId, onSelect }: DlqTableProps) {
               </tr>
             );
           })}
+          {after > 0 && <tr className="dlq-table__spacer" aria-hidden="true" style={{ height: after }} />}
         </tbody>
       </table>
     </div>

@@ -8,6 +8,10 @@ import { BackendProvider } from "../backend/BackendContext";
 import { EngineError } from "../backend/errors";
 import { createFakeBackend, type FakeBackendOptions } from "../test/fakeBackend";
 import { dlqEntry, jobStatus } from "../test/fixtures";
+import { giveElementsASize } from "../test/sizedLayout";
+
+// The list is virtualised: it needs a box to fill.
+giveElementsASize();
 
 function page(items: DlqEntry[], next_cursor: string | null = null): Page<DlqEntry> {
   return { items, next_cursor };
@@ -106,19 +110,42 @@ describe("Dead letters view", () => {
     expect((screen.getByTestId("dlq-filter-text") as HTMLInputElement).value).toBe("");
   });
 
-  it("loads more pages with the cursor, appending", async () => {
+  it("loads the next page with the cursor as the end of the list comes near, appending", async () => {
     const listDlq = vi.fn((_filter: object, args: { cursor?: string | null }) =>
       Promise.resolve(args.cursor === "c2" ? page([entries[1]!]) : page([entries[0]!], "c2")),
     );
     await renderDlq({ listDlq });
-    await waitFor(() => expect(rowIds()).toEqual(["dlq-1"]));
-    expect(screen.getByTestId("dlq-count").textContent).toBe("1+ entry");
-
-    fireEvent.click(screen.getByTestId("dlq-load-more"));
-
     await waitFor(() => expect(rowIds()).toEqual(["dlq-1", "dlq-2"]));
     expect(listDlq).toHaveBeenLastCalledWith({}, { cursor: "c2", limit: 50 });
+    expect(listDlq).toHaveBeenCalledTimes(2);
     expect(screen.queryByTestId("dlq-load-more")).toBeNull();
+  });
+
+  it("keeps 10,000 entries scrollable: only the rows on screen are in the DOM, pages come as the end nears", async () => {
+    const all = Array.from({ length: 10_000 }, (_, i) => dlqEntry({ id: `dlq-${i}`, event_id: `ev-${i}` }));
+    const listDlq = vi.fn((_filter: object, args: { cursor?: string | null; limit?: number | null }) => {
+      const from = args.cursor ? Number(args.cursor) : 0;
+      const to = from + (args.limit ?? 50);
+      return Promise.resolve(page(all.slice(from, to), to < all.length ? String(to) : null));
+    });
+    await renderDlq({ listDlq });
+    await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+    // The first page's end is near at once (600 px shows ~11 rows, 40 before the end asks): one more page, no more.
+    await waitFor(() => expect(listDlq).toHaveBeenCalledTimes(2));
+    expect(rows().length).toBeLessThan(40);
+    expect(rowIds()[0]).toBe("dlq-0");
+
+    // Scroll near the end of what is loaded: the next page is asked for, and the rows follow the scroll.
+    const scroller = screen.getByTestId("dlq-scroller");
+    act(() => {
+      scroller.scrollTop = 90 * 56;
+      scroller.dispatchEvent(new Event("scroll"));
+    });
+    await waitFor(() => expect(listDlq).toHaveBeenCalledTimes(3));
+    expect(listDlq).toHaveBeenLastCalledWith({}, { cursor: "100", limit: 50 });
+    await waitFor(() => expect(rowIds()).toContain("dlq-90"));
+    expect(rowIds()).not.toContain("dlq-0");
+    expect(rows().length).toBeLessThan(40);
   });
 
   it("shows why the list could not load, and tries again", async () => {

@@ -193,7 +193,15 @@ export function DlqView() {
               {filtered ? "No dead letters match this filter." : "No dead letters: everything received was stored."}
             </p>
           )}
-          {shown > 0 && <DlqTable entries={list.entries} selectedId={selectedId} onSelect={setSelectedId} />}
+          {shown > 0 && (
+            <DlqTable
+              entries={list.entries}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
+              canLoadMore={list.nextCursor !== null && !list.loading && list.error === null}
+              onNearEnd={list.loadMore}
+            />
+          )}
           {list.nextCursor !== null && (
             <button
               type="button"

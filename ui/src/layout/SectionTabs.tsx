@@ -1,4 +1,4 @@
-// The app's section navigation: Live (first, the default), History, Analytics, Health, Dead letters,
+// The app's section navigation: Live (first, the default), History, Analytics, Health, Pipeline, Dead letters,
 // Logs and Settings, as ARIA tabs (arrow keys, Home and End move between them). Each is a route
 // (router/hashRoute.ts); the shell navigates on select.
 import { useRef, type KeyboardEvent } from "react";
@@ -13,6 +13,7 @@ export const SECTIONS: ReadonlyArray<{ id: SectionId; label: string }> = [
   { id: "history", label: "History" },
   { id: "analytics", label: "Analytics" },
   { id: "health", label: "Health" },
+  { id: "pipeline", label: "Pipeline" },
   { id: "dlq", label: "Dead letters" },
   { id: "logs", label: "Logs" },
   { id: "settings", label: "Settings" },

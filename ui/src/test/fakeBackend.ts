@@ -31,6 +31,7 @@ import type {
   OperationsBackend,
   SettingsView,
   Stats,
+  StatsHistoryView,
   TautulliConnected,
   TautulliConnectRequest,
   TautulliTestResult,
@@ -61,6 +62,8 @@ export type FakeBackendOptions = {
   getEngineInfo?: () => Promise<EngineInfo>;
   /** What getStats answers; by default it rejects, as an engine without figures would. */
   getStats?: () => Promise<Stats>;
+  /** What getStatsHistory answers; by default it rejects. */
+  getStatsHistory?: () => Promise<StatsHistoryView>;
   listDlq?: (filter: DlqFilter, page: PageArgs) => Promise<Page<DlqEntry>>;
   getDlqEntry?: (id: string) => Promise<DlqEntry>;
   retryDlq?: (id: string, payload: string | null) => Promise<Retried>;
@@ -115,6 +118,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     },
     subscriberCount: () => subscribers.size,
     getStats: vi.fn(options.getStats ?? notInThisTest("stats")),
+    getStatsHistory: vi.fn(options.getStatsHistory ?? notInThisTest("stats history")),
     // Like the real hosts, never calls listeners synchronously; the test pushes what it wants.
     onStats: vi.fn((listener: (stats: Stats) => void, onError?: (error: Error) => void) => {
       const subscriber = { listener, onError };

@@ -11,6 +11,7 @@ import type {
   SidecarStatus,
   SourceSetup,
   Stats,
+  StatsHistoryView,
 } from "../backend/Backend";
 
 export const mixedHealth: Health = {
@@ -100,6 +101,27 @@ export const directStats: Stats = {
   stream: null,
   spool: null,
   sidecar: null,
+};
+
+/** Three samples 5 s apart of a JetStream engine taking Tautulli webhooks; no alerts. */
+export const statsHistory: StatsHistoryView = {
+  interval_s: 5,
+  capacity: 180,
+  samples: [0, 1, 2].map((i) => ({
+    at: new Date(Date.UTC(2026, 10, 30, 12, 0, 5 * i)).toISOString(),
+    ingest_per_s: { tautulli: i === 0 ? null : i * 2, plex: 0 },
+    stored_per_s: i === 0 ? null : i * 2,
+    stored_total: 1_000 + i * 10,
+    spool_pending: 0,
+    writer_pending: i,
+    writer_ack_pending: 0,
+    dlq_size: 3,
+    stream_messages: 48_000 + i * 10,
+    duckdb_file_bytes: 12 * 1024 * 1024,
+    sidecar_restarts: 0,
+    sidecar_rss_bytes: 40 * 1024 * 1024,
+  })),
+  alerts: [],
 };
 
 /** A Tautulli play of an episode, shaped like the engine's MediaEvent; override what a test needs. */

@@ -3,6 +3,10 @@
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
+// jsdom has no canvas (it would only log "not implemented"): getContext answers null, as a
+// browser without canvas would, and the Chart wrapper then shows its table instead of uPlot.
+HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
+
 afterEach(() => {
   cleanup();
   // The route lives in the URL fragment; each test starts at the default section.

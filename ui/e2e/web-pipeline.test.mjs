@@ -1,0 +1,111 @@
+// End to end, the Pipeline view in a browser: `cartographus-server serve` with its real sidecar
+// and DuckDB; Debian's headless Chromium opens the Pipeline view (the flow, the panels, the
+// charts of the engine's history drawn by uPlot under the server's strict CSP), then webhooks
+// are posted and the ingest rate and the stored count move on screen. A screenshot goes to the
+// artifacts.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import {
+  artifactsDir,
+  freePort,
+  postWebhook,
+  repoRoot,
+  required,
+  sidecarsFor,
+  tautulliWebhook,
+  tempDataDir,
+  uniqueKey,
+  waitFor,
+} from './support.mjs';
+
+const API_TOKEN = 'e2e-pipeline-token';
+const WEBHOOK_TOKEN = 'e2e-pipeline-webhook-token';
+const SENT = 12;
+let server;
+let serverExit;
+let browser;
+let base;
+let dataDir;
+
+before(async () => {
+  const port = await freePort();
+  dataDir = tempDataDir('web-pipeline');
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(
+    required('CARTOGRAPHUS_SERVER_BIN'),
+    ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--ui-dir', join(repoRoot, 'ui/dist')],
+    {
+      env: { ...process.env, CARTOGRAPHUS_API_TOKEN: API_TOKEN, CARTOGRAPHUS_WEBHOOK_TOKEN: WEBHOOK_TOKEN, RUST_LOG: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  serverExit = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+  await waitFor('the server to answer health 200', 60_000, async () => (await fetch(`${base}/api/v1/health`)).status === 200);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    const { code } = await serverExit;
+    assert.equal(code, 0, 'serve must exit cleanly on SIGTERM');
+  }
+  await waitFor('the sidecar to stop with the server', 10_000, () => sidecarsFor(dataDir).length === 0);
+});
+
+const number = (text) => Number(text.replace(/[^0-9.]/g, ''));
+
+test('pipeline: the flow, the panels and the history charts, and the numbers move as webhooks arrive', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const consoleErrors = [];
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  await page.addInitScript(() => globalThis.localStorage.setItem('cartographus.setupDismissed', 'true'));
+  await page.goto(`${base}/#token=${API_TOKEN}`);
+  await page.getByTestId('tab-live').waitFor();
+  await page.getByTestId('tab-pipeline').click();
+  assert.ok(page.url().endsWith('#/pipeline'), page.url());
+
+  await page.getByTestId('pipeline-flow').waitFor({ timeout: 15_000 });
+  for (const stage of ['listener', 'jetstream', 'duckdb']) {
+    await waitFor(`the ${stage} stage up`, 20_000, async () => (await page.getByTestId(`stage-${stage}`).getAttribute('data-status')) === 'up');
+  }
+  assert.match(await page.getByTestId('nats-mode').textContent(), /^Embedded/);
+  // The engine's history (a sample at start) is drawn at once, by uPlot on a canvas.
+  await page.getByTestId('chart-stored').locator('canvas').first().waitFor({ timeout: 15_000 });
+  await page.getByTestId('chart-backlog').locator('canvas').first().waitFor({ timeout: 15_000 });
+  const storedBefore = number(await page.getByTestId('writer-stored').textContent());
+
+  for (let n = 0; n < SENT; n += 1) {
+    const sent = await postWebhook(base, 'tautulli', WEBHOOK_TOKEN, tautulliWebhook({ playback: uniqueKey(`pipe-${n}`) }));
+    assert.equal(sent.status, 202, sent.text);
+  }
+
+  // The 1 s figures arrive with the stats (polled every 5 s in a browser).
+  await waitFor('every webhook counted as stored', 30_000, async () => number(await page.getByTestId('writer-stored').textContent()) >= storedBefore + SENT);
+  await page.getByTestId('ingest-tautulli').waitFor({ timeout: 15_000 });
+  await waitFor('a Tautulli rate over the last minute', 15_000, async () => {
+    const cells = await page.getByTestId('ingest-tautulli').locator('td').allTextContents();
+    return number(cells[1] ?? '') > 0;
+  });
+  // The history (sampled every 5 s, fetched again as often) shows what was stored.
+  await waitFor('the stored chart showing a rate above zero', 30_000, async () => {
+    const cells = await page.getByTestId('chart-stored').locator('tbody td').allTextContents();
+    return cells.some((text) => text !== '—' && number(text) > 0);
+  });
+  await waitFor('the ingest chart naming Tautulli', 30_000, async () =>
+    (await page.getByTestId('chart-ingest').locator('thead').textContent()).includes('Tautulli'),
+  );
+  assert.equal(await page.getByTestId('alert-badge').count(), 0, 'a healthy pipeline raises no alert');
+  assert.ok(await page.getByTestId('pipeline-no-alerts').isVisible());
+
+  await page.screenshot({ path: join(artifactsDir, 'web-pipeline.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, [], 'no console errors (a CSP violation would be one)');
+  await page.close();
+});
