@@ -264,10 +264,10 @@ export type EventFilter = {
 export type EventType = "start" | "stop" | "pause" | "resume" | "progress" | "watched" | "buffer" | "error";
 
 /**
- *  The file format. Parquet needs DuckDB's parquet extension, which this build does not
- *  link (docs/adr/0023), so CSV is the one format for now.
+ *  The file format. Parquet is written by DuckDB's parquet extension, linked into the
+ *  bundled build (never downloaded: docs/adr/0005), with its columns' types kept.
  */
-export type ExportFormat = "csv";
+export type ExportFormat = "csv" | "parquet";
 
 /**  The rows an export covers: a table and the filter of its list. */
 export type ExportRows = { table: "events"; filter: EventFilter } | { table: "sessions"; filter: SessionFilter };

@@ -31,10 +31,17 @@ async fn exported_ids(t: &TestEngine, path: &str, id_column: &str) -> Vec<String
         .to_string();
     let parquet = path.split('?').next().unwrap().ends_with(".parquet");
     let (suffix, reader, expected_type) = match parquet {
-        true => (".parquet", "read_parquet('{}')", "application/vnd.apache.parquet"),
+        true => (
+            ".parquet",
+            "read_parquet('{}')",
+            "application/vnd.apache.parquet",
+        ),
         false => (".csv", "read_csv('{}', header = true)", "text/csv"),
     };
-    assert!(content_type.starts_with(expected_type), "{path}: {content_type}");
+    assert!(
+        content_type.starts_with(expected_type),
+        "{path}: {content_type}"
+    );
     let bytes = response.bytes().await.unwrap();
     let file = tempfile::Builder::new().suffix(suffix).tempfile().unwrap();
     std::fs::write(file.path(), &bytes).unwrap();
@@ -151,7 +158,10 @@ async fn a_parquet_export_holds_the_same_rows_with_their_types() {
     // Types survive: times are timestamps and durations numbers, not text.
     let response = fetch(&t, "/api/v1/export/sessions.parquet").await;
     let bytes = response.bytes().await.unwrap();
-    let file = tempfile::Builder::new().suffix(".parquet").tempfile().unwrap();
+    let file = tempfile::Builder::new()
+        .suffix(".parquet")
+        .tempfile()
+        .unwrap();
     std::fs::write(file.path(), &bytes).unwrap();
     let conn = Connection::open_in_memory().unwrap();
     let sql = format!(
@@ -162,7 +172,10 @@ async fn a_parquet_export_holds_the_same_rows_with_their_types() {
         .query_row(&sql, [], |row| Ok((row.get(0)?, row.get(1)?)))
         .unwrap();
     assert!(types.0.starts_with("TIMESTAMP"), "{types:?}");
-    assert!(["BIGINT", "DOUBLE", "INTEGER"].contains(&types.1.as_str()), "{types:?}");
+    assert!(
+        ["BIGINT", "DOUBLE", "INTEGER"].contains(&types.1.as_str()),
+        "{types:?}"
+    );
     assert_eq!(temp_files(&t), 0);
     t.engine.shutdown().await;
 }
@@ -187,7 +200,10 @@ async fn an_export_refuses_paging_and_bad_filters() {
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         let body: Value = response.json().await.unwrap();
         assert!(
-            body["error"]["message"].as_str().unwrap().contains("sessions.parquet"),
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("sessions.parquet"),
             "{body}"
         );
     }

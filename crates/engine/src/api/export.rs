@@ -4,8 +4,8 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tokio_util::io::ReaderStream;
