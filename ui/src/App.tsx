@@ -4,6 +4,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { AnalyticsView } from "./analytics/AnalyticsView";
 import { useBackend } from "./backend/BackendContext";
+import { DedupView } from "./dedup/DedupView";
 import { DlqView } from "./dlq/DlqView";
 import { NewDeadLetters } from "./dlq/NewDeadLetters";
 import { createQueryClient } from "./data/queryClient";
@@ -36,7 +37,7 @@ export function App() {
   const route = useRoute();
   const navigate = useNavigate();
   const section = route.section;
-  // One cache for the views that fetch through TanStack Query (History, Analytics, Pipeline).
+  // One cache for the views that fetch through TanStack Query (History, Analytics, Pipeline, Duplicates).
   const [queryClient] = useState(createQueryClient);
   const [theme, setTheme] = useState<ThemeChoice>("system");
   useTheme(theme);
@@ -117,6 +118,11 @@ export function App() {
               </QueryClientProvider>
             )}
             {section === "dlq" && <DlqView />}
+            {section === "duplicates" && (
+              <QueryClientProvider client={queryClient}>
+                <DedupView route={route} />
+              </QueryClientProvider>
+            )}
             {section === "logs" && <LogsView />}
             {section === "settings" && (
               <SettingsView

@@ -119,6 +119,10 @@ export type {
 };
 
 export type {
+  DedupFilter,
+  DedupRecord,
+  DedupRule,
+  Restored,
   Applies,
   Concurrent,
   EventFilter,

@@ -69,4 +69,19 @@ describe("HTTP operations", () => {
     expect(fetchFile).toHaveBeenLastCalledWith("/api/v1/export/events.parquet?session=s-1", "The export");
     expect(saveFile).toHaveBeenLastCalledWith(blob, "cartographus-events.parquet");
   });
+
+  it("call the dedup audit, restore and one-event routes", async () => {
+    const callApi = vi.fn().mockResolvedValue({});
+    const ops = createHttpOperations({ callApi, fetchFile: vi.fn() });
+    await ops.listDedup({ rule: "cross_source" }, { cursor: "c2", limit: 200 });
+    await ops.listDedup({ rule: null }, {});
+    await ops.restoreDedup("d-ev 1");
+    await ops.getEvent("ev/1", "2026-11-27T13:43:30Z");
+    expect(callApi.mock.calls.map(([path, , init]) => [path, init?.method ?? "GET"])).toEqual([
+      ["/api/v1/dedup?rule=cross_source&cursor=c2&limit=200", "GET"],
+      ["/api/v1/dedup", "GET"],
+      ["/api/v1/dedup/d-ev%201/restore", "POST"],
+      ["/api/v1/events/ev%2F1", "GET"],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
-// The browser host's OperationsBackend over /api/v1/settings, /ingestion, /logs and /diagnostics.
-import type { MediaEvent, Page, Session } from "../bindings";
+// The browser host's OperationsBackend over /api/v1/settings, /ingestion, /logs, /diagnostics,
+// /sessions, /events, /analytics, /export and /dedup.
+import type { DedupRecord, MediaEvent, Page, Restored, Session } from "../bindings";
 import type {
   Concurrent,
   DiagnosticsExport,
@@ -67,6 +68,11 @@ export function createHttpOperations({ callApi, fetchFile, saveFile = downloadBl
       saveFile(blob, fileName);
       return { kind: "downloaded", fileName };
     },
+    listDedup: (filter, page) =>
+      callApi<Page<DedupRecord>>(withQuery("/api/v1/dedup", { rule: filter.rule, ...page }), "Duplicates"),
+    restoreDedup: (id) =>
+      callApi<Restored>(`/api/v1/dedup/${encodeURIComponent(id)}/restore`, "Duplicates", { method: "POST" }),
+    getEvent: (eventId) => callApi<MediaEvent>(`/api/v1/events/${encodeURIComponent(eventId)}`, "The event"),
   };
 }
 

@@ -1,8 +1,12 @@
 // The settings, ingestion, log, diagnostics, history and analytics half of the Backend seam:
-// what the Settings, Logs, History and Analytics views call. Both hosts implement it over the
-// same engine functions (Tauri commands, or the /api/v1/settings, /ingestion, /logs,
-// /diagnostics, /sessions, /events, /analytics and /export routes).
+// what the Settings, Logs, History, Analytics and Duplicates views call. Both hosts implement it
+// over the same engine functions (Tauri commands, or the /api/v1/settings, /ingestion, /logs,
+// /diagnostics, /sessions, /events, /analytics, /export and /dedup routes).
 import type {
+  DedupFilter,
+  DedupRecord,
+  DedupRule,
+  Restored,
   Concurrent,
   EventFilter,
   ExportFormat,
@@ -43,6 +47,10 @@ import type {
 } from "../bindings";
 
 export type {
+  DedupFilter,
+  DedupRecord,
+  DedupRule,
+  Restored,
   Concurrent,
   EventFilter,
   ExportFormat,
@@ -121,4 +129,18 @@ export interface OperationsBackend {
   getAnalyticsConcurrent(range: Range): Promise<Concurrent>;
   /** Exports the rows a list filter covers as CSV: a save dialog on the desktop, a download in a browser. */
   exportHistory(rows: ExportRows, format: ExportFormat): Promise<ExportDelivery>;
+
+  /** One page of the dedup audit (dropped duplicates), newest first; `filter.rule` narrows it. */
+  listDedup(filter: DedupFilter, page: PageArgs): Promise<Page<DedupRecord>>;
+  /**
+   * Stores a dropped duplicate as its own event; rejects with an EngineError `not_found`, or
+   * `conflict` when it was already restored.
+   */
+  restoreDedup(id: string): Promise<Restored>;
+  /**
+   * One stored event by its id; rejects with an EngineError `not_found` when none is stored.
+   * `near` is when it happened, if known: the desktop has no one-event command and looks for it
+   * among the events around that time (the browser ignores it).
+   */
+  getEvent(eventId: string, near?: string): Promise<MediaEvent>;
 }

@@ -1,6 +1,7 @@
 // The desktop's settings, ingestion, log and diagnostics calls: one generated command each,
 // with a refused command's {code, message} turned into an EngineError by the host.
 import { describe, expect, it, vi } from "vitest";
+import { mediaEvent } from "../test/fixtures";
 import { diagnosticsExport, logTail, settingsView } from "../test/settingsFixtures";
 import { EngineError } from "./errors";
 import { createTauriBackend, type TauriBindings } from "./tauriBackend";
@@ -32,6 +33,8 @@ function fakeCommands(overrides: Partial<OperationsCommands> = {}): OperationsCo
     getAnalyticsPlays: vi.fn(() => Promise.resolve({ by: "day", rows: [] })),
     getAnalyticsConcurrent: vi.fn(() => Promise.resolve({ rows: [] })),
     exportHistory: vi.fn(() => Promise.resolve({ rows: 3, path: "/tmp/h.csv" })),
+    listDedup: vi.fn(() => Promise.resolve({ items: [], next_cursor: null })),
+    restoreDedup: vi.fn(() => Promise.resolve({ restored: true, event_id: "ev-2" })),
     ...overrides,
   } as OperationsCommands;
 }
@@ -100,5 +103,50 @@ describe("Tauri settings event", () => {
     expect(commands.exportHistory).toHaveBeenCalledWith(rows, "parquet");
     const cancelled = createTauriBackend(bindings, {}, fakeCommands({ exportHistory: vi.fn(() => Promise.resolve(null)) }));
     expect(await cancelled.exportHistory(rows, "csv")).toEqual({ kind: "cancelled" });
+  });
+});
+
+describe("Tauri dedup calls", () => {
+  it("call list_dedup and restore_dedup, and turn a 409-like refusal into an EngineError", async () => {
+    const commands = fakeCommands();
+    const backend = createTauriBackend(bindings, {}, commands);
+    await backend.listDedup({ rule: "session" }, { cursor: "c1", limit: 200 });
+    expect(commands.listDedup).toHaveBeenCalledWith({ rule: "session" }, { cursor: "c1", limit: 200 });
+    expect(await backend.restoreDedup("d-ev-2")).toEqual({ restored: true, event_id: "ev-2" });
+    expect(commands.restoreDedup).toHaveBeenCalledWith("d-ev-2");
+    const refusing = createTauriBackend(
+      bindings,
+      {},
+      fakeCommands({ restoreDedup: vi.fn(() => Promise.reject({ code: "conflict", message: "already restored" })) }),
+    );
+    const failure = await refusing.restoreDedup("d-ev-2").catch((e: unknown) => e);
+    expect((failure as EngineError).code).toBe("conflict");
+  });
+
+  it("find one event among the events around when it happened, page by page", async () => {
+    const listEvents = vi.fn((_filter: unknown, page: { cursor?: string | null }) =>
+      Promise.resolve(
+        page.cursor === null
+          ? { items: [mediaEvent({ event_id: "ev-other" })], next_cursor: "p2" }
+          : { items: [mediaEvent({ event_id: "ev-kept" })], next_cursor: null },
+      ),
+    );
+    const backend = createTauriBackend(bindings, {}, fakeCommands({ listEvents } as Partial<OperationsCommands>));
+    const found = await backend.getEvent("ev-kept", "2026-11-27T13:43:30Z");
+    expect(found.event_id).toBe("ev-kept");
+    expect(listEvents).toHaveBeenNthCalledWith(
+      1,
+      { since: "2026-11-27T13:32:30.000Z", until: "2026-11-27T13:54:30.000Z" },
+      { cursor: null, limit: 500 },
+    );
+    expect(listEvents).toHaveBeenNthCalledWith(2, expect.anything(), { cursor: "p2", limit: 500 });
+  });
+
+  it("say not_found when no event with the id is in that window", async () => {
+    const backend = createTauriBackend(bindings, {}, fakeCommands());
+    const failure = await backend.getEvent("ev-gone", "2026-11-27T13:43:30Z").catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(EngineError);
+    expect((failure as EngineError).code).toBe("not_found");
+    expect((failure as EngineError).message).toMatch(/No stored event ev-gone/);
   });
 });

@@ -1,5 +1,7 @@
-// The desktop host's OperationsBackend: one generated command per call.
+// The desktop host's OperationsBackend: one generated command per call (one event by id, which
+// has no command, is looked up among the events around when it happened: findEventNear).
 import { commands, events } from "../bindings";
+import { findEventNear } from "./findEventNear";
 import type { OperationsBackend, SettingsView } from "./operations";
 
 /** The slice of the generated commands these calls use; tests pass a fake. */
@@ -21,6 +23,8 @@ export type OperationsCommands = Pick<
   | "getAnalyticsPlays"
   | "getAnalyticsConcurrent"
   | "exportHistory"
+  | "listDedup"
+  | "restoreDedup"
 >;
 
 /** The settings event; tests pass a fake. */
@@ -58,6 +62,10 @@ export function createTauriOperations(
       const saved = await call(() => bindings.exportHistory(rows, format));
       return saved === null ? { kind: "cancelled" } : { kind: "saved", path: saved.path, rows: saved.rows };
     },
+    listDedup: (filter, page) => call(() => bindings.listDedup(filter, page)),
+    restoreDedup: (id) => call(() => bindings.restoreDedup(id)),
+    getEvent: (eventId, near) =>
+      findEventNear(eventId, near, (filter, page) => call(() => bindings.listEvents(filter, page))),
     onSettingsChanged(listener) {
       let stopped = false;
       let unlisten: (() => void) | null = null;

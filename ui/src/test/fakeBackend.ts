@@ -186,6 +186,9 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     getAnalyticsPlays: vi.fn(options.operations?.getAnalyticsPlays ?? notInThisTest("analytics")),
     getAnalyticsConcurrent: vi.fn(options.operations?.getAnalyticsConcurrent ?? notInThisTest("analytics")),
     exportHistory: vi.fn(options.operations?.exportHistory ?? notInThisTest("export")),
+    listDedup: vi.fn(options.operations?.listDedup ?? (() => Promise.resolve({ items: [], next_cursor: null }))),
+    restoreDedup: vi.fn(options.operations?.restoreDedup ?? notInThisTest("restore")),
+    getEvent: vi.fn(options.operations?.getEvent ?? notInThisTest("event")),
     onSettingsChanged(listener) {
       settingsListeners.add(listener);
       return () => settingsListeners.delete(listener);
