@@ -11,6 +11,7 @@ fn main() {
             "subscribe_live",
             "get_live_snapshot",
             "list_events",
+            "get_event",
             "list_sessions",
             "get_analytics_plays",
             "get_analytics_concurrent",

@@ -121,8 +121,19 @@ fn commands_and_routes_give_the_same_answers() {
     assert_eq!(by_rule("cross_source"), over_http("cross_source"));
     assert_eq!(by_rule("session"), over_http("session"));
 
-    // Restore: the same answer, and the same refusal the second time.
+    // The kept twin, by id: the same event both ways, and the same refusal for an unknown id.
     let record = by_rule("cross_source")["items"][0].clone();
+    let kept_id = record["kept_event_id"].as_str().unwrap();
+    let kept = invoke(&window, "get_event", json!({"id": kept_id})).unwrap();
+    assert_eq!(kept["event_id"], kept_id);
+    assert_eq!(
+        kept,
+        api(addr, "GET", &format!("/api/v1/events/{kept_id}")).1
+    );
+    let missing = invoke(&window, "get_event", json!({"id": "no-such-event"})).unwrap_err();
+    assert_eq!(missing["code"], "not_found");
+
+    // Restore: the same answer, and the same refusal the second time.
     let id = record["id"].as_str().unwrap();
     let restored = invoke(&window, "restore_dedup", json!({"id": id})).unwrap();
     assert_eq!(

@@ -19,6 +19,8 @@ export const commands = {
 	subscribeLive: (channel: Channel<LiveBatch>) => __TAURI_INVOKE<null>("subscribe_live", { channel }),
 	getLiveSnapshot: () => __TAURI_INVOKE<LiveSnapshot>("get_live_snapshot"),
 	listEvents: (filter: EventFilter, page: PageArgs) => __TAURI_INVOKE<Page<MediaEvent>>("list_events", { filter, page }),
+	/**  One stored event by its id (the Duplicates view's kept twin). */
+	getEvent: (id: string) => __TAURI_INVOKE<MediaEvent>("get_event", { id }),
 	listSessions: (filter: SessionFilter, page: PageArgs) => __TAURI_INVOKE<Page<Session>>("list_sessions", { filter, page }),
 	getAnalyticsPlays: (query: PlaysQuery) => __TAURI_INVOKE<Plays>("get_analytics_plays", { query }),
 	getAnalyticsConcurrent: (range: Range) => __TAURI_INVOKE<Concurrent>("get_analytics_concurrent", { range }),

@@ -117,6 +117,7 @@ macro_rules! specta_builder_for {
                 $crate::commands::pipeline::subscribe_live,
                 $crate::commands::pipeline::get_live_snapshot,
                 $crate::commands::pipeline::list_events,
+                $crate::commands::pipeline::get_event,
                 $crate::commands::pipeline::list_sessions,
                 $crate::commands::history::get_analytics_plays,
                 $crate::commands::history::get_analytics_concurrent,

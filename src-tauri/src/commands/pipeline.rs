@@ -76,6 +76,16 @@ pub async fn list_events(
     Ok(state.engine_handle()?.events(filter, page.into()).await?)
 }
 
+/// One stored event by its id (the Duplicates view's kept twin).
+#[tauri::command]
+#[specta::specta]
+pub async fn get_event(
+    state: State<'_, DesktopState>,
+    id: String,
+) -> Result<MediaEvent, CommandError> {
+    Ok(state.engine_handle()?.event(&id).await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn list_sessions(

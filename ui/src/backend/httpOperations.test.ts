@@ -76,7 +76,7 @@ describe("HTTP operations", () => {
     await ops.listDedup({ rule: "cross_source" }, { cursor: "c2", limit: 200 });
     await ops.listDedup({ rule: null }, {});
     await ops.restoreDedup("d-ev 1");
-    await ops.getEvent("ev/1", "2026-11-27T13:43:30Z");
+    await ops.getEvent("ev/1");
     expect(callApi.mock.calls.map(([path, , init]) => [path, init?.method ?? "GET"])).toEqual([
       ["/api/v1/dedup?rule=cross_source&cursor=c2&limit=200", "GET"],
       ["/api/v1/dedup", "GET"],

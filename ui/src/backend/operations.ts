@@ -137,10 +137,6 @@ export interface OperationsBackend {
    * `conflict` when it was already restored.
    */
   restoreDedup(id: string): Promise<Restored>;
-  /**
-   * One stored event by its id; rejects with an EngineError `not_found` when none is stored.
-   * `near` is when it happened, if known: the desktop has no one-event command and looks for it
-   * among the events around that time (the browser ignores it).
-   */
-  getEvent(eventId: string, near?: string): Promise<MediaEvent>;
+  /** One stored event by its id; rejects with an EngineError `not_found` when none is stored. */
+  getEvent(eventId: string): Promise<MediaEvent>;
 }

@@ -35,6 +35,7 @@ function fakeCommands(overrides: Partial<OperationsCommands> = {}): OperationsCo
     exportHistory: vi.fn(() => Promise.resolve({ rows: 3, path: "/tmp/h.csv" })),
     listDedup: vi.fn(() => Promise.resolve({ items: [], next_cursor: null })),
     restoreDedup: vi.fn(() => Promise.resolve({ restored: true, event_id: "ev-2" })),
+    getEvent: vi.fn(() => Promise.reject({ code: "not_found", message: "not in this test" })),
     ...overrides,
   } as OperationsCommands;
 }
@@ -123,30 +124,17 @@ describe("Tauri dedup calls", () => {
     expect((failure as EngineError).code).toBe("conflict");
   });
 
-  it("find one event among the events around when it happened, page by page", async () => {
-    const listEvents = vi.fn((_filter: unknown, page: { cursor?: string | null }) =>
-      Promise.resolve(
-        page.cursor === null
-          ? { items: [mediaEvent({ event_id: "ev-other" })], next_cursor: "p2" }
-          : { items: [mediaEvent({ event_id: "ev-kept" })], next_cursor: null },
-      ),
+  it("fetch one event with get_event, its not_found passed on", async () => {
+    const getEvent = vi.fn((id: string) =>
+      id === "ev-kept"
+        ? Promise.resolve(mediaEvent({ event_id: "ev-kept" }))
+        : Promise.reject({ code: "not_found", message: `no event ${id}` }),
     );
-    const backend = createTauriBackend(bindings, {}, fakeCommands({ listEvents } as Partial<OperationsCommands>));
-    const found = await backend.getEvent("ev-kept", "2026-11-27T13:43:30Z");
-    expect(found.event_id).toBe("ev-kept");
-    expect(listEvents).toHaveBeenNthCalledWith(
-      1,
-      { since: "2026-11-27T13:32:30.000Z", until: "2026-11-27T13:54:30.000Z" },
-      { cursor: null, limit: 500 },
-    );
-    expect(listEvents).toHaveBeenNthCalledWith(2, expect.anything(), { cursor: "p2", limit: 500 });
-  });
-
-  it("say not_found when no event with the id is in that window", async () => {
-    const backend = createTauriBackend(bindings, {}, fakeCommands());
-    const failure = await backend.getEvent("ev-gone", "2026-11-27T13:43:30Z").catch((e: unknown) => e);
+    const backend = createTauriBackend(bindings, {}, fakeCommands({ getEvent } as Partial<OperationsCommands>));
+    expect((await backend.getEvent("ev-kept")).event_id).toBe("ev-kept");
+    expect(getEvent).toHaveBeenCalledWith("ev-kept");
+    const failure = await backend.getEvent("ev-gone").catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(EngineError);
     expect((failure as EngineError).code).toBe("not_found");
-    expect((failure as EngineError).message).toMatch(/No stored event ev-gone/);
   });
 });

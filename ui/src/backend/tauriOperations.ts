@@ -1,7 +1,5 @@
-// The desktop host's OperationsBackend: one generated command per call (one event by id, which
-// has no command, is looked up among the events around when it happened: findEventNear).
+// The desktop host's OperationsBackend: one generated command per call.
 import { commands, events } from "../bindings";
-import { findEventNear } from "./findEventNear";
 import type { OperationsBackend, SettingsView } from "./operations";
 
 /** The slice of the generated commands these calls use; tests pass a fake. */
@@ -25,6 +23,7 @@ export type OperationsCommands = Pick<
   | "exportHistory"
   | "listDedup"
   | "restoreDedup"
+  | "getEvent"
 >;
 
 /** The settings event; tests pass a fake. */
@@ -64,8 +63,7 @@ export function createTauriOperations(
     },
     listDedup: (filter, page) => call(() => bindings.listDedup(filter, page)),
     restoreDedup: (id) => call(() => bindings.restoreDedup(id)),
-    getEvent: (eventId, near) =>
-      findEventNear(eventId, near, (filter, page) => call(() => bindings.listEvents(filter, page))),
+    getEvent: (eventId) => call(() => bindings.getEvent(eventId)),
     onSettingsChanged(listener) {
       let stopped = false;
       let unlisten: (() => void) | null = null;

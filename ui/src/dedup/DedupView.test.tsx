@@ -120,7 +120,7 @@ describe("Duplicates", () => {
     expect(window.location.hash).toBe("#/duplicates/d-ev-dropped");
     await screen.findByTestId("dedup-diff-summary");
     const player = screen.getByTestId("diff-player");
-    expect(backend.getEvent).toHaveBeenCalledWith("ev-kept", dropped.occurred_at);
+    expect(backend.getEvent).toHaveBeenCalledWith("ev-kept");
     expect(player.getAttribute("data-differs")).toBe("true");
     expect(within(player).getByText("≠ differs")).toBeTruthy();
     expect(within(player).getByText("Living Room TV (Plex)")).toBeTruthy();

@@ -21,7 +21,7 @@ export function useKeptEvent(record: DedupRecord) {
   const backend = useBackend();
   return useQuery({
     queryKey: ["event", record.kept_event_id],
-    queryFn: () => backend.getEvent(record.kept_event_id, record.dropped.occurred_at),
+    queryFn: () => backend.getEvent(record.kept_event_id),
     // A missing twin is an answer, not a hiccup: say so at once.
     retry: false,
   });

@@ -96,7 +96,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(
         "event",
         route("GET", "/api/v1/events/{id}"),
-        Desktop::None("the window shows events from the pages of list_events"),
+        Command("get_event"),
     ),
     op("sessions", route("GET", "/api/v1/sessions"), Command("list_sessions")),
     op(
