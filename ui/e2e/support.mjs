@@ -1,11 +1,14 @@
 // Helpers for the end-to-end tests: free ports, waiting on conditions with deadlines,
-// finding sidecars by data dir, where screenshots go, and the fakes of third parties.
+// finding sidecars by data dir, where screenshots go, the fakes of third parties, and a
+// headless server with Chromium for the browser tests.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const artifactsDir = process.env.E2E_ARTIFACTS ?? join(repoRoot, 'test-artifacts');
@@ -227,4 +230,45 @@ export async function answers(base) {
   } catch {
     return false;
   }
+}
+
+/**
+ * `cartographus-server serve` with its own data dir, tokens and a free port, serving this
+ * checkout's `ui/dist`; resolves once health answers 200. `stop()` sends SIGTERM, requires a
+ * clean exit and waits for the sidecar to go with it.
+ */
+export async function startServer(prefix, { apiToken, webhookToken }) {
+  const port = await freePort();
+  const dataDir = tempDataDir(prefix);
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(
+    required('CARTOGRAPHUS_SERVER_BIN'),
+    ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--ui-dir', join(repoRoot, 'ui/dist')],
+    {
+      env: { ...process.env, CARTOGRAPHUS_API_TOKEN: apiToken, CARTOGRAPHUS_WEBHOOK_TOKEN: webhookToken, RUST_LOG: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+  await waitFor('the server to answer health 200', 60_000, async () => (await fetch(`${base}/api/v1/health`)).status === 200);
+  return {
+    base,
+    dataDir,
+    async stop() {
+      if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        const { code } = await exited;
+        assert.equal(code, 0, 'serve must exit cleanly on SIGTERM');
+      }
+      await waitFor('the sidecar to stop with the server', 10_000, () => sidecarsFor(dataDir).length === 0);
+    },
+  };
+}
+
+/** Debian's headless Chromium (`CHROMIUM_BIN` to use another). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }

@@ -5,18 +5,13 @@
 // marked, restores it after the confirmation, and sees it restored (and stored, by the API).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import {
   artifactsDir,
-  freePort,
+  launchChromium,
   postWebhook,
-  repoRoot,
-  required,
-  sidecarsFor,
+  startServer,
   tautulliWebhook,
-  tempDataDir,
   uniqueKey,
   waitFor,
 } from './support.mjs';
@@ -24,29 +19,16 @@ import {
 const API_TOKEN = 'e2e-duplicates-token';
 const WEBHOOK_TOKEN = 'e2e-duplicates-webhook-token';
 let server;
-let serverExit;
 let browser;
 let base;
-let dataDir;
 let record;
 
 const api = (path, init = {}) =>
   fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, ...init.headers } });
 
 before(async () => {
-  const port = await freePort();
-  dataDir = tempDataDir('web-duplicates');
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    required('CARTOGRAPHUS_SERVER_BIN'),
-    ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--ui-dir', join(repoRoot, 'ui/dist')],
-    {
-      env: { ...process.env, CARTOGRAPHUS_API_TOKEN: API_TOKEN, CARTOGRAPHUS_WEBHOOK_TOKEN: WEBHOOK_TOKEN, RUST_LOG: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  serverExit = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-  await waitFor('the server to answer health 200', 60_000, async () => (await fetch(`${base}/api/v1/health`)).status === 200);
+  server = await startServer('web-duplicates', { apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN });
+  base = server.base;
 
   const playback = uniqueKey('dup');
   const first = tautulliWebhook({ playback, player: 'Living Room TV' });
@@ -69,20 +51,12 @@ before(async () => {
   assert.equal(record.rule, 'session');
   assert.equal(record.restored, false);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    const { code } = await serverExit;
-    assert.equal(code, 0, 'serve must exit cleanly on SIGTERM');
-  }
-  await waitFor('the sidecar to stop with the server', 10_000, () => sidecarsFor(dataDir).length === 0);
+  await server?.stop();
 });
 
 test('duplicates: open the dropped play beside the kept one, see the player marked, restore it', async () => {
@@ -109,7 +83,6 @@ test('duplicates: open the dropped play beside the kept one, see the player mark
   assert.match(await player.textContent(), /Living Room TV \(renamed\).*Living Room TV.*≠ differs/);
   const title = page.getByTestId('diff-title');
   assert.equal(await title.getAttribute('data-differs'), 'false');
-  await page.screenshot({ path: join(repoRoot, 'docs/screenshots/web-duplicates.png') });
   await page.screenshot({ path: join(artifactsDir, 'duplicates.png') });
 
   await page.getByTestId('dedup-restore-button').click();

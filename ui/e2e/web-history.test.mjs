@@ -5,19 +5,14 @@
 // opens Analytics. Screenshots of both views go to the artifacts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import {
   artifactsDir,
-  freePort,
+  launchChromium,
   postWebhook,
-  repoRoot,
-  required,
-  sidecarsFor,
+  startServer,
   tautulliWebhook,
-  tempDataDir,
   uniqueKey,
   waitFor,
 } from './support.mjs';
@@ -29,10 +24,8 @@ const PLAYERS = ['Living Room TV', 'Bedroom Shield', 'Chrome', 'iPhone'];
 const EPISODES = ['The Long Night Shift', 'Low Tide', 'Fog Bank', 'Harbor Lights Out', 'Ebb'];
 const PLAYBACKS = 24;
 let server;
-let serverExit;
 let browser;
 let base;
-let dataDir;
 /** Playbacks sent per user. */
 const sentBy = new Map();
 
@@ -45,19 +38,8 @@ function at(body, when) {
 }
 
 before(async () => {
-  const port = await freePort();
-  dataDir = tempDataDir('web-history');
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    required('CARTOGRAPHUS_SERVER_BIN'),
-    ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--ui-dir', join(repoRoot, 'ui/dist')],
-    {
-      env: { ...process.env, CARTOGRAPHUS_API_TOKEN: API_TOKEN, CARTOGRAPHUS_WEBHOOK_TOKEN: WEBHOOK_TOKEN, RUST_LOG: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  serverExit = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-  await waitFor('the server to answer health 200', 60_000, async () => (await fetch(`${base}/api/v1/health`)).status === 200);
+  server = await startServer('web-history', { apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN });
+  base = server.base;
 
   // Two weeks of evenings: a play and, 20 to 50 minutes later, its stop.
   const now = Date.now();
@@ -84,20 +66,12 @@ before(async () => {
     const body = await response.json();
     return body.items?.length === PLAYBACKS && body.items.every((s) => s.state === 'stopped');
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    const { code } = await serverExit;
-    assert.equal(code, 0, 'serve must exit cleanly on SIGTERM');
-  }
-  await waitFor('the sidecar to stop with the server', 10_000, () => sidecarsFor(dataDir).length === 0);
+  await server?.stop();
 });
 
 async function open(hash) {

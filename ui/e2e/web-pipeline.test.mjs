@@ -5,18 +5,13 @@
 // artifacts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import {
   artifactsDir,
-  freePort,
+  launchChromium,
   postWebhook,
-  repoRoot,
-  required,
-  sidecarsFor,
+  startServer,
   tautulliWebhook,
-  tempDataDir,
   uniqueKey,
   waitFor,
 } from './support.mjs';
@@ -25,39 +20,18 @@ const API_TOKEN = 'e2e-pipeline-token';
 const WEBHOOK_TOKEN = 'e2e-pipeline-webhook-token';
 const SENT = 12;
 let server;
-let serverExit;
 let browser;
 let base;
-let dataDir;
 
 before(async () => {
-  const port = await freePort();
-  dataDir = tempDataDir('web-pipeline');
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    required('CARTOGRAPHUS_SERVER_BIN'),
-    ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--ui-dir', join(repoRoot, 'ui/dist')],
-    {
-      env: { ...process.env, CARTOGRAPHUS_API_TOKEN: API_TOKEN, CARTOGRAPHUS_WEBHOOK_TOKEN: WEBHOOK_TOKEN, RUST_LOG: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  serverExit = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-  await waitFor('the server to answer health 200', 60_000, async () => (await fetch(`${base}/api/v1/health`)).status === 200);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer('web-pipeline', { apiToken: API_TOKEN, webhookToken: WEBHOOK_TOKEN });
+  base = server.base;
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    const { code } = await serverExit;
-    assert.equal(code, 0, 'serve must exit cleanly on SIGTERM');
-  }
-  await waitFor('the sidecar to stop with the server', 10_000, () => sidecarsFor(dataDir).length === 0);
+  await server?.stop();
 });
 
 const number = (text) => Number(text.replace(/[^0-9.]/g, ''));
