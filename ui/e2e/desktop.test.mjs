@@ -296,6 +296,41 @@ test('a dead letter is retried through the desktop commands', async () => {
   );
 });
 
+test('the Pipeline and Duplicates views work over the desktop commands', async () => {
+  // A session-rule duplicate: the same play reported again 30 s later by a renamed player.
+  const playback = uniqueKey('desktop-dup');
+  const first = tautulliWebhook({ playback, player: 'Living Room TV' });
+  const sent = await webhook(first);
+  assert.equal(sent.status, 202, sent.text);
+  const again = tautulliWebhook({ playback, player: 'Living Room TV (renamed)' });
+  const later = new Date(Number(first.unixtime) * 1000 + 30_000);
+  again.unixtime = String(Math.floor(later.getTime() / 1000));
+  again.utctime = later.toISOString().slice(0, 19);
+  again.session.started_unixtime = first.session.started_unixtime;
+  const resent = await webhook(again);
+  assert.equal(resent.status, 202, resent.text);
+
+  // The Pipeline view: stages from health, figures from the stats the window is pushed.
+  await click('[data-testid="tab-pipeline"]');
+  for (const stage of ['listener', 'jetstream', 'duckdb']) {
+    await waitFor(`the ${stage} stage up`, 20_000, async () => (await attribute(`[data-testid="stage-${stage}"]`, 'data-status')) === 'up');
+  }
+  await waitFor('the engine history drawn', 15_000, async () => (await findAll('[data-testid="chart-stored"]')).length === 1);
+  const digits = (content) => Number(content.replace(/[^0-9]/g, '') || '0');
+  await waitFor('the duplicate counted', 30_000, async () => digits(await text('[data-testid="dedup-dropped"]')) >= 1);
+  await screenshot('desktop-pipeline.png');
+
+  // The Duplicates view: the dropped play beside its kept twin, fetched with get_event.
+  await click('[data-testid="tab-duplicates"]');
+  const row = '[data-testid="dedup-row"]';
+  await waitFor('the duplicate listed', 15_000, async () => (await findAll(row)).length >= 1);
+  await click(row);
+  await waitFor('the two events side by side', 15_000, async () => (await findAll('[data-testid="dedup-diff-summary"]')).length === 1);
+  assert.equal(await attribute('[data-testid="diff-player"]', 'data-differs'), 'true');
+  assert.equal(await attribute('[data-testid="diff-title"]', 'data-differs'), 'false');
+  await screenshot('desktop-duplicates.png');
+});
+
 const property = async (selector, name) => webdriver('GET', session(`/element/${await find(selector)}/property/${name}`));
 
 test('a setting changed in the window is saved, applied, and kept after a restart', async () => {
