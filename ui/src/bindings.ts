@@ -977,6 +977,12 @@ export type StreamStats = {
 	bytes: number,
 	first_seq: number,
 	last_seq: number,
+	/**  The stream's size limit in bytes; None when unlimited. */
+	max_bytes?: number | null,
+	/**  How long messages are kept, in seconds; None when forever. */
+	max_age_s?: number | null,
+	/**  How long a message id is remembered to drop a second publish of it, in seconds. */
+	duplicate_window_s?: number,
 };
 
 export type TautulliConnectRequest = {

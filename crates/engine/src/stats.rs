@@ -37,6 +37,15 @@ pub struct StreamStats {
     pub bytes: u64,
     pub first_seq: u64,
     pub last_seq: u64,
+    /// The stream's size limit in bytes; None when unlimited.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// How long messages are kept, in seconds; None when forever.
+    #[serde(default)]
+    pub max_age_s: Option<u64>,
+    /// How long a message id is remembered to drop a second publish of it, in seconds.
+    #[serde(default)]
+    pub duplicate_window_s: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]

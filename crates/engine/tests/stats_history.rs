@@ -1,15 +1,17 @@
 //! The pipeline's 15-minute history over real HTTP, with a real nats-server: a sample is
 //! there right after start (a fresh window draws at once), a later one carries what the
 //! webhooks in between did (accepted per source, stored per second, the writer's total),
-//! and a healthy pipeline raises no alert — in the history or in the stats.
+//! a healthy pipeline raises no alert — in the history or in the stats — and the stats name
+//! the stream's limits beside what is in use.
 
 mod support;
 
 use std::time::Duration;
 
+use cartographus_engine::bus::stream;
 use cartographus_engine::config::ConfigLayer;
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
 use support::setup_api::call;
 use support::{load, wait_for, TestEngine};
 
@@ -65,5 +67,18 @@ async fn the_history_has_a_sample_at_once_and_the_next_shows_the_webhooks() {
     assert_eq!(history["alerts"], Value::Array(Vec::new()), "{history}");
     let (_, stats) = call(&t, Method::GET, "/api/v1/stats", None).await;
     assert_eq!(stats["alerts"], Value::Array(Vec::new()), "{stats}");
+    // The stream's limits beside what is in use, for the pipeline view's stream panel.
+    let stream = &stats["stream"];
+    assert_eq!(stream["max_bytes"], json!(stream::MAX_BYTES), "{stream}");
+    assert_eq!(
+        stream["max_age_s"],
+        json!(7 * 86_400),
+        "the default retention: {stream}"
+    );
+    assert_eq!(
+        stream["duplicate_window_s"],
+        json!(stream::DUPLICATE_WINDOW.as_secs()),
+        "{stream}"
+    );
     t.engine.shutdown().await;
 }

@@ -104,6 +104,10 @@ describe("Pipeline view", () => {
     const backend = renderPipeline();
     await push(backend, busyStats);
     expect((await screen.findByTestId("stream-messages")).textContent).toBe("48,210");
+    // The limits beside what is in use.
+    expect(screen.getByTestId("stream-bytes").textContent).toMatch(/^9\.\d+ MB of 10(\.0)? GB \(< 0\.1 %\)$/);
+    expect(screen.getByTestId("stream-max-age").textContent).toBe("7 days");
+    expect(screen.getByTestId("stream-duplicate-window").textContent).toBe("2 min");
     expect(screen.getByTestId("consumer-persist").textContent).toBe("Writer (persist)30041,500 (3.1 %)Warning");
     expect(screen.getByTestId("consumer-live-level").textContent).toBe("OK");
     expect(tableRows(screen.getByTestId("panel-ingest")).slice(0, 3)).toEqual(["SourceLast secondLast minute", "Plex0/s0.25/s", "Tautulli2/s1.5/s"]);

@@ -88,7 +88,15 @@ export const jetstreamStats: Stats = {
     { name: "live", pending: 0, ack_pending: 0, redelivered: 0 },
   ],
   duckdb_file_bytes: 12 * 1024 * 1024,
-  stream: { messages: 48_210, bytes: 9_876_543, first_seq: 1, last_seq: 48_210 },
+  stream: {
+    messages: 48_210,
+    bytes: 9_876_543,
+    first_seq: 1,
+    last_seq: 48_210,
+    max_bytes: 10 * 1024 * 1024 * 1024,
+    max_age_s: 7 * 86_400,
+    duplicate_window_s: 120,
+  },
   spool: { pending: 0, bytes: 0 },
   sidecar: runningSidecar,
 };

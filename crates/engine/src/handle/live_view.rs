@@ -83,6 +83,10 @@ impl EngineHandle {
             bytes: info.state.bytes,
             first_seq: info.state.first_sequence,
             last_seq: info.state.last_sequence,
+            // JetStream says "unlimited" with -1 bytes and a zero age.
+            max_bytes: u64::try_from(info.config.max_bytes).ok(),
+            max_age_s: Some(info.config.max_age.as_secs()).filter(|s| *s > 0),
+            duplicate_window_s: info.config.duplicate_window.as_secs(),
         });
         let mut consumers = Vec::new();
         let mut infos = handle.consumers();

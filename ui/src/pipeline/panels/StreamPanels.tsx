@@ -18,14 +18,36 @@ export function StreamPanel({ stats, direct }: { stats: Stats; direct: boolean }
         <Figures
           figures={[
             { label: "Messages", value: formatCount(stream.messages), testId: "stream-messages" },
-            { label: "Bytes", value: formatBytes(stream.bytes) },
+            { label: "Bytes", value: bytesInUse(stream.bytes, stream.max_bytes ?? null), testId: "stream-bytes" },
             { label: "First sequence", value: formatCount(stream.first_seq) },
             { label: "Last sequence", value: formatCount(stream.last_seq) },
+            { label: "Kept for", value: keptFor(stream.max_age_s ?? null), testId: "stream-max-age" },
+            { label: "Duplicate window", value: seconds(stream.duplicate_window_s ?? 0), testId: "stream-duplicate-window" },
           ]}
         />
       )}
     </Panel>
   );
+}
+
+/** "9.4 MB of 10 GB (0.1 %)", or the size alone without a limit. */
+function bytesInUse(bytes: number, max: number | null): string {
+  if (max === null || max <= 0) return `${formatBytes(bytes)} (no limit)`;
+  const share = (bytes / max) * 100;
+  const percent = share > 0 && share < 0.1 ? "< 0.1" : share.toFixed(1);
+  return `${formatBytes(bytes)} of ${formatBytes(max)} (${percent} %)`;
+}
+
+function keptFor(maxAgeSeconds: number | null): string {
+  if (maxAgeSeconds === null) return "until removed (no age limit)";
+  const days = maxAgeSeconds / 86_400;
+  return Number.isInteger(days) ? `${days} ${days === 1 ? "day" : "days"}` : seconds(maxAgeSeconds);
+}
+
+function seconds(value: number): string {
+  if (value % 3600 === 0 && value > 0) return `${value / 3600} h`;
+  if (value % 60 === 0 && value > 0) return `${value / 60} min`;
+  return `${value} s`;
 }
 
 export type Level = "ok" | "warning" | "critical";
