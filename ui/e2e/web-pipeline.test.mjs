@@ -83,3 +83,35 @@ test('pipeline: the flow, the panels and the history charts, and the numbers mov
   assert.deepEqual(consoleErrors, [], 'no console errors (a CSP violation would be one)');
   await page.close();
 });
+
+test('pipeline: a stalled sidecar shows as down with its reason and comes back; a killed one is restarted and raises an alert', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(() => globalThis.localStorage.setItem('cartographus.setupDismissed', 'true'));
+  await page.goto(`${base}/#token=${API_TOKEN}`);
+  await page.getByTestId('tab-live').waitFor();
+  await page.getByTestId('tab-pipeline').click();
+  const jetstream = page.getByTestId('stage-jetstream');
+  await waitFor('JetStream up', 20_000, async () => (await jetstream.getAttribute('data-status')) === 'up');
+  const stats = await (await fetch(`${base}/api/v1/stats`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).json();
+  const pid = stats.sidecar?.pid;
+  assert.ok(Number.isInteger(pid), `the sidecar's pid: ${JSON.stringify(stats.sidecar)}`);
+
+  // Stalled (SIGSTOP): still running, but JetStream stops answering — down, and why.
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await waitFor('JetStream shown as down', 60_000, async () => (await jetstream.getAttribute('data-status')) === 'down');
+    assert.match(await jetstream.textContent(), /timed out|does not answer|not connected/, "the stage says why");
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  await waitFor('JetStream up again', 60_000, async () => (await jetstream.getAttribute('data-status')) === 'up');
+
+  // Killed: the engine restarts it at once; the restart is counted and raises an alert.
+  process.kill(pid, 'SIGKILL');
+  await waitFor('one restart counted', 30_000, async () => (await page.getByTestId('sidecar-restarts').textContent()).trim() === '1');
+  await waitFor('JetStream up after the restart', 30_000, async () => (await jetstream.getAttribute('data-status')) === 'up');
+  const badge = page.getByTestId('alert-badge');
+  await badge.waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('pipeline-view').textContent(), /nats-server restarted 1 time/);
+  await page.close();
+});
