@@ -338,6 +338,7 @@ export type LatencySummary = {
 	count: number,
 	/**  Estimated from the buckets (the upper bound of the bucket holding the quantile). */
 	p50_ms: number | null,
+	p95_ms?: number | null,
 	p99_ms: number | null,
 	mean_ms: number | null,
 };
@@ -908,6 +909,8 @@ export type Stats = {
 	dlq_size: number,
 	/**  Dead letters per kind (rejected, permanent, exhausted). */
 	dlq_by_kind: { [key in string]: number },
+	/**  Dead letters per source. */
+	dlq_by_source?: { [key in string]: number },
 	/**
 	 *  Refused bodies pushed out by the per-source cap since start (only `rejected` entries
 	 *  are ever removed automatically).
@@ -917,6 +920,8 @@ export type Stats = {
 	dlq_expired: number,
 	/**  Duplicates dropped and not restored (the dedup audit). */
 	duplicates_dropped: number,
+	/**  The same, per dedup rule (`event_id`, `session`, `cross_source`, `cross_origin`). */
+	duplicates_by_rule?: { [key in string]: number },
 	/**  What the writer did since start. */
 	writer: WriterStats,
 	/**  Webhooks accepted per source. */

@@ -71,6 +71,9 @@ pub struct Stats {
     pub dlq_size: u64,
     /// Dead letters per kind (rejected, permanent, exhausted).
     pub dlq_by_kind: std::collections::BTreeMap<String, u64>,
+    /// Dead letters per source.
+    #[serde(default)]
+    pub dlq_by_source: std::collections::BTreeMap<String, u64>,
     /// Refused bodies pushed out by the per-source cap since start (only `rejected` entries
     /// are ever removed automatically).
     pub dlq_evicted: u64,
@@ -78,6 +81,9 @@ pub struct Stats {
     pub dlq_expired: u64,
     /// Duplicates dropped and not restored (the dedup audit).
     pub duplicates_dropped: u64,
+    /// The same, per dedup rule (`event_id`, `session`, `cross_source`, `cross_origin`).
+    #[serde(default)]
+    pub duplicates_by_rule: std::collections::BTreeMap<String, u64>,
     /// What the writer did since start.
     pub writer: WriterStats,
     /// Webhooks accepted per source.

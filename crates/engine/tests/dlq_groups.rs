@@ -105,6 +105,14 @@ async fn dead_letters_group_by_source_kind_and_code_and_a_group_purges_alone() {
         "the group that failed longest ago comes last: {groups}"
     );
 
+    // The stats count them per source too.
+    let (_, stats) = call(&t, Method::GET, "/api/v1/stats", None).await;
+    assert_eq!(
+        stats["dlq_by_source"],
+        serde_json::json!({"jellyfin": 1, "plex": 3, "tautulli": 5}),
+        "{stats}"
+    );
+
     // A time range leaves out what failed before it.
     let since = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     let path = format!("/api/v1/dlq/groups?since={}", urlencode(&since));

@@ -105,7 +105,12 @@ async fn one_playback_from_two_sources_is_stored_once(t: &TestEngine) {
         records[0].dropped_event_id,
         plex["event_id"].as_str().unwrap()
     );
-    assert_eq!(engine.stats().await.unwrap().duplicates_dropped, 1);
+    let stats = engine.stats().await.unwrap();
+    assert_eq!(stats.duplicates_dropped, 1);
+    assert_eq!(
+        stats.duplicates_by_rule,
+        [("cross_source".to_string(), 1)].into_iter().collect()
+    );
 
     let restored = engine.restore_duplicate(&records[0].id).await.unwrap();
     assert_eq!(restored.event_id, records[0].dropped_event_id);

@@ -108,6 +108,11 @@ describe("Pipeline view", () => {
     expect(screen.getByTestId("stream-bytes").textContent).toMatch(/^9\.\d+ MB of 10(\.0)? GB \(< 0\.1 %\)$/);
     expect(screen.getByTestId("stream-max-age").textContent).toBe("7 days");
     expect(screen.getByTestId("stream-duplicate-window").textContent).toBe("2 min");
+    // Dedup by rule, dead letters by source, and p95 beside p50 and p99.
+    expect(screen.getByTestId("dedup-cross_source").textContent).toBe("12");
+    expect(screen.getByTestId("dedup-session").textContent).toBe("5");
+    expect(screen.getByTestId("dlq-source-tautulli").textContent).toBe("2");
+    expect(screen.getByLabelText("p95 5 ms")).toBeTruthy();
     expect(screen.getByTestId("consumer-persist").textContent).toBe("Writer (persist)30041,500 (3.1 %)Warning");
     expect(screen.getByTestId("consumer-live-level").textContent).toBe("OK");
     expect(tableRows(screen.getByTestId("panel-ingest")).slice(0, 3)).toEqual(["SourceLast secondLast minute", "Plex0/s0.25/s", "Tautulli2/s1.5/s"]);

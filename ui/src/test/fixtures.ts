@@ -52,14 +52,16 @@ export const runningSidecar: SidecarStatus = {
   last_exit: null,
 };
 
-const noLatency = { count: 0, p50_ms: null, p99_ms: null, mean_ms: null };
+const noLatency = { count: 0, p50_ms: null, p95_ms: null, p99_ms: null, mean_ms: null };
 
 /** What a freshly started engine reports beyond the headline figures: nothing happened yet. */
 export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stream" | "spool" | "sidecar"> = {
   dlq_by_kind: {},
+  dlq_by_source: {},
   dlq_evicted: 0,
   dlq_expired: 0,
   duplicates_dropped: 0,
+  duplicates_by_rule: {},
   writer: { stored: 0, duplicates: 0, redelivered: 0, naks: 0, dead_lettered: 0, batches: 0 },
   ingest_rate: {},
   latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency },
@@ -73,15 +75,17 @@ export const jetstreamStats: Stats = {
   events_stored: 1_234_567,
   dlq_size: 3,
   dlq_by_kind: { rejected: 2, exhausted: 1 },
+  dlq_by_source: { tautulli: 2, plex: 1 },
   dlq_evicted: 0,
   dlq_expired: 0,
   duplicates_dropped: 17,
+  duplicates_by_rule: { cross_source: 12, session: 5 },
   writer: { stored: 1_234_567, duplicates: 17, redelivered: 2, naks: 1, dead_lettered: 1, batches: 4_321 },
   ingest_rate: { tautulli: { last_second: 2, last_minute: 1.5 }, plex: { last_second: 0, last_minute: 0.25 } },
   latency: {
-    webhook_ack: { count: 1_000, p50_ms: 2, p99_ms: 10, mean_ms: 3 },
-    webhook_to_live: { count: 1_000, p50_ms: 25, p99_ms: 100, mean_ms: 30 },
-    webhook_to_stored: { count: 1_000, p50_ms: 100, p99_ms: 500, mean_ms: 150 },
+    webhook_ack: { count: 1_000, p50_ms: 2, p95_ms: 5, p99_ms: 10, mean_ms: 3 },
+    webhook_to_live: { count: 1_000, p50_ms: 25, p95_ms: 50, p99_ms: 100, mean_ms: 30 },
+    webhook_to_stored: { count: 1_000, p50_ms: 100, p95_ms: 250, p99_ms: 500, mean_ms: 150 },
   },
   consumers: [
     { name: "persist", pending: 0, ack_pending: 0, redelivered: 0 },

@@ -367,3 +367,17 @@ pub fn count_by_kind(conn: &Connection) -> Result<Vec<(String, u64)>, DbError> {
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Entries per source (refused bodies of an unknown source count as "unknown"), for the stats.
+pub fn count_by_source(conn: &Connection) -> Result<Vec<(String, u64)>, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT coalesce(source, 'unknown'), count(*) FROM dlq_entries GROUP BY ALL ORDER BY 1",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?.max(0) as u64,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

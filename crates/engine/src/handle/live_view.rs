@@ -19,18 +19,20 @@ const STATS_EVERY: Duration = Duration::from_secs(1);
 
 impl EngineHandle {
     pub async fn stats(&self) -> Result<Stats, OpError> {
-        let (events_stored, dlq_by_kind, duplicates_dropped) = self
+        let (events_stored, dlq_by_kind, dlq_by_source, duplicates_by_rule) = self
             .database()
             .with_conn(|conn| {
                 Ok((
                     crate::persist::events::count_events(conn)?,
                     crate::dlq::store::count_by_kind(conn)?,
-                    crate::persist::audit::count_dropped(conn)?,
+                    crate::dlq::store::count_by_source(conn)?,
+                    crate::persist::audit::count_dropped_by_rule(conn)?,
                 ))
             })
             .await
             .map_err(OpError::StatsUnavailable)?;
         let dlq_size: u64 = dlq_by_kind.iter().map(|(_, n)| n).sum();
+        let duplicates_dropped: u64 = duplicates_by_rule.iter().map(|(_, n)| n).sum();
         let (stream, consumers) = self.stream_stats().await;
         let db_path = self.database().path().to_path_buf();
         let file_bytes = |path: std::path::PathBuf| std::fs::metadata(path).map_or(0, |m| m.len());
@@ -41,7 +43,9 @@ impl EngineHandle {
             events_stored,
             dlq_size,
             dlq_by_kind: dlq_by_kind.into_iter().collect(),
+            dlq_by_source: dlq_by_source.into_iter().collect(),
             duplicates_dropped,
+            duplicates_by_rule: duplicates_by_rule.into_iter().collect(),
             writer: self.shared.writer_counters.snapshot(),
             ingest_rate: metrics.ingest.rates(chrono::Utc::now().timestamp()),
             latency: metrics.latencies(),

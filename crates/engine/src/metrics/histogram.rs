@@ -23,6 +23,8 @@ pub struct LatencySummary {
     pub count: u64,
     /// Estimated from the buckets (the upper bound of the bucket holding the quantile).
     pub p50_ms: Option<f64>,
+    #[serde(default)]
+    pub p95_ms: Option<f64>,
     pub p99_ms: Option<f64>,
     pub mean_ms: Option<f64>,
 }
@@ -72,6 +74,7 @@ impl Histogram {
         LatencySummary {
             count,
             p50_ms: self.quantile_ms(0.50),
+            p95_ms: self.quantile_ms(0.95).filter(|v| v.is_finite()),
             p99_ms: self.quantile_ms(0.99).filter(|v| v.is_finite()),
             mean_ms: (count > 0).then(|| self.sum_ms() / count as f64),
         }
@@ -95,6 +98,7 @@ mod tests {
         assert_eq!(h.quantile_ms(0.99), Some(50.0));
         let summary = h.summary();
         assert_eq!(summary.count, 100);
+        assert_eq!(summary.p95_ms, Some(1.0), "95 of 100 under 1 ms");
         assert!((summary.mean_ms.unwrap() - (98.0 * 0.8 + 70.0) / 100.0).abs() < 1e-6);
         h.record_ms(f64::NAN);
         h.record_ms(1e9);

@@ -124,6 +124,8 @@ mod tests {
             events_stored: stored,
             dlq_size: 2,
             dlq_by_kind: BTreeMap::new(),
+            dlq_by_source: BTreeMap::new(),
+            duplicates_by_rule: BTreeMap::new(),
             dlq_evicted: 0,
             dlq_expired: 0,
             duplicates_dropped: 0,

@@ -269,6 +269,8 @@ mod tests {
             events_stored: 5,
             dlq_size: 1,
             dlq_by_kind: [("rejected".to_string(), 1)].into_iter().collect(),
+            dlq_by_source: [("plex".to_string(), 1)].into_iter().collect(),
+            duplicates_by_rule: [("session".to_string(), 2)].into_iter().collect(),
             dlq_evicted: 0,
             dlq_expired: 0,
             duplicates_dropped: 2,

@@ -75,6 +75,7 @@ export function LatencyPanel({ stats }: { stats: Stats }) {
           {summary.count > 0 && (
             <>
               <Bar value={summary.p50_ms} max={max} label="p50" />
+              <Bar value={summary.p95_ms ?? null} max={max} label="p95" />
               <Bar value={summary.p99_ms} max={max} label="p99" />
             </>
           )}

@@ -1,7 +1,8 @@
-// What the writer did (batches, rows per batch, duplicates, dead letters) and the dedup audit,
-// the dead letters by kind, DuckDB's size, and the nats-server sidecar and how NATS is run.
+// What the writer did (batches, rows per batch, duplicates, dead letters) and the dedup audit by
+// rule, the dead letters by kind and source, DuckDB's size, and the nats-server sidecar and how NATS is run.
 import type { Health, Stats } from "../../backend/Backend";
 import { formatBytes, formatCount, formatUptime } from "../../format/humanize";
+import { sourceName } from "../../media/labels";
 import { Figures, Panel } from "./Panel";
 
 export function WriterPanel({ stats }: { stats: Stats }) {
@@ -18,6 +19,9 @@ export function WriterPanel({ stats }: { stats: Stats }) {
           { label: "Redelivered", value: formatCount(w.redelivered) },
           { label: "Dead-lettered", value: formatCount(w.dead_lettered) },
           { label: "Dedup: dropped, not restored", value: formatCount(stats.duplicates_dropped), testId: "dedup-dropped" },
+          ...Object.entries(stats.duplicates_by_rule ?? {})
+            .filter(([, n]) => (n ?? 0) > 0)
+            .map(([rule, n]) => ({ label: `· ${RULE_NAMES[rule] ?? rule}`, value: formatCount(n ?? 0), testId: `dedup-${rule}` })),
         ]}
       />
       <p className="pipeline-panel__note">Since the engine started.</p>
@@ -27,14 +31,27 @@ export function WriterPanel({ stats }: { stats: Stats }) {
 
 const KIND_NAMES: Record<string, string> = { rejected: "Rejected", permanent: "Permanent", exhausted: "Exhausted" };
 
+const RULE_NAMES: Record<string, string> = {
+  event_id: "Same event id",
+  session: "Same session moment",
+  cross_source: "Another source",
+  cross_origin: "Another origin",
+};
+
 export function StoragePanel({ stats }: { stats: Stats }) {
   const kinds = Object.entries(stats.dlq_by_kind).filter(([, n]) => (n ?? 0) > 0);
+  const sources = Object.entries(stats.dlq_by_source ?? {}).filter(([, n]) => (n ?? 0) > 0);
   return (
     <Panel title="Dead letters and DuckDB" testId="panel-storage">
       <Figures
         figures={[
           { label: "Dead letters", value: formatCount(stats.dlq_size), testId: "dlq-total" },
           ...kinds.map(([kind, n]) => ({ label: `· ${KIND_NAMES[kind] ?? kind}`, value: formatCount(n ?? 0), testId: `dlq-${kind}` })),
+          ...sources.map(([source, n]) => ({
+            label: `· from ${sourceName(source)}`,
+            value: formatCount(n ?? 0),
+            testId: `dlq-source-${source}`,
+          })),
           { label: "DuckDB file", value: formatBytes(stats.duckdb_file_bytes), testId: "duckdb-size" },
           { label: "Events stored", value: formatCount(stats.events_stored) },
         ]}
