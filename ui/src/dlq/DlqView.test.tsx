@@ -292,6 +292,48 @@ describe("Dead letters view", () => {
     expect(screen.getByRole("alert").textContent).toContain("Delete failed: no dead letter dlq-2 (code: not_found)");
   });
 
+  it("cancels a running bulk retry, then says how far it got", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let cancelled = false;
+    const cancelJob = vi.fn(() => {
+      cancelled = true;
+      return Promise.resolve(jobStatus({ done: 1 }));
+    });
+    const getJob = vi.fn(() =>
+      Promise.resolve(
+        cancelled
+          ? jobStatus({ state: "cancelled", done: 1, finished_at: "2026-11-27T13:45:02Z" })
+          : jobStatus({ done: 1 }),
+      ),
+    );
+    await renderDlq({
+      listDlq: () => Promise.resolve(page(entries)),
+      retryDlqMany: () => Promise.resolve(jobStatus()),
+      getJob,
+      cancelJob,
+    });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    fireEvent.click(screen.getByTestId("dlq-retry-all"));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(500);
+    });
+    expect(screen.getByTestId("dlq-job").textContent).toContain("1 of 2 retried");
+    fireEvent.click(screen.getByTestId("dlq-job-cancel"));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(cancelJob).toHaveBeenCalledExactlyOnceWith("job-1");
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(500);
+    });
+    expect(screen.queryByTestId("dlq-job")).toBeNull();
+    const notice = screen.getByTestId("dlq-notice");
+    expect(notice.getAttribute("data-outcome")).toBe("job-cancelled");
+    expect(notice.textContent).toContain("Bulk retry cancelled: 1 of 2 retried.");
+  });
+
   it("retries everything the filter matches, following the job until it ends, then reloads", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const jobs = [jobStatus({ done: 1 }), jobStatus({ state: "done", done: 1, failed: 1, finished_at: "2026-11-27T13:45:02Z" })];

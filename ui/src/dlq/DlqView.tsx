@@ -109,6 +109,15 @@ export function DlqView() {
     }
   }
 
+  /** Stops a bulk retry between entries; its next poll reports it cancelled. */
+  async function cancelRetry(id: string) {
+    try {
+      await backend.cancelJob(id);
+    } catch (failure) {
+      setNotice(failureNotice("Cancel", failure));
+    }
+  }
+
   async function purge(covered: DlqFilter) {
     setBusy(true);
     setNotice(null);
@@ -160,7 +169,9 @@ export function DlqView() {
         <PurgeMatching count={matching} filtered={filtered} busy={busy || jobRunning} onConfirm={() => void purge(filter)} />
       </div>
 
-      {job !== null && job.state === "running" && <JobProgress job={job} error={jobError} />}
+      {job !== null && job.state === "running" && (
+        <JobProgress job={job} error={jobError} onCancel={() => void cancelRetry(job.id)} />
+      )}
       <DlqGroups
         groups={groups.groups}
         loading={groups.loading}

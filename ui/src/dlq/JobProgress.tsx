@@ -1,9 +1,11 @@
-// A running bulk retry: how far it got, as a bar and in words.
+// A running bulk retry: how far it got, as a bar and in words, and a way to stop it.
 import type { JobStatus } from "../backend/Backend";
 import { jobProgressText } from "./outcome";
 import "./dlq.css";
 
-export function JobProgress({ job, error }: { job: JobStatus; error: string | null }) {
+type JobProgressProps = { job: JobStatus; error: string | null; onCancel?: () => void };
+
+export function JobProgress({ job, error, onCancel }: JobProgressProps) {
   const total = job.total ?? 0;
   const handled = (job.done ?? 0) + (job.failed ?? 0);
   return (
@@ -19,6 +21,11 @@ export function JobProgress({ job, error }: { job: JobStatus; error: string | nu
         {jobProgressText(job)}
       </span>
       {error !== null && <span className="job-progress__error">Progress unavailable: {error}</span>}
+      {onCancel !== undefined && job.state === "running" && (
+        <button type="button" className="button button--small" data-testid="dlq-job-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
     </div>
   );
 }
