@@ -331,6 +331,8 @@ export type Latencies = {
 	webhook_ack: LatencySummary,
 	webhook_to_live: LatencySummary,
 	webhook_to_stored: LatencySummary,
+	/**  The writer's batch commits (JetStream path). */
+	writer_commit?: LatencySummary,
 };
 
 /**  What the stats show of a histogram. */
@@ -866,6 +868,8 @@ export type SidecarStatus = {
 	rss_bytes: number | null,
 	/**  Why it last stopped on its own, if it ever did. */
 	last_exit: string | null,
+	/**  nats-server's version, e.g. "v2.12.8". */
+	version?: string | null,
 };
 
 export type SortOrder = "asc" | "desc";

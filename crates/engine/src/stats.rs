@@ -17,6 +17,9 @@ pub struct SidecarStatus {
     pub rss_bytes: Option<u64>,
     /// Why it last stopped on its own, if it ever did.
     pub last_exit: Option<String>,
+    /// nats-server's version, e.g. "v2.12.8".
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 impl SidecarStatus {
@@ -27,6 +30,7 @@ impl SidecarStatus {
             restarts: state.restarts,
             rss_bytes: state.rss_bytes(),
             last_exit: state.last_exit.clone(),
+            version: state.version.clone(),
         }
     }
 }

@@ -67,6 +67,13 @@ async fn the_history_has_a_sample_at_once_and_the_next_shows_the_webhooks() {
     assert_eq!(history["alerts"], Value::Array(Vec::new()), "{history}");
     let (_, stats) = call(&t, Method::GET, "/api/v1/stats", None).await;
     assert_eq!(stats["alerts"], Value::Array(Vec::new()), "{stats}");
+    // The writer's batch commits are timed, and the sidecar says its version.
+    assert!(
+        stats["latency"]["writer_commit"]["count"].as_u64().unwrap() >= 1,
+        "{stats}"
+    );
+    let version = stats["sidecar"]["version"].as_str().unwrap_or_default();
+    assert!(version.starts_with("v2."), "nats-server's version: {stats}");
     // The stream's limits beside what is in use, for the pipeline view's stream panel.
     let stream = &stats["stream"];
     assert_eq!(stream["max_bytes"], json!(stream::MAX_BYTES), "{stream}");

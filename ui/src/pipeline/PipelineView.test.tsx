@@ -113,6 +113,9 @@ describe("Pipeline view", () => {
     expect(screen.getByTestId("dedup-session").textContent).toBe("5");
     expect(screen.getByTestId("dlq-source-tautulli").textContent).toBe("2");
     expect(screen.getByLabelText("p95 5 ms")).toBeTruthy();
+    // The writer's batch commit time, and the sidecar's version.
+    expect(screen.getByTestId("latency-writer_commit").textContent).toContain("4,321 measured");
+    expect(screen.getByTestId("sidecar-version").textContent).toBe("v2.12.8");
     expect(screen.getByTestId("consumer-persist").textContent).toBe("Writer (persist)30041,500 (3.1 %)Warning");
     expect(screen.getByTestId("consumer-live-level").textContent).toBe("OK");
     expect(tableRows(screen.getByTestId("panel-ingest")).slice(0, 3)).toEqual(["SourceLast secondLast minute", "Plex0/s0.25/s", "Tautulli2/s1.5/s"]);

@@ -50,6 +50,7 @@ export const runningSidecar: SidecarStatus = {
   restarts: 0,
   rss_bytes: 38 * 1024 * 1024,
   last_exit: null,
+  version: "v2.12.8",
 };
 
 const noLatency = { count: 0, p50_ms: null, p95_ms: null, p99_ms: null, mean_ms: null };
@@ -64,7 +65,7 @@ export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stre
   duplicates_by_rule: {},
   writer: { stored: 0, duplicates: 0, redelivered: 0, naks: 0, dead_lettered: 0, batches: 0 },
   ingest_rate: {},
-  latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency },
+  latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency, writer_commit: noLatency },
   consumers: [],
   duckdb_file_bytes: 0,
   alerts: [],
@@ -86,6 +87,7 @@ export const jetstreamStats: Stats = {
     webhook_ack: { count: 1_000, p50_ms: 2, p95_ms: 5, p99_ms: 10, mean_ms: 3 },
     webhook_to_live: { count: 1_000, p50_ms: 25, p95_ms: 50, p99_ms: 100, mean_ms: 30 },
     webhook_to_stored: { count: 1_000, p50_ms: 100, p95_ms: 250, p99_ms: 500, mean_ms: 150 },
+    writer_commit: { count: 4_321, p50_ms: 10, p95_ms: 25, p99_ms: 50, mean_ms: 12 },
   },
   consumers: [
     { name: "persist", pending: 0, ack_pending: 0, redelivered: 0 },

@@ -18,6 +18,8 @@ pub struct SidecarState {
     pub up_since: Option<Instant>,
     pub restarts: u32,
     pub last_exit: Option<String>,
+    /// What `nats-server --version` says (e.g. "v2.12.8"), asked once at start.
+    pub version: Option<String>,
 }
 
 impl SidecarState {
@@ -45,6 +47,7 @@ impl Supervisor {
     /// with the same backoff as a crash (the state says why meanwhile), so a sidecar that
     /// cannot start right now never stops the engine from taking webhooks into the spool.
     pub async fn start(spec: SidecarSpec) -> Self {
+        let version = binary_version(&spec.bin).await;
         let first = RunningSidecar::start(&spec, READY_WITHIN).await;
         let initial = match &first {
             Ok(running) => SidecarState {
@@ -52,11 +55,13 @@ impl Supervisor {
                 up_since: Some(running.started_at),
                 restarts: 0,
                 last_exit: None,
+                version: version.clone(),
             },
             Err(e) => {
                 tracing::warn!("nats-server did not start: {e}; retrying");
                 SidecarState {
                     last_exit: Some(e.to_string()),
+                    version: version.clone(),
                     ..SidecarState::default()
                 }
             }
@@ -143,4 +148,22 @@ async fn watch_and_restart(
         });
         running = Some(started);
     }
+}
+
+/// The version a nats-server binary reports ("nats-server: v2.12.8" → "v2.12.8"); None when it
+/// cannot say within a few seconds. Only shown to the user: nothing depends on it.
+async fn binary_version(bin: &std::path::Path) -> Option<String> {
+    let output = tokio::time::timeout(
+        Duration::from_secs(5),
+        tokio::process::Command::new(bin)
+            .arg("--version")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .ok()?
+    .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let version = text.trim().rsplit(' ').next()?.trim();
+    (!version.is_empty()).then(|| version.to_string())
 }

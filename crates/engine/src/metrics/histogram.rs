@@ -18,7 +18,7 @@ pub struct Histogram {
 }
 
 /// What the stats show of a histogram.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, specta::Type)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, specta::Type)]
 pub struct LatencySummary {
     pub count: u64,
     /// Estimated from the buckets (the upper bound of the bucket holding the quantile).

@@ -22,6 +22,8 @@ pub struct Metrics {
     pub to_live: Histogram,
     /// From the webhook's arrival to the DuckDB commit holding it.
     pub to_stored: Histogram,
+    /// One writer batch: from the start of its store transaction to its commit.
+    pub batch_commit: Histogram,
     pub ingest: IngestRates,
 }
 
@@ -30,6 +32,9 @@ pub struct Latencies {
     pub webhook_ack: LatencySummary,
     pub webhook_to_live: LatencySummary,
     pub webhook_to_stored: LatencySummary,
+    /// The writer's batch commits (JetStream path).
+    #[serde(default)]
+    pub writer_commit: LatencySummary,
 }
 
 impl Metrics {
@@ -38,6 +43,7 @@ impl Metrics {
             webhook_ack: self.ack.summary(),
             webhook_to_live: self.to_live.summary(),
             webhook_to_stored: self.to_stored.summary(),
+            writer_commit: self.batch_commit.summary(),
         }
     }
 }

@@ -185,11 +185,15 @@ impl Writer {
             return;
         }
         let batch: Vec<Item> = items.iter().map(|(item, _)| item.clone()).collect();
+        let started = std::time::Instant::now();
         match self.store(batch).await {
             Ok(outcomes) => {
                 self.counters.count(&outcomes);
                 self.counters.batches.fetch_add(1, Ordering::Relaxed);
                 if let Some(metrics) = &self.metrics {
+                    metrics
+                        .batch_commit
+                        .record_ms(started.elapsed().as_secs_f64() * 1000.0);
                     for (((event, _), _), outcome) in items.iter().zip(&outcomes) {
                         if matches!(outcome, Outcome::Stored { .. }) {
                             metrics.to_stored.record_ms(ms_since(event.received_at));

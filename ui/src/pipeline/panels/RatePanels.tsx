@@ -43,6 +43,7 @@ const LATENCIES: { key: keyof Stats["latency"]; label: string }[] = [
   { key: "webhook_ack", label: "Webhook acknowledged" },
   { key: "webhook_to_live", label: "Webhook → live view" },
   { key: "webhook_to_stored", label: "Webhook → stored" },
+  { key: "writer_commit", label: "Writer: one batch committed" },
 ];
 
 function ms(value: number | null): string {
@@ -60,7 +61,11 @@ function Bar({ value, max, label }: { value: number | null; max: number; label: 
 }
 
 export function LatencyPanel({ stats }: { stats: Stats }) {
-  const summaries: [string, string, LatencySummary][] = LATENCIES.map(({ key, label }) => [key, label, stats.latency[key]]);
+  const summaries: [string, string, LatencySummary][] = LATENCIES.map(({ key, label }) => [
+    key,
+    label,
+    stats.latency[key] ?? { count: 0, p50_ms: null, p95_ms: null, p99_ms: null, mean_ms: null },
+  ]);
   const max = Math.max(0, ...summaries.map(([, , s]) => s.p99_ms ?? 0));
   return (
     <Panel title="Latency" testId="panel-latency">

@@ -92,6 +92,7 @@ export function SidecarPanel({ stats, health }: { stats: Stats; health: Health |
             { label: "Uptime", value: sidecar.pid === null ? "—" : formatUptime(sidecar.uptime_s) },
             { label: "Restarts", value: formatCount(sidecar.restarts), testId: "sidecar-restarts" },
             { label: "Memory (RSS)", value: sidecar.rss_bytes === null ? "—" : formatBytes(sidecar.rss_bytes) },
+            { label: "Version", value: sidecar.version ?? "unknown", testId: "sidecar-version" },
             ...(sidecar.restarts > 0 && sidecar.last_exit ? [{ label: "Last exit", value: sidecar.last_exit }] : []),
           ]}
         />
