@@ -15,6 +15,8 @@ type Made = {
   width: number;
 };
 const made: Made[] = [];
+/** Errors the next charts throw while being made, as uPlot did in WebKitGTK 2.50. */
+const failNext: string[] = [];
 const barsBuilder = vi.fn((opts: unknown) => (opts === undefined ? "no-options" : "bars-path"));
 
 vi.mock("uplot", () => {
@@ -25,6 +27,7 @@ vi.mock("uplot", () => {
     setSize = vi.fn();
     destroy = vi.fn();
     constructor(opts: Made["opts"], data: Made["data"]) {
+      if (failNext.length > 0) throw new TypeError(failNext.pop());
       this.width = opts.width;
       made.push({ opts, data, setData: this.setData, setSize: this.setSize, destroy: this.destroy, width: opts.width });
     }
@@ -110,6 +113,24 @@ describe("Chart with a canvas", () => {
 
     unmount();
     expect(made[1]!.destroy).toHaveBeenCalledOnce();
+  });
+});
+
+describe("Chart that uPlot cannot make", () => {
+  it("shows the table open in place of an empty box", async () => {
+    made.length = 0;
+    failNext.push("isArr is not a function");
+    vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue({} as CanvasRenderingContext2D);
+    render(<Chart kind="bars" rows={["Mon"]} series={[{ label: "Plays", values: [5] }]} format={format} label="By weekday" testId="c" />);
+    const details = await waitFor(() => {
+      const found = screen.getByTestId("c").querySelector("details")!;
+      expect(found.open).toBe(true);
+      return found;
+    });
+    expect(details.dataset.chartFailed).toBe("true");
+    expect(details.textContent).toContain("By weekday");
+    expect(screen.queryByRole("img")).toBeNull();
+    expect(made).toHaveLength(0);
   });
 });
 

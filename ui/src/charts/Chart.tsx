@@ -60,7 +60,11 @@ export function Chart({
   label,
   testId,
 }: Props) {
-  const [draws] = useState(canvasDraws);
+  const [canDraw] = useState(canvasDraws);
+  // uPlot failed to load or to build this chart (seen in WebKitGTK 2.50 under Xvfb): the table
+  // takes its place, open, rather than an empty box.
+  const [failed, setFailed] = useState<string | null>(null);
+  const draws = canDraw && failed === null;
   const theme = useSyncExternalStore(subscribeTheme, readTheme, readTheme);
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
@@ -82,11 +86,18 @@ export function Chart({
     void import("uplot").then(({ default: UPlot }) => {
       if (cancelled) return;
       const current = latest.current;
-      const made = new UPlot(
-        chartOptions(current, element.clientWidth || 400, themeColors(element), UPlot.paths),
-        chartData(current),
-        element,
-      );
+      let made: uPlot;
+      try {
+        made = new UPlot(
+          chartOptions(current, element.clientWidth || 400, themeColors(element), UPlot.paths),
+          chartData(current),
+          element,
+        );
+      } catch (failure) {
+        element.replaceChildren();
+        setFailed(String(failure));
+        return;
+      }
       chart.current = made;
       if (typeof ResizeObserver === "function") {
         resize = new ResizeObserver((entries) => {
@@ -95,6 +106,8 @@ export function Chart({
         });
         resize.observe(element);
       }
+    }, (failure: unknown) => {
+      if (!cancelled) setFailed(String(failure));
     });
     return () => {
       cancelled = true;
@@ -124,7 +137,7 @@ export function Chart({
           ))}
         </ul>
       )}
-      <details className="chart__table" open={!draws}>
+      <details className="chart__table" open={!draws} data-chart-failed={failed !== null ? "true" : undefined}>
         <summary>Table{draws ? "" : ` — ${label}`}</summary>
         <table>
           <thead>
