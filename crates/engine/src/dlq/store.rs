@@ -6,6 +6,7 @@ use duckdb::{params, params_from_iter, Connection, OptionalExt};
 use serde::{Deserialize, Serialize};
 
 use crate::event::Source;
+use crate::persist::db::counts_per;
 use crate::persist::events::{escape_like, search_text};
 use crate::persist::sessions::time;
 use crate::persist::DbError;
@@ -357,27 +358,16 @@ pub fn count(conn: &Connection) -> Result<u64, DbError> {
 
 /// Entries per kind, for the stats.
 pub fn count_by_kind(conn: &Connection) -> Result<Vec<(String, u64)>, DbError> {
-    let mut statement =
-        conn.prepare("SELECT kind, count(*) FROM dlq_entries GROUP BY kind ORDER BY kind")?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?.max(0) as u64,
-        ))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    counts_per(
+        conn,
+        "SELECT kind, count(*) FROM dlq_entries GROUP BY kind ORDER BY kind",
+    )
 }
 
 /// Entries per source (refused bodies of an unknown source count as "unknown"), for the stats.
 pub fn count_by_source(conn: &Connection) -> Result<Vec<(String, u64)>, DbError> {
-    let mut statement = conn.prepare(
+    counts_per(
+        conn,
         "SELECT coalesce(source, 'unknown'), count(*) FROM dlq_entries GROUP BY ALL ORDER BY 1",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?.max(0) as u64,
-        ))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    )
 }

@@ -133,23 +133,8 @@ pub fn mark_restored(conn: &Connection, id: &str) -> Result<(), DbError> {
 
 /// Dropped and not restored, per rule, for the stats.
 pub fn count_dropped_by_rule(conn: &Connection) -> Result<Vec<(String, u64)>, DbError> {
-    let mut statement = conn.prepare(
+    super::db::counts_per(
+        conn,
         "SELECT rule, count(*) FROM dedup_audit WHERE NOT restored GROUP BY rule ORDER BY rule",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?.max(0) as u64,
-        ))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub fn count_dropped(conn: &Connection) -> Result<u64, DbError> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM dedup_audit WHERE NOT restored",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(n.max(0) as u64)
+    )
 }

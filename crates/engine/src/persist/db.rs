@@ -209,6 +209,18 @@ fn current_version(conn: &Connection) -> Result<i32, DbError> {
     )?)
 }
 
+/// The (name, count) rows of a `SELECT name, count(*) … GROUP BY …` query, for the stats.
+pub(crate) fn counts_per(conn: &Connection, sql: &str) -> Result<Vec<(String, u64)>, DbError> {
+    let mut statement = conn.prepare(sql)?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?.max(0) as u64,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(crate) fn migrate(conn: &Connection, migrations: &[Migration]) -> Result<(), DbError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
