@@ -106,3 +106,38 @@ where
         tokio::time::sleep(StdDuration::from_millis(20)).await;
     }
 }
+
+/// Stops a process (SIGSTOP) and returns once every one of its threads is stopped.
+///
+/// `kill` returns as soon as the signal is queued; the group stop completes only when a
+/// thread of the target runs again to take it. On a busy machine another thread (nats-server
+/// is a Go program with many) can meanwhile read a publish and acknowledge it, which a test
+/// that relies on "stopped means no acks" would misread.
+pub async fn freeze(pid: u32) {
+    use nix::sys::signal::{kill, Signal};
+    kill(nix::unistd::Pid::from_raw(pid as i32), Signal::SIGSTOP)
+        .unwrap_or_else(|e| panic!("SIGSTOP to {pid}: {e}"));
+    wait_for(
+        "every thread of the stopped process to stop",
+        StdDuration::from_secs(10),
+        || async move { all_threads_stopped(pid).then_some(()) },
+    )
+    .await;
+}
+
+/// True when every thread of `pid` is in state T (stopped) per /proc.
+fn all_threads_stopped(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().all(|task| {
+        std::fs::read_to_string(task.path().join("stat"))
+            .map(|stat| {
+                stat.rsplit(')')
+                    .next()
+                    .and_then(|s| s.split_whitespace().next())
+                    == Some("T")
+            })
+            .unwrap_or(true) // a thread that ended meanwhile does not run either
+    })
+}

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use cartographus_engine::config::ConfigLayer;
+use cartographus_engine::testkit::freeze;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use support::load::{assert_each_once_in_stream, post, post_concurrently, wait_until_drained};
@@ -17,7 +18,7 @@ use support::*;
 async fn webhooks_keep_getting_2xx_while_nats_is_stopped_and_all_arrive_after() {
     let t = TestEngine::start(ConfigLayer::default()).await;
     let nats = Pid::from_raw(sidecar_pid(&t) as i32);
-    kill(nats, Signal::SIGSTOP).unwrap();
+    freeze(sidecar_pid(&t)).await;
     let stopped_for = Duration::from_secs(30);
     let started = Instant::now();
     let mut acked = Vec::new();
@@ -87,7 +88,7 @@ async fn a_full_spool_answers_503_with_a_reason_and_keeps_what_it_took() {
     })
     .await;
     let nats = Pid::from_raw(sidecar_pid(&t) as i32);
-    kill(nats, Signal::SIGSTOP).unwrap();
+    freeze(sidecar_pid(&t)).await;
     let mut accepted = Vec::new();
     let refusal = loop {
         let response = t

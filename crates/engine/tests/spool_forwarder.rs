@@ -13,6 +13,7 @@ use cartographus_engine::config::ConfigLayer;
 use cartographus_engine::dlq::store::{DlqEntry, DlqFilter, DlqKind};
 use cartographus_engine::event::{MediaEvent, Source};
 use cartographus_engine::sources::{self, Incoming, Parsed};
+use cartographus_engine::testkit::freeze;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use serde_json::json;
@@ -61,7 +62,7 @@ async fn records_jetstream_can_never_take_are_dead_lettered_and_the_rest_forward
     let spool = t.engine.spool().unwrap().clone();
     let nats = Pid::from_raw(sidecar_pid(&t) as i32);
     // Stopped, so everything below waits in the spool, in this order.
-    kill(nats, Signal::SIGSTOP).unwrap();
+    freeze(sidecar_pid(&t)).await;
     let too_big = json!({ "event_id": "too-big", "raw": "x".repeat(9 * 1024 * 1024) });
     let too_big = Outgoing {
         subject: "playback.tautulli.movie".into(),

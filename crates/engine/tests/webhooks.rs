@@ -6,6 +6,7 @@ mod support;
 use std::time::Duration;
 
 use cartographus_engine::config::ConfigLayer;
+use cartographus_engine::testkit::freeze;
 use serde_json::Value;
 use support::webhooks::{fixture, post};
 use support::*;
@@ -227,7 +228,7 @@ async fn a_stalled_nats_never_hangs_a_webhook_forever() {
     let t = TestEngine::start(ConfigLayer::default()).await;
     let pid = sidecar_pid(&t);
     let nats = nix::unistd::Pid::from_raw(pid as i32);
-    nix::sys::signal::kill(nats, nix::sys::signal::Signal::SIGSTOP).unwrap();
+    freeze(pid).await;
     let answer = tokio::time::timeout(
         Duration::from_secs(10),
         post(

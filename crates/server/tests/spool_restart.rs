@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use cartographus_engine::testkit::wait_for;
+use cartographus_engine::testkit::{freeze, wait_for};
 use common::*;
 
 use nix::sys::signal::{kill, Signal};
@@ -84,7 +84,7 @@ async fn a_spool_left_by_kill_9_is_drained_at_the_next_start_nothing_twice() {
     })
     .await;
     let nats = sidecar_pid(dir.path()).unwrap();
-    kill(Pid::from_raw(nats as i32), Signal::SIGSTOP).unwrap();
+    freeze(nats).await;
 
     let mut acked = Vec::new();
     for n in 0..40 {
