@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::bus::group_commit::GroupCommit;
 use crate::bus::publisher::{Outgoing, PublishError, Publisher, TooLarge};
 use crate::bus::spool::{Spool, SpoolError};
 use chrono::Utc;
@@ -78,6 +79,8 @@ impl CodedError for IngestError {
 enum Route {
     Jetstream {
         publisher: Box<Publisher>,
+        /// Gathers concurrent webhooks into atomic batches through `publisher`.
+        commits: GroupCommit,
         spool: Spool,
     },
     /// NATS has not answered yet: every event goes to the spool, which is forwarded once it
@@ -99,6 +102,7 @@ impl Ingest {
     pub fn jetstream(publisher: Publisher, spool: Spool, db: Database) -> Self {
         Self::with_route(
             Route::Jetstream {
+                commits: GroupCommit::start(publisher.clone()),
                 publisher: Box::new(publisher),
                 spool,
             },
@@ -129,6 +133,7 @@ impl Ingest {
         let mut route = self.route.write().unwrap_or_else(|p| p.into_inner());
         if let Route::Spooling { spool } = &*route {
             *route = Route::Jetstream {
+                commits: GroupCommit::start(publisher.clone()),
                 publisher: Box::new(publisher),
                 spool: spool.clone(),
             };
@@ -158,14 +163,18 @@ impl Ingest {
     /// server could never take (`TooLarge`) is refused before anything is written.
     pub async fn accept(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
         match &self.route() {
-            Route::Jetstream { publisher, spool } => {
+            Route::Jetstream {
+                publisher,
+                commits,
+                spool,
+            } => {
                 let message = Outgoing::from_event(&event)?;
                 publisher
                     .check_size(&message)
                     .map_err(|TooLarge { size, limit }| IngestError::TooLarge { size, limit })?;
                 // While older events wait in the spool, newer ones queue behind them.
                 if spool.pending() == 0 {
-                    match publisher.publish(&message).await {
+                    match commits.publish(message.clone()).await {
                         Ok(published) => {
                             return Ok(Accepted {
                                 event_id: event.event_id,

@@ -2,6 +2,8 @@
 //! none at all) and the health of that connection. Stream provisioning and the publisher
 //! build on the client this module connects.
 
+pub mod atomic_batch;
+pub mod group_commit;
 pub mod health;
 pub mod nats_url;
 pub mod publisher;

@@ -9,6 +9,7 @@ use async_nats::jetstream::context::{GetStreamByNameErrorKind, PublishErrorKind}
 use async_nats::jetstream::message::PublishMessage;
 use bytes::Bytes;
 
+use super::atomic_batch::{self, AtomicError};
 use crate::event::MediaEvent;
 
 /// The header block a message id adds on the wire: `NATS/1.0\r\n`, `Nats-Msg-Id: <id>\r\n`
@@ -105,6 +106,8 @@ pub struct Publisher {
     jetstream: async_nats::jetstream::Context,
     client: async_nats::Client,
     ack_timeout: Duration,
+    /// The stream takes atomic batches (`allow_atomic`; nats-server 2.12 and later).
+    atomic_batches: bool,
 }
 
 impl Publisher {
@@ -113,7 +116,15 @@ impl Publisher {
             client: jetstream.client(),
             jetstream,
             ack_timeout,
+            atomic_batches: false,
         }
+    }
+
+    /// Publishes groups as atomic batches (one fsync, one ack each) when `allowed`: the
+    /// stream was provisioned with `allow_atomic` and the server kept it.
+    pub fn with_atomic_batches(mut self, allowed: bool) -> Self {
+        self.atomic_batches = allowed;
+        self
     }
 
     /// The largest message the connected server takes (its `max_payload`, headers
@@ -153,45 +164,122 @@ impl Publisher {
         })
     }
 
-    /// Publishes many messages at once: every one is sent before any ack is awaited, so the
-    /// server stores them with a few fsyncs instead of one per message, and the order sent is
-    /// the stream's order. Fails as a whole (nothing here says which were stored; their
-    /// `Nats-Msg-Id`s make a retry of the batch safe). Each must pass
+    /// Publishes a group of messages, answering each one: as one atomic batch when the
+    /// stream allows it (stored together with one fsync), else pipelined one by one. A
+    /// batch the server refuses — a `Nats-Msg-Id` it has seen, a limit — is sent again one
+    /// by one, so each message gets its own answer (a duplicate is then just that).
+    /// A batch that may or may not have been stored answers every message with its error.
+    pub async fn publish_group(
+        &self,
+        messages: &[Outgoing],
+    ) -> Vec<Result<Published, PublishError>> {
+        match messages {
+            [] => return Vec::new(),
+            [message] => return vec![self.publish(message).await],
+            _ => {}
+        }
+        if !self.atomic_batches || !self.fits_in_batches(messages) {
+            return self.publish_each(messages).await;
+        }
+        let mut answers = Vec::with_capacity(messages.len());
+        for chunk in messages.chunks(atomic_batch::MAX_MESSAGES) {
+            if let [message] = chunk {
+                answers.push(self.publish(message).await);
+                continue;
+            }
+            // Larger batches take the server longer: the same allowance per thousand.
+            let limit = self.ack_timeout.saturating_mul(2);
+            match atomic_batch::publish(&self.client, chunk, limit).await {
+                Ok(published) => answers.extend(published.into_iter().map(Ok)),
+                Err(refused @ AtomicError::Refused { .. }) => {
+                    tracing::debug!(
+                        "{refused}; publishing its {} messages one by one",
+                        chunk.len()
+                    );
+                    answers.extend(self.publish_each(chunk).await);
+                }
+                Err(AtomicError::Timeout(limit)) => {
+                    answers.extend(chunk.iter().map(|_| Err(PublishError::AckTimeout(limit))));
+                }
+                Err(AtomicError::Unacknowledged(reason)) => {
+                    answers.extend(
+                        chunk
+                            .iter()
+                            .map(|_| Err(PublishError::Send(reason.clone()))),
+                    );
+                }
+            }
+        }
+        answers
+    }
+
+    /// Whether every message still fits the server's `max_payload` with batch headers.
+    fn fits_in_batches(&self, messages: &[Outgoing]) -> bool {
+        let limit = self.max_payload();
+        messages
+            .iter()
+            .all(|m| m.wire_size() + atomic_batch::HEADER_OVERHEAD <= limit)
+    }
+
+    /// Publishes messages one by one without waiting between them: every one is sent
+    /// before any ack is awaited, so the order sent is the stream's order. One answer per
+    /// message; one ack timeout for the lot, stretched by its size.
+    pub async fn publish_each(
+        &self,
+        messages: &[Outgoing],
+    ) -> Vec<Result<Published, PublishError>> {
+        let scale = u32::try_from(messages.len() / 1000 + 1).unwrap_or(u32::MAX);
+        let limit = self.ack_timeout.saturating_mul(scale);
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut pending = Vec::with_capacity(messages.len());
+        for message in messages {
+            let sent = match self.check_size(message) {
+                Err(too_large) => Err(PublishError::from(too_large)),
+                Ok(()) => {
+                    let publish = PublishMessage::build()
+                        .payload(message.payload.clone())
+                        .message_id(&message.msg_id);
+                    match tokio::time::timeout_at(
+                        deadline,
+                        self.jetstream
+                            .send_publish(message.subject.clone(), publish),
+                    )
+                    .await
+                    {
+                        Ok(sent) => sent.map_err(|e| self.classify(message, e)),
+                        Err(_) => Err(PublishError::AckTimeout(limit)),
+                    }
+                }
+            };
+            pending.push((message, sent));
+        }
+        let mut answers = Vec::with_capacity(pending.len());
+        for (message, sent) in pending {
+            let answer = match sent {
+                Err(e) => Err(e),
+                Ok(ack) => match tokio::time::timeout_at(deadline, ack).await {
+                    Ok(Ok(ack)) => Ok(Published {
+                        sequence: ack.sequence,
+                        duplicate: ack.duplicate,
+                    }),
+                    Ok(Err(e)) => Err(self.classify(message, e)),
+                    Err(_) => Err(PublishError::AckTimeout(limit)),
+                },
+            };
+            answers.push(answer);
+        }
+        answers
+    }
+
+    /// Publishes many messages for a caller that can send them all again (a history
+    /// import): as [`publish_group`](Self::publish_group), but failing as a whole — nothing
+    /// here says which were stored; their `Nats-Msg-Id`s make a retry safe. Each must pass
     /// [`check_size`](Self::check_size) first.
     pub async fn publish_batch(
         &self,
         messages: &[Outgoing],
     ) -> Result<Vec<Published>, PublishError> {
-        let batch = async {
-            let mut pending = Vec::with_capacity(messages.len());
-            for message in messages {
-                self.check_size(message)?;
-                let publish = PublishMessage::build()
-                    .payload(message.payload.clone())
-                    .message_id(&message.msg_id);
-                let ack = self
-                    .jetstream
-                    .send_publish(message.subject.clone(), publish)
-                    .await
-                    .map_err(|e| self.classify(message, e))?;
-                pending.push((message, ack));
-            }
-            let mut published = Vec::with_capacity(pending.len());
-            for (message, ack) in pending {
-                let ack = ack.await.map_err(|e| self.classify(message, e))?;
-                published.push(Published {
-                    sequence: ack.sequence,
-                    duplicate: ack.duplicate,
-                });
-            }
-            Ok(published)
-        };
-        // One ack timeout for the lot, stretched by its size (the server works through it).
-        let scale = u32::try_from(messages.len() / 1000 + 1).unwrap_or(u32::MAX);
-        let limit = self.ack_timeout.saturating_mul(scale);
-        tokio::time::timeout(limit, batch)
-            .await
-            .map_err(|_| PublishError::AckTimeout(limit))?
+        self.publish_group(messages).await.into_iter().collect()
     }
 
     /// Whether the server confirms that no stream takes `subject`. A "no responders" answer

@@ -90,6 +90,8 @@ pub struct Provisioned {
     /// The stream's last sequence once provisioned: everything published from then on
     /// comes after it (the live view starts there, so it misses nothing acknowledged later).
     pub last_sequence: u64,
+    /// The stream takes atomic batches (a server before 2.12 ignores the setting).
+    pub atomic_batches: bool,
 }
 
 pub fn stream_config(retention_days: u32, replicas: usize) -> Config {
@@ -112,6 +114,8 @@ fn stream_config_with_max_age(retention: Duration, replicas: usize) -> Config {
         discard: DiscardPolicy::New,
         duplicate_window: DUPLICATE_WINDOW,
         num_replicas: replicas,
+        // Group commit: concurrent events stored as one batch with one fsync.
+        allow_atomic_publish: true,
         ..Config::default()
     }
 }
@@ -200,6 +204,7 @@ pub async fn provision_once(
     Ok(Provisioned {
         retention_hold: hold,
         last_sequence: info.state.last_sequence,
+        atomic_batches: info.config.allow_atomic_publish,
     })
 }
 

@@ -275,7 +275,8 @@ impl Connector {
         }
         crate::bus::health::report_now(&bus, &self.parts.health);
         let jetstream = bus.jetstream();
-        let publisher = Publisher::new(jetstream.clone(), ACK_TIMEOUT);
+        let publisher = Publisher::new(jetstream.clone(), ACK_TIMEOUT)
+            .with_atomic_batches(provisioned.atomic_batches);
         self.ingest.connected(publisher.clone());
         tasks.spawn(
             "spool forwarder",
