@@ -17,6 +17,10 @@ use cartographus_bench::webhooks::Generator;
 use cartographus_bench::{cpu, import, pipeline, queries, raw_duckdb, raw_http, raw_nats, REPO};
 use cli::{binaries, Args};
 
+/// The atomic-batch baseline: batches of this many messages, this many at once.
+const ATOMIC_BATCH: usize = 256;
+const ATOMIC_IN_FLIGHT: usize = 4;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +107,22 @@ async fn run(args: Args) -> Result<(), String> {
         &bins.nats_server,
         &work.path().join("raw-nats"),
         &events,
-        args.connections,
+        raw_nats::Mode::PerMessage {
+            in_flight: args.connections,
+        },
+    )
+    .await?;
+    println!(
+        "[2/5] baseline: JetStream atomic batches of {ATOMIC_BATCH}, {ATOMIC_IN_FLIGHT} in flight"
+    );
+    let atomic = raw_nats::measure(
+        &bins.nats_server,
+        &work.path().join("raw-nats-atomic"),
+        &events,
+        raw_nats::Mode::AtomicBatches {
+            size: ATOMIC_BATCH,
+            in_flight: ATOMIC_IN_FLIGHT,
+        },
     )
     .await?;
 
@@ -148,6 +167,17 @@ async fn run(args: Args) -> Result<(), String> {
 
     let pipeline_per_s = pipe.flat_out.stored_per_s;
     let ratio = pipeline_per_s.map(|p| round(p / jetstream.msgs_per_s));
+    let ratio_atomic = pipeline_per_s.map(|p| round(p / atomic.msgs_per_s));
+    let per_event_us = |cpu_s: Option<f64>| {
+        let events = pipe.flat_out.acknowledged.max(1) as f64;
+        cpu_s.map(|s| round(s * 1e6 / events))
+    };
+    let engine_cpu_us = per_event_us(pipe.flat_out.cpu.engine_s);
+    let nats_cpu_us = per_event_us(pipe.flat_out.cpu.nats_s);
+    let writer_cpu_us = pipe.flat_out.engine_writer.as_ref().and_then(|w| {
+        let stored = w["stored"].as_f64().filter(|n| *n > 0.0)?;
+        Some(round(w["store_cpu_us"].as_f64()? / stored))
+    });
     let ack_at = |rate: u32| {
         pipe.rates
             .iter()
@@ -161,7 +191,10 @@ async fn run(args: Args) -> Result<(), String> {
         .as_ref()
         .and_then(|q| q.views_ms.values().map(|p| p.p95).reduce(f64::max));
     let targets = vec![
-        Target::at_least("ratio vs raw JetStream", ratio, 0.5, ""),
+        Target::at_least("ratio vs raw JetStream", ratio, 1.0, ""),
+        Target::at_most("engine CPU per stored event", engine_cpu_us, 150.0, "µs"),
+        Target::at_most("writer CPU per stored event", writer_cpu_us, 100.0, "µs"),
+        Target::at_most("engine RSS loaded", pipe.rss.engine_loaded, 150.0, "MB"),
         Target::at_most(
             "ack p99 at 500 req/s",
             ack_at(500).map(|p| p.p99),
@@ -198,6 +231,23 @@ async fn run(args: Args) -> Result<(), String> {
         line(
             "raw JetStream publish",
             fmt(Some(round(jetstream.msgs_per_s)), "msgs/s"),
+        ),
+        line(
+            "raw JetStream atomic batches",
+            fmt(Some(round(atomic.msgs_per_s)), "msgs/s"),
+        ),
+        line(
+            "ratio vs raw per-message / atomic",
+            format!("{} / {}", fmt(ratio, ""), fmt(ratio_atomic, "")),
+        ),
+        line(
+            "CPU per stored event: engine / writer / nats",
+            format!(
+                "{} / {} / {}",
+                fmt(engine_cpu_us, "µs"),
+                fmt(writer_cpu_us, "µs"),
+                fmt(nats_cpu_us, "µs")
+            ),
         ),
         line(
             "raw DuckDB appender",
@@ -275,6 +325,11 @@ async fn run(args: Args) -> Result<(), String> {
         "pipeline_events_per_s": pipeline_per_s,
         "raw_jetstream_msgs_per_s": round(jetstream.msgs_per_s),
         "ratio_vs_raw_jetstream": ratio,
+        "raw_jetstream_atomic_msgs_per_s": round(atomic.msgs_per_s),
+        "ratio_vs_raw_jetstream_atomic": ratio_atomic,
+        "engine_cpu_us_per_event": engine_cpu_us,
+        "nats_cpu_us_per_event": nats_cpu_us,
+        "writer_cpu_us_per_event": writer_cpu_us,
         "raw_duckdb_rows_per_s": round(duckdb_rows_per_s),
         "raw_http_noop_req_per_s": round(noop.per_second()),
         "ack_ms": ack_ms,
@@ -304,6 +359,14 @@ async fn run(args: Args) -> Result<(), String> {
                 "cpu_s": {"nats": jetstream.cpu.cpu_s[0], "bench": jetstream.cpu.cpu_s[1]},
                 "wall_s": jetstream.cpu.wall_s,
                 "machine_busy_pct": jetstream.cpu.machine_busy_pct,
+            },
+            "raw_jetstream_atomic": {
+                "batch": ATOMIC_BATCH,
+                "in_flight": ATOMIC_IN_FLIGHT,
+                "nats_rss_mb": atomic.nats_rss_mb.map(round),
+                "cpu_s": {"nats": atomic.cpu.cpu_s[0], "bench": atomic.cpu.cpu_s[1]},
+                "wall_s": atomic.cpu.wall_s,
+                "machine_busy_pct": atomic.cpu.machine_busy_pct,
             },
             "queries": query,
         },

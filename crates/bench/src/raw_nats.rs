@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, message::PublishMessage};
 use bytes::Bytes;
+use cartographus_engine::bus::atomic_batch;
+use cartographus_engine::bus::publisher::Outgoing;
 use cartographus_engine::bus::sidecar::SidecarSpec;
 use cartographus_engine::bus::stream;
 use cartographus_engine::event::MediaEvent;
@@ -24,12 +26,22 @@ pub struct Published {
     pub cpu: crate::cpu::Usage,
 }
 
-/// Publishes every event once with `in_flight` awaiting their acks.
+/// How the baseline publishes.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    /// One message per publish, `in_flight` awaiting their acks (one fsync each).
+    PerMessage { in_flight: usize },
+    /// Atomic batches of `size` messages, `in_flight` batches at once (one fsync each):
+    /// the ceiling of group commit on this disk.
+    AtomicBatches { size: usize, in_flight: usize },
+}
+
+/// Publishes every event once, as `mode` says.
 pub async fn measure(
     nats_server: &Path,
     work_dir: &Path,
     events: &[MediaEvent],
-    in_flight: usize,
+    mode: Mode,
 ) -> Result<Published, String> {
     let spec = SidecarSpec {
         bin: nats_server.to_path_buf(),
@@ -82,23 +94,12 @@ pub async fn measure(
 
     let mark = crate::cpu::Mark::now(&[server.pid(), std::process::id()]);
     let started = Instant::now();
-    let acks: Vec<Result<bool, String>> = futures_util::stream::iter(messages)
-        .map(|(subject, id, payload)| {
-            let js = js.clone();
-            async move {
-                let message = PublishMessage::build().payload(payload).message_id(&id);
-                let ack = js
-                    .send_publish(subject, message)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .await
-                    .map_err(|e| e.to_string())?;
-                Ok(ack.duplicate)
-            }
-        })
-        .buffer_unordered(in_flight)
-        .collect()
-        .await;
+    let acks = match mode {
+        Mode::PerMessage { in_flight } => per_message(&js, messages, in_flight).await,
+        Mode::AtomicBatches { size, in_flight } => {
+            atomic_batches(&js, messages, size, in_flight).await
+        }
+    };
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = mark.usage();
     let nats_rss_mb = process::rss_mb(server.pid());
@@ -117,4 +118,66 @@ pub async fn measure(
         nats_rss_mb,
         cpu,
     })
+}
+
+type Message = (String, String, Bytes);
+
+async fn per_message(
+    js: &jetstream::Context,
+    messages: Vec<Message>,
+    in_flight: usize,
+) -> Vec<Result<bool, String>> {
+    futures_util::stream::iter(messages)
+        .map(|(subject, id, payload)| {
+            let js = js.clone();
+            async move {
+                let message = PublishMessage::build().payload(payload).message_id(&id);
+                let ack = js
+                    .send_publish(subject, message)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(ack.duplicate)
+            }
+        })
+        .buffer_unordered(in_flight)
+        .collect()
+        .await
+}
+
+async fn atomic_batches(
+    js: &jetstream::Context,
+    messages: Vec<Message>,
+    size: usize,
+    in_flight: usize,
+) -> Vec<Result<bool, String>> {
+    let client = js.client();
+    let batches: Vec<Vec<Outgoing>> = messages
+        .chunks(size.clamp(2, atomic_batch::MAX_MESSAGES))
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|(subject, id, payload)| Outgoing {
+                    subject: subject.clone(),
+                    msg_id: id.clone(),
+                    payload: payload.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let answers: Vec<Vec<Result<bool, String>>> = futures_util::stream::iter(batches)
+        .map(|batch| {
+            let client = client.clone();
+            async move {
+                match atomic_batch::publish(&client, &batch, Duration::from_secs(10)).await {
+                    Ok(published) => published.iter().map(|p| Ok(p.duplicate)).collect(),
+                    Err(e) => batch.iter().map(|_| Err(e.to_string())).collect(),
+                }
+            }
+        })
+        .buffer_unordered(in_flight)
+        .collect()
+        .await;
+    answers.into_iter().flatten().collect()
 }

@@ -78,6 +78,10 @@ pub struct ConfigLayer {
     pub session_timeout: Option<Duration>,
     /// Base URL of plex.tv (webhook registration, PIN sign-in); tests point it at a fake.
     pub plextv_url: Option<String>,
+    /// Threads DuckDB may use for a query.
+    pub duckdb_threads: Option<u32>,
+    /// DuckDB's memory limit in MiB (beyond it, large queries spill to disk).
+    pub duckdb_memory_mb: Option<u32>,
 }
 
 impl ConfigLayer {
@@ -129,6 +133,12 @@ impl ConfigLayer {
                 .map(|v| parse_duration("CARTOGRAPHUS_SESSION_TIMEOUT", &v))
                 .transpose()?,
             plextv_url: get("CARTOGRAPHUS_PLEXTV_URL"),
+            duckdb_threads: get("CARTOGRAPHUS_DUCKDB_THREADS")
+                .map(|v| parse_num("CARTOGRAPHUS_DUCKDB_THREADS", &v))
+                .transpose()?,
+            duckdb_memory_mb: get("CARTOGRAPHUS_DUCKDB_MEMORY_MB")
+                .map(|v| parse_num("CARTOGRAPHUS_DUCKDB_MEMORY_MB", &v))
+                .transpose()?,
         })
     }
 
@@ -152,6 +162,8 @@ impl ConfigLayer {
             spool_max_bytes: other.spool_max_bytes.or(self.spool_max_bytes),
             session_timeout: other.session_timeout.or(self.session_timeout),
             plextv_url: other.plextv_url.or(self.plextv_url),
+            duckdb_threads: other.duckdb_threads.or(self.duckdb_threads),
+            duckdb_memory_mb: other.duckdb_memory_mb.or(self.duckdb_memory_mb),
         }
     }
 }
@@ -208,6 +220,27 @@ pub struct WriterBatching {
     pub flush_interval: Duration,
 }
 
+/// What DuckDB may take of the machine. Its defaults (every core, 80 % of the RAM) suit a
+/// database server, not an app beside a media server on a small desktop or NAS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuckdbLimits {
+    pub threads: u32,
+    pub memory_mb: u32,
+}
+
+impl DuckdbLimits {
+    pub const DEFAULT: DuckdbLimits = DuckdbLimits {
+        threads: 2,
+        memory_mb: 256,
+    };
+}
+
+impl Default for DuckdbLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 /// The validated configuration the engine runs with.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -222,6 +255,7 @@ pub struct Config {
     pub session_timeout: Duration,
     /// plex.tv, or a stand-in for it (`CARTOGRAPHUS_PLEXTV_URL`).
     pub plextv_url: url::Url,
+    pub duckdb: DuckdbLimits,
     /// The environment variable or flag that set `listen`, which then cannot be moved while
     /// running (set by `startup::prepare`; None when it came from the settings or default).
     pub listen_locked_by: Option<&'static str>,
@@ -293,6 +327,22 @@ impl Config {
             "CARTOGRAPHUS_PLEXTV_URL",
             merged.plextv_url.as_deref().unwrap_or(DEFAULT_PLEXTV_URL),
         )?;
+        let duckdb = DuckdbLimits {
+            threads: merged.duckdb_threads.unwrap_or(DuckdbLimits::DEFAULT.threads),
+            memory_mb: merged
+                .duckdb_memory_mb
+                .unwrap_or(DuckdbLimits::DEFAULT.memory_mb),
+        };
+        if duckdb.threads == 0 {
+            return Err(invalid("CARTOGRAPHUS_DUCKDB_THREADS", "0", "must be at least 1"));
+        }
+        if duckdb.memory_mb < 64 {
+            return Err(invalid(
+                "CARTOGRAPHUS_DUCKDB_MEMORY_MB",
+                &duckdb.memory_mb.to_string(),
+                "must be at least 64",
+            ));
+        }
         let store_dir = merged
             .nats_store_dir
             .unwrap_or_else(|| data_dir.join("jetstream"));
@@ -315,6 +365,7 @@ impl Config {
                 .session_timeout
                 .unwrap_or(Duration::from_secs(6 * 3600)),
             plextv_url,
+            duckdb,
             listen_locked_by: None,
             data_dir,
         })
@@ -451,6 +502,27 @@ mod tests {
         assert_eq!(cfg.writer.batch_size, 1000);
         assert_eq!(cfg.writer.flush_interval, Duration::from_secs(5));
         assert_eq!(cfg.nats.retention_days, 7);
+    }
+
+    #[test]
+    fn duckdb_is_held_to_a_small_machines_share_unless_told_otherwise() {
+        let cfg = Config::resolve("/d".into(), &[]).unwrap();
+        assert_eq!(cfg.duckdb, DuckdbLimits { threads: 2, memory_mb: 256 });
+        let layer = ConfigLayer::from_env(env(&[
+            ("CARTOGRAPHUS_DUCKDB_THREADS", "4"),
+            ("CARTOGRAPHUS_DUCKDB_MEMORY_MB", "1024"),
+        ]))
+        .unwrap();
+        let cfg = Config::resolve("/d".into(), &[layer]).unwrap();
+        assert_eq!(cfg.duckdb, DuckdbLimits { threads: 4, memory_mb: 1024 });
+        for (name, value) in [
+            ("CARTOGRAPHUS_DUCKDB_THREADS", "0"),
+            ("CARTOGRAPHUS_DUCKDB_MEMORY_MB", "16"),
+        ] {
+            let layer = ConfigLayer::from_env(env(&[(name, value)])).unwrap();
+            let error = Config::resolve("/d".into(), &[layer]).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
     }
 
     #[test]

@@ -285,7 +285,7 @@ impl Engine {
         let health = HealthHub::new();
         let tasks = Tasks::new();
 
-        let db = Database::lazy(&config.data_dir.join("cartographus.duckdb"));
+        let db = Database::lazy(&config.data_dir.join("cartographus.duckdb"), config.duckdb);
         crate::persist::db_health::check(&db, &health).await;
         crate::persist::db_health::spawn(&tasks, db.clone(), health.clone());
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use duckdb::Connection;
 
 use super::migrations::{Migration, MIGRATIONS};
+use crate::config::DuckdbLimits;
 use crate::dlq::bounds::DlqCounters;
 
 /// How often a file that would not open is tried again.
@@ -69,6 +70,7 @@ enum Slot {
 struct Inner {
     slot: Mutex<Slot>,
     path: PathBuf,
+    limits: DuckdbLimits,
     dlq_counters: DlqCounters,
 }
 
@@ -80,21 +82,23 @@ pub struct Database {
 impl Database {
     /// Opens (or creates) the file and brings its schema up to date, or fails.
     pub fn open(path: &Path) -> Result<Self, DbError> {
-        let conn = open_connection(path)?;
-        Ok(Self::with_slot(path, Slot::Open(conn)))
+        let limits = DuckdbLimits::default();
+        let conn = open_connection(path, limits)?;
+        Ok(Self::with_slot(path, limits, Slot::Open(conn)))
     }
 
     /// A handle whose file is opened on first use, and retried on later uses while it
     /// cannot be: the engine starts whatever state the file is in.
-    pub fn lazy(path: &Path) -> Self {
-        Self::with_slot(path, Slot::Closed { last_failure: None })
+    pub fn lazy(path: &Path, limits: DuckdbLimits) -> Self {
+        Self::with_slot(path, limits, Slot::Closed { last_failure: None })
     }
 
-    fn with_slot(path: &Path, slot: Slot) -> Self {
+    fn with_slot(path: &Path, limits: DuckdbLimits, slot: Slot) -> Self {
         Self {
             inner: Arc::new(Inner {
                 slot: Mutex::new(slot),
                 path: path.to_path_buf(),
+                limits,
                 dlq_counters: DlqCounters::default(),
             }),
         }
@@ -159,7 +163,7 @@ impl Inner {
                     return Err(unavailable(reason));
                 }
             }
-            match open_connection(&self.path) {
+            match open_connection(&self.path, self.limits) {
                 Ok(conn) => {
                     tracing::info!(path = %self.path.display(), "database opened");
                     *slot = Slot::Open(conn);
@@ -185,7 +189,7 @@ impl Inner {
     }
 }
 
-fn open_connection(path: &Path) -> Result<Connection, DbError> {
+fn open_connection(path: &Path, limits: DuckdbLimits) -> Result<Connection, DbError> {
     let open_error = |source| DbError::Open {
         path: path.to_path_buf(),
         source,
@@ -195,6 +199,8 @@ fn open_connection(path: &Path) -> Result<Connection, DbError> {
     let config = duckdb::Config::default()
         .enable_autoload_extension(false)
         .and_then(|c| c.with("autoinstall_known_extensions", "false"))
+        .and_then(|c| c.threads(i64::from(limits.threads)))
+        .and_then(|c| c.max_memory(&format!("{}MiB", limits.memory_mb)))
         .map_err(open_error)?;
     let conn = Connection::open_with_flags(path, config).map_err(open_error)?;
     migrate(&conn, MIGRATIONS)?;
@@ -309,7 +315,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.duckdb");
         std::fs::write(&path, vec![0x5a; 8192]).unwrap();
-        let db = Database::lazy(&path);
+        let db = Database::lazy(&path, DuckdbLimits::default());
         let err = db.ping().await.unwrap_err();
         assert_eq!(err.code(), "db_unavailable", "{err}");
         assert!(err.to_string().contains("c.duckdb"), "{err}");
@@ -326,13 +332,35 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn the_configured_limits_are_duckdbs_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = DuckdbLimits {
+            threads: 1,
+            memory_mb: 100,
+        };
+        let db = Database::lazy(&dir.path().join("c.duckdb"), limits);
+        let (threads, memory): (i64, String) = db
+            .with_conn(|conn| {
+                Ok(conn.query_row(
+                    "SELECT current_setting('threads'), current_setting('memory_limit')",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(threads, 1);
+        assert!(memory.starts_with("100"), "memory_limit {memory}");
+    }
+
     #[test]
     fn migrations_run_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.duckdb");
         drop(Database::open(&path).unwrap());
         // A second open must not re-run a migration (it would fail on CREATE TABLE).
-        let conn = open_connection(&path).unwrap();
+        let conn = open_connection(&path, DuckdbLimits::default()).unwrap();
         let count: usize = conn
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();

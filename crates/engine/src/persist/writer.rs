@@ -49,6 +49,8 @@ pub struct WriterCounters {
     pub naks: AtomicU64,
     pub dead_lettered: AtomicU64,
     pub batches: AtomicU64,
+    /// CPU time the writer's thread spent storing batches, in microseconds.
+    pub store_cpu_us: AtomicU64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
@@ -59,6 +61,9 @@ pub struct WriterStats {
     pub naks: u64,
     pub dead_lettered: u64,
     pub batches: u64,
+    /// CPU time spent storing batches (dedup, sessions, inserts, commit), in microseconds:
+    /// divided by `stored`, the writer's cost per event.
+    pub store_cpu_us: u64,
 }
 
 impl WriterCounters {
@@ -71,6 +76,7 @@ impl WriterCounters {
             naks: get(&self.naks),
             dead_lettered: get(&self.dead_lettered),
             batches: get(&self.batches),
+            store_cpu_us: get(&self.store_cpu_us),
         }
     }
 
@@ -229,8 +235,16 @@ impl Writer {
     }
 
     async fn store(&self, batch: Vec<Item>) -> Result<Vec<Outcome>, DbError> {
+        let counters = self.counters.clone();
         self.db
-            .with_conn(move |conn| store::store(conn, &batch))
+            .with_conn(move |conn| {
+                let started = thread_cpu();
+                let stored = store::store(conn, &batch);
+                let spent = thread_cpu().saturating_sub(started);
+                let spent_us = u64::try_from(spent.as_micros()).unwrap_or(u64::MAX);
+                counters.store_cpu_us.fetch_add(spent_us, Ordering::Relaxed);
+                stored
+            })
             .await
     }
 
@@ -363,4 +377,12 @@ fn decode(message: &Message, now: chrono::DateTime<Utc>) -> Decoded {
             error: e.to_string(),
         },
     }
+}
+
+/// CPU time of the calling thread so far (zero where the clock cannot be read).
+fn thread_cpu() -> Duration {
+    use nix::time::{clock_gettime, ClockId};
+    clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .map(Duration::from)
+        .unwrap_or_default()
 }
