@@ -24,6 +24,8 @@ export const queryKeys = {
     /** Everything about dead letters: what a retry or delete invalidates. */
     all: ["dlq"] as const,
     list: (filter: DlqFilter, pageSize: number) => ["dlq", "list", filter, pageSize] as const,
+    /** The groups of every filter. */
+    allGroups: ["dlq", "groups"] as const,
     groups: (filter: DlqFilter) => ["dlq", "groups", filter] as const,
   },
   sessions: {

@@ -15,7 +15,7 @@ import { queryKeys } from "../data/queryKeys";
 export function invalidateDeadLetters(client: QueryClient): Promise<void> {
   return Promise.all([
     client.invalidateQueries({ queryKey: queryKeys.dlq.all, refetchType: "none" }),
-    client.invalidateQueries({ queryKey: [...queryKeys.dlq.all, "groups"] }),
+    client.invalidateQueries({ queryKey: queryKeys.dlq.allGroups }),
     client.invalidateQueries({ queryKey: queryKeys.stats }),
   ]).then(() => undefined);
 }
