@@ -8,8 +8,10 @@ import type { DlqEntry, DlqGroup, Health, Stats } from "../backend/Backend";
 import { BackendProvider } from "../backend/BackendContext";
 import { useHealth } from "../health/useHealth";
 import { useStats } from "../health/useStats";
+import { useSessionPages } from "../history/useSessionPages";
+import { ImportHistory } from "../setup/ImportHistory";
 import { createFakeBackend, type FakeBackend, type FakeBackendOptions } from "../test/fakeBackend";
-import { dlqEntry, healthyHealth, jetstreamStats, mixedHealth, setupOverview } from "../test/fixtures";
+import { dlqEntry, healthyHealth, jetstreamStats, jobStatus, liveSession, mixedHealth, setupOverview } from "../test/fixtures";
 import { TestProviders } from "../test/TestProviders";
 import { giveElementsASize } from "../test/sizedLayout";
 
@@ -24,6 +26,11 @@ function HealthFigure({ name }: { name: string }) {
 function StoredFigure({ name }: { name: string }) {
   const { stats } = useStats();
   return <p data-testid={`stored-${name}`}>{stats?.events_stored ?? "none"}</p>;
+}
+
+function SessionCount() {
+  const { data } = useSessionPages({});
+  return <p data-testid="session-count">{data?.pages[0]?.items.length ?? "none"}</p>;
 }
 
 function renderApp(options: FakeBackendOptions): FakeBackend {
@@ -203,6 +210,32 @@ describe("actions invalidate what they change", () => {
     await waitFor(() => expect(text("tab-dlq-count")).toBe("1"));
     expect(engine.getStats).toHaveBeenCalled();
     expect(screen.getAllByTestId("dlq-entry").map((entry) => entry.getAttribute("data-entry-id"))).toEqual(["dlq-2"]);
+  });
+
+  it("has the history ask again once a history import finished", async () => {
+    const sessions = [liveSession().session];
+    const running = jobStatus({ id: "job-imp", kind: "tautulli_import", total: 2, done: 0 });
+    const done = { ...running, state: "done" as const, done: 2 };
+    const getJob = vi.fn(() => Promise.resolve(getJob.mock.calls.length === 1 ? running : done));
+    const backend = createFakeBackend({
+      importTautulli: () => {
+        sessions.push(liveSession({ session_id: "imported" }).session);
+        return Promise.resolve({ job_id: "job-imp", resumed_from: 0 });
+      },
+      getJob,
+      operations: { listSessions: vi.fn(() => Promise.resolve({ items: [...sessions], next_cursor: null })) },
+    });
+    render(
+      <TestProviders backend={backend}>
+        <SessionCount />
+        <ImportHistory />
+      </TestProviders>,
+    );
+    await waitFor(() => expect(text("session-count")).toBe("1"));
+    fireEvent.click(screen.getByTestId("tautulli-import-start"));
+    await screen.findByTestId("tautulli-import-result", {}, { timeout: 3000 });
+    await waitFor(() => expect(text("session-count")).toBe("2"));
+    expect(backend.listSessions).toHaveBeenCalledTimes(2);
   });
 
   it("asks for the dead letters again when the pushed count says new ones arrived", async () => {

@@ -1,6 +1,7 @@
 // Every key of the one query cache, in one place: a view that shows a figure and the code that
 // pushes or invalidates it name the same entry, so two components never hold two copies.
 // Keys are arrays from the general to the particular, so ["dlq"] invalidates lists and groups.
+import type { QueryClient } from "@tanstack/react-query";
 import type { DedupRule, DlqFilter, EventFilter, LogLevel, PlaysQuery, Range, SessionFilter } from "../backend/Backend";
 
 export const queryKeys = {
@@ -37,4 +38,11 @@ export const queryKeys = {
   dedup: (rule: DedupRule | null) => ["dedup", rule] as const,
   plays: (request: PlaysQuery) => ["plays", request] as const,
   concurrent: (range: Range) => ["concurrent", range] as const,
+  /** Everything read from the stored events: what a retried dead letter or an import changes. */
+  storedEvents: [["sessions"], ["events"], ["event"], ["plays"], ["concurrent"]] as const,
 };
+
+/** New events were stored (a retry, an import): history and analytics ask again when next shown. */
+export function invalidateStoredEvents(client: QueryClient): Promise<void> {
+  return Promise.all(queryKeys.storedEvents.map((queryKey) => client.invalidateQueries({ queryKey }))).then(() => undefined);
+}

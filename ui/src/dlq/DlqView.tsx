@@ -46,7 +46,7 @@ export function DlqView() {
     setStartedJob(null);
     // The list starts over from its first page; groups and figures follow the invalidation.
     list.reload();
-    actions.invalidate();
+    actions.invalidateRetried();
   }
 
   const { job, error: jobError } = useJob(startedJob, jobFinished);

@@ -4,7 +4,7 @@
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { DlqFilter, RetrySelection } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
-import { queryKeys } from "../data/queryKeys";
+import { invalidateStoredEvents, queryKeys } from "../data/queryKeys";
 
 /**
  * The dead letters and the figures that count them are stale. Groups and figures are asked
@@ -24,14 +24,16 @@ export function useDlqActions() {
   const backend = useBackend();
   const client = useQueryClient();
   const invalidate = () => void invalidateDeadLetters(client);
+  /** Retried dead letters that were stored are new events: history and analytics too. */
+  const invalidateRetried = () => void Promise.all([invalidateDeadLetters(client), invalidateStoredEvents(client)]);
   // A failed retry still changed the entry (one more attempt): invalidated either way.
   const retry = useMutation({
     mutationFn: ({ id, payload }: { id: string; payload: string | null }) => backend.retryDlq(id, payload),
-    onSettled: invalidate,
+    onSettled: invalidateRetried,
   });
   const remove = useMutation({ mutationFn: (id: string) => backend.deleteDlq(id), onSettled: invalidate });
   const purge = useMutation({ mutationFn: (filter: DlqFilter) => backend.purgeDlq(filter), onSettled: invalidate });
   // A bulk retry changes the dead letters as it goes; they are asked again when it ends.
   const retryMany = useMutation({ mutationFn: (selection: RetrySelection) => backend.retryDlqMany(selection) });
-  return { retry, remove, purge, retryMany, invalidate };
+  return { retry, remove, purge, retryMany, invalidate, invalidateRetried };
 }
