@@ -22,12 +22,23 @@ import { LogsView } from "./logs/LogsView";
 import { PipelineView } from "./pipeline/PipelineView";
 import { useNavigate, useRoute } from "./router/useRoute";
 import { SettingsView } from "./settings/SettingsView";
-import { isThemeChoice, useTheme, type ThemeChoice } from "./settings/theme";
+import { isThemeChoice, useTheme } from "./settings/theme";
+import { useSettings } from "./settings/useSettings";
 import { SetupWizard } from "./setup/SetupWizard";
 import { useFirstRunSetup } from "./setup/useFirstRunSetup";
 import "./layout/layout.css";
 
+/** The app with its one query cache, which every view reads and every push writes. */
 export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Dashboard />
+    </QueryClientProvider>
+  );
+}
+
+function Dashboard() {
   const backend = useBackend();
   // Lives here, not in HealthView, because the header shows the overall status too.
   const { retry, ...healthState } = useHealth();
@@ -37,10 +48,10 @@ export function App() {
   const route = useRoute();
   const navigate = useNavigate();
   const section = route.section;
-  // One cache for the views that fetch through TanStack Query (History, Analytics, Pipeline, Duplicates).
-  const [queryClient] = useState(createQueryClient);
-  const [theme, setTheme] = useState<ThemeChoice>("system");
-  useTheme(theme);
+  // The saved theme, from the settings' cache entry (a save replaces it); without it (a browser
+  // without the token) the system's is kept.
+  const savedTheme = useSettings().view?.settings.find((s) => s.key === "theme")?.value;
+  useTheme(isThemeChoice(savedTheme) ? savedTheme : "system");
   const setup = useFirstRunSetup();
   const connectSource = useRef<HTMLButtonElement>(null);
   // Closing the wizard hands focus back to the button that opens it.
@@ -51,21 +62,6 @@ export function App() {
     refocusConnectSource.current = false;
     connectSource.current?.focus();
   }, [setup.open]);
-
-  // The saved theme; without it (a browser without the token) the system's is kept.
-  useEffect(() => {
-    let active = true;
-    backend.getSettings().then(
-      (view) => {
-        const saved = view.settings.find((s) => s.key === "theme")?.value;
-        if (active && isThemeChoice(saved)) setTheme(saved);
-      },
-      () => {},
-    );
-    return () => {
-      active = false;
-    };
-  }, [backend]);
 
   function closeSetup() {
     refocusConnectSource.current = true;
@@ -101,37 +97,14 @@ export function App() {
           )}
           <main className="app-main" id={`section-${section}`} role="tabpanel" aria-labelledby={`tab-${section}`}>
             {section === "live" && <LiveView />}
-            {section === "history" && (
-              <QueryClientProvider client={queryClient}>
-                <HistoryView route={route} />
-              </QueryClientProvider>
-            )}
-            {section === "analytics" && (
-              <QueryClientProvider client={queryClient}>
-                <AnalyticsView route={route} />
-              </QueryClientProvider>
-            )}
+            {section === "history" && <HistoryView route={route} />}
+            {section === "analytics" && <AnalyticsView route={route} />}
             {section === "health" && <HealthView state={healthState} stats={statsState} onRetry={retry} />}
-            {section === "pipeline" && (
-              <QueryClientProvider client={queryClient}>
-                <PipelineView health={healthState} stats={statsState} />
-              </QueryClientProvider>
-            )}
+            {section === "pipeline" && <PipelineView health={healthState} stats={statsState} />}
             {section === "dlq" && <DlqView />}
-            {section === "duplicates" && (
-              <QueryClientProvider client={queryClient}>
-                <DedupView route={route} />
-              </QueryClientProvider>
-            )}
+            {section === "duplicates" && <DedupView route={route} />}
             {section === "logs" && <LogsView />}
-            {section === "settings" && (
-              <SettingsView
-                onSaved={(update) => {
-                  const saved = update.settings.find((s) => s.key === "theme")?.value;
-                  if (isThemeChoice(saved)) setTheme(saved);
-                }}
-              />
-            )}
+            {section === "settings" && <SettingsView />}
           </main>
         </>
       )}

@@ -14,6 +14,7 @@ import { ChartCard } from "./ChartCard";
 import { TopList } from "./TopList";
 import { daysBetween, HOURS, localDay, metricValue, toGrid, WEEKDAYS, type Metric } from "./chartData";
 import "./analytics.css";
+import { queryKeys } from "../data/queryKeys";
 
 type Settings = { range: RangeId; from: string | null; to: string | null; source: Source | null; metric: Metric };
 
@@ -62,7 +63,7 @@ export function AnalyticsView({ route }: { route: Route }) {
 
   const plays = (by: PlaysBy, series: PlaysSeries | null = null, extra: Partial<PlaysQuery> = {}) => {
     const request: PlaysQuery = { by, series, since: base.since, until: base.until, source: base.source, tz: base.tz, ...extra };
-    return { queryKey: ["plays", request], queryFn: () => backend.getAnalyticsPlays(request) };
+    return { queryKey: queryKeys.plays(request), queryFn: () => backend.getAnalyticsPlays(request) };
   };
   const perDayByType = useQuery(plays("day", "media_type"));
   const byWeekday = useQuery(plays("weekday"));
@@ -73,7 +74,7 @@ export function AnalyticsView({ route }: { route: Route }) {
   const streamPerDay = useQuery(plays("day", "transcode"));
   const concurrentRange = { since: base.since, until: base.until, source: base.source, tz: base.tz };
   const concurrent = useQuery({
-    queryKey: ["concurrent", concurrentRange],
+    queryKey: queryKeys.concurrent(concurrentRange),
     queryFn: () => backend.getAnalyticsConcurrent(concurrentRange),
   });
 

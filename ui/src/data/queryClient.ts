@@ -1,6 +1,6 @@
-// The one fetching and caching layer of the views built on it (History, Analytics): TanStack
-// Query, with retries left to the user (a view shows the error and a Retry button) and data
-// kept fresh for half a minute, since history only grows and charts are read, not watched.
+// The one fetching and caching layer of every view: TanStack Query, with retries left to the
+// user (a view shows the error and a Retry button) and data kept fresh for half a minute unless
+// a hook says otherwise (pushed figures, dead letters, polled jobs). Keys: data/queryKeys.ts.
 import { QueryClient } from "@tanstack/react-query";
 
 export function createQueryClient(): QueryClient {

@@ -11,6 +11,7 @@ import { DedupTable } from "./DedupTable";
 import { readRule, RULES, writeRule } from "./dedupRules";
 import { useDedupPages } from "./useDedupPages";
 import "./dedup.css";
+import { queryKeys } from "../data/queryKeys";
 
 export function DedupView({ route }: { route: Route }) {
   const navigate = useNavigate();
@@ -32,7 +33,7 @@ export function DedupView({ route }: { route: Route }) {
   function markRestored(id: string) {
     setRestored((previous) => new Set(previous).add(id));
     // The history changed: its lists refetch when next shown.
-    void queryClient.invalidateQueries({ queryKey: ["sessions"] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.sessions.all });
   }
 
   function closeDetail() {

@@ -3,13 +3,14 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useBackend } from "../backend/BackendContext";
 import type { DedupRecord, DedupRule } from "../backend/Backend";
+import { queryKeys } from "../data/queryKeys";
 
 export const PAGE_SIZE = 200;
 
 export function useDedupPages(rule: DedupRule | null) {
   const backend = useBackend();
   return useInfiniteQuery({
-    queryKey: ["dedup", rule],
+    queryKey: queryKeys.dedup(rule),
     queryFn: ({ pageParam }) => backend.listDedup({ rule }, { cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
@@ -20,7 +21,7 @@ export function useDedupPages(rule: DedupRule | null) {
 export function useKeptEvent(record: DedupRecord) {
   const backend = useBackend();
   return useQuery({
-    queryKey: ["event", record.kept_event_id],
+    queryKey: queryKeys.event(record.kept_event_id),
     queryFn: () => backend.getEvent(record.kept_event_id),
     // A missing twin is an answer, not a hiccup: say so at once.
     retry: false,

@@ -142,7 +142,7 @@ describe("Dead letters view", () => {
       scroller.dispatchEvent(new Event("scroll"));
     });
     await waitFor(() => expect(listDlq).toHaveBeenCalledTimes(3));
-    expect(listDlq).toHaveBeenLastCalledWith({}, { cursor: "100", limit: 50 });
+    expect(listDlq).toHaveBeenNthCalledWith(3, {}, { cursor: "100", limit: 50 });
     await waitFor(() => expect(rowIds()).toContain("dlq-90"));
     expect(rowIds()).not.toContain("dlq-0");
     expect(rows().length).toBeLessThan(40);
@@ -293,7 +293,7 @@ describe("Dead letters view", () => {
   });
 
   it("cancels a running bulk retry, then says how far it got", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     let cancelled = false;
     const cancelJob = vi.fn(() => {
       cancelled = true;
@@ -338,7 +338,7 @@ describe("Dead letters view", () => {
   });
 
   it("retries everything the filter matches, following the job until it ends, then reloads", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     const jobs = [jobStatus({ done: 1 }), jobStatus({ state: "done", done: 1, failed: 1, finished_at: "2026-11-27T13:45:02Z" })];
     const getJob = vi.fn(() => Promise.resolve(jobs.shift()!));
     const retryDlqMany = vi.fn(() => Promise.resolve(jobStatus()));

@@ -15,6 +15,7 @@ import { DlqTable } from "./DlqTable";
 import { EMPTY_FILTER, isFiltered, toDlqFilter, type DlqFilterForm } from "./dlqFilter";
 import { JobProgress } from "./JobProgress";
 import { failureNotice, jobNotice, retriedNotice, type Notice } from "./outcome";
+import { useDlqActions } from "./useDlqActions";
 import { useDlqGroups } from "./useDlqGroups";
 import { useDlqList } from "./useDlqList";
 import { useJob } from "./useJob";
@@ -26,6 +27,7 @@ export function DlqView() {
   const filter = useMemo(() => toDlqFilter(applied), [applied]);
   const list = useDlqList(filter);
   const groups = useDlqGroups(filter);
+  const actions = useDlqActions();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -38,11 +40,13 @@ export function DlqView() {
     reloadGroups();
   }
 
-  /** A bulk retry that ended: say how it went and show what is left. */
+  /** A bulk retry that ended: say how it went and show what is left (and the new count). */
   function jobFinished(finished: JobStatus) {
     setNotice(jobNotice(finished));
     setStartedJob(null);
-    reload();
+    // The list starts over from its first page; groups and figures follow the invalidation.
+    list.reload();
+    actions.invalidateRetried();
   }
 
   const { job, error: jobError } = useJob(startedJob, jobFinished);
@@ -70,7 +74,7 @@ export function DlqView() {
     setBusy(true);
     setNotice(null);
     try {
-      const retried = await backend.retryDlq(entry.id, payload);
+      const retried = await actions.retry.mutateAsync({ id: entry.id, payload });
       remove(entry.id);
       setSelectedId(null);
       setNotice(retriedNotice(retried));
@@ -86,7 +90,7 @@ export function DlqView() {
     setBusy(true);
     setNotice(null);
     try {
-      await backend.deleteDlq(entry.id);
+      await actions.remove.mutateAsync(entry.id);
       remove(entry.id);
       setSelectedId(null);
       setNotice({ tone: "success", outcome: "deleted", text: "Deleted the dead letter." });
@@ -101,7 +105,7 @@ export function DlqView() {
   async function retryAll(covered: DlqFilter = filter) {
     setNotice(null);
     try {
-      const started = await backend.retryDlqMany({ filter: covered });
+      const started = await actions.retryMany.mutateAsync({ filter: covered });
       if (started.state === "running") setStartedJob(started);
       else jobFinished(started);
     } catch (failure) {
@@ -122,7 +126,7 @@ export function DlqView() {
     setBusy(true);
     setNotice(null);
     try {
-      const { deleted } = await backend.purgeDlq(covered);
+      const { deleted } = await actions.purge.mutateAsync(covered);
       setSelectedId(null);
       setNotice({
         tone: "success",
@@ -132,8 +136,9 @@ export function DlqView() {
     } catch (failure) {
       setNotice(failureNotice("Delete all", failure));
     } finally {
+      // The list starts over from its first page; the mutation invalidated groups and figures.
       setBusy(false);
-      reload();
+      list.reload();
     }
   }
 

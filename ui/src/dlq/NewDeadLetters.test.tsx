@@ -4,9 +4,9 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { DlqGroup } from "../backend/Backend";
-import { BackendProvider } from "../backend/BackendContext";
 import { createFakeBackend } from "../test/fakeBackend";
 import { NewDeadLetters, NOTE_EVERY_MS } from "./NewDeadLetters";
+import { TestProviders } from "../test/TestProviders";
 
 const newest: DlqGroup = {
   source: "plex",
@@ -24,9 +24,9 @@ function setup() {
   const backend = createFakeBackend({ listDlqGroups: () => Promise.resolve([newest]) });
   const onOpen = vi.fn();
   const view = (size: number | null) => (
-    <BackendProvider backend={backend}>
+    <TestProviders backend={backend}>
       <NewDeadLetters dlqSize={size} onOpen={onOpen} now={() => clock} />
-    </BackendProvider>
+    </TestProviders>
   );
   const { rerender } = render(view(null));
   return {

@@ -1,8 +1,10 @@
 // The web UI's note when new dead letters arrive (the desktop notifies through the OS instead): at
 // most one a minute, naming the issue of the newest, with a way to open the Dead letters section.
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { DlqGroup } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
+import { queryKeys } from "../data/queryKeys";
 import { formatCount } from "../format/humanize";
 import { sourceName } from "../media/labels";
 import "./dlq.css";
@@ -21,6 +23,7 @@ type NewDeadLettersProps = {
 
 export function NewDeadLetters({ dlqSize, onOpen, now = Date.now }: NewDeadLettersProps) {
   const backend = useBackend();
+  const client = useQueryClient();
   const [note, setNote] = useState<Note | null>(null);
   const seen = useRef<number | null>(null);
   const unreported = useRef(0);
@@ -40,7 +43,9 @@ export function NewDeadLetters({ dlqSize, onOpen, now = Date.now }: NewDeadLette
     const added = unreported.current;
     unreported.current = 0;
     // A newer count must not cancel this note, so only unmounting silences it.
-    backend.listDlqGroups({}).then(
+    // The unfiltered groups' cache entry, which the Dead letters section reads too.
+    const all = {};
+    client.fetchQuery({ queryKey: queryKeys.dlq.groups(all), queryFn: () => backend.listDlqGroups(all), staleTime: 0 }).then(
       (groups) => {
         if (mounted.current) setNote({ added, newest: groups[0] ?? null });
       },
@@ -48,7 +53,7 @@ export function NewDeadLetters({ dlqSize, onOpen, now = Date.now }: NewDeadLette
         if (mounted.current) setNote({ added, newest: null });
       },
     );
-  }, [dlqSize, backend, now]);
+  }, [dlqSize, backend, client, now]);
 
   useEffect(() => {
     mounted.current = true;

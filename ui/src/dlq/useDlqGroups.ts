@@ -1,9 +1,10 @@
-// The dead-letter groups of one filter as React state: fetched when the filter changes and on
-// reload (after a retry or delete); an answer for an older filter is dropped.
-import { useCallback, useEffect, useState } from "react";
+// The dead-letter groups of one filter from the query cache: fetched when the filter changes,
+// and again on reload or when an action invalidates the dead letters.
+import { useQuery } from "@tanstack/react-query";
 import type { DlqFilter, DlqGroup } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 export type DlqGroupsState = {
   /** Null until the first answer for this filter. */
@@ -13,38 +14,19 @@ export type DlqGroupsState = {
   reload(): void;
 };
 
-type Answer = { key: string; groups: DlqGroup[] | null; error: string | null };
-
 export function useDlqGroups(filter: DlqFilter): DlqGroupsState {
   const backend = useBackend();
-  const [reloads, setReloads] = useState(0);
-  const filterKey = JSON.stringify(filter);
-  const askedKey = `${filterKey}#${reloads}`;
-  const [answer, setAnswer] = useState<Answer>({ key: "", groups: null, error: null });
-
-  useEffect(() => {
-    let active = true;
-    backend.listDlqGroups(JSON.parse(filterKey) as DlqFilter).then(
-      (groups) => {
-        if (active) setAnswer({ key: askedKey, groups, error: null });
-      },
-      (failure: unknown) => {
-        if (active) setAnswer({ key: askedKey, groups: null, error: describeFailure(failure) });
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, [backend, filterKey, askedKey]);
-
-  const reload = useCallback(() => setReloads((n) => n + 1), []);
-  const current = answer.key === askedKey;
-  // While a reload is on its way the previous groups stay on screen.
-  const sameFilter = answer.key.startsWith(`${filterKey}#`);
+  const { data, error, isFetching, refetch } = useQuery({
+    queryKey: queryKeys.dlq.groups(filter),
+    queryFn: () => backend.listDlqGroups(filter),
+    staleTime: 0,
+  });
+  // While a reload is on its way the previous groups stay on screen; a failure shows none.
+  const failed = error !== null && !isFetching;
   return {
-    groups: current || sameFilter ? answer.groups : null,
-    loading: !current,
-    error: current ? answer.error : null,
-    reload,
+    groups: failed ? null : (data ?? null),
+    loading: isFetching,
+    error: failed ? describeFailure(error) : null,
+    reload: () => void refetch(),
   };
 }

@@ -1,9 +1,12 @@
-// One filtered list of dead letters as React state: the first page when the filter changes,
-// more with loadMore (cursor paging), and local edits after actions (gone, or updated).
-import { useCallback, useEffect, useRef, useState } from "react";
-import type { Backend, DlqEntry, DlqFilter } from "../backend/Backend";
+// One filtered list of dead letters from the query cache: pages fetched through the engine's
+// cursors (an infinite query keyed by the filter), more with loadMore, and local edits after
+// actions written into the cached pages (gone, or updated) until the list is asked again.
+import { keepPreviousData, useInfiniteQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import type { DlqEntry, DlqFilter, Page } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 export const DLQ_PAGE_SIZE = 50;
 
@@ -27,100 +30,79 @@ export type DlqList = DlqListState & {
   replace(entry: DlqEntry): void;
 };
 
-const INITIAL: DlqListState = { entries: [], nextCursor: null, loading: true, loaded: false, error: null };
+type Pages = InfiniteData<Page<DlqEntry>, string | null>;
 
-/** The first page asked for: a new one on a new filter, page size or reload. */
-type FirstPage = { backend: Backend; filterKey: string; pageSize: number; reloads: number };
-
-/** The list, marked with the first-page request it answers. */
-type Listed = DlqListState & { answers: FirstPage };
+/** Every page's entries, each once (a page boundary can move while entries come and go). */
+function flatten(pages: InfiniteData<Page<DlqEntry>, unknown> | undefined): DlqEntry[] {
+  const seen = new Set<string>();
+  const entries: DlqEntry[] = [];
+  for (const page of pages?.pages ?? []) {
+    for (const entry of page.items) {
+      if (seen.has(entry.id)) continue;
+      seen.add(entry.id);
+      entries.push(entry);
+    }
+  }
+  return entries;
+}
 
 export function useDlqList(filter: DlqFilter, pageSize = DLQ_PAGE_SIZE): DlqList {
   const backend = useBackend();
-  const [reloads, setReloads] = useState(0);
-  const filterKey = JSON.stringify(filter);
-  const [listed, setListed] = useState<Listed>(() => ({
-    ...INITIAL,
-    answers: { backend, filterKey, pageSize, reloads },
-  }));
-  // Bumped by every first-page request: answers for an older filter are dropped.
-  const generation = useRef(0);
-
-  useEffect(() => {
-    generation.current += 1;
-    const mine = generation.current;
-    const asked = JSON.parse(filterKey) as DlqFilter;
-    const answers = { backend, filterKey, pageSize, reloads };
-    backend.listDlq(asked, { limit: pageSize }).then(
-      (page) => {
-        if (mine !== generation.current) return;
-        setListed({
-          entries: page.items,
-          nextCursor: page.next_cursor ?? null,
-          loading: false,
-          loaded: true,
-          error: null,
-          answers,
-        });
-      },
-      (failure: unknown) => {
-        if (mine !== generation.current) return;
-        setListed((previous) => ({ ...previous, loading: false, error: describeFailure(failure), answers }));
-      },
-    );
-    return () => {
-      // Unmounted or the filter changed: whatever is in flight is for nobody.
-      generation.current += 1;
-    };
-  }, [backend, filterKey, pageSize, reloads]);
-
-  // A first page on its way (new filter, or reload): what was listed stays on screen meanwhile.
-  const { answers, ...listedState } = listed;
-  const upToDate =
-    answers.backend === backend &&
-    answers.filterKey === filterKey &&
-    answers.pageSize === pageSize &&
-    answers.reloads === reloads;
-  const state: DlqListState = upToDate ? listedState : { ...listedState, loading: true, error: null };
+  const client = useQueryClient();
+  const key = queryKeys.dlq.list(filter, pageSize);
+  const query = useInfiniteQuery({
+    queryKey: key,
+    queryFn: ({ pageParam }) =>
+      backend.listDlq(filter, pageParam === null ? { limit: pageSize } : { cursor: pageParam, limit: pageSize }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    // A new filter keeps what was listed on screen until its first page arrives.
+    placeholderData: keepPreviousData,
+    // Dead letters change under the user (new failures, retries): asked again on every visit.
+    staleTime: 0,
+  });
+  const { data, isFetching, error, hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const entries = useMemo(() => flatten(data), [data]);
+  const lastPage = data?.pages[data.pages.length - 1];
+  const keyText = JSON.stringify(key);
 
   const loadMore = useCallback(() => {
-    const cursor = state.nextCursor;
-    if (cursor === null || state.loading) return;
-    const mine = generation.current;
-    setListed((previous) => ({ ...previous, loading: true, error: null }));
-    backend.listDlq(JSON.parse(filterKey) as DlqFilter, { cursor, limit: pageSize }).then(
-      (page) => {
-        if (mine !== generation.current) return;
-        setListed((previous) => {
-          const known = new Set(previous.entries.map((entry) => entry.id));
-          return {
-            ...previous,
-            entries: [...previous.entries, ...page.items.filter((entry) => !known.has(entry.id))],
-            nextCursor: page.next_cursor ?? null,
-            loading: false,
-          };
-        });
-      },
-      (failure: unknown) => {
-        if (mine !== generation.current) return;
-        setListed((previous) => ({ ...previous, loading: false, error: describeFailure(failure) }));
-      },
+    if (hasNextPage && !isFetching && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetching, isFetchingNextPage, fetchNextPage]);
+
+  const reload = useCallback(() => {
+    const asked = JSON.parse(keyText) as typeof key;
+    // Start over from the first page: the cursors of later pages may no longer mean much.
+    client.setQueryData<Pages>(asked, (known) =>
+      known === undefined ? known : { pages: known.pages.slice(0, 1), pageParams: known.pageParams.slice(0, 1) },
     );
-  }, [backend, filterKey, pageSize, state.nextCursor, state.loading]);
+    void client.invalidateQueries({ queryKey: asked, exact: true });
+  }, [client, keyText]);
 
-  const reload = useCallback(() => setReloads((count) => count + 1), []);
+  const edit = useCallback(
+    (change: (entries: DlqEntry[]) => DlqEntry[]) => {
+      client.setQueryData<Pages>(JSON.parse(keyText) as typeof key, (known) =>
+        known === undefined ? known : { ...known, pages: known.pages.map((page) => ({ ...page, items: change(page.items) })) },
+      );
+    },
+    [client, keyText],
+  );
+  const remove = useCallback((id: string) => edit((items) => items.filter((entry) => entry.id !== id)), [edit]);
+  const replace = useCallback(
+    (entry: DlqEntry) => edit((items) => items.map((known) => (known.id === entry.id ? entry : known))),
+    [edit],
+  );
 
-  const remove = useCallback((id: string) => {
-    setListed((previous) => ({ ...previous, entries: previous.entries.filter((entry) => entry.id !== id) }));
-  }, []);
-
-  const replace = useCallback((entry: DlqEntry) => {
-    setListed((previous) => ({
-      ...previous,
-      entries: previous.entries.map((known) => (known.id === entry.id ? entry : known)),
-    }));
-  }, []);
-
-  return { ...state, loadMore, reload, remove, replace };
+  return {
+    entries,
+    nextCursor: lastPage?.next_cursor ?? null,
+    loading: isFetching,
+    loaded: data !== undefined,
+    // A failure is shown until the next attempt starts.
+    error: error !== null && !isFetching ? describeFailure(error) : null,
+    loadMore,
+    reload,
+    remove,
+    replace,
+  };
 }
-

@@ -1,32 +1,24 @@
-// Facts about the running engine (version, data dir, listen address), fetched once and again
-// whenever `refreshKey` changes (the listener can move while the engine runs). Skipped in a
-// browser without the API token, where the engine would refuse to tell.
-import { useEffect, useState } from "react";
+// Facts about the running engine (version, data dir, listen address) from the query cache,
+// asked again whenever `refreshKey` changes (the listener can move while the engine runs).
+// Skipped in a browser without the API token, where the engine would refuse to tell.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { EngineInfo } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 export type EngineInfoState = { info: EngineInfo | null; error: string | null };
 
 export function useEngineInfo(refreshKey: string | null = null): EngineInfoState {
   const backend = useBackend();
-  const [state, setState] = useState<EngineInfoState>({ info: null, error: null });
-
-  useEffect(() => {
-    if (!backend.authorized) return;
-    let active = true;
-    backend.getEngineInfo().then(
-      (info) => {
-        if (active) setState({ info, error: null });
-      },
-      (failure: unknown) => {
-        if (active) setState({ info: null, error: describeFailure(failure) });
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, [backend, refreshKey]);
-
-  return state;
+  const { data, error } = useQuery({
+    queryKey: queryKeys.engineInfo(refreshKey),
+    queryFn: () => backend.getEngineInfo(),
+    enabled: backend.authorized,
+    staleTime: Infinity,
+    // The facts about the old address stay on screen until the new ones arrive.
+    placeholderData: keepPreviousData,
+  });
+  if (error !== null) return { info: null, error: describeFailure(error) };
+  return { info: data ?? null, error: null };
 }

@@ -8,6 +8,7 @@ import type { Session } from "../backend/Backend";
 import { describeFailure } from "../backend/errors";
 import { formatDateTime, formatPlayback } from "../format/time";
 import { decisionLabel, fullTitle } from "./columns";
+import { queryKeys } from "../data/queryKeys";
 
 /** A playback has a handful of events; a page this long holds all of one. */
 const EVENTS_LIMIT = 500;
@@ -18,7 +19,7 @@ export function SessionEvents({ sessionId, session, onClose }: Props) {
   const backend = useBackend();
   const heading = useRef<HTMLHeadingElement>(null);
   const events = useQuery({
-    queryKey: ["events", { session: sessionId }],
+    queryKey: queryKeys.events({ session: sessionId }),
     queryFn: () => backend.listEvents({ session: sessionId }, { limit: EVENTS_LIMIT }),
   });
   useEffect(() => heading.current?.focus(), [sessionId]);

@@ -3,13 +3,14 @@
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useBackend } from "../backend/BackendContext";
 import type { SessionFilter } from "../backend/Backend";
+import { queryKeys } from "../data/queryKeys";
 
 export const PAGE_SIZE = 200;
 
 export function useSessionPages(filter: SessionFilter) {
   const backend = useBackend();
   return useInfiniteQuery({
-    queryKey: ["sessions", filter],
+    queryKey: queryKeys.sessions.list(filter),
     queryFn: ({ pageParam }) => backend.listSessions(filter, { cursor: pageParam, limit: PAGE_SIZE }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,

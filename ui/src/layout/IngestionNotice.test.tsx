@@ -3,9 +3,9 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { Health } from "../backend/Backend";
-import { BackendProvider } from "../backend/BackendContext";
 import { createFakeBackend } from "../test/fakeBackend";
 import { healthyHealth } from "../test/fixtures";
+import { TestProviders } from "../test/TestProviders";
 import { IngestionNotice } from "./IngestionNotice";
 
 const withIngestion = (status: "up" | "disabled"): Health => ({
@@ -18,9 +18,9 @@ describe("IngestionNotice", () => {
     const resumeIngestion = vi.fn().mockResolvedValue({ paused: false, since: null });
     const backend = createFakeBackend({ operations: { resumeIngestion } });
     render(
-      <BackendProvider backend={backend}>
+      <TestProviders backend={backend}>
         <IngestionNotice health={withIngestion("disabled")} offerPause={false} />
-      </BackendProvider>,
+      </TestProviders>,
     );
     const notice = screen.getByTestId("ingestion-notice");
     expect(notice.textContent).toContain("503 ingestion_paused");
@@ -28,21 +28,21 @@ describe("IngestionNotice", () => {
     await waitFor(() => expect(resumeIngestion).toHaveBeenCalled());
   });
 
-  it("offers a pause only where asked, and nothing while ingestion runs elsewhere", () => {
+  it("offers a pause only where asked, and nothing while ingestion runs elsewhere", async () => {
     const pauseIngestion = vi.fn().mockResolvedValue({ paused: true, since: "2025-11-30T19:40:00Z" });
     const backend = createFakeBackend({ operations: { pauseIngestion } });
     const { rerender } = render(
-      <BackendProvider backend={backend}>
+      <TestProviders backend={backend}>
         <IngestionNotice health={withIngestion("up")} offerPause={false} />
-      </BackendProvider>,
+      </TestProviders>,
     );
     expect(screen.queryByTestId("ingestion-notice")).toBeNull();
     rerender(
-      <BackendProvider backend={backend}>
+      <TestProviders backend={backend}>
         <IngestionNotice health={withIngestion("up")} offerPause />
-      </BackendProvider>,
+      </TestProviders>,
     );
     fireEvent.click(screen.getByTestId("ingestion-toggle"));
-    expect(pauseIngestion).toHaveBeenCalled();
+    await waitFor(() => expect(pauseIngestion).toHaveBeenCalled());
   });
 });

@@ -1,9 +1,10 @@
 // Says when ingestion is paused (from the tray or here) and offers to resume it; on the Health
 // section, offers to pause it. The pause shows as the engine's "ingestion" health part.
-import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Health } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 export function isIngestionPaused(health: Health | null): boolean {
   return health?.parts["ingestion"]?.status === "disabled";
@@ -11,23 +12,16 @@ export function isIngestionPaused(health: Health | null): boolean {
 
 export function IngestionNotice({ health, offerPause }: { health: Health | null; offerPause: boolean }) {
   const backend = useBackend();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
   const paused = isIngestionPaused(health);
+  const toggle = useMutation({
+    mutationFn: (resume: boolean) => (resume ? backend.resumeIngestion() : backend.pauseIngestion()),
+    // The banner follows from the health change this causes: asked for now, not at the next push.
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.health }),
+  });
   if (health === null || health.parts["ingestion"] === undefined || (!paused && !offerPause)) return null;
-
-  async function toggle() {
-    setBusy(true);
-    setError(null);
-    try {
-      // The banner follows from the health change this causes.
-      await (paused ? backend.resumeIngestion() : backend.pauseIngestion());
-    } catch (failure) {
-      setError(describeFailure(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const busy = toggle.isPending;
+  const error = toggle.error === null ? null : describeFailure(toggle.error);
 
   return (
     <div
@@ -47,7 +41,7 @@ export function IngestionNotice({ health, offerPause }: { health: Health | null;
         className={`button button--small${paused ? " button--primary" : ""}`}
         disabled={busy}
         data-testid="ingestion-toggle"
-        onClick={() => void toggle()}
+        onClick={() => toggle.mutate(paused)}
       >
         {paused ? "Resume ingestion" : "Pause ingestion"}
       </button>

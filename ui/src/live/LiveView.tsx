@@ -2,6 +2,7 @@
 // the engine's live feed without reloading.
 import { useState } from "react";
 import { useBackend } from "../backend/BackendContext";
+import { useStats } from "../health/useStats";
 import { LiveFilters } from "./LiveFilters";
 import { NO_FILTER, filterSessions, serverChoices, sourceChoices } from "./liveFilter";
 import { LiveFigures } from "./LiveFigures";
@@ -17,6 +18,8 @@ const TICK_MS = 1_000;
 export function LiveView() {
   const backend = useBackend();
   const { live, error } = useLive();
+  // The same figures as the header and the tabs (the live feed's stats land in that entry too).
+  const { stats } = useStats();
   const playing = live.sessions.some((entry) => entry.live.session.state === "playing");
   const now = useNow(TICK_MS, playing);
   const [filter, setFilter] = useState(NO_FILTER);
@@ -45,7 +48,7 @@ export function LiveView() {
           <h2 className="section-title" id="live-sessions-title">
             {live.synced ? `Now playing · ${live.sessions.length}` : "Now playing"}
           </h2>
-          <LiveFigures stats={live.stats} />
+          <LiveFigures stats={stats} />
         </div>
         {!live.synced ? (
           <p className="live-empty" role="status" data-testid="live-loading">

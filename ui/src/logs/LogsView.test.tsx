@@ -3,17 +3,17 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { LogQuery, LogTail } from "../backend/Backend";
-import { BackendProvider } from "../backend/BackendContext";
 import { createFakeBackend, type FakeBackendOptions } from "../test/fakeBackend";
 import { diagnosticsExport, logTail } from "../test/settingsFixtures";
 import { LogsView } from "./LogsView";
+import { TestProviders } from "../test/TestProviders";
 
 function renderLogs(options: FakeBackendOptions, pollMs = 20) {
   const backend = createFakeBackend(options);
   render(
-    <BackendProvider backend={backend}>
+    <TestProviders backend={backend}>
       <LogsView pollMs={pollMs} />
-    </BackendProvider>,
+    </TestProviders>,
   );
   return backend;
 }

@@ -1,13 +1,17 @@
-// The engine's log as React state: the newest lines at a level, then (while following) what was
-// written since, asked for every couple of seconds with the cursor the last answer gave.
-import { useCallback, useEffect, useRef, useState } from "react";
+// The engine's log from the query cache (one entry per level): the newest lines, then (while
+// following) what was written since, asked for every couple of seconds (refetchInterval) with
+// the cursor the last answer gave. Coming back to the section shows the cached tail at once.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
 import type { LogLevel, LogLine } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 /** Lines kept on screen; older ones scroll away. */
 export const MAX_LINES = 2000;
 const FIRST_LOOK = 500;
+const NO_LINES: LogLine[] = [];
 
 export type LogTailState = {
   lines: LogLine[];
@@ -17,74 +21,47 @@ export type LogTailState = {
   error: string | null;
 };
 
+/** What the cache keeps of a level's tail: the lines so far and where the next answer starts. */
+type CachedTail = { lines: LogLine[]; dir: string | null; file: string | null; cursor: string | null };
+
 export function useLogTail(level: LogLevel, follow: boolean, pollMs = 2_000) {
   const backend = useBackend();
-  const [state, setState] = useState<LogTailState>({ lines: [], dir: null, file: null, loading: true, error: null });
-  const cursor = useRef<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  // A new level (or a reload) starts from an empty, loading tail: reset while rendering, as
-  // React advises for state derived from props, rather than in the effect.
-  const tailKey = `${level}/${attempt}`;
-  const [shownKey, setShownKey] = useState(tailKey);
-  if (shownKey !== tailKey) {
-    setShownKey(tailKey);
-    setState((previous) => ({ ...previous, lines: [], loading: true, error: null }));
-  }
+  const client = useQueryClient();
+  const key = queryKeys.logs(level);
+  const { data, error, isLoading, isFetching } = useQuery({
+    queryKey: key,
+    queryFn: async (): Promise<CachedTail> => {
+      const known = client.getQueryData<CachedTail>(key);
+      if (known === undefined || known.cursor === null) {
+        const tail = await backend.getLogs({ level, limit: FIRST_LOOK, cursor: null });
+        return { lines: tail.lines, dir: tail.dir, file: tail.file, cursor: tail.cursor };
+      }
+      const since = await backend.getLogs({ level, limit: MAX_LINES, cursor: known.cursor });
+      return {
+        dir: since.dir,
+        file: since.file,
+        cursor: since.cursor,
+        lines: since.lines.length === 0 ? known.lines : [...known.lines, ...since.lines].slice(-MAX_LINES),
+      };
+    },
+    refetchInterval: (query) => (follow && query.state.data?.cursor != null ? pollMs : false),
+    refetchIntervalInBackground: true,
+  });
 
-  useEffect(() => {
-    let active = true;
-    cursor.current = null;
-    backend.getLogs({ level, limit: FIRST_LOOK, cursor: null }).then(
-      (tail) => {
-        if (!active) return;
-        cursor.current = tail.cursor;
-        setState({ lines: tail.lines, dir: tail.dir, file: tail.file, loading: false, error: null });
-      },
-      (failure: unknown) => {
-        if (active) setState((previous) => ({ ...previous, loading: false, error: describeFailure(failure) }));
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, [backend, level, attempt]);
+  // Starts over: an empty, loading tail, then the newest lines again.
+  const keyText = JSON.stringify(key);
+  const reload = useCallback(
+    () => void client.resetQueries({ queryKey: JSON.parse(keyText) as typeof key, exact: true }),
+    [client, keyText],
+  );
 
-  useEffect(() => {
-    if (!follow) return;
-    let active = true;
-    let inFlight = false;
-    const timer = setInterval(() => {
-      if (inFlight || cursor.current === null) return;
-      inFlight = true;
-      backend
-        .getLogs({ level, limit: MAX_LINES, cursor: cursor.current })
-        .then(
-          (tail) => {
-            if (!active) return;
-            cursor.current = tail.cursor;
-            setState((previous) => ({
-              ...previous,
-              dir: tail.dir,
-              file: tail.file,
-              error: null,
-              lines: tail.lines.length === 0 ? previous.lines : [...previous.lines, ...tail.lines].slice(-MAX_LINES),
-            }));
-          },
-          (failure: unknown) => {
-            if (active) setState((previous) => ({ ...previous, error: describeFailure(failure) }));
-          },
-        )
-        .finally(() => {
-          inFlight = false;
-        });
-    }, pollMs);
-    return () => {
-      active = false;
-      clearInterval(timer);
-    };
-  }, [backend, level, follow, pollMs]);
-
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  const state: LogTailState = {
+    lines: data?.lines ?? NO_LINES,
+    dir: data?.dir ?? null,
+    file: data?.file ?? null,
+    loading: isLoading,
+    error: error !== null && !(isFetching && data === undefined) ? describeFailure(error) : null,
+  };
   return { ...state, reload };
 }
 

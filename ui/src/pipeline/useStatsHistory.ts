@@ -3,8 +3,9 @@
 // engine's ring stays the one source, rather than the UI appending its own 1 s figures to it.
 import { useQuery } from "@tanstack/react-query";
 import { useBackend } from "../backend/BackendContext";
+import { queryKeys } from "../data/queryKeys";
 
-export const STATS_HISTORY_KEY = ["stats-history"] as const;
+export const STATS_HISTORY_KEY = queryKeys.statsHistory;
 
 export function useStatsHistory() {
   const backend = useBackend();

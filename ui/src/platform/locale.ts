@@ -20,7 +20,8 @@ function isValidTag(tag: unknown): tag is string {
  * Returns the language the page now reports.
  */
 export function repairNavigatorLanguage(nav: Navigator = navigator): string {
-  const reported = [nav.language, ...(nav.languages ?? [])];
+  // Typed as unknown: a type guard over a string[] narrows the failing case to never.
+  const reported: unknown[] = [nav.language, ...(nav.languages ?? [])];
   if (reported.every(isValidTag)) return nav.language;
   const valid = reported.filter(isValidTag);
   const languages = valid.length > 0 ? [...new Set(valid)] : [FALLBACK];

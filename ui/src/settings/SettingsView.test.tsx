@@ -7,6 +7,7 @@ import { App } from "../App";
 import { SettingsView } from "./SettingsView";
 import type { SettingsUpdate } from "../backend/Backend";
 import { BackendProvider } from "../backend/BackendContext";
+import { TestProviders } from "../test/TestProviders";
 import { EngineError } from "../backend/errors";
 import { createFakeBackend, type FakeBackendOptions } from "../test/fakeBackend";
 import { settingsView } from "../test/settingsFixtures";
@@ -14,9 +15,9 @@ import { settingsView } from "../test/settingsFixtures";
 function renderSettings(options: FakeBackendOptions = {}) {
   const backend = createFakeBackend(options);
   render(
-    <BackendProvider backend={backend}>
+    <TestProviders backend={backend}>
       <SettingsView />
-    </BackendProvider>,
+    </TestProviders>,
   );
   return backend;
 }

@@ -1,8 +1,11 @@
-// The settings as React state: fetched on mount, replaced by each saved change's answer.
-import { useCallback, useEffect, useState } from "react";
+// The settings from the query cache: fetched when first shown, replaced by each saved change's
+// answer (and by changes saved elsewhere), so the form and the theme read one entry.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
 import type { SettingsView } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 export type SettingsState = {
   view: SettingsView | null;
@@ -12,29 +15,18 @@ export type SettingsState = {
 
 export function useSettings(): SettingsState & { reload: () => void; replace: (view: SettingsView) => void } {
   const backend = useBackend();
-  const [state, setState] = useState<SettingsState>({ view: null, error: null, loading: true });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let active = true;
-    backend.getSettings().then(
-      (view) => {
-        if (active) setState({ view, error: null, loading: false });
-      },
-      (failure: unknown) => {
-        if (active) setState((previous) => ({ ...previous, error: describeFailure(failure), loading: false }));
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, [backend, attempt]);
-
-  // Loading is set here, with the new attempt, not in the effect (no cascading render).
-  const reload = useCallback(() => {
-    setState((previous) => ({ ...previous, loading: true, error: null }));
-    setAttempt((n) => n + 1);
-  }, []);
-  const replace = useCallback((view: SettingsView) => setState({ view, error: null, loading: false }), []);
-  return { ...state, reload, replace };
+  const client = useQueryClient();
+  const { data, error, isFetching, refetch } = useQuery({
+    queryKey: queryKeys.settings,
+    queryFn: () => backend.getSettings(),
+  });
+  const reload = useCallback(() => void refetch(), [refetch]);
+  const replace = useCallback((view: SettingsView) => client.setQueryData(queryKeys.settings, view), [client]);
+  return {
+    view: data ?? null,
+    error: error !== null && !isFetching ? describeFailure(error) : null,
+    loading: isFetching,
+    reload,
+    replace,
+  };
 }

@@ -4,11 +4,11 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JobStatus } from "../backend/Backend";
-import { BackendProvider } from "../backend/BackendContext";
 import { EngineError } from "../backend/errors";
 import { createFakeBackend, type FakeBackendOptions } from "../test/fakeBackend";
 import { jobStatus } from "../test/fixtures";
 import { ImportHistory, importProgressText } from "./ImportHistory";
+import { TestProviders } from "../test/TestProviders";
 
 const running = jobStatus({ id: "job-imp", kind: "tautulli_import", total: 3000, done: 1000, rate: 500, eta_seconds: 4 });
 
@@ -18,9 +18,9 @@ function renderPanel(options: FakeBackendOptions) {
     ...options,
   });
   render(
-    <BackendProvider backend={backend}>
+    <TestProviders backend={backend}>
       <ImportHistory />
-    </BackendProvider>,
+    </TestProviders>,
   );
   return backend;
 }

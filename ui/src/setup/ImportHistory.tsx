@@ -1,10 +1,12 @@
 // "Import history" for a connected Tautulli: an optional since-day, the import as a job with
 // its progress (rows done of total, rate, time left) and a cancel, then the result. Imports
 // are resumable: starting again after a cancel or a failure goes on from where it stopped.
+import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import type { JobStatus } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { invalidateStoredEvents } from "../data/queryKeys";
 import { useJob } from "../dlq/useJob";
 import { formatCount, formatUptime } from "../format/humanize";
 import { setupFailure, type SetupMessage } from "./setupErrors";
@@ -60,6 +62,7 @@ export function importResult(job: JobStatus, since: string): SetupMessage {
 
 export function ImportHistory() {
   const backend = useBackend();
+  const client = useQueryClient();
   const sinceId = useId();
   const sinceHelpId = useId();
   const [since, setSince] = useState("");
@@ -70,6 +73,8 @@ export function ImportHistory() {
   const { job, error: pollError } = useJob(started, (finished) => {
     setCancelling(false);
     setMessage(importResult(finished, since));
+    // The imported sessions are in the history now: its views ask again when next shown.
+    void invalidateStoredEvents(client);
   });
   const running = job !== null && job.state === "running";
 

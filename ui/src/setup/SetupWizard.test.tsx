@@ -3,11 +3,11 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { SetupOverview } from "../backend/Backend";
-import { BackendProvider } from "../backend/BackendContext";
 import { createFakeBackend } from "../test/fakeBackend";
 import { setupOverview, sourceNotSetUp } from "../test/fixtures";
 import { openStep, renderWizard, stepState } from "../test/setupWizard";
 import { SetupWizard } from "./SetupWizard";
+import { TestProviders } from "../test/TestProviders";
 
 function currentStep(): string | null {
   return screen.getAllByRole("button", { current: "step" })[0]?.getAttribute("data-testid") ?? null;
@@ -18,9 +18,9 @@ describe("SetupWizard", () => {
     let answer: (overview: SetupOverview) => void = () => {};
     const backend = createFakeBackend({ getSetup: () => new Promise((resolve) => (answer = resolve)) });
     render(
-      <BackendProvider backend={backend}>
+      <TestProviders backend={backend}>
         <SetupWizard onClose={() => {}} />
-      </BackendProvider>,
+      </TestProviders>,
     );
 
     expect(screen.getByTestId("setup-loading").textContent).toBe("Loading what is connected…");
@@ -39,9 +39,9 @@ describe("SetupWizard", () => {
     ];
     const backend = createFakeBackend({ getSetup: () => answers.shift()!() });
     render(
-      <BackendProvider backend={backend}>
+      <TestProviders backend={backend}>
         <SetupWizard onClose={() => {}} />
-      </BackendProvider>,
+      </TestProviders>,
     );
 
     const error = await screen.findByTestId("setup-error");
@@ -137,9 +137,9 @@ describe("SetupWizard", () => {
     ];
     const backend = createFakeBackend({ getSetup: () => (answers.shift() ?? (() => new Promise<SetupOverview>(() => {})))() });
     render(
-      <BackendProvider backend={backend}>
+      <TestProviders backend={backend}>
         <SetupWizard onClose={vi.fn()} eventPollMs={20} />
-      </BackendProvider>,
+      </TestProviders>,
     );
 
     // Plex waits for a first play: the overview is polled, and the second answer fails.

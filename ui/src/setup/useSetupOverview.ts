@@ -1,9 +1,12 @@
-// The engine's setup overview as React state: loaded when the wizard opens, reloaded after each
-// change, and polled while a step waits for a source's first event.
-import { useCallback, useEffect, useRef, useState } from "react";
+// The engine's setup overview from the query cache (the first-run check reads the same entry):
+// loaded when the wizard opens, asked again after each change, and polled (refetchInterval)
+// while a step waits for a source's first event.
+import { useQuery } from "@tanstack/react-query";
+import { useCallback } from "react";
 import type { SetupOverview } from "../backend/Backend";
 import { useBackend } from "../backend/BackendContext";
 import { describeFailure } from "../backend/errors";
+import { queryKeys } from "../data/queryKeys";
 
 export type SetupOverviewState = {
   overview: SetupOverview | null;
@@ -19,42 +22,24 @@ export type SetupOverviewState = {
 /** Loads the overview, and asks again every `pollMs` while `pollWhile` holds for the last one. */
 export function useSetupOverview(pollMs: number, pollWhile: (overview: SetupOverview) => boolean): SetupOverviewState {
   const backend = useBackend();
-  const [state, setState] = useState<Pick<SetupOverviewState, "overview" | "error" | "loading">>({
-    overview: null,
-    error: null,
-    loading: true,
+  const { data, error, isFetching, refetch } = useQuery({
+    queryKey: queryKeys.setup,
+    queryFn: () => backend.getSetup(),
+    refetchInterval: (query) => (query.state.data !== undefined && pollWhile(query.state.data) ? pollMs : false),
   });
-  // Only the newest answer counts: a slow poll must not undo a change made since.
-  const latest = useRef(0);
 
+  // refetch() cancels an answer still on its way: a slow poll cannot undo a change made since.
   const reload = useCallback(async () => {
-    latest.current += 1;
-    const mine = latest.current;
-    try {
-      const overview = await backend.getSetup();
-      if (mine === latest.current) setState({ overview, error: null, loading: false });
-      return overview;
-    } catch (failure) {
-      if (mine === latest.current) setState((previous) => ({ ...previous, error: describeFailure(failure), loading: false }));
-      return null;
-    }
-  }, [backend]);
+    const result = await refetch();
+    return result.isError ? null : (result.data ?? null);
+  }, [refetch]);
+  const retry = useCallback(() => void reload(), [reload]);
 
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
-  const polling = state.overview !== null && pollWhile(state.overview);
-  useEffect(() => {
-    if (!polling) return;
-    const timer = setInterval(() => void reload(), pollMs);
-    return () => clearInterval(timer);
-  }, [polling, pollMs, reload]);
-
-  const retry = useCallback(() => {
-    setState((previous) => ({ ...previous, loading: true }));
-    void reload();
-  }, [reload]);
-
-  return { ...state, reload, retry };
+  return {
+    overview: data ?? null,
+    error: error !== null ? describeFailure(error) : null,
+    loading: isFetching,
+    reload,
+    retry,
+  };
 }

@@ -2,11 +2,11 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import { vi } from "vitest";
 import type { SetupOverview } from "../backend/Backend";
-import { BackendProvider } from "../backend/BackendContext";
 import { SetupWizard } from "../setup/SetupWizard";
 import type { StepId } from "../setup/steps";
 import { createFakeBackend, type FakeBackendOptions } from "./fakeBackend";
 import { setupOverview } from "./fixtures";
+import { TestProviders } from "./TestProviders";
 
 /** getSetup answering each overview in turn, then the last one again and again. */
 export function overviewsInTurn(...overviews: SetupOverview[]): () => Promise<SetupOverview> {
@@ -18,9 +18,9 @@ export async function renderWizard(options: FakeBackendOptions = {}) {
   const backend = createFakeBackend({ getSetup: () => Promise.resolve(setupOverview()), ...options });
   const onClose = vi.fn();
   render(
-    <BackendProvider backend={backend}>
+    <TestProviders backend={backend}>
       <SetupWizard onClose={onClose} eventPollMs={20} pinPollMs={10} />
-    </BackendProvider>,
+    </TestProviders>,
   );
   await screen.findByTestId("setup-panel-listener");
   return { backend, onClose };
