@@ -1036,6 +1036,11 @@ export type WriterStats = {
 	naks: number,
 	dead_lettered: number,
 	batches: number,
+	/**
+	 *  CPU time spent storing batches (dedup, sessions, inserts, commit), in microseconds:
+	 *  divided by `stored`, the writer's cost per event.
+	 */
+	store_cpu_us: number,
 };
 
 /* Tauri Specta runtime */

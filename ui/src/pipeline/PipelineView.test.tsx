@@ -123,6 +123,7 @@ describe("Pipeline view", () => {
     expect(ack.textContent).toContain("1,000 measured · mean 3 ms");
     expect(within(ack).getByRole("meter", { name: "p99 10 ms" })).toBeTruthy();
     expect(screen.getByTestId("writer-per-batch").textContent).toBe("285.7");
+    expect(screen.getByTestId("writer-cpu-per-event").textContent).toBe("80 µs");
     expect(screen.getByTestId("dedup-dropped").textContent).toBe("17");
     expect(screen.getByTestId("dlq-rejected").textContent).toBe("2");
     expect(screen.getByTestId("duckdb-size").textContent).toBe("12 MB");

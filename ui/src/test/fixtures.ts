@@ -63,7 +63,7 @@ export const quietStatsDetails: Omit<Stats, "events_stored" | "dlq_size" | "stre
   dlq_expired: 0,
   duplicates_dropped: 0,
   duplicates_by_rule: {},
-  writer: { stored: 0, duplicates: 0, redelivered: 0, naks: 0, dead_lettered: 0, batches: 0 },
+  writer: { stored: 0, duplicates: 0, redelivered: 0, naks: 0, dead_lettered: 0, batches: 0, store_cpu_us: 0 },
   ingest_rate: {},
   latency: { webhook_ack: noLatency, webhook_to_live: noLatency, webhook_to_stored: noLatency, writer_commit: noLatency },
   consumers: [],
@@ -81,7 +81,7 @@ export const jetstreamStats: Stats = {
   dlq_expired: 0,
   duplicates_dropped: 17,
   duplicates_by_rule: { cross_source: 12, session: 5 },
-  writer: { stored: 1_234_567, duplicates: 17, redelivered: 2, naks: 1, dead_lettered: 1, batches: 4_321 },
+  writer: { stored: 1_234_567, duplicates: 17, redelivered: 2, naks: 1, dead_lettered: 1, batches: 4_321, store_cpu_us: 98_765_432 },
   ingest_rate: { tautulli: { last_second: 2, last_minute: 1.5 }, plex: { last_second: 0, last_minute: 0.25 } },
   latency: {
     webhook_ack: { count: 1_000, p50_ms: 2, p95_ms: 5, p99_ms: 10, mean_ms: 3 },

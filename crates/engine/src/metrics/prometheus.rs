@@ -281,6 +281,7 @@ mod tests {
                 naks: 0,
                 dead_lettered: 0,
                 batches: 1,
+                store_cpu_us: 900,
             },
             ingest_rate: Default::default(),
             latency: metrics.latencies(),

@@ -8,6 +8,8 @@ import { Figures, Panel } from "./Panel";
 export function WriterPanel({ stats }: { stats: Stats }) {
   const w = stats.writer;
   const perBatch = w.batches > 0 ? (w.stored / w.batches).toLocaleString("en-US", { maximumFractionDigits: 1 }) : "—";
+  // What storing costs the machine: CPU time of the writer's transactions per stored event.
+  const cpuPerEvent = w.stored > 0 ? `${Math.round(w.store_cpu_us / w.stored).toLocaleString("en-US")} µs` : "—";
   return (
     <Panel title="Writer" testId="panel-writer">
       <Figures
@@ -15,6 +17,7 @@ export function WriterPanel({ stats }: { stats: Stats }) {
           { label: "Stored", value: formatCount(w.stored), testId: "writer-stored" },
           { label: "Batches", value: formatCount(w.batches) },
           { label: "Rows per batch", value: perBatch, testId: "writer-per-batch" },
+          { label: "CPU per stored event", value: cpuPerEvent, testId: "writer-cpu-per-event" },
           { label: "Duplicates", value: formatCount(w.duplicates) },
           { label: "Redelivered", value: formatCount(w.redelivered) },
           { label: "Dead-lettered", value: formatCount(w.dead_lettered) },
