@@ -21,7 +21,8 @@ function isValidTag(tag: unknown): tag is string {
  */
 export function repairNavigatorLanguage(nav: Navigator = navigator): string {
   const reported = [nav.language, ...(nav.languages ?? [])];
-  if (reported.every(isValidTag)) return nav.language;
+  // A callback, not the guard itself: \`every\` with a type guard narrows the list to never below.
+  if (reported.every((tag) => isValidTag(tag))) return nav.language;
   const valid = reported.filter(isValidTag);
   const languages = valid.length > 0 ? [...new Set(valid)] : [FALLBACK];
   const language = isValidTag(nav.language) ? nav.language : languages[0];
