@@ -20,6 +20,7 @@ import { SectionTabs } from "./layout/SectionTabs";
 import { LiveView } from "./live/LiveView";
 import { LogsView } from "./logs/LogsView";
 import { PipelineView } from "./pipeline/PipelineView";
+import { ReplayView } from "./replay/ReplayView";
 import { useNavigate, useRoute } from "./router/useRoute";
 import { SettingsView } from "./settings/SettingsView";
 import { isThemeChoice, useTheme, type ThemeChoice } from "./settings/theme";
@@ -37,7 +38,7 @@ export function App() {
   const route = useRoute();
   const navigate = useNavigate();
   const section = route.section;
-  // One cache for the views that fetch through TanStack Query (History, Analytics, Pipeline, Duplicates).
+  // One cache for the views that fetch through TanStack Query (History, Analytics, Pipeline, Duplicates, Replay).
   const [queryClient] = useState(createQueryClient);
   const [theme, setTheme] = useState<ThemeChoice>("system");
   useTheme(theme);
@@ -121,6 +122,11 @@ export function App() {
             {section === "duplicates" && (
               <QueryClientProvider client={queryClient}>
                 <DedupView route={route} />
+              </QueryClientProvider>
+            )}
+            {section === "replay" && (
+              <QueryClientProvider client={queryClient}>
+                <ReplayView />
               </QueryClientProvider>
             )}
             {section === "logs" && <LogsView />}
