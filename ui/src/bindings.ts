@@ -328,7 +328,7 @@ export type JobStatus = {
 	id: string,
 	kind: string,
 	state: JobState,
-	/**  Items to do (may grow while a replay learns the stream's end). */
+	/**  Items to do (a replay's: the messages its range covered when it started). */
 	total: number,
 	done: number,
 	failed: number,

@@ -26,7 +26,7 @@ pub struct JobStatus {
     pub id: String,
     pub kind: String,
     pub state: JobState,
-    /// Items to do (may grow while a replay learns the stream's end).
+    /// Items to do (a replay's: the messages its range covered when it started).
     pub total: u64,
     pub done: u64,
     pub failed: u64,
