@@ -191,9 +191,11 @@ pub async fn restore_dedup(
     Ok(state.engine_handle()?.restore_duplicate(&id).await?)
 }
 
+/// Async, so it runs on the runtime: a JetStream context spawns a task when made, and a
+/// synchronous command runs on the main thread, where that panicked and aborted the app.
 #[tauri::command]
 #[specta::specta]
-pub fn start_replay(
+pub async fn start_replay(
     state: State<'_, DesktopState>,
     range: ReplayRange,
 ) -> Result<JobStatus, CommandError> {
