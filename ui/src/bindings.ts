@@ -41,6 +41,7 @@ export const commands = {
 	listDlqGroups: (filter: DlqFilter) => __TAURI_INVOKE<DlqGroup[]>("list_dlq_groups", { filter }),
 	listDedup: (filter: DedupFilter, page: PageArgs) => __TAURI_INVOKE<Page<DedupRecord>>("list_dedup", { filter, page }),
 	restoreDedup: (id: string) => __TAURI_INVOKE<Restored>("restore_dedup", { id }),
+	/**  Runs `range` of the stream through the store as a job; watch it with `get_job`. */
 	startReplay: (range: ReplayRange) => __TAURI_INVOKE<JobStatus>("start_replay", { range }),
 	/**  What a replay of `range` would cover (`GET /api/v1/replay/preview`). */
 	previewReplay: (range: ReplayRange) => __TAURI_INVOKE<ReplayPreview>("preview_replay", { range }),

@@ -191,8 +191,9 @@ pub async fn restore_dedup(
     Ok(state.engine_handle()?.restore_duplicate(&id).await?)
 }
 
-/// Async, so it runs on the runtime: a JetStream context spawns a task when made, and a
-/// synchronous command runs on the main thread, where that panicked and aborted the app.
+/// Runs `range` of the stream through the store as a job; watch it with `get_job`.
+// Async, so it runs on the runtime: a JetStream context spawns a task when made, and a
+// synchronous command runs on the main thread, where that panicked and aborted the app.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_replay(
