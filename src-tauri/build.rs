@@ -26,6 +26,7 @@ fn main() {
             "list_dedup",
             "restore_dedup",
             "start_replay",
+            "preview_replay",
             "import_tautulli",
             "get_job",
             "cancel_job",

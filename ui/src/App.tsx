@@ -20,6 +20,7 @@ import { SectionTabs } from "./layout/SectionTabs";
 import { LiveView } from "./live/LiveView";
 import { LogsView } from "./logs/LogsView";
 import { PipelineView } from "./pipeline/PipelineView";
+import { ReplayView } from "./replay/ReplayView";
 import { useNavigate, useRoute } from "./router/useRoute";
 import { SettingsView } from "./settings/SettingsView";
 import { isThemeChoice, useTheme } from "./settings/theme";
@@ -103,6 +104,7 @@ function Dashboard() {
             {section === "pipeline" && <PipelineView health={healthState} stats={statsState} />}
             {section === "dlq" && <DlqView />}
             {section === "duplicates" && <DedupView route={route} />}
+            {section === "replay" && <ReplayView />}
             {section === "logs" && <LogsView />}
             {section === "settings" && <SettingsView />}
           </main>

@@ -41,7 +41,10 @@ export const commands = {
 	listDlqGroups: (filter: DlqFilter) => __TAURI_INVOKE<DlqGroup[]>("list_dlq_groups", { filter }),
 	listDedup: (filter: DedupFilter, page: PageArgs) => __TAURI_INVOKE<Page<DedupRecord>>("list_dedup", { filter, page }),
 	restoreDedup: (id: string) => __TAURI_INVOKE<Restored>("restore_dedup", { id }),
+	/**  Runs `range` of the stream through the store as a job; watch it with `get_job`. */
 	startReplay: (range: ReplayRange) => __TAURI_INVOKE<JobStatus>("start_replay", { range }),
+	/**  What a replay of `range` would cover (`GET /api/v1/replay/preview`). */
+	previewReplay: (range: ReplayRange) => __TAURI_INVOKE<ReplayPreview>("preview_replay", { range }),
 	/**  Starts (or resumes) the Tautulli history import; watch it with `get_job`. */
 	importTautulli: (request: ImportRequest) => __TAURI_INVOKE<ImportStarted>("import_tautulli", { request }),
 	getJob: (id: string) => __TAURI_INVOKE<JobStatus>("get_job", { id }),
@@ -308,13 +311,25 @@ export type IngestionState = {
 	since: string | null,
 };
 
+/**  What the store did with each item a job handled: together they account for `done`. */
+export type JobOutcome = {
+	/**  Stored now: it was missing from DuckDB. */
+	stored: number,
+	/**  Already stored: the same message (same event id) was there, nothing changed. */
+	already_stored: number,
+	/**  Dropped as a duplicate of another stored event by a dedup rule (see the dedup audit). */
+	duplicates: number,
+	/**  Not a valid event (it went to the dead-letter queue when the writer first saw it). */
+	undecodable: number,
+};
+
 export type JobState = "running" | "done" | "cancelled" | "failed";
 
 export type JobStatus = {
 	id: string,
 	kind: string,
 	state: JobState,
-	/**  Items to do (may grow while a replay learns the stream's end). */
+	/**  Items to do (a replay's: the messages its range covered when it started). */
 	total: number,
 	done: number,
 	failed: number,
@@ -325,6 +340,11 @@ export type JobStatus = {
 	rate: number | null,
 	/**  Seconds left at that rate, while running. */
 	eta_seconds: number | null,
+	/**
+	 *  What the store made of the items, for jobs that store events (a replay); null for
+	 *  the others (a bulk DLQ retry counts in `done` and `failed` only).
+	 */
+	outcome: JobOutcome | null,
 };
 
 export type Latencies = {
@@ -484,6 +504,12 @@ export type MediaEvent = {
 
 export type MediaType = "movie" | "episode" | "track" | "other";
 
+/**  One message of the stream: where it is and when the stream stored it. */
+export type MessageAt = {
+	seq: number,
+	time: string,
+};
+
 /**
  *  How an event reached us: pushed by the source (a webhook), read back from its history
  *  (an import), or noticed by asking what plays now (a poll). The same playback can arrive
@@ -624,6 +650,21 @@ export type Regenerated = {
 	update: ServiceToUpdate[],
 };
 
+/**  What a range covers, for the user to see before running it. */
+export type ReplayPreview = {
+	/**  Messages in the whole stream now. */
+	stream_messages: number,
+	/**  The stream's oldest and newest message (null when it is empty). */
+	stream_first: MessageAt | null,
+	stream_last: MessageAt | null,
+	/**  How many messages the range covers. */
+	messages: number,
+	/**  The first and last message the range covers (null when it covers none). */
+	first: MessageAt | null,
+	last: MessageAt | null,
+};
+
+/**  Both ends are inclusive; a missing end is that end of the stream. */
 export type ReplayRange = {
 	from?: Bound | null,
 	to?: Bound | null,

@@ -26,7 +26,7 @@ pub struct JobStatus {
     pub id: String,
     pub kind: String,
     pub state: JobState,
-    /// Items to do (may grow while a replay learns the stream's end).
+    /// Items to do (a replay's: the messages its range covered when it started).
     pub total: u64,
     pub done: u64,
     pub failed: u64,
@@ -37,6 +37,31 @@ pub struct JobStatus {
     pub rate: Option<f64>,
     /// Seconds left at that rate, while running.
     pub eta_seconds: Option<f64>,
+    /// What the store made of the items, for jobs that store events (a replay); null for
+    /// the others (a bulk DLQ retry counts in `done` and `failed` only).
+    pub outcome: Option<JobOutcome>,
+}
+
+/// What the store did with each item a job handled: together they account for `done`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
+pub struct JobOutcome {
+    /// Stored now: it was missing from DuckDB.
+    pub stored: u64,
+    /// Already stored: the same message (same event id) was there, nothing changed.
+    pub already_stored: u64,
+    /// Dropped as a duplicate of another stored event by a dedup rule (see the dedup audit).
+    pub duplicates: u64,
+    /// Not a valid event (it went to the dead-letter queue when the writer first saw it).
+    pub undecodable: u64,
+}
+
+impl JobOutcome {
+    pub fn add(&mut self, other: JobOutcome) {
+        self.stored += other.stored;
+        self.already_stored += other.already_stored;
+        self.duplicates += other.duplicates;
+        self.undecodable += other.undecodable;
+    }
 }
 
 struct JobCell {
@@ -114,6 +139,7 @@ impl Jobs {
                 finished_at: None,
                 rate: None,
                 eta_seconds: None,
+                outcome: None,
             }),
             cancel: AtomicBool::new(false),
             resumed_at: AtomicU64::new(0),
@@ -185,6 +211,16 @@ impl JobHandle {
         self.update(|s| {
             s.done += done;
             s.failed += failed;
+        });
+    }
+
+    /// Counts what the store did with items just handled (the job then has an outcome,
+    /// even of zeros).
+    pub fn record_outcome(&self, outcome: JobOutcome) {
+        self.update(|s| {
+            s.outcome
+                .get_or_insert_with(JobOutcome::default)
+                .add(outcome)
         });
     }
 

@@ -132,6 +132,7 @@ macro_rules! specta_builder_for {
                 $crate::commands::pipeline::list_dedup,
                 $crate::commands::pipeline::restore_dedup,
                 $crate::commands::pipeline::start_replay,
+                $crate::commands::pipeline::preview_replay,
                 $crate::commands::pipeline::import_tautulli,
                 $crate::commands::pipeline::get_job,
                 $crate::commands::pipeline::cancel_job,

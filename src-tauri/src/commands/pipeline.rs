@@ -14,6 +14,7 @@ use cartographus_engine::live::LiveSnapshot;
 use cartographus_engine::persist::audit::{DedupFilter, DedupRecord};
 use cartographus_engine::persist::events::EventFilter;
 use cartographus_engine::persist::replay::ReplayRange;
+use cartographus_engine::persist::replay_range::ReplayPreview;
 use cartographus_engine::persist::sessions::SessionFilter;
 use cartographus_engine::session::Session;
 use serde::Deserialize;
@@ -190,13 +191,26 @@ pub async fn restore_dedup(
     Ok(state.engine_handle()?.restore_duplicate(&id).await?)
 }
 
+/// Runs `range` of the stream through the store as a job; watch it with `get_job`.
+// Async, so it runs on the runtime: a JetStream context spawns a task when made, and a
+// synchronous command runs on the main thread, where that panicked and aborted the app.
 #[tauri::command]
 #[specta::specta]
-pub fn start_replay(
+pub async fn start_replay(
     state: State<'_, DesktopState>,
     range: ReplayRange,
 ) -> Result<JobStatus, CommandError> {
     Ok(state.engine_handle()?.replay(range)?)
+}
+
+/// What a replay of `range` would cover (`GET /api/v1/replay/preview`).
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_replay(
+    state: State<'_, DesktopState>,
+    range: ReplayRange,
+) -> Result<ReplayPreview, CommandError> {
+    Ok(state.engine_handle()?.replay_preview(range).await?)
 }
 
 /// Starts (or resumes) the Tautulli history import; watch it with `get_job`.

@@ -84,4 +84,19 @@ describe("HTTP operations", () => {
       ["/api/v1/events/ev%2F1", "GET"],
     ]);
   });
+
+  it("ask the replay preview with the range as query parameters and start a replay with it as the body", async () => {
+    const callApi = vi.fn().mockResolvedValue({});
+    const ops = createHttpOperations({ callApi, fetchFile: vi.fn() });
+    await ops.previewReplay({ from: "2026-11-30T10:00:00.000Z", to: null });
+    await ops.previewReplay({ from: 3, to: 8 });
+    await ops.previewReplay({});
+    await ops.startReplay({ from: 3, to: 8 });
+    expect(callApi.mock.calls.map(([path, , init]) => [path, init?.method ?? "GET", init?.body])).toEqual([
+      ["/api/v1/replay/preview?from=2026-11-30T10%3A00%3A00.000Z", "GET", undefined],
+      ["/api/v1/replay/preview?from=3&to=8", "GET", undefined],
+      ["/api/v1/replay/preview", "GET", undefined],
+      ["/api/v1/replay", "POST", { from: 3, to: 8 }],
+    ]);
+  });
 });

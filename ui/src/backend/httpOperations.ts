@@ -1,6 +1,6 @@
 // The browser host's OperationsBackend over /api/v1/settings, /ingestion, /logs, /diagnostics,
-// /sessions, /events, /analytics, /export and /dedup.
-import type { DedupRecord, MediaEvent, Page, Restored, Session } from "../bindings";
+// /sessions, /events, /analytics, /export, /dedup and /replay.
+import type { DedupRecord, JobStatus, MediaEvent, Page, ReplayPreview, Restored, Session } from "../bindings";
 import type {
   Concurrent,
   DiagnosticsExport,
@@ -73,6 +73,9 @@ export function createHttpOperations({ callApi, fetchFile, saveFile = downloadBl
     restoreDedup: (id) =>
       callApi<Restored>(`/api/v1/dedup/${encodeURIComponent(id)}/restore`, "Duplicates", { method: "POST" }),
     getEvent: (eventId) => callApi<MediaEvent>(`/api/v1/events/${encodeURIComponent(eventId)}`, "The event"),
+    previewReplay: (range) =>
+      callApi<ReplayPreview>(withQuery("/api/v1/replay/preview", { from: range.from, to: range.to }), "The replay preview"),
+    startReplay: (range) => callApi<JobStatus>("/api/v1/replay", "The replay", { method: "POST", body: range }),
   };
 }
 

@@ -1,7 +1,7 @@
 // The settings, ingestion, log, diagnostics, history and analytics half of the Backend seam:
-// what the Settings, Logs, History, Analytics and Duplicates views call. Both hosts implement it
+// what the Settings, Logs, History, Analytics, Duplicates and Replay views call. Both hosts implement it
 // over the same engine functions (Tauri commands, or the /api/v1/settings, /ingestion, /logs,
-// /diagnostics, /sessions, /events, /analytics, /export and /dedup routes).
+// /diagnostics, /sessions, /events, /analytics, /export, /dedup and /replay routes).
 import type {
   DedupFilter,
   DedupRecord,
@@ -11,6 +11,7 @@ import type {
   EventFilter,
   ExportFormat,
   ExportRows,
+  JobStatus,
   MediaEvent,
   MediaType,
   Page,
@@ -22,6 +23,8 @@ import type {
   PlaysRow,
   PlaysSeries,
   Range,
+  ReplayPreview,
+  ReplayRange,
   Session,
   SessionFilter,
   SessionSortKey,
@@ -63,6 +66,8 @@ export type {
   PlaysRow,
   PlaysSeries,
   Range,
+  ReplayPreview,
+  ReplayRange,
   SessionFilter,
   SessionSortKey,
   SortOrder,
@@ -139,4 +144,13 @@ export interface OperationsBackend {
   restoreDedup(id: string): Promise<Restored>;
   /** One stored event by its id; rejects with an EngineError `not_found` when none is stored. */
   getEvent(eventId: string): Promise<MediaEvent>;
+
+  /**
+   * What a replay of `range` would cover: the stream's ends, the range's first and last message
+   * and how many lie between. Rejects with an EngineError `invalid_range` (reversed ends, a time
+   * in the future) or `unavailable` (the direct path has no stream).
+   */
+  previewReplay(range: ReplayRange): Promise<ReplayPreview>;
+  /** Runs the range through the store as a job; follow it with getJob, its `outcome` says what was stored. */
+  startReplay(range: ReplayRange): Promise<JobStatus>;
 }

@@ -36,6 +36,8 @@ function fakeCommands(overrides: Partial<OperationsCommands> = {}): OperationsCo
     listDedup: vi.fn(() => Promise.resolve({ items: [], next_cursor: null })),
     restoreDedup: vi.fn(() => Promise.resolve({ restored: true, event_id: "ev-2" })),
     getEvent: vi.fn(() => Promise.reject({ code: "not_found", message: "not in this test" })),
+    previewReplay: vi.fn(() => Promise.reject({ code: "invalid_range", message: "from (sequence 9) comes after to (sequence 3)" })),
+    startReplay: vi.fn(() => Promise.resolve({ id: "job-r" })),
     ...overrides,
   } as OperationsCommands;
 }
@@ -136,5 +138,18 @@ describe("Tauri dedup calls", () => {
     const failure = await backend.getEvent("ev-gone").catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(EngineError);
     expect((failure as EngineError).code).toBe("not_found");
+  });
+});
+
+describe("Tauri replay calls", () => {
+  it("call preview_replay and start_replay with the range, a refused range an EngineError", async () => {
+    const commands = fakeCommands();
+    const backend = createTauriBackend(bindings, {}, commands);
+    const failure = await backend.previewReplay({ from: 9, to: 3 }).catch((e: unknown) => e);
+    expect(commands.previewReplay).toHaveBeenCalledWith({ from: 9, to: 3 });
+    expect(failure).toBeInstanceOf(EngineError);
+    expect((failure as EngineError).code).toBe("invalid_range");
+    expect((await backend.startReplay({ from: 1, to: null })).id).toBe("job-r");
+    expect(commands.startReplay).toHaveBeenCalledWith({ from: 1, to: null });
   });
 });

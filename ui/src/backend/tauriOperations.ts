@@ -24,6 +24,8 @@ export type OperationsCommands = Pick<
   | "listDedup"
   | "restoreDedup"
   | "getEvent"
+  | "previewReplay"
+  | "startReplay"
 >;
 
 /** The settings event; tests pass a fake. */
@@ -64,6 +66,8 @@ export function createTauriOperations(
     listDedup: (filter, page) => call(() => bindings.listDedup(filter, page)),
     restoreDedup: (id) => call(() => bindings.restoreDedup(id)),
     getEvent: (eventId) => call(() => bindings.getEvent(eventId)),
+    previewReplay: (range) => call(() => bindings.previewReplay(range)),
+    startReplay: (range) => call(() => bindings.startReplay(range)),
     onSettingsChanged(listener) {
       let stopped = false;
       let unlisten: (() => void) | null = null;

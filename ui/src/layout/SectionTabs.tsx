@@ -1,5 +1,5 @@
 // The app's section navigation: Live (first, the default), History, Analytics, Health, Pipeline, Dead letters,
-// Duplicates, Logs and Settings, as ARIA tabs (arrow keys, Home and End move between them). Each is a route
+// Duplicates, Replay, Logs and Settings, as ARIA tabs (arrow keys, Home and End move between them). Each is a route
 // (router/hashRoute.ts); the shell navigates on select.
 import { useRef, type KeyboardEvent } from "react";
 import { formatCount } from "../format/humanize";
@@ -16,6 +16,7 @@ export const SECTIONS: ReadonlyArray<{ id: SectionId; label: string }> = [
   { id: "pipeline", label: "Pipeline" },
   { id: "dlq", label: "Dead letters" },
   { id: "duplicates", label: "Duplicates" },
+  { id: "replay", label: "Replay" },
   { id: "logs", label: "Logs" },
   { id: "settings", label: "Settings" },
 ];

@@ -32,7 +32,7 @@ describe("Live view", () => {
     renderApp(backend);
 
     const tabs = screen.getAllByRole("tab");
-    expect(tabs.map((tab) => tab.textContent)).toEqual(["Live", "History", "Analytics", "Health", "Pipeline", "Dead letters", "Duplicates", "Logs", "Settings"]);
+    expect(tabs.map((tab) => tab.textContent)).toEqual(["Live", "History", "Analytics", "Health", "Pipeline", "Dead letters", "Duplicates", "Replay", "Logs", "Settings"]);
     expect(screen.getByRole("tab", { name: "Live" }).getAttribute("aria-selected")).toBe("true");
     expect(screen.getByRole("tabpanel").getAttribute("aria-labelledby")).toBe("tab-live");
     expect(screen.getByTestId("live-loading").textContent).toBe("Connecting to the live feed…");

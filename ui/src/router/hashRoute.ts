@@ -3,7 +3,7 @@
 // no server fallback for deep links, and leaves `#token=…` (taken and wiped before the app
 // mounts, see apiToken.ts) untouched. See docs/adr/0023.
 
-export const SECTION_IDS = ["live", "history", "analytics", "health", "pipeline", "dlq", "duplicates", "logs", "settings"] as const;
+export const SECTION_IDS = ["live", "history", "analytics", "health", "pipeline", "dlq", "duplicates", "replay", "logs", "settings"] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export type Route = {

@@ -189,6 +189,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     listDedup: vi.fn(options.operations?.listDedup ?? (() => Promise.resolve({ items: [], next_cursor: null }))),
     restoreDedup: vi.fn(options.operations?.restoreDedup ?? notInThisTest("restore")),
     getEvent: vi.fn(options.operations?.getEvent ?? notInThisTest("event")),
+    previewReplay: vi.fn(options.operations?.previewReplay ?? notInThisTest("replay preview")),
+    startReplay: vi.fn(options.operations?.startReplay ?? notInThisTest("replay")),
     onSettingsChanged(listener) {
       settingsListeners.add(listener);
       return () => settingsListeners.delete(listener);

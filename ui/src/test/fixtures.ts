@@ -257,6 +257,7 @@ export function jobStatus(overrides: Partial<JobStatus> = {}): JobStatus {
     finished_at: null,
     rate: null,
     eta_seconds: null,
+    outcome: null,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-//! DLQ, dedup audit, replay and jobs over HTTP (docs/architecture.md#json-api). Each handler parses
+//! DLQ, dedup audit and jobs over HTTP (docs/architecture.md#json-api). Each handler parses
 //! and checks its input, then calls the engine function the desktop commands call too.
 
 use axum::body::Bytes;
@@ -17,7 +17,6 @@ use crate::handle::page::Page;
 use crate::handle::{Purged, Restored, RetryPayload, RetrySelection};
 use crate::jobs::JobStatus;
 use crate::persist::audit::DedupRecord;
-use crate::persist::replay::ReplayRange;
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     body.map(|Json(b)| b)
@@ -107,14 +106,6 @@ pub async fn restore(
     Path(id): Path<String>,
 ) -> Result<Json<Restored>, ApiError> {
     Ok(Json(state.engine.restore_duplicate(&id).await?))
-}
-
-pub async fn replay(
-    State(state): State<AppState>,
-    body: Result<Json<ReplayRange>, JsonRejection>,
-) -> Result<(StatusCode, Json<JobStatus>), ApiError> {
-    let range = json_body(body)?;
-    Ok((StatusCode::ACCEPTED, Json(state.engine.replay(range)?)))
 }
 
 pub async fn job(

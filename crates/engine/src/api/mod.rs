@@ -11,6 +11,7 @@ mod history;
 mod import;
 mod maintenance;
 pub mod queries;
+mod replay;
 mod serve;
 mod settings;
 mod setup;
@@ -63,7 +64,8 @@ pub fn router(engine: EngineHandle) -> Router {
         .route("/dlq/{id}/retry", post(dead_letters::retry))
         .route("/dedup", get(dead_letters::dedup))
         .route("/dedup/{id}/restore", post(dead_letters::restore))
-        .route("/replay", post(dead_letters::replay))
+        .route("/replay", post(replay::replay))
+        .route("/replay/preview", get(replay::preview))
         .route("/import/tautulli", post(import::tautulli))
         .route(
             "/jobs/{id}",

@@ -2,6 +2,7 @@
 //! code and kind; the adapters map the kind, never the variant.
 
 use crate::error::{codes, CodedError, ErrorKind};
+use crate::persist::replay_range::RangeError;
 use crate::persist::DbError;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,9 @@ pub enum OpError {
     StillFailing { code: String, message: String },
     #[error(transparent)]
     Db(#[from] DbError),
+    /// A replay range that means nothing, or a stream that cannot resolve it now.
+    #[error(transparent)]
+    Range(#[from] RangeError),
     /// DuckDB could not give the figures.
     #[error("the stats cannot be read now: {0}")]
     StatsUnavailable(#[source] DbError),
@@ -34,6 +38,7 @@ impl CodedError for OpError {
             OpError::StillFailing { code, .. } => code,
             OpError::Db(_) => codes::STORE_FAILED,
             OpError::StatsUnavailable(_) => codes::STATS_UNAVAILABLE,
+            OpError::Range(e) => e.code(),
         }
     }
 
@@ -42,6 +47,7 @@ impl CodedError for OpError {
             OpError::NotFound(_) => ErrorKind::NotFound,
             OpError::BadRequest(_) => ErrorKind::BadRequest,
             OpError::Conflict(_) => ErrorKind::Conflict,
+            OpError::Range(e) => e.kind(),
             OpError::StillFailing { .. } => ErrorKind::Unprocessable,
             OpError::Unavailable(_) | OpError::Db(_) | OpError::StatsUnavailable(_) => {
                 ErrorKind::Unavailable

@@ -158,6 +158,11 @@ pub const OPERATIONS: &[Operation] = &[
     op("dlq_purge", route("DELETE", "/api/v1/dlq"), Command("purge_dlq")),
     op("replay", route("POST", "/api/v1/replay"), Command("start_replay")),
     op(
+        "replay_preview",
+        route("GET", "/api/v1/replay/preview"),
+        Command("preview_replay"),
+    ),
+    op(
         "import_tautulli",
         route("POST", "/api/v1/import/tautulli"),
         Command("import_tautulli"),

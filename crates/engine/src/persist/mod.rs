@@ -9,6 +9,7 @@ pub mod events;
 pub mod export;
 pub mod migrations;
 pub mod replay;
+pub mod replay_range;
 pub mod session_list;
 pub mod sessions;
 pub mod store;

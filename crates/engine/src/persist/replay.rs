@@ -5,32 +5,18 @@
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{pull, DeliverPolicy};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures_util::StreamExt;
-use serde::Deserialize;
 
-use super::store::{self, Item};
+use super::replay_range::StreamIndex;
+pub use super::replay_range::{Bound, ReplayRange};
+use super::store::{self, Item, Outcome};
 use super::validate::validate;
 use super::writer::WriterCounters;
 use super::Database;
 use crate::bus::stream::STREAM;
 use crate::event::MediaEvent;
-use crate::jobs::JobHandle;
-
-/// One end of a replay range: a stream sequence or a time.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, specta::Type)]
-#[serde(untagged)]
-pub enum Bound {
-    Seq(#[specta(type = f64)] u64),
-    Time(DateTime<Utc>),
-}
-
-#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
-#[serde(default)]
-pub struct ReplayRange {
-    pub from: Option<Bound>,
-    pub to: Option<Bound>,
-}
+use crate::jobs::{JobHandle, JobOutcome};
 
 /// How long the stream may stay silent before the range is taken as finished (messages
 /// inside it may have aged out).
@@ -53,41 +39,26 @@ impl Replay {
     }
 
     async fn replay(&self, range: ReplayRange, job: &JobHandle) -> Result<(), String> {
+        // The same resolution as the preview, so the job's total is what the user was shown.
+        let index = StreamIndex::open(self.jetstream.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        let span = index.resolve(&range).await.map_err(|e| e.to_string())?;
+        job.set_total(span.len());
+        job.record_outcome(JobOutcome::default());
+        if span.is_empty() {
+            return Ok(());
+        }
         let stream = self
             .jetstream
             .get_stream(STREAM)
             .await
             .map_err(|e| e.to_string())?;
-        let state = stream.cached_info().state.clone();
-        if state.messages == 0 {
-            job.set_total(0);
-            return Ok(());
-        }
-        let deliver_policy = match range.from {
-            Some(Bound::Seq(seq)) => DeliverPolicy::ByStartSequence {
-                start_sequence: seq.max(state.first_sequence),
-            },
-            Some(Bound::Time(at)) => DeliverPolicy::ByStartTime {
-                start_time: to_offset(at)?,
-            },
-            None => DeliverPolicy::All,
-        };
-        let end_seq = match range.to {
-            Some(Bound::Seq(seq)) => seq.min(state.last_sequence),
-            _ => state.last_sequence,
-        };
-        let end_time = match range.to {
-            Some(Bound::Time(at)) => Some(at),
-            _ => None,
-        };
-        let start_guess = match range.from {
-            Some(Bound::Seq(seq)) => seq.max(state.first_sequence),
-            _ => state.first_sequence,
-        };
-        job.set_total((end_seq + 1).saturating_sub(start_guess));
         let consumer = stream
             .create_consumer(pull::OrderedConfig {
-                deliver_policy,
+                deliver_policy: DeliverPolicy::ByStartSequence {
+                    start_sequence: span.from,
+                },
                 description: Some("replay".to_string()),
                 ..Default::default()
             })
@@ -95,30 +66,29 @@ impl Replay {
             .map_err(|e| e.to_string())?;
         let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
         let mut pending: Vec<Item> = Vec::new();
-        let mut first_seen = false;
         while !job.is_cancelled() {
             let next = tokio::time::timeout(QUIET, messages.next()).await;
             let Ok(Some(message)) = next else { break };
             let message = message.map_err(|e| e.to_string())?;
-            let info = message.info().map_err(|e| e.to_string())?;
-            let seq = info.stream_sequence;
-            let published = DateTime::from_timestamp(info.published.unix_timestamp(), 0);
-            if seq > end_seq || matches!((end_time, published), (Some(end), Some(p)) if p > end) {
+            let seq = message.info().map_err(|e| e.to_string())?.stream_sequence;
+            if seq > span.to {
                 break;
-            }
-            if !first_seen {
-                first_seen = true;
-                job.set_total((end_seq + 1).saturating_sub(seq));
             }
             match decode(&message.payload) {
                 Some(event) => pending.push((event, Some(seq))),
                 // Undecodable messages went to the DLQ when the writer first saw them.
-                None => job.advance(0, 1),
+                None => {
+                    job.advance(0, 1);
+                    job.record_outcome(JobOutcome {
+                        undecodable: 1,
+                        ..JobOutcome::default()
+                    });
+                }
             }
-            if pending.len() >= self.batch_size || seq == end_seq {
+            if pending.len() >= self.batch_size || seq == span.to {
                 self.flush(&mut pending, job).await?;
             }
-            if seq == end_seq {
+            if seq == span.to {
                 break;
             }
         }
@@ -137,20 +107,27 @@ impl Replay {
             .await
             .map_err(|e| e.to_string())?;
         self.counters.count(&outcomes);
+        job.record_outcome(tally(&outcomes));
         job.advance(n, 0);
         Ok(())
     }
+}
+
+/// What the store did with a batch, as the job reports it.
+fn tally(outcomes: &[Outcome]) -> JobOutcome {
+    let mut outcome = JobOutcome::default();
+    for one in outcomes {
+        match one {
+            Outcome::Stored { .. } => outcome.stored += 1,
+            Outcome::Redelivered => outcome.already_stored += 1,
+            Outcome::Duplicate { .. } => outcome.duplicates += 1,
+        }
+    }
+    outcome
 }
 
 fn decode(payload: &[u8]) -> Option<MediaEvent> {
     let event: MediaEvent = serde_json::from_slice(payload).ok()?;
     validate(&event, Utc::now()).ok()?;
     Some(event)
-}
-
-fn to_offset(at: DateTime<Utc>) -> Result<time::OffsetDateTime, String> {
-    let nanos = at
-        .timestamp_nanos_opt()
-        .ok_or_else(|| format!("{at} is out of range"))?;
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos)).map_err(|e| e.to_string())
 }
