@@ -328,13 +328,19 @@ impl Config {
             merged.plextv_url.as_deref().unwrap_or(DEFAULT_PLEXTV_URL),
         )?;
         let duckdb = DuckdbLimits {
-            threads: merged.duckdb_threads.unwrap_or(DuckdbLimits::DEFAULT.threads),
+            threads: merged
+                .duckdb_threads
+                .unwrap_or(DuckdbLimits::DEFAULT.threads),
             memory_mb: merged
                 .duckdb_memory_mb
                 .unwrap_or(DuckdbLimits::DEFAULT.memory_mb),
         };
         if duckdb.threads == 0 {
-            return Err(invalid("CARTOGRAPHUS_DUCKDB_THREADS", "0", "must be at least 1"));
+            return Err(invalid(
+                "CARTOGRAPHUS_DUCKDB_THREADS",
+                "0",
+                "must be at least 1",
+            ));
         }
         if duckdb.memory_mb < 64 {
             return Err(invalid(
@@ -507,14 +513,26 @@ mod tests {
     #[test]
     fn duckdb_is_held_to_a_small_machines_share_unless_told_otherwise() {
         let cfg = Config::resolve("/d".into(), &[]).unwrap();
-        assert_eq!(cfg.duckdb, DuckdbLimits { threads: 2, memory_mb: 256 });
+        assert_eq!(
+            cfg.duckdb,
+            DuckdbLimits {
+                threads: 2,
+                memory_mb: 256
+            }
+        );
         let layer = ConfigLayer::from_env(env(&[
             ("CARTOGRAPHUS_DUCKDB_THREADS", "4"),
             ("CARTOGRAPHUS_DUCKDB_MEMORY_MB", "1024"),
         ]))
         .unwrap();
         let cfg = Config::resolve("/d".into(), &[layer]).unwrap();
-        assert_eq!(cfg.duckdb, DuckdbLimits { threads: 4, memory_mb: 1024 });
+        assert_eq!(
+            cfg.duckdb,
+            DuckdbLimits {
+                threads: 4,
+                memory_mb: 1024
+            }
+        );
         for (name, value) in [
             ("CARTOGRAPHUS_DUCKDB_THREADS", "0"),
             ("CARTOGRAPHUS_DUCKDB_MEMORY_MB", "16"),

@@ -5,6 +5,7 @@
 //! never slows ingestion.
 
 pub mod feed;
+mod recent;
 pub mod subscription;
 
 use std::collections::{HashMap, VecDeque};
@@ -16,9 +17,10 @@ use tokio::sync::broadcast;
 
 use crate::event::MediaEvent;
 use crate::health::Health;
-use crate::persist::dedup::{self, Candidate, Decision};
+use crate::persist::dedup::Decision;
 use crate::session::{playback_key, Session, SessionState};
 use crate::stats::Stats;
+use recent::RecentEvents;
 
 /// Messages a subscriber may miss before it is considered too slow.
 pub const BUFFER: usize = 4096;
@@ -83,14 +85,24 @@ pub struct LiveSnapshot {
     pub recent_events: Vec<MediaEvent>,
 }
 
-#[derive(Default)]
 struct LiveState {
     sessions: HashMap<String, Session>,
     /// The latest event of each open session, by playback key: what a poll's stop for it
     /// is made from, and where the server's name comes from.
     last_events: HashMap<String, MediaEvent>,
     recent: VecDeque<MediaEvent>,
-    remembered: Vec<Candidate>,
+    remembered: RecentEvents,
+}
+
+impl Default for LiveState {
+    fn default() -> Self {
+        Self {
+            sessions: HashMap::new(),
+            last_events: HashMap::new(),
+            recent: VecDeque::new(),
+            remembered: RecentEvents::new(REMEMBERED),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -135,13 +147,8 @@ impl LiveHub {
             let Ok(mut state) = self.state.lock() else {
                 return false;
             };
-            let decision = dedup::decide(&mut state.remembered, &[(event.clone(), None)]);
-            if decision.first() != Some(&Decision::Keep) {
+            if state.remembered.decide(&event) != Decision::Keep {
                 return false;
-            }
-            if state.remembered.len() > REMEMBERED {
-                let excess = state.remembered.len() - REMEMBERED;
-                state.remembered.drain(..excess);
             }
             state.recent.push_front(event.clone());
             state.recent.truncate(RECENT);

@@ -189,6 +189,12 @@ impl Inner {
     }
 }
 
+/// A connection with the schema in place, for unit tests of the persist modules.
+#[cfg(test)]
+pub(crate) fn open_for_tests(path: &Path) -> Connection {
+    open_connection(path, DuckdbLimits::default()).expect("test database opens")
+}
+
 fn open_connection(path: &Path, limits: DuckdbLimits) -> Result<Connection, DbError> {
     let open_error = |source| DbError::Open {
         path: path.to_path_buf(),

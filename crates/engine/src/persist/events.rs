@@ -82,7 +82,8 @@ pub fn insert_many(
     if rows.is_empty() {
         return Ok(0);
     }
-    conn.execute_batch("DELETE FROM stage_events")?;
+    conn.prepare_cached("DELETE FROM stage_events")?
+        .execute([])?;
     {
         let mut appender = conn.appender("stage_events")?;
         for (e, stream_seq, session_id) in rows {
@@ -90,11 +91,13 @@ pub fn insert_many(
         }
         appender.flush()?;
     }
-    let inserted = conn.execute(
-        "INSERT INTO playback_events SELECT * FROM stage_events ON CONFLICT (event_id) DO NOTHING",
-        [],
-    )?;
-    conn.execute_batch("DELETE FROM stage_events")?;
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO playback_events SELECT * FROM stage_events ON CONFLICT (event_id) DO NOTHING",
+        )?
+        .execute([])?;
+    conn.prepare_cached("DELETE FROM stage_events")?
+        .execute([])?;
     Ok(inserted)
 }
 
@@ -107,6 +110,59 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
     ) else {
         return Ok(Vec::new());
     };
+    let ids = text_list(batch.iter().map(|e| e.event_id.as_str()));
+    let keys = text_list(batch.iter().map(|e| e.correlation_key.as_str()));
+    let sessions = text_list(batch.iter().filter_map(|e| e.session_key.as_deref()));
+    // One statement text whatever the batch holds, so DuckDB plans it once per connection
+    // (planning a fresh `IN (?, ?, …)` every batch cost more than running it).
+    let sql = "SELECT event_id, source, server_id, session_key, correlation_key, event_type,
+                      epoch_ms(occurred_at), stream_seq, origin
+               FROM playback_events
+               WHERE event_id IN (SELECT unnest(string_split(?, chr(31))))
+                  OR (occurred_at BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ
+                      AND (correlation_key IN (SELECT unnest(string_split(?, chr(31))))
+                           OR session_key IN (SELECT unnest(string_split(?, chr(31))))))";
+    let (Some(ids), Some(keys), Some(sessions)) = (ids, keys, sessions) else {
+        return candidates_by_placeholders(conn, batch, first, last);
+    };
+    let values = [
+        ids,
+        (first - dedup::MAX_WINDOW).to_rfc3339(),
+        (last + dedup::MAX_WINDOW).to_rfc3339(),
+        keys,
+        sessions,
+    ];
+    let mut statement = conn.prepare_cached(sql)?;
+    let rows = statement.query_map(params_from_iter(values), candidate_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The values joined by the unit separator for `string_split(?, chr(31))`; None when one
+/// holds that character itself (a sender's odd key), which the placeholder form handles.
+pub(crate) fn text_list<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut joined = String::new();
+    for (i, value) in values.enumerate() {
+        if value.contains(UNIT_SEPARATOR) {
+            return None;
+        }
+        if i > 0 {
+            joined.push(UNIT_SEPARATOR);
+        }
+        joined.push_str(value);
+    }
+    Some(joined)
+}
+
+const UNIT_SEPARATOR: char = '\u{1f}';
+
+/// [`candidates`] with one placeholder per value: planned anew each time, for batches whose
+/// keys cannot be joined into one list.
+fn candidates_by_placeholders(
+    conn: &Connection,
+    batch: &[&MediaEvent],
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+) -> Result<Vec<Candidate>, DbError> {
     let ids: Vec<&str> = batch.iter().map(|e| e.event_id.as_str()).collect();
     let keys: Vec<&str> = batch.iter().map(|e| e.correlation_key.as_str()).collect();
     let sessions: Vec<&str> = batch
@@ -136,26 +192,28 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
         values.extend(sessions.iter().map(|s| s.to_string()));
     }
     let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(values), |row| {
-        let source: String = row.get(1)?;
-        let event_type: String = row.get(5)?;
-        let origin: Option<String> = row.get(8)?;
-        Ok(Candidate {
-            event_id: row.get(0)?,
-            source: Source::parse(&source).unwrap_or(Source::Tautulli),
-            origin: origin
-                .as_deref()
-                .and_then(Origin::parse)
-                .unwrap_or_default(),
-            server_id: row.get(2)?,
-            session_key: row.get(3)?,
-            correlation_key: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
-            event_type: EventType::parse(&event_type).unwrap_or(EventType::Progress),
-            occurred_at: time(row.get(6)?).unwrap_or_default(),
-            stream_seq: row.get::<_, Option<i64>>(7)?.map(|s| s as u64),
-        })
-    })?;
+    let rows = statement.query_map(params_from_iter(values), candidate_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn candidate_from_row(row: &Row<'_>) -> duckdb::Result<Candidate> {
+    let source: String = row.get(1)?;
+    let event_type: String = row.get(5)?;
+    let origin: Option<String> = row.get(8)?;
+    Ok(Candidate {
+        event_id: row.get(0)?,
+        source: Source::parse(&source).unwrap_or(Source::Tautulli),
+        origin: origin
+            .as_deref()
+            .and_then(Origin::parse)
+            .unwrap_or_default(),
+        server_id: row.get(2)?,
+        session_key: row.get(3)?,
+        correlation_key: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        event_type: EventType::parse(&event_type).unwrap_or(EventType::Progress),
+        occurred_at: time(row.get(6)?).unwrap_or_default(),
+        stream_seq: row.get::<_, Option<i64>>(7)?.map(|s| s as u64),
+    })
 }
 
 pub fn count_events(conn: &Connection) -> Result<u64, DbError> {
@@ -393,4 +451,57 @@ pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventType::Start;
+    use crate::event::Source::{Plex, Tautulli};
+    use crate::testkit::event;
+
+    fn candidate_ids(conn: &Connection, batch: &[MediaEvent]) -> Vec<String> {
+        let refs: Vec<&MediaEvent> = batch.iter().collect();
+        let mut ids: Vec<String> = candidates(conn, &refs)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.event_id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn candidates_are_found_by_id_and_key_whichever_form_the_query_takes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = super::super::db::open_for_tests(&dir.path().join("c.duckdb"));
+        let plain = event(Tautulli, Start, 0);
+        let mut odd = event(Tautulli, Start, 10);
+        odd.event_id = "odd".into();
+        odd.correlation_key = "a\u{1f}b".into();
+        let tx = conn.transaction().unwrap();
+        insert_many(&tx, &[(&plain, None, None), (&odd, None, None)]).unwrap();
+        tx.commit().unwrap();
+
+        // The same play from another source: found by its correlation key (one list).
+        let mut twin = event(Plex, Start, 4);
+        twin.correlation_key = plain.correlation_key.clone();
+        assert!(text_list([twin.correlation_key.as_str()].into_iter()).is_some());
+        assert_eq!(candidate_ids(&conn, &[twin.clone()]), ["tautulli-start-0"]);
+
+        // A key holding the separator takes the placeholder form and is still found.
+        let mut odd_twin = event(Plex, Start, 12);
+        odd_twin.correlation_key = odd.correlation_key.clone();
+        assert!(text_list([odd_twin.correlation_key.as_str()].into_iter()).is_none());
+        assert_eq!(
+            candidate_ids(&conn, &[twin, odd_twin]),
+            ["odd", "tautulli-start-0"]
+        );
+
+        // By id alone, whatever its time.
+        let mut resent = plain.clone();
+        resent.correlation_key = "elsewhere".into();
+        resent.occurred_at += chrono::Duration::days(30);
+        assert_eq!(candidate_ids(&conn, &[resent]), ["tautulli-start-0"]);
+    }
 }

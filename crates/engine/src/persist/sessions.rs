@@ -79,6 +79,19 @@ pub fn load_recent(
     if playback_keys.is_empty() {
         return Ok(Vec::new());
     }
+    // One statement text for every batch (see `events::candidates`), unless a key holds the
+    // separator.
+    if let Some(keys) = super::events::text_list(playback_keys.iter().map(String::as_str)) {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sessions
+             WHERE playback_key IN (SELECT unnest(string_split(?, chr(31))))
+               AND (state <> 'stopped' OR stopped_at >= ?::TIMESTAMPTZ)
+             ORDER BY started_at, session_id"
+        );
+        let mut statement = conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(params![keys, since.to_rfc3339()], from_row)?;
+        return Ok(rows.collect::<Result<_, _>>()?);
+    }
     let placeholders = vec!["?"; playback_keys.len()].join(", ");
     let sql = format!(
         "SELECT {COLUMNS} FROM sessions
@@ -99,7 +112,8 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
     if sessions.is_empty() {
         return Ok(());
     }
-    conn.execute_batch("DELETE FROM stage_sessions")?;
+    conn.prepare_cached("DELETE FROM stage_sessions")?
+        .execute([])?;
     let touched_at = Utc::now().to_rfc3339();
     {
         let mut appender = conn.appender("stage_sessions")?;
@@ -140,7 +154,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
         }
         appender.flush()?;
     }
-    conn.execute_batch(
+    conn.prepare_cached(
         "INSERT INTO sessions SELECT * FROM stage_sessions
          ON CONFLICT (session_id) DO UPDATE SET
              server_id = excluded.server_id, user_id = excluded.user_id,
@@ -157,9 +171,11 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              grandparent_title = excluded.grandparent_title,
              platform = excluded.platform, product = excluded.product,
              server_name = excluded.server_name, closed_by = excluded.closed_by,
-             touched_at = excluded.touched_at;
-         DELETE FROM stage_sessions;",
-    )?;
+             touched_at = excluded.touched_at",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM stage_sessions")?
+        .execute([])?;
     Ok(())
 }
 
