@@ -149,7 +149,7 @@ mod tests {
         let mut recent = RecentEvents::new(2);
         let first = event(Tautulli, Start, 0);
         assert_eq!(recent.decide(&first), Decision::Keep);
-        let mut later = event(Tautulli, Start, 5000);
+        let later = event(Tautulli, Start, 5000);
         for n in 0..2 {
             let mut e = later.clone();
             e.event_id = format!("later-{n}");
