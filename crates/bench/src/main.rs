@@ -306,6 +306,18 @@ async fn run(args: Args) -> Result<(), String> {
             format!("{} / {}", fmt(stats_p95, "ms"), fmt(history_p95, "ms")),
         ),
     ]);
+    for export in query.iter().flat_map(|q| &q.exports) {
+        lines.push(line(
+            format!("export {} ({} rows)", export.file, export.rows),
+            format!(
+                "{} in {}, {}; engine peak {}",
+                fmt(Some(export.rows_per_s), "rows/s"),
+                fmt(Some(export.seconds), "s"),
+                fmt(Some(export.mb), "MB"),
+                fmt(export.engine_peak_rss_mb, "MB")
+            ),
+        ));
+    }
     lines.extend(import_lines(import.as_ref()));
     let duration_s = round(started.elapsed().as_secs_f64());
     lines.push(line("bench run", format!("{duration_s:.0} s")));

@@ -24,6 +24,17 @@ const CHUNK: u64 = 20_000;
 /// The longest a query is sampled (a slow one gets fewer samples, at least 20).
 const QUERY_TIME: Duration = Duration::from_secs(45);
 
+#[derive(Serialize, Clone)]
+pub struct ExportFigure {
+    pub file: String,
+    pub rows: u64,
+    pub mb: f64,
+    pub seconds: f64,
+    pub rows_per_s: f64,
+    /// The engine's largest RSS while it streamed the file (sampled every 20 ms).
+    pub engine_peak_rss_mb: Option<f64>,
+}
+
 #[derive(Serialize)]
 pub struct Outcome {
     pub events: u64,
@@ -38,6 +49,8 @@ pub struct Outcome {
     pub history_ms: Option<Percentiles>,
     /// The history and analytics views' queries, by name (absent: the route failed).
     pub views_ms: std::collections::BTreeMap<String, Percentiles>,
+    /// Every stored event exported, as CSV and as Parquet, streamed.
+    pub exports: Vec<ExportFigure>,
     /// Webhooks flat out at the server holding the full database: does ingest keep up?
     pub flat_out: Option<FlatOut>,
     #[serde(skip)]
@@ -194,6 +207,14 @@ pub async fn run(
         }
     }
     let engine_rss_mb = server.rss_mb().0.map(round);
+    let mut exports = Vec::new();
+    for file in ["events.csv", "events.parquet"] {
+        println!("  export of every event: {file}");
+        match export(&server, file, count).await {
+            Ok(figure) => exports.push(figure),
+            Err(e) => notes.push(format!("export {file}: {e}")),
+        }
+    }
     let flat_out = if settings.flat_out > 0 {
         println!(
             "  flat out on the full database: {} webhooks",
@@ -242,8 +263,53 @@ pub async fn run(
         stats_ms,
         history_ms,
         views_ms,
+        exports,
         flat_out,
         notes,
+    })
+}
+
+/// Downloads `GET /api/v1/export/{file}` (every stored event) while sampling the engine's
+/// RSS; a CSV's rows are its lines after the header.
+async fn export(server: &Server, file: &str, stored: u64) -> Result<ExportFigure, String> {
+    let pid = server.engine_pid();
+    let peak = Arc::new(std::sync::Mutex::new(None::<f64>));
+    let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let (peak, sampling) = (peak.clone(), sampling.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_millis(20));
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                every.tick().await;
+                if let (Some(rss), Ok(mut peak)) = (crate::process::rss_mb(pid), peak.lock()) {
+                    *peak = Some(peak.map_or(rss, |p: f64| p.max(rss)));
+                }
+            }
+        })
+    };
+    let downloaded = server
+        .api()
+        .download(&format!("/api/v1/export/{file}"))
+        .await;
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let _ = sampler.await;
+    let (status, bytes, lines, seconds) = downloaded?;
+    if status != 200 {
+        return Err(format!("answered {status}"));
+    }
+    let rows = if file.ends_with(".csv") {
+        lines.saturating_sub(1)
+    } else {
+        stored
+    };
+    let engine_peak_rss_mb = peak.lock().ok().and_then(|p| *p).map(round);
+    Ok(ExportFigure {
+        file: file.to_string(),
+        rows,
+        mb: round(bytes as f64 / 1e6),
+        seconds: round(seconds),
+        rows_per_s: round(rows as f64 / seconds.max(1e-9)),
+        engine_peak_rss_mb,
     })
 }
 

@@ -309,6 +309,29 @@ impl Api {
         Ok((status, body, started.elapsed().as_secs_f64() * 1000.0))
     }
 
+    /// A streamed `GET`: the body is read chunk by chunk and only counted (a large export
+    /// never sits in this process's memory). Status, bytes, newlines, seconds.
+    pub async fn download(&self, path: &str) -> Result<(u16, u64, u64, f64), String> {
+        use futures_util::StreamExt;
+        let started = Instant::now();
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(API_TOKEN)
+            .send()
+            .await
+            .map_err(|e| format!("GET {path}: {e}"))?;
+        let status = response.status().as_u16();
+        let (mut bytes, mut lines) = (0u64, 0u64);
+        let mut body = response.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| format!("GET {path}: reading the answer: {e}"))?;
+            bytes += chunk.len() as u64;
+            lines += chunk.iter().filter(|b| **b == b'\n').count() as u64;
+        }
+        Ok((status, bytes, lines, started.elapsed().as_secs_f64()))
+    }
+
     /// A `POST` of JSON to an API path with the bearer token: status and JSON answer.
     pub async fn post(
         &self,
