@@ -38,12 +38,7 @@ impl RecentEvents {
     /// The dedup decision for `event` against what is remembered (the same as comparing it
     /// with every remembered event); a kept event is remembered.
     pub fn decide(&mut self, event: &MediaEvent) -> Decision {
-        let mut related = self.related(event);
-        let item = [(event.clone(), None)];
-        let decision = dedup::decide(&mut related, &item)
-            .into_iter()
-            .next()
-            .unwrap_or(Decision::Keep);
+        let decision = dedup::decide_one(&self.related(event), event, None);
         if decision == Decision::Keep {
             self.remember(Candidate::of(event, None));
         }
@@ -57,7 +52,7 @@ impl RecentEvents {
 
     /// Remembered events sharing a key with `event`, oldest first (the order the rules
     /// search in).
-    fn related(&self, event: &MediaEvent) -> Vec<Candidate> {
+    fn related(&self, event: &MediaEvent) -> Vec<&Candidate> {
         let oldest = self.events.front().map_or(self.next, |(n, _)| *n);
         let mut numbers: Vec<u64> = keys_of(
             &event.event_id,
@@ -75,7 +70,7 @@ impl RecentEvents {
             .into_iter()
             .filter_map(|n| {
                 let index = usize::try_from(n - oldest).ok()?;
-                self.events.get(index).map(|(_, c)| c.clone())
+                self.events.get(index).map(|(_, c)| c)
             })
             .collect()
     }

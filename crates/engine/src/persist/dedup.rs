@@ -2,6 +2,8 @@
 //! stored events that could match, and this decides — in arrival order, so two copies in
 //! one batch are caught too. The first copy stored wins; the rest go to `dedup_audit`.
 
+use std::borrow::Borrow;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -118,8 +120,15 @@ pub fn decide(known: &mut Vec<Candidate>, incoming: &[(MediaEvent, Option<u64>)]
         .collect()
 }
 
-fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Decision {
-    if let Some(same) = known.iter().find(|k| k.event_id == event.event_id) {
+/// The decision for one event against `known` (candidates or references to them), which
+/// it does not change.
+pub fn decide_one<K: Borrow<Candidate>>(
+    known: &[K],
+    event: &MediaEvent,
+    seq: Option<u64>,
+) -> Decision {
+    let known = || known.iter().map(Borrow::borrow);
+    if let Some(same) = known().find(|k| k.event_id == event.event_id) {
         if seq.is_some() && same.stream_seq == seq {
             return Decision::Redelivered;
         }
@@ -134,7 +143,7 @@ fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Deci
     };
     if once_per_session(event.event_type) {
         if let Some(session_key) = &event.session_key {
-            let repeat = known.iter().find(|k| {
+            let repeat = known().find(|k: &&Candidate| {
                 k.source == event.source
                     && k.server_id == event.server_id
                     && k.session_key.as_ref() == Some(session_key)
@@ -156,7 +165,7 @@ fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Deci
         }
     }
     if let Some(span) = window(event.event_type) {
-        let other_source = known.iter().find(|k| {
+        let other_source = known().find(|k: &&Candidate| {
             k.source != event.source
                 && k.correlation_key == event.correlation_key
                 && same_server(k.server_id.as_deref(), event.server_id.as_deref())
@@ -169,7 +178,7 @@ fn decide_one(known: &[Candidate], event: &MediaEvent, seq: Option<u64>) -> Deci
                 rule: DedupRule::CrossSource,
             };
         }
-        let other_origin = known.iter().find(|k| {
+        let other_origin = known().find(|k: &&Candidate| {
             k.source == event.source
                 && k.origin != event.origin
                 && k.correlation_key == event.correlation_key
