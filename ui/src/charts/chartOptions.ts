@@ -64,6 +64,12 @@ export function chartData(spec: ChartSpec): uPlot.AlignedData {
   return [x, ...plottedSeries(spec).map((s) => s.values)] as uPlot.AlignedData;
 }
 
+/** The samples' span; a lone sample gets a minute either side (uPlot would stretch one point
+ * over years of axis). */
+export function timeRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
+  return max > min ? [min, max] : [min - 60, max + 60];
+}
+
 export function chartOptions(spec: ChartSpec, width: number, colors: ThemeColors, paths: typeof uPlot.paths): uPlot.Options {
   const bars = spec.kind === "bars";
   const rowCount = spec.rows.length;
@@ -74,7 +80,7 @@ export function chartOptions(spec: ChartSpec, width: number, colors: ThemeColors
     legend: { show: false },
     cursor: { points: { show: !bars } },
     scales: {
-      x: bars ? { time: false, range: () => [-0.5, Math.max(rowCount - 0.5, 0.5)] } : { time: true },
+      x: bars ? { time: false, range: () => [-0.5, Math.max(rowCount - 0.5, 0.5)] } : { time: true, range: timeRange },
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
     },
     axes: [
