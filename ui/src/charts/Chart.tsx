@@ -74,8 +74,9 @@ export function Chart({
   useEffect(() => {
     latest.current = spec;
   });
-  // What needs a new chart: the kind, the series, the height, the theme. Values do not.
-  const shape = `${kind}|${stacked}|${height}|${theme}|${series.map((s) => s.label).join("\u0000")}|${rows.length === 0}`;
+  // What needs a new chart: the kind, the series, the height, the theme, and going from none
+  // to one to several rows (a lone sample has a fixed time axis). Values do not.
+  const shape = `${kind}|${stacked}|${height}|${theme}|${series.map((s) => s.label).join("\u0000")}|${Math.min(rows.length, 2)}`;
 
   useEffect(() => {
     const element = host.current;

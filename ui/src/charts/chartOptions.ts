@@ -64,10 +64,17 @@ export function chartData(spec: ChartSpec): uPlot.AlignedData {
   return [x, ...plottedSeries(spec).map((s) => s.values)] as uPlot.AlignedData;
 }
 
-/** The samples' span; a lone sample gets a minute either side (uPlot would stretch one point
- * over years of axis). */
+/** The samples' span; equal ends get a minute either side. */
 export function timeRange(_u: uPlot, min: number, max: number): uPlot.Range.MinMax {
   return max > min ? [min, max] : [min - 60, max + 60];
+}
+
+/** The time axis: with one sample uPlot leaves the scale unset (an axis of years), so a lone
+ * sample gets a fixed minute either side; the chart is remade once a second one arrives. */
+export function timeScale(times: number[] | undefined): uPlot.Scale {
+  const only = times?.length === 1 ? times[0] : undefined;
+  if (only !== undefined) return { time: true, auto: false, range: [only - 60, only + 60] };
+  return { time: true, range: timeRange };
 }
 
 export function chartOptions(spec: ChartSpec, width: number, colors: ThemeColors, paths: typeof uPlot.paths): uPlot.Options {
@@ -80,7 +87,7 @@ export function chartOptions(spec: ChartSpec, width: number, colors: ThemeColors
     legend: { show: false },
     cursor: { points: { show: !bars } },
     scales: {
-      x: bars ? { time: false, range: () => [-0.5, Math.max(rowCount - 0.5, 0.5)] } : { time: true, range: timeRange },
+      x: bars ? { time: false, range: () => [-0.5, Math.max(rowCount - 0.5, 0.5)] } : timeScale(spec.times),
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
     },
     axes: [
