@@ -266,6 +266,25 @@ test('the desktop live view follows webhooks over the IPC channel', async () => 
   assert.equal(noReload, true, 'the window was never reloaded');
 });
 
+test('History lists the stored playbacks, filters by user and opens a session over the desktop commands', async () => {
+  await click('[data-testid="tab-history"]');
+  const rows = '[data-testid="history-row"]';
+  await waitFor('the playbacks listed', 30_000, async () => (await findAll(rows)).length >= 2);
+  // The filter goes into the route, as in the browser.
+  await setField('[data-testid="history-user"]', 'dana');
+  await waitFor('the user filter in the route', 10_000, async () => (await inWindow('return location.hash')) === '#/history?user=dana');
+  await waitFor('only dana listed', 15_000, async () => {
+    const listed = await Promise.all((await findAll(rows)).map((id) => webdriver('GET', session(`/element/${id}/property/textContent`))));
+    return listed.length >= 1 && listed.every((content) => content.includes('dana'));
+  });
+  await click(rows);
+  const events = '[data-testid="session-event"]';
+  // dana's play and stop, sent by the live view's test.
+  await waitFor('the session opened with its events', 15_000, async () => (await findAll(events)).length === 2);
+  assert.match(await inWindow('return location.hash'), /^#\/history\/s-[^?]+\?user=dana$/);
+  await screenshot('desktop-history.png');
+});
+
 test('a dead letter is retried through the desktop commands', async () => {
   const marker = uniqueKey('desktop-broken');
   const broken = `{"event": "play", "marker": "${marker}", "session": `;

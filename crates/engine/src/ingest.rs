@@ -159,6 +159,14 @@ impl Ingest {
         }
     }
 
+    /// (groups, messages) published through the group commit so far.
+    pub fn publish_groups(&self) -> Option<(u64, u64)> {
+        match self.route() {
+            Route::Jetstream { commits, .. } => Some(commits.counts().get()),
+            _ => None,
+        }
+    }
+
     /// Makes the event durable; only then may the sender be told "accepted". An event the
     /// server could never take (`TooLarge`) is refused before anything is written.
     pub async fn accept(&self, event: MediaEvent) -> Result<Accepted, IngestError> {

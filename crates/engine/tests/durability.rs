@@ -76,6 +76,12 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
     // With the spool, a dead NATS costs no webhook its 2xx.
     assert_eq!(acked.len(), EVENTS, "every webhook answered 2xx");
     assert_each_once_in_stream(&t, &acked).await;
+    // The kills came while concurrent webhooks were being published as atomic batches.
+    let (groups, messages) = t.engine.publish_groups().expect("JetStream mode");
+    assert!(
+        messages > groups,
+        "webhooks were gathered into batches ({messages} messages in {groups} groups)"
+    );
     t.engine.shutdown().await;
 }
 

@@ -350,6 +350,12 @@ impl Engine {
         self.handle.shared.ingest.spool()
     }
 
+    /// (groups, messages) the webhooks were published in since NATS answered (None before,
+    /// and on the direct path).
+    pub fn publish_groups(&self) -> Option<(u64, u64)> {
+        self.handle.shared.ingest.publish_groups()
+    }
+
     /// Stops in order, never cutting work in half: no new requests (in-flight ones finish),
     /// then the background tasks finish what they hold — the writer stores and acks its
     /// batch, the forwarder its current record — then the sidecar stops, the database is
