@@ -2,5 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    cartographus_engine::memory::limit_malloc_arenas();
     cartographus_desktop::run();
 }

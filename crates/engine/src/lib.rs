@@ -20,6 +20,7 @@ pub mod listen;
 pub mod live;
 pub mod logging;
 pub mod logs;
+pub mod memory;
 pub mod metrics;
 pub mod persist;
 pub mod preferences;

@@ -59,6 +59,7 @@ impl Common {
 }
 
 fn main() -> ExitCode {
+    cartographus_engine::memory::limit_malloc_arenas();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(common) => serve(common),
