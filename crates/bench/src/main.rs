@@ -278,19 +278,21 @@ async fn run(args: Args) -> Result<(), String> {
             ),
         ),
         line(
-            "RSS engine idle / loaded",
+            "RSS engine idle / loaded / 1 min after",
             format!(
-                "{} / {}",
+                "{} / {} / {}",
                 fmt(pipe.rss.engine_idle, "MB"),
-                fmt(pipe.rss.engine_loaded, "MB")
+                fmt(pipe.rss.engine_loaded, "MB"),
+                fmt(pipe.rss.engine_after_minute, "MB")
             ),
         ),
         line(
-            "RSS nats-server idle / loaded",
+            "RSS nats-server idle / loaded / 1 min after",
             format!(
-                "{} / {}",
+                "{} / {} / {}",
                 fmt(pipe.rss.nats_idle, "MB"),
-                fmt(pipe.rss.nats_loaded, "MB")
+                fmt(pipe.rss.nats_loaded, "MB"),
+                fmt(pipe.rss.nats_after_minute, "MB")
             ),
         ),
         line(

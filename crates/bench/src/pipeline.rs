@@ -31,6 +31,9 @@ pub struct Rss {
     pub engine_loaded: Option<f64>,
     pub nats_idle: Option<f64>,
     pub nats_loaded: Option<f64>,
+    /// A minute after the load stopped (the live client closed): what each gave back.
+    pub engine_after_minute: Option<f64>,
+    pub nats_after_minute: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -196,6 +199,10 @@ pub async fn run(
     notes.extend(flat_notes);
     let (engine_loaded, nats_loaded) = peak.finish();
     drop(live);
+    // Idle again for a minute: how much of the loaded memory each process returns.
+    println!("  a minute idle after the load, for the memory it gives back");
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let (engine_after_minute, nats_after_minute) = server.rss_mb();
     let ended = server.stop();
     if !ended.contains("exit status: 0") && !ended.contains("exit code: 0") {
         notes.push(format!("pipeline server stop: {ended}"));
@@ -208,6 +215,8 @@ pub async fn run(
             engine_loaded: positive(engine_loaded),
             nats_idle: nats_idle.map(round),
             nats_loaded: positive(nats_loaded),
+            engine_after_minute: engine_after_minute.map(round),
+            nats_after_minute: nats_after_minute.map(round),
         },
         rates,
         live_ms: percentiles(&all_live),

@@ -291,16 +291,20 @@ pub struct Api {
 }
 
 impl Api {
-    /// A timed `GET` of an API path with the bearer token: status, body, milliseconds.
-    pub async fn get(&self, path: &str) -> Result<(u16, bytes::Bytes, f64), String> {
-        let started = Instant::now();
-        let response = self
-            .http
+    /// Sends a `GET` of an API path with the bearer token; the answer's head.
+    async fn send_get(&self, path: &str) -> Result<reqwest::Response, String> {
+        self.http
             .get(format!("{}{path}", self.base))
             .bearer_auth(API_TOKEN)
             .send()
             .await
-            .map_err(|e| format!("GET {path}: {e}"))?;
+            .map_err(|e| format!("GET {path}: {e}"))
+    }
+
+    /// A timed `GET` of an API path with the bearer token: status, body, milliseconds.
+    pub async fn get(&self, path: &str) -> Result<(u16, bytes::Bytes, f64), String> {
+        let started = Instant::now();
+        let response = self.send_get(path).await?;
         let status = response.status().as_u16();
         let body = response
             .bytes()
@@ -314,13 +318,7 @@ impl Api {
     pub async fn download(&self, path: &str) -> Result<(u16, u64, u64, f64), String> {
         use futures_util::StreamExt;
         let started = Instant::now();
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(API_TOKEN)
-            .send()
-            .await
-            .map_err(|e| format!("GET {path}: {e}"))?;
+        let response = self.send_get(path).await?;
         let status = response.status().as_u16();
         let (mut bytes, mut lines) = (0u64, 0u64);
         let mut body = response.bytes_stream();

@@ -47,24 +47,9 @@ async fn post_accepted(t: &TestEngine, n: usize) -> (String, bool) {
     )
 }
 
-/// Event ids in `playback_events`, each as often as it is stored.
-async fn stored_ids(t: &TestEngine) -> Vec<String> {
-    t.engine
-        .database()
-        .with_conn(|conn| {
-            let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
-            let ids = statement
-                .query_map([], |row| row.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
-        })
-        .await
-        .unwrap_or_default()
-}
-
 async fn assert_each_stored_once(t: &TestEngine, acked: &[String]) {
     let ids = wait_for("every event stored", Duration::from_secs(60), || async {
-        let ids = stored_ids(t).await;
+        let ids = stored_event_ids(t).await;
         (ids.len() >= acked.len()).then_some(ids)
     })
     .await;

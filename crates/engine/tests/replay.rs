@@ -11,8 +11,9 @@ use cartographus_engine::config::ConfigLayer;
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use support::setup_api::call;
 use support::webhooks::{fixture, post};
-use support::{load, stored_events, wait_for, TestEngine, API_TOKEN};
+use support::{load, stored_events, wait_for, TestEngine};
 
 async fn engine(batch_size: u32) -> TestEngine {
     TestEngine::start(ConfigLayer {
@@ -21,25 +22,6 @@ async fn engine(batch_size: u32) -> TestEngine {
         ..ConfigLayer::default()
     })
     .await
-}
-
-async fn call(
-    t: &TestEngine,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = t.http.request(method, t.url(path)).bearer_auth(API_TOKEN);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 async fn preview(t: &TestEngine, query: &str) -> Value {
@@ -103,17 +85,7 @@ async fn finished_job(t: &TestEngine, job_id: &str) -> Value {
 }
 
 async fn stored_ids(t: &TestEngine) -> BTreeSet<String> {
-    t.engine
-        .database()
-        .with_conn(|conn| {
-            let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
-            let ids = statement
-                .query_map([], |row| row.get::<_, String>(0))?
-                .collect::<Result<BTreeSet<_>, _>>()?;
-            Ok(ids)
-        })
-        .await
-        .unwrap()
+    support::stored_event_ids(t).await.into_iter().collect()
 }
 
 async fn delete_rows(t: &TestEngine, sql: &'static str) {

@@ -131,3 +131,18 @@ pub fn process_alive(pid: u32) -> bool {
         })
         .unwrap_or(false)
 }
+
+/// Event ids in `playback_events`, each as often as it is stored.
+pub async fn stored_event_ids(t: &TestEngine) -> Vec<String> {
+    t.engine
+        .database()
+        .with_conn(|conn| {
+            let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
+            let ids = statement
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ids)
+        })
+        .await
+        .unwrap_or_default()
+}
