@@ -273,17 +273,7 @@ async fn shutdown_under_load_leaves_no_batch_half_done_and_loses_no_acknowledged
         "every acknowledged event stored",
         Duration::from_secs(60),
         || async {
-            let ids: Vec<String> = engine
-                .database()
-                .with_conn(|conn| {
-                    let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
-                    let ids = statement
-                        .query_map([], |row| row.get::<_, String>(0))?
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok(ids)
-                })
-                .await
-                .ok()?;
+            let ids = stored_event_ids(engine.database()).await;
             let held: HashSet<&String> = ids.iter().collect();
             acked.iter().all(|id| held.contains(id)).then_some(ids)
         },

@@ -49,7 +49,7 @@ async fn post_accepted(t: &TestEngine, n: usize) -> (String, bool) {
 
 async fn assert_each_stored_once(t: &TestEngine, acked: &[String]) {
     let ids = wait_for("every event stored", Duration::from_secs(60), || async {
-        let ids = stored_event_ids(t).await;
+        let ids = stored_event_ids(t.engine.database()).await;
         (ids.len() >= acked.len()).then_some(ids)
     })
     .await;

@@ -85,7 +85,10 @@ async fn finished_job(t: &TestEngine, job_id: &str) -> Value {
 }
 
 async fn stored_ids(t: &TestEngine) -> BTreeSet<String> {
-    support::stored_event_ids(t).await.into_iter().collect()
+    support::stored_event_ids(t.engine.database())
+        .await
+        .into_iter()
+        .collect()
 }
 
 async fn delete_rows(t: &TestEngine, sql: &'static str) {

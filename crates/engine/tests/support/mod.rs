@@ -132,17 +132,16 @@ pub fn process_alive(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
-/// Event ids in `playback_events`, each as often as it is stored.
-pub async fn stored_event_ids(t: &TestEngine) -> Vec<String> {
-    t.engine
-        .database()
-        .with_conn(|conn| {
-            let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
-            let ids = statement
-                .query_map([], |row| row.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(ids)
-        })
-        .await
-        .unwrap_or_default()
+/// Event ids in `playback_events`, each as often as it is stored (none while the file is
+/// not open).
+pub async fn stored_event_ids(db: &cartographus_engine::persist::Database) -> Vec<String> {
+    db.with_conn(|conn| {
+        let mut statement = conn.prepare("SELECT event_id FROM playback_events")?;
+        let ids = statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
+    })
+    .await
+    .unwrap_or_default()
 }
