@@ -319,7 +319,7 @@ test('a dead letter is retried through the desktop commands', async () => {
   );
 });
 
-test('the Pipeline and Duplicates views work over the desktop commands', async () => {
+test('the Pipeline and Duplicates views work over the desktop commands, a duplicate restored', async () => {
   // A session-rule duplicate: the same play reported again 30 s later by a renamed player.
   const playback = uniqueKey('desktop-dup');
   const first = tautulliWebhook({ playback, player: 'Living Room TV' });
@@ -356,6 +356,15 @@ test('the Pipeline and Duplicates views work over the desktop commands', async (
   assert.equal(await attribute('[data-testid="diff-player"]', 'data-differs'), 'true');
   assert.equal(await attribute('[data-testid="diff-title"]', 'data-differs'), 'false');
   await screenshot('desktop-duplicates.png');
+
+  // Restored after a confirmation (restore_dedup), the row says so.
+  await clickCentered('[data-testid="dedup-restore-button"]');
+  await waitFor('the confirmation', 10_000, async () => (await findAll('[data-testid="dedup-restore-confirm"]')).length === 1);
+  await clickCentered('[data-testid="dedup-restore-confirm"]');
+  const outcome = '[data-testid="dedup-restore-outcome"]';
+  await waitFor('the restore', 15_000, async () => (await findAll(outcome)).length === 1);
+  assert.match(await text(outcome), /^Restored: event \S+ is now stored/);
+  await waitFor('the row marked restored', 10_000, async () => (await text('[data-testid="dedup-restored"]')) === 'Restored');
 });
 
 test('bad webhooks from one sender are one issue in the desktop window, retried as a job', async () => {
@@ -395,8 +404,8 @@ test('a replay runs through the desktop commands and says what it found stored',
   const result = '[data-testid="replay-result"]';
   await waitFor('the replay to finish', 60_000, async () => (await findAll(result)).length === 1);
   assert.equal(await attribute(result, 'data-state'), 'done');
-  // Everything was stored already: the earlier duplicate is dropped again, nothing is new.
-  assert.match(await text(result), /^Replay finished: stored 0 new, [\d,]+ already stored, [1-9][\d,]* duplicates?[.,]/);
+  // Everything was stored already (the duplicate restored earlier too): nothing is new.
+  assert.match(await text(result), /^Replay finished: stored 0 new, [1-9][\d,]* already stored, [\d,]+ duplicates?[.,]/);
   await screenshot('desktop-replay.png');
 });
 

@@ -294,11 +294,12 @@ async fn a_stalled_body_is_answered_408_at_the_body_timeout_and_a_slow_one_in_ti
         body.len()
     );
 
-    // Half the body, then nothing.
+    // Half the body, then nothing. The clock starts before the head is sent: the server's
+    // starts when it has read the head, so its 408 can never come sooner than this one says.
+    let sent = Instant::now();
     let mut stalled = TcpStream::connect(addr).await.unwrap();
     stalled.write_all(head.as_bytes()).await.unwrap();
     stalled.write_all(&body[..body.len() / 2]).await.unwrap();
-    let sent = Instant::now();
     let mut answer = Vec::new();
     tokio::time::timeout(Duration::from_secs(15), stalled.read_to_end(&mut answer))
         .await
