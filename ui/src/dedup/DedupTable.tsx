@@ -1,16 +1,14 @@
 // The dedup audit as a virtualised table (only the rows on screen are in the DOM), the next page
 // fetched as the end comes into view. A row opens the record's side-by-side view (click or Enter).
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
 import type { DedupRecord } from "../backend/Backend";
 import { formatDateTime } from "../format/time";
+import { usePagedRows } from "../layout/usePagedRows";
 import { eventTypeName } from "../media/labels";
 import { mediaTitle } from "../media/mediaTitle";
 import { SourceBadge } from "../media/SourceBadge";
 import { ruleLabel, ruleMeaning } from "./dedupRules";
 
 const ROW_HEIGHT = 44;
-const PREFETCH_ROWS = 40;
 const HEADERS = ["When dropped", "Rule", "Dropped from", "Kept from", "Event", "Title", "User", "Player", "Restored"];
 
 type Props = {
@@ -25,20 +23,12 @@ type Props = {
 };
 
 export function DedupTable({ records, restored, hasMore, loadingMore, onLoadMore, selected, onOpen }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scroller, virtualizer, items } = usePagedRows({
     count: records.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    rowHeight: ROW_HEIGHT,
+    canLoadMore: hasMore && !loadingMore,
+    onNearEnd: onLoadMore,
   });
-  const items = virtualizer.getVirtualItems();
-  const lastShown = items.length > 0 ? items[items.length - 1]!.index : -1;
-
-  useEffect(() => {
-    if (hasMore && !loadingMore && lastShown >= records.length - PREFETCH_ROWS) onLoadMore();
-  }, [hasMore, loadingMore, lastShown, records.length, onLoadMore]);
 
   return (
     <div

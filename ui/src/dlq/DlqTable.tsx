@@ -1,18 +1,15 @@
 // The dead letters of one filter, newest failure first; choosing one opens its detail. Rows are
 // virtualised (only those on screen, plus a margin, are in the DOM; spacer rows keep the scroll
 // height), and the next page is asked for as the end comes near, so 10,000 entries scroll freely.
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
 import type { DlqEntry } from "../backend/Backend";
 import { formatDateTime } from "../format/time";
+import { usePagedRows } from "../layout/usePagedRows";
 import { SourceBadge } from "../media/SourceBadge";
 import { DlqKindBadge } from "./DlqKindBadge";
 import "./dlq.css";
 
 /** Fixed by CSS (.dlq-table__row), so rows need no measuring. */
 const ROW_HEIGHT = 56;
-/** Ask for the next page when the last row on screen is this close to the last loaded. */
-const PREFETCH_ROWS = 40;
 
 type DlqTableProps = {
   entries: readonly DlqEntry[];
@@ -24,23 +21,14 @@ type DlqTableProps = {
 };
 
 export function DlqTable({ entries, selectedId, onSelect, canLoadMore = false, onNearEnd }: DlqTableProps) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // The virtualizer's functions are read during render only, and this component is not memoised.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scroller, virtualizer, items } = usePagedRows({
     count: entries.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    rowHeight: ROW_HEIGHT,
+    canLoadMore,
+    onNearEnd,
   });
-  const items = virtualizer.getVirtualItems();
-  const lastShown = items.length > 0 ? items[items.length - 1]!.index : -1;
   const before = items[0]?.start ?? 0;
   const after = Math.max(0, virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0));
-
-  useEffect(() => {
-    if (canLoadMore && lastShown >= entries.length - PREFETCH_ROWS) onNearEnd?.();
-  }, [canLoadMore, lastShown, entries.length, onNearEnd]);
 
   return (
     <div className="table-scroll dlq-table-scroll" ref={scroller} data-testid="dlq-scroller">

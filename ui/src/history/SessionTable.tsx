@@ -1,14 +1,11 @@
 // The History table: one row per playback, columns sortable from their headers, rows virtualised
 // (only what is on screen is in the DOM) and the next page fetched as the end comes into view,
 // so 100,000 rows scroll as smoothly as 100. A row opens the session's events (click or Enter).
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
 import type { Session, SessionSortKey, SortOrder } from "../backend/Backend";
+import { usePagedRows } from "../layout/usePagedRows";
 import { COLUMNS, TABLE_WIDTH } from "./columns";
 
 const ROW_HEIGHT = 36;
-/** Fetch the next page when the last loaded row is this close. */
-const PREFETCH_ROWS = 40;
 
 type Props = {
   sessions: Session[];
@@ -25,21 +22,12 @@ type Props = {
 const gridTemplate = COLUMNS.map((c) => `${c.width}px`).join(" ");
 
 export function SessionTable({ sessions, hasMore, loadingMore, onLoadMore, sort, order, onSort, selected, onOpen }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // The virtualizer's functions are read during render only, and this component is not memoised.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scroller, virtualizer, items } = usePagedRows({
     count: sessions.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    rowHeight: ROW_HEIGHT,
+    canLoadMore: hasMore && !loadingMore,
+    onNearEnd: onLoadMore,
   });
-  const items = virtualizer.getVirtualItems();
-  const lastShown = items.length > 0 ? items[items.length - 1]!.index : -1;
-
-  useEffect(() => {
-    if (hasMore && !loadingMore && lastShown >= sessions.length - PREFETCH_ROWS) onLoadMore();
-  }, [hasMore, loadingMore, lastShown, sessions.length, onLoadMore]);
 
   return (
     <div

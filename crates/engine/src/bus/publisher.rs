@@ -143,25 +143,10 @@ impl Publisher {
     }
 
     pub async fn publish(&self, message: &Outgoing) -> Result<Published, PublishError> {
-        self.check_size(message)?;
-        let publish = PublishMessage::build()
-            .payload(message.payload.clone())
-            .message_id(&message.msg_id);
-        let ack = async {
-            let pending = self
-                .jetstream
-                .send_publish(message.subject.clone(), publish)
-                .await
-                .map_err(|e| self.classify(message, e))?;
-            pending.await.map_err(|e| self.classify(message, e))
-        };
-        let ack = tokio::time::timeout(self.ack_timeout, ack)
+        self.publish_each(std::slice::from_ref(message))
             .await
-            .map_err(|_| PublishError::AckTimeout(self.ack_timeout))??;
-        Ok(Published {
-            sequence: ack.sequence,
-            duplicate: ack.duplicate,
-        })
+            .pop()
+            .unwrap_or_else(|| Err(PublishError::Send("no answer for the message".into())))
     }
 
     /// Publishes a group of messages, answering each one: as one atomic batch when the

@@ -221,6 +221,33 @@ fn current_version(conn: &Connection) -> Result<i32, DbError> {
     )?)
 }
 
+/// An `IN (…)` list of text values: the SQL inside the parentheses and its parameters.
+pub(crate) struct InList {
+    pub sql: String,
+    pub values: Vec<String>,
+}
+
+const UNIT_SEPARATOR: char = '\u{1f}';
+
+/// The values as one parameter split by DuckDB (`SELECT unnest(string_split(?, chr(31)))`),
+/// so the statement text is the same whatever the batch holds and DuckDB plans it once per
+/// connection (planning a fresh `IN (?, ?, …)` every batch cost more than running it). A value
+/// holding the separator itself gets one placeholder per value instead; an empty list is one
+/// empty string (`IN ()` is not SQL).
+pub(crate) fn in_list<'a>(values: impl Iterator<Item = &'a str>) -> InList {
+    let values: Vec<&str> = values.collect();
+    if values.iter().any(|v| v.contains(UNIT_SEPARATOR)) {
+        return InList {
+            sql: vec!["?"; values.len()].join(", "),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        };
+    }
+    InList {
+        sql: "SELECT unnest(string_split(?, chr(31)))".to_string(),
+        values: vec![values.join(&UNIT_SEPARATOR.to_string())],
+    }
+}
+
 /// The (name, count) rows of a `SELECT name, count(*) … GROUP BY …` query, for the stats.
 pub(crate) fn counts_per(conn: &Connection, sql: &str) -> Result<Vec<(String, u64)>, DbError> {
     let mut statement = conn.prepare(sql)?;

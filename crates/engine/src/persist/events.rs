@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use duckdb::{params, params_from_iter, Connection, Row};
 
-use super::db::DbError;
+use super::db::{in_list, DbError};
 use super::dedup::{self, Candidate};
 use super::sessions::time;
 use crate::event::{EventType, Location, MediaEvent, MediaType, Origin, Source};
@@ -110,66 +110,9 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
     ) else {
         return Ok(Vec::new());
     };
-    let ids = text_list(batch.iter().map(|e| e.event_id.as_str()));
-    let keys = text_list(batch.iter().map(|e| e.correlation_key.as_str()));
-    let sessions = text_list(batch.iter().filter_map(|e| e.session_key.as_deref()));
-    // One statement text whatever the batch holds, so DuckDB plans it once per connection
-    // (planning a fresh `IN (?, ?, …)` every batch cost more than running it).
-    let sql = "SELECT event_id, source, server_id, session_key, correlation_key, event_type,
-                      epoch_ms(occurred_at), stream_seq, origin
-               FROM playback_events
-               WHERE event_id IN (SELECT unnest(string_split(?, chr(31))))
-                  OR (occurred_at BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ
-                      AND (correlation_key IN (SELECT unnest(string_split(?, chr(31))))
-                           OR session_key IN (SELECT unnest(string_split(?, chr(31))))))";
-    let (Some(ids), Some(keys), Some(sessions)) = (ids, keys, sessions) else {
-        return candidates_by_placeholders(conn, batch, first, last);
-    };
-    let values = [
-        ids,
-        (first - dedup::MAX_WINDOW).to_rfc3339(),
-        (last + dedup::MAX_WINDOW).to_rfc3339(),
-        keys,
-        sessions,
-    ];
-    let mut statement = conn.prepare_cached(sql)?;
-    let rows = statement.query_map(params_from_iter(values), candidate_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// The values joined by the unit separator for `string_split(?, chr(31))`; None when one
-/// holds that character itself (a sender's odd key), which the placeholder form handles.
-pub(crate) fn text_list<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
-    let mut joined = String::new();
-    for (i, value) in values.enumerate() {
-        if value.contains(UNIT_SEPARATOR) {
-            return None;
-        }
-        if i > 0 {
-            joined.push(UNIT_SEPARATOR);
-        }
-        joined.push_str(value);
-    }
-    Some(joined)
-}
-
-const UNIT_SEPARATOR: char = '\u{1f}';
-
-/// [`candidates`] with one placeholder per value: planned anew each time, for batches whose
-/// keys cannot be joined into one list.
-fn candidates_by_placeholders(
-    conn: &Connection,
-    batch: &[&MediaEvent],
-    first: DateTime<Utc>,
-    last: DateTime<Utc>,
-) -> Result<Vec<Candidate>, DbError> {
-    let ids: Vec<&str> = batch.iter().map(|e| e.event_id.as_str()).collect();
-    let keys: Vec<&str> = batch.iter().map(|e| e.correlation_key.as_str()).collect();
-    let sessions: Vec<&str> = batch
-        .iter()
-        .filter_map(|e| e.session_key.as_deref())
-        .collect();
-    let list = |n: usize| vec!["?"; n.max(1)].join(", ");
+    let ids = in_list(batch.iter().map(|e| e.event_id.as_str()));
+    let keys = in_list(batch.iter().map(|e| e.correlation_key.as_str()));
+    let sessions = in_list(batch.iter().filter_map(|e| e.session_key.as_deref()));
     let sql = format!(
         "SELECT event_id, source, server_id, session_key, correlation_key, event_type,
                 epoch_ms(occurred_at), stream_seq, origin
@@ -177,21 +120,14 @@ fn candidates_by_placeholders(
          WHERE event_id IN ({})
             OR (occurred_at BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ
                 AND (correlation_key IN ({}) OR session_key IN ({})))",
-        list(ids.len()),
-        list(keys.len()),
-        list(sessions.len()),
+        ids.sql, keys.sql, sessions.sql,
     );
-    let mut values: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let mut values = ids.values;
     values.push((first - dedup::MAX_WINDOW).to_rfc3339());
     values.push((last + dedup::MAX_WINDOW).to_rfc3339());
-    values.extend(keys.iter().map(|s| s.to_string()));
-    if sessions.is_empty() {
-        // `IN ()` is not SQL; a value no session key has keeps the clause false.
-        values.push(String::new());
-    } else {
-        values.extend(sessions.iter().map(|s| s.to_string()));
-    }
-    let mut statement = conn.prepare(&sql)?;
+    values.extend(keys.values);
+    values.extend(sessions.values);
+    let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(params_from_iter(values), candidate_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -486,13 +422,26 @@ mod tests {
         // The same play from another source: found by its correlation key (one list).
         let mut twin = event(Plex, Start, 4);
         twin.correlation_key = plain.correlation_key.clone();
-        assert!(text_list([twin.correlation_key.as_str()].into_iter()).is_some());
+        assert_eq!(
+            in_list([twin.correlation_key.as_str()].into_iter())
+                .values
+                .len(),
+            1
+        );
         assert_eq!(candidate_ids(&conn, &[twin.clone()]), ["tautulli-start-0"]);
 
         // A key holding the separator takes the placeholder form and is still found.
         let mut odd_twin = event(Plex, Start, 12);
         odd_twin.correlation_key = odd.correlation_key.clone();
-        assert!(text_list([odd_twin.correlation_key.as_str()].into_iter()).is_none());
+        assert_eq!(
+            in_list([odd_twin.correlation_key.as_str()].into_iter())
+                .values
+                .len(),
+            1
+        );
+        assert!(in_list(["a", "a\u{1f}b"].into_iter())
+            .sql
+            .starts_with("?, ?"));
         assert_eq!(
             candidate_ids(&conn, &[twin, odd_twin]),
             ["odd", "tautulli-start-0"]

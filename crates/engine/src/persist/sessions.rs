@@ -79,29 +79,17 @@ pub fn load_recent(
     if playback_keys.is_empty() {
         return Ok(Vec::new());
     }
-    // One statement text for every batch (see `events::candidates`), unless a key holds the
-    // separator.
-    if let Some(keys) = super::events::text_list(playback_keys.iter().map(String::as_str)) {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sessions
-             WHERE playback_key IN (SELECT unnest(string_split(?, chr(31))))
-               AND (state <> 'stopped' OR stopped_at >= ?::TIMESTAMPTZ)
-             ORDER BY started_at, session_id"
-        );
-        let mut statement = conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params![keys, since.to_rfc3339()], from_row)?;
-        return Ok(rows.collect::<Result<_, _>>()?);
-    }
-    let placeholders = vec!["?"; playback_keys.len()].join(", ");
+    let keys = super::db::in_list(playback_keys.iter().map(String::as_str));
     let sql = format!(
         "SELECT {COLUMNS} FROM sessions
-         WHERE playback_key IN ({placeholders})
+         WHERE playback_key IN ({})
            AND (state <> 'stopped' OR stopped_at >= ?::TIMESTAMPTZ)
-         ORDER BY started_at, session_id"
+         ORDER BY started_at, session_id",
+        keys.sql
     );
-    let mut values: Vec<String> = playback_keys.to_vec();
+    let mut values = keys.values;
     values.push(since.to_rfc3339());
-    let mut statement = conn.prepare(&sql)?;
+    let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(params_from_iter(values), from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
