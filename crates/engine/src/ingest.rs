@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::bus::bundle;
 use crate::bus::group_commit::GroupCommit;
 use crate::bus::publisher::{Outgoing, PublishError, Publisher, TooLarge};
 use crate::bus::spool::{Spool, SpoolError};
@@ -289,26 +290,32 @@ impl Ingest {
     }
 
     /// Makes a batch of events durable at once, for work that can send it again (a history
-    /// import): one pipelined publish to JetStream, or one store transaction on the direct
-    /// path. Never spooled — while NATS is away the caller hears so and retries later.
-    /// Returns the events too large for the bus (nothing else of them is written).
+    /// import): packed into bundles (`bus::bundle`, about a megabyte each) published as one
+    /// group, or one store transaction on the direct path. Never spooled — while NATS is
+    /// away the caller hears so and retries later. Returns the events too large for the bus
+    /// (nothing else of them is written).
     pub async fn accept_batch(
         &self,
         events: Vec<MediaEvent>,
     ) -> Result<Vec<(MediaEvent, TooLarge)>, IngestError> {
         match &self.route() {
             Route::Jetstream { publisher, .. } => {
-                let mut messages = Vec::with_capacity(events.len());
+                let limit = bundle::TARGET_BYTES.min(publisher.max_payload() / 2);
+                let mut packer = bundle::Packer::new(limit);
                 let mut too_large = Vec::new();
                 for event in events {
-                    let message = Outgoing::from_event(&event)?;
-                    match publisher.check_size(&message) {
-                        Ok(()) => messages.push(message),
-                        Err(large) => too_large.push((event, large)),
+                    let encoded = serde_json::to_vec(&event)?;
+                    let size = bundle::Packer::lone_wire_size(encoded.len());
+                    let limit = publisher.max_payload();
+                    if size > limit {
+                        too_large.push((event, TooLarge { size, limit }));
+                    } else {
+                        packer.push(&event, encoded);
                     }
                 }
+                let bundles = packer.finish();
                 publisher
-                    .publish_batch(&messages)
+                    .publish_batch(&bundles)
                     .await
                     .map_err(|e| IngestError::Batch(e.to_string()))?;
                 Ok(too_large)

@@ -3,6 +3,7 @@
 //! build on the client this module connects.
 
 pub mod atomic_batch;
+pub mod bundle;
 pub mod group_commit;
 pub mod health;
 pub mod nats_url;

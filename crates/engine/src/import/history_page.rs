@@ -51,10 +51,13 @@ fn read(data: Value) -> Result<HistoryPage, SetupError> {
         _ => None,
     }
     .ok_or_else(|| shape("no recordsFiltered"))?;
-    let rows = match data.get("data") {
-        Some(Value::Array(rows)) => rows.clone(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(_) => return Err(shape("a data that is not a list")),
+    let rows = match data {
+        Value::Object(mut fields) => match fields.remove("data") {
+            Some(Value::Array(rows)) => rows,
+            Some(Value::Null) | None => Vec::new(),
+            Some(_) => return Err(shape("a data that is not a list")),
+        },
+        _ => Vec::new(),
     };
     Ok(HistoryPage {
         records_filtered,

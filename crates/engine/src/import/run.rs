@@ -12,6 +12,7 @@ use crate::dlq::RejectedBody;
 use crate::event::MediaEvent;
 use crate::ingest::Ingest;
 use crate::jobs::JobHandle;
+use crate::persist::db::in_list;
 use crate::persist::validate::validate;
 use crate::persist::{Database, DbError};
 use crate::setup::tautulli_client::TautulliClient;
@@ -51,16 +52,27 @@ impl TautulliImport {
         job.finish(result);
     }
 
+    /// Stores page after page while the next ones are read and mapped ahead
+    /// ([`prefetch`]): reading Tautulli and storing overlap instead of taking turns.
     async fn pages(&mut self, job: &JobHandle) -> Result<(), String> {
+        let mut pages = prefetch(
+            self.client.clone(),
+            self.since,
+            self.checkpoint.next_start,
+            self.page_size,
+        );
         while !job.is_cancelled() {
-            let start = self.checkpoint.next_start;
-            let page = history_page::fetch(&self.client, self.since, start, self.page_size)
-                .await
-                .map_err(|e| e.to_string())?;
-            let rows = page.rows.len() as u64;
-            self.checkpoint.total = page.records_filtered.max(start + rows);
+            let Some(page) = pages.recv().await else {
+                return Err("the history reader stopped".to_string());
+            };
+            let Fetched {
+                start,
+                rows,
+                records_filtered,
+                mapped,
+            } = page?;
+            self.checkpoint.total = records_filtered.max(start + rows);
             job.set_total(self.checkpoint.total);
-            let mapped = map_page(&page.rows);
             let rejected = mapped.rejected.len() as u64;
             let events = self.not_yet_stored(mapped.events).await?;
             let made_durable = events.len() as u64;
@@ -88,10 +100,7 @@ impl TautulliImport {
             self.checkpoint.next_start = start + rows;
             self.checkpoint.events += made_durable;
             self.checkpoint.rejected += rejected;
-            // A short page is the end, and so is reaching the count Tautulli gave (no empty
-            // page needed to learn it); rows played meanwhile wait for the next import.
-            self.checkpoint.finished =
-                rows < self.page_size as u64 || self.checkpoint.next_start >= page.records_filtered;
+            self.checkpoint.finished = is_last(rows, self.page_size, start, records_filtered);
             self.save().await?;
             job.advance(rows, rejected);
             if self.checkpoint.finished {
@@ -132,14 +141,79 @@ fn known_ids(
     conn: &duckdb::Connection,
     ids: &[String],
 ) -> Result<std::collections::HashSet<String>, DbError> {
-    let list = vec!["?"; ids.len()].join(", ");
+    let list = in_list(ids.iter().map(String::as_str));
     let sql = format!(
-        "SELECT event_id FROM playback_events WHERE event_id IN ({list})
-         UNION SELECT dropped_event_id FROM dedup_audit WHERE dropped_event_id IN ({list})"
+        "SELECT event_id FROM playback_events WHERE event_id IN ({0})
+         UNION SELECT dropped_event_id FROM dedup_audit WHERE dropped_event_id IN ({0})",
+        list.sql
     );
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(ids.iter().chain(ids)), |row| row.get(0))?;
+    let mut statement = conn.prepare_cached(&sql)?;
+    let values = list.values.iter().chain(&list.values);
+    let rows = statement.query_map(params_from_iter(values), |row| row.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A page read and mapped.
+struct Fetched {
+    start: u64,
+    rows: u64,
+    records_filtered: u64,
+    mapped: MappedPage,
+}
+
+/// Pages read ahead of the store: enough that storing never waits for Tautulli, few
+/// enough that a cancelled import wasted little.
+const READ_AHEAD: usize = 2;
+
+/// A short page is the end, and so is reaching the count Tautulli gave (no empty page
+/// needed to learn it); rows played meanwhile wait for the next import.
+fn is_last(rows: u64, page_size: usize, start: u64, records_filtered: u64) -> bool {
+    rows < page_size as u64 || start + rows >= records_filtered
+}
+
+/// Reads and maps pages from `start` on a task of its own, [`READ_AHEAD`] ahead of the
+/// caller, until the last page or an error (sent as the last item). Dropping the receiver
+/// stops it.
+fn prefetch(
+    client: TautulliClient,
+    since: Option<NaiveDate>,
+    mut start: u64,
+    page_size: usize,
+) -> tokio::sync::mpsc::Receiver<Result<Fetched, String>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(READ_AHEAD);
+    tokio::spawn(async move {
+        loop {
+            let fetched = async {
+                let page = history_page::fetch(&client, since, start, page_size)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let rows = page.rows.len() as u64;
+                let records_filtered = page.records_filtered;
+                // Mapping a thousand rows is CPU work: off the async workers.
+                let mapped = tokio::task::spawn_blocking(move || map_page(&page.rows))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(Fetched {
+                    start,
+                    rows,
+                    records_filtered,
+                    mapped,
+                })
+            }
+            .await;
+            let last = match &fetched {
+                Ok(page) => is_last(page.rows, page_size, start, page.records_filtered),
+                Err(_) => true,
+            };
+            if let Ok(page) = &fetched {
+                start += page.rows;
+            }
+            if sender.send(fetched).await.is_err() || last {
+                return;
+            }
+        }
+    });
+    receiver
 }
 
 fn map_page(rows: &[serde_json::Value]) -> MappedPage {

@@ -107,6 +107,10 @@ async fn follow(
         if let Ok(info) = message.info() {
             *last_shown = Some(info.stream_sequence);
         }
+        // A bundle is history read back from a source (bus::bundle), never what plays now.
+        if crate::bus::bundle::is_bundle(&message.subject) {
+            continue;
+        }
         // Undecodable messages are the writer's to dead-letter; the live view skips them.
         if let Ok(event) = serde_json::from_slice::<MediaEvent>(&message.payload) {
             // History read back from a source is not playing now.

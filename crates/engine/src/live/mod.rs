@@ -5,7 +5,6 @@
 //! never slows ingestion.
 
 pub mod feed;
-mod recent;
 pub mod subscription;
 
 use std::collections::{HashMap, VecDeque};
@@ -18,9 +17,9 @@ use tokio::sync::broadcast;
 use crate::event::MediaEvent;
 use crate::health::Health;
 use crate::persist::dedup::Decision;
+use crate::persist::dedup_index::DedupIndex;
 use crate::session::{playback_key, Session, SessionState};
 use crate::stats::Stats;
-use recent::RecentEvents;
 
 /// Messages a subscriber may miss before it is considered too slow.
 pub const BUFFER: usize = 4096;
@@ -91,7 +90,7 @@ struct LiveState {
     /// is made from, and where the server's name comes from.
     last_events: HashMap<String, MediaEvent>,
     recent: VecDeque<MediaEvent>,
-    remembered: RecentEvents,
+    remembered: DedupIndex,
 }
 
 impl Default for LiveState {
@@ -100,7 +99,7 @@ impl Default for LiveState {
             sessions: HashMap::new(),
             last_events: HashMap::new(),
             recent: VecDeque::new(),
-            remembered: RecentEvents::new(REMEMBERED),
+            remembered: DedupIndex::new(REMEMBERED),
         }
     }
 }
@@ -147,7 +146,7 @@ impl LiveHub {
             let Ok(mut state) = self.state.lock() else {
                 return false;
             };
-            if state.remembered.decide(&event) != Decision::Keep {
+            if state.remembered.decide(&event, None) != Decision::Keep {
                 return false;
             }
             state.recent.push_front(event.clone());

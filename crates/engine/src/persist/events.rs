@@ -101,6 +101,25 @@ pub fn insert_many(
     Ok(inserted)
 }
 
+/// Appends events the caller knows are not stored (the store path decided so against
+/// [`candidates`], which finds every stored event with one of their ids) straight into
+/// `playback_events`, inside the caller's transaction. The table's key still refuses a
+/// repeat, failing the transaction rather than storing anything twice.
+pub fn append_new(
+    conn: &Connection,
+    rows: &[(&MediaEvent, Option<u64>, Option<&str>)],
+) -> Result<(), DbError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut appender = conn.appender("playback_events")?;
+    for (e, stream_seq, session_id) in rows {
+        append_row(&mut appender, e, *stream_seq, *session_id)?;
+    }
+    appender.flush()?;
+    Ok(())
+}
+
 /// The stored events any of `batch` could duplicate: the same ids, or the same playback or
 /// session within the widest dedup window of the batch's time span.
 pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candidate>, DbError> {

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod db;
 pub mod db_health;
 pub mod dedup;
+pub mod dedup_index;
+mod delivery;
 pub mod events;
 pub mod export;
 pub mod migrations;
@@ -16,6 +18,7 @@ pub mod store;
 pub mod sweep;
 pub mod validate;
 pub mod writer;
+pub mod writer_stats;
 pub mod writer_task;
 
 pub use db::{Database, DbError};

@@ -65,7 +65,7 @@ impl Replay {
             .await
             .map_err(|e| e.to_string())?;
         let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
-        let mut pending: Vec<Item> = Vec::new();
+        let mut pending = Pending::default();
         while !job.is_cancelled() {
             let next = tokio::time::timeout(QUIET, messages.next()).await;
             let Ok(Some(message)) = next else { break };
@@ -75,7 +75,12 @@ impl Replay {
                 break;
             }
             match decode(&message.payload) {
-                Some(event) => pending.push((event, Some(seq))),
+                Some(events) => {
+                    pending
+                        .items
+                        .extend(events.into_iter().map(|e| (e, Some(seq))));
+                    pending.messages += 1;
+                }
                 // Undecodable messages went to the DLQ when the writer first saw them.
                 None => {
                     job.advance(0, 1);
@@ -85,7 +90,7 @@ impl Replay {
                     });
                 }
             }
-            if pending.len() >= self.batch_size || seq == span.to {
+            if pending.items.len() >= self.batch_size || seq == span.to {
                 self.flush(&mut pending, job).await?;
             }
             if seq == span.to {
@@ -95,12 +100,15 @@ impl Replay {
         self.flush(&mut pending, job).await
     }
 
-    async fn flush(&self, pending: &mut Vec<Item>, job: &JobHandle) -> Result<(), String> {
-        if pending.is_empty() {
+    async fn flush(&self, pending: &mut Pending, job: &JobHandle) -> Result<(), String> {
+        if pending.items.is_empty() {
+            job.advance(std::mem::take(&mut pending.messages), 0);
             return Ok(());
         }
-        let batch = std::mem::take(pending);
-        let n = batch.len() as u64;
+        let Pending {
+            items: batch,
+            messages: n,
+        } = std::mem::take(pending);
         let outcomes = self
             .db
             .with_conn(move |conn| store::store(conn, &batch))
@@ -111,6 +119,14 @@ impl Replay {
         job.advance(n, 0);
         Ok(())
     }
+}
+
+/// Messages read and not yet stored, with their events (a bundle holds many). The job
+/// counts messages, as the range does.
+#[derive(Default)]
+struct Pending {
+    items: Vec<Item>,
+    messages: u64,
 }
 
 /// What the store did with a batch, as the job reports it.
@@ -126,8 +142,11 @@ fn tally(outcomes: &[Outcome]) -> JobOutcome {
     outcome
 }
 
-fn decode(payload: &[u8]) -> Option<MediaEvent> {
-    let event: MediaEvent = serde_json::from_slice(payload).ok()?;
-    validate(&event, Utc::now()).ok()?;
-    Some(event)
+/// The valid events of a message (an invalid one went to the DLQ when the writer first
+/// saw it); None when the message holds no event at all.
+fn decode(payload: &[u8]) -> Option<Vec<MediaEvent>> {
+    let now = Utc::now();
+    let mut events = crate::bus::bundle::decode(payload).ok()?;
+    events.retain(|event| validate(event, now).is_ok());
+    (!events.is_empty()).then_some(events)
 }

@@ -94,6 +94,76 @@ pub fn load_recent(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Which of these session ids the table holds.
+pub fn stored_ids(
+    conn: &Connection,
+    ids: &[&str],
+) -> Result<std::collections::HashSet<String>, DbError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let list = super::db::in_list(ids.iter().copied());
+    let sql = format!(
+        "SELECT session_id FROM sessions WHERE session_id IN ({})",
+        list.sql
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(params_from_iter(list.values), |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Appends sessions that are not in the table yet (begun by this batch) straight into
+/// `sessions`, inside the caller's transaction; its key refuses one that is.
+pub fn insert_new(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError> {
+    append_all(conn, "sessions", sessions)
+}
+
+/// Appends sessions as rows of the `sessions` shape into `table` (it or its staging twin).
+fn append_all(conn: &Connection, table: &str, sessions: &[&Session]) -> Result<(), DbError> {
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    let touched_at = Utc::now().to_rfc3339();
+    let mut appender = conn.appender(table)?;
+    for s in sessions {
+        appender.append_row(params![
+            s.session_id,
+            s.source.as_str(),
+            s.server_id,
+            s.user_id,
+            s.username,
+            s.rating_key,
+            s.title,
+            s.media_type.as_str(),
+            s.player,
+            s.machine_id,
+            s.state.as_str(),
+            s.started_at.to_rfc3339(),
+            s.stopped_at.map(|t| t.to_rfc3339()),
+            s.paused_ms as i64,
+            s.play_ms as i64,
+            s.last_position_ms.map(|v| v as i64),
+            s.duration_ms.map(|v| v as i64),
+            s.percent_complete,
+            s.transcode_decision,
+            s.closed_by_timeout,
+            s.playback_key,
+            s.state_since.to_rfc3339(),
+            s.last_event_at.to_rfc3339(),
+            s.event_count,
+            s.parent_title,
+            s.grandparent_title,
+            s.platform,
+            s.product,
+            s.server_name,
+            s.closed_by.map(ClosedBy::as_str),
+            touched_at,
+        ])?;
+    }
+    appender.flush()?;
+    Ok(())
+}
+
 /// Inserts or updates many sessions inside the caller's transaction: appended to the
 /// staging table, then one upsert (single-row statements cost milliseconds each).
 pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError> {
@@ -102,46 +172,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
     }
     conn.prepare_cached("DELETE FROM stage_sessions")?
         .execute([])?;
-    let touched_at = Utc::now().to_rfc3339();
-    {
-        let mut appender = conn.appender("stage_sessions")?;
-        for s in sessions {
-            appender.append_row(params![
-                s.session_id,
-                s.source.as_str(),
-                s.server_id,
-                s.user_id,
-                s.username,
-                s.rating_key,
-                s.title,
-                s.media_type.as_str(),
-                s.player,
-                s.machine_id,
-                s.state.as_str(),
-                s.started_at.to_rfc3339(),
-                s.stopped_at.map(|t| t.to_rfc3339()),
-                s.paused_ms as i64,
-                s.play_ms as i64,
-                s.last_position_ms.map(|v| v as i64),
-                s.duration_ms.map(|v| v as i64),
-                s.percent_complete,
-                s.transcode_decision,
-                s.closed_by_timeout,
-                s.playback_key,
-                s.state_since.to_rfc3339(),
-                s.last_event_at.to_rfc3339(),
-                s.event_count,
-                s.parent_title,
-                s.grandparent_title,
-                s.platform,
-                s.product,
-                s.server_name,
-                s.closed_by.map(ClosedBy::as_str),
-                touched_at,
-            ])?;
-        }
-        appender.flush()?;
-    }
+    append_all(conn, "stage_sessions", sessions)?;
     conn.prepare_cached(
         "INSERT INTO sessions SELECT * FROM stage_sessions
          ON CONFLICT (session_id) DO UPDATE SET

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use duckdb::Connection;
 
 use super::db::DbError;
-use super::dedup::{self, Decision, DedupRule};
+use super::dedup::{Decision, DedupRule};
+use super::dedup_index::DedupIndex;
 use super::{audit, events, sessions};
 use crate::event::{EventType, MediaEvent};
 use crate::session::{playback_key, Session};
@@ -97,14 +98,20 @@ impl SessionSet {
         id
     }
 
+    /// Writes the touched sessions: those the table does not hold appended, the others
+    /// upserted. A session begun here may still be stored (its id comes from its first
+    /// event, and a replay or a restore brings that event again), hence the key lookup.
     fn save(self, conn: &Connection) -> Result<(), DbError> {
-        let touched: Vec<&Session> = self
+        let begun: Vec<&str> = self.new.iter().map(String::as_str).collect();
+        let stored = sessions::stored_ids(conn, &begun)?;
+        let (new, changed): (Vec<&Session>, Vec<&Session>) = self
             .retired
             .iter()
             .chain(self.latest.values())
             .filter(|s| self.touched.contains(&s.session_id))
-            .collect();
-        sessions::save_many(conn, &touched)
+            .partition(|s| self.new.contains(&s.session_id) && !stored.contains(&s.session_id));
+        sessions::insert_new(conn, &new)?;
+        sessions::save_many(conn, &changed)
     }
 }
 
@@ -115,8 +122,11 @@ pub fn store_in(
     now: DateTime<Utc>,
 ) -> Result<Vec<Outcome>, DbError> {
     let refs: Vec<&MediaEvent> = items.iter().map(|(e, _)| e).collect();
-    let mut known = events::candidates(conn, &refs)?;
-    let decisions = dedup::decide(&mut known, items);
+    let mut known = DedupIndex::with_known(events::candidates(conn, &refs)?);
+    let decisions: Vec<Decision> = items
+        .iter()
+        .map(|(event, seq)| known.decide(event, *seq))
+        .collect();
     let kept: Vec<&MediaEvent> = items
         .iter()
         .zip(&decisions)
@@ -153,7 +163,7 @@ pub fn store_in(
             _ => None,
         })
         .collect();
-    events::insert_many(conn, &rows)?;
+    events::append_new(conn, &rows)?;
     sessions.save(conn)?;
     Ok(outcomes)
 }

@@ -6,7 +6,7 @@
 //! and dead-lettered after its fifth delivery — acked only once the DLQ entry is committed.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,15 +14,14 @@ use async_nats::jetstream::consumer::PullConsumer;
 use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use super::delivery::{self, Decoded, Delivery};
 use super::store::{self, Item, Outcome};
-use super::validate::validate;
+pub use super::writer_stats::{WriterCounters, WriterStats};
 use super::{Database, DbError};
 use crate::dlq::backoff::redelivery_delay;
 use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
-use crate::event::MediaEvent;
 use crate::metrics::{ms_since, Metrics};
 
 /// How long a started batch waits for more messages before it is stored.
@@ -37,6 +36,10 @@ pub const BUSY_BATCH: usize = 32;
 /// The longest one pull request waits for a first message: bounds how long a stop waits.
 pub const FETCH_WAIT: Duration = Duration::from_secs(1);
 
+/// The most bytes a batch pulls after its first message: a thousand webhooks fit, and so
+/// do four import bundles (a few thousand events), which bounds one transaction's memory.
+pub const MAX_BATCH_BYTES: usize = 4 << 20;
+
 /// Deliveries before a message whose write keeps failing goes to the DLQ.
 pub const MAX_DELIVERIES: i64 = 5;
 
@@ -44,59 +47,6 @@ pub const MAX_DELIVERIES: i64 = 5;
 pub struct WriterConfig {
     pub batch_size: usize,
     pub flush_interval: Duration,
-}
-
-/// What the writer has done since start, for the stats.
-#[derive(Debug, Default)]
-pub struct WriterCounters {
-    pub stored: AtomicU64,
-    pub duplicates: AtomicU64,
-    pub redelivered: AtomicU64,
-    pub naks: AtomicU64,
-    pub dead_lettered: AtomicU64,
-    pub batches: AtomicU64,
-    /// CPU time the writer's thread spent storing batches, in microseconds.
-    pub store_cpu_us: AtomicU64,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
-pub struct WriterStats {
-    pub stored: u64,
-    pub duplicates: u64,
-    pub redelivered: u64,
-    pub naks: u64,
-    pub dead_lettered: u64,
-    pub batches: u64,
-    /// CPU time spent storing batches (dedup, sessions, inserts, commit), in microseconds:
-    /// divided by `stored`, the writer's cost per event.
-    pub store_cpu_us: u64,
-}
-
-impl WriterCounters {
-    pub fn snapshot(&self) -> WriterStats {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        WriterStats {
-            stored: get(&self.stored),
-            duplicates: get(&self.duplicates),
-            redelivered: get(&self.redelivered),
-            naks: get(&self.naks),
-            dead_lettered: get(&self.dead_lettered),
-            batches: get(&self.batches),
-            store_cpu_us: get(&self.store_cpu_us),
-        }
-    }
-
-    /// Counts what a stored batch did.
-    pub fn count(&self, outcomes: &[Outcome]) {
-        for outcome in outcomes {
-            let counter = match outcome {
-                Outcome::Stored { .. } => &self.stored,
-                Outcome::Redelivered => &self.redelivered,
-                Outcome::Duplicate { .. } => &self.duplicates,
-            };
-            counter.fetch_add(1, Ordering::Relaxed);
-        }
-    }
 }
 
 pub struct Writer {
@@ -107,12 +57,6 @@ pub struct Writer {
     /// whole history. Lost on restart: the delivery count (kept by the server) is not.
     attempts: HashMap<u64, Vec<Attempt>>,
     metrics: Option<Arc<Metrics>>,
-}
-
-/// A message decoded into an event, or the reason it never will be.
-enum Decoded {
-    Event(Box<MediaEvent>),
-    Permanent { code: &'static str, error: String },
 }
 
 impl Writer {
@@ -180,6 +124,7 @@ impl Writer {
         let rest = consumer
             .batch()
             .max_messages(self.config.batch_size - 1)
+            .max_bytes(MAX_BATCH_BYTES)
             .expires(coalesce.min(self.config.flush_interval))
             .messages()
             .await;
@@ -192,23 +137,47 @@ impl Writer {
 
     async fn handle(&mut self, messages: Vec<Message>) {
         let now = Utc::now();
-        let mut items: Vec<(Item, Message)> = Vec::with_capacity(messages.len());
+        let mut deliveries: Vec<Delivery> = Vec::with_capacity(messages.len());
         for message in messages {
-            let seq = message.info().map(|i| i.stream_sequence).ok();
-            match decode(&message, now) {
-                Decoded::Event(event) => items.push(((*event, seq), message)),
-                Decoded::Permanent { code, error } => {
+            match delivery::decode(message, now) {
+                Decoded::Permanent {
+                    message,
+                    code,
+                    error,
+                } => {
                     self.dead_letter(&message, DlqKind::Permanent, code, error)
                         .await
                 }
+                Decoded::Delivery(mut delivery) => {
+                    // A bundle's invalid events are kept before its message can be acked.
+                    let invalid = std::mem::take(&mut delivery.invalid);
+                    if !invalid.is_empty() && !self.write_dead_letters(invalid).await {
+                        self.nak(&delivery.message, delivered(&delivery.message))
+                            .await;
+                        continue;
+                    }
+                    if delivery.events.is_empty() {
+                        self.ack(&delivery.message).await;
+                    } else {
+                        deliveries.push(delivery);
+                    }
+                }
             }
         }
-        if items.is_empty() {
+        if deliveries.is_empty() {
             return;
         }
-        let batch: Vec<Item> = items.iter().map(|(item, _)| item.clone()).collect();
+        // The events travel to the database thread and back, never copied.
+        let mut sizes = Vec::with_capacity(deliveries.len());
+        let mut batch: Vec<Item> = Vec::new();
+        for delivery in &mut deliveries {
+            sizes.push(delivery.events.len());
+            let seq = delivery.seq;
+            batch.extend(delivery.events.drain(..).map(|event| (event, seq)));
+        }
         let started = std::time::Instant::now();
-        match self.store(batch).await {
+        let (batch, stored) = self.store(batch).await;
+        match stored {
             Ok(outcomes) => {
                 self.counters.count(&outcomes);
                 self.counters.batches.fetch_add(1, Ordering::Relaxed);
@@ -216,52 +185,59 @@ impl Writer {
                     metrics
                         .batch_commit
                         .record_ms(started.elapsed().as_secs_f64() * 1000.0);
-                    for (((event, _), _), outcome) in items.iter().zip(&outcomes) {
+                    for ((event, _), outcome) in batch.iter().zip(&outcomes) {
                         if matches!(outcome, Outcome::Stored { .. }) {
                             metrics.to_stored.record_ms(ms_since(event.received_at));
                         }
                     }
                 }
-                for (_, message) in &items {
-                    self.ack(message).await;
+                for delivery in &deliveries {
+                    self.ack(&delivery.message).await;
                 }
             }
-            // One bad event must not hold back the others: store each alone.
-            Err(e) if items.len() > 1 => {
+            // One bad message must not hold back the others: store each alone.
+            Err(e) if deliveries.len() > 1 => {
                 tracing::warn!(
-                    "a batch of {} failed ({e}); storing one by one",
-                    items.len()
+                    "a batch of {} messages failed ({e}); storing them one by one",
+                    deliveries.len()
                 );
-                for ((event, seq), message) in items {
-                    match self.store(vec![(event, seq)]).await {
-                        Ok(outcomes) => {
+                let mut rest = batch.into_iter();
+                for (delivery, size) in deliveries.into_iter().zip(sizes) {
+                    let own: Vec<Item> = rest.by_ref().take(size).collect();
+                    match self.store(own).await {
+                        (_, Ok(outcomes)) => {
                             self.counters.count(&outcomes);
-                            self.ack(&message).await;
+                            self.ack(&delivery.message).await;
                         }
-                        Err(e) => self.failed(&message, e).await,
+                        (own, Err(e)) => self.failed(&delivery.message, own, e).await,
                     }
                 }
             }
             Err(e) => {
-                if let Some((_, message)) = items.first() {
-                    self.failed(message, e).await;
+                if let Some(delivery) = deliveries.first() {
+                    self.failed(&delivery.message, batch, e).await;
                 }
             }
         }
     }
 
-    async fn store(&self, batch: Vec<Item>) -> Result<Vec<Outcome>, DbError> {
+    /// Stores a batch in one transaction, handing the events back with the outcome.
+    async fn store(&self, batch: Vec<Item>) -> (Vec<Item>, Result<Vec<Outcome>, DbError>) {
         let counters = self.counters.clone();
-        self.db
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let ran = self
+            .db
             .with_conn(move |conn| {
                 let started = thread_cpu();
                 let stored = store::store(conn, &batch);
                 let spent = thread_cpu().saturating_sub(started);
                 let spent_us = u64::try_from(spent.as_micros()).unwrap_or(u64::MAX);
                 counters.store_cpu_us.fetch_add(spent_us, Ordering::Relaxed);
+                let _ = tx.send(batch);
                 stored
             })
-            .await
+            .await;
+        (rx.await.unwrap_or_default(), ran)
     }
 
     async fn ack(&mut self, message: &Message) {
@@ -274,8 +250,9 @@ impl Writer {
         }
     }
 
-    /// A write failed: back off and retry, or dead-letter after the last delivery.
-    async fn failed(&mut self, message: &Message, error: DbError) {
+    /// A write failed: back off and retry, or dead-letter after the last delivery (a
+    /// bundle's events one by one, so each can be retried alone).
+    async fn failed(&mut self, message: &Message, events: Vec<Item>, error: DbError) {
         let (seq, delivered) = message
             .info()
             .map(|i| (i.stream_sequence, i.delivered))
@@ -284,6 +261,28 @@ impl Writer {
             at: Utc::now(),
             error: error.to_string(),
         });
+        if delivered >= MAX_DELIVERIES && crate::bus::bundle::is_bundle(&message.subject) {
+            let attempts = self.attempts.remove(&seq).unwrap_or_default();
+            let entries: Vec<NewEntry> = events
+                .iter()
+                .map(|(event, seq)| {
+                    delivery::dead_letter(
+                        event,
+                        DlqKind::Exhausted,
+                        crate::error::codes::STORE_FAILED,
+                        attempts.clone(),
+                        message,
+                        *seq,
+                    )
+                })
+                .collect();
+            if self.write_dead_letters(entries).await {
+                self.ack(message).await;
+            } else {
+                self.nak(message, delivered).await;
+            }
+            return;
+        }
         if delivered >= MAX_DELIVERIES {
             let error = error.to_string();
             self.dead_letter(
@@ -304,6 +303,35 @@ impl Writer {
         if let Err(e) = message.ack_with(AckKind::Nak(Some(delay))).await {
             // Without the nak, the server redelivers after the ack wait instead.
             tracing::warn!("nak failed ({e})");
+        }
+    }
+
+    /// Writes dead letters in one transaction; false (logged) when they could not be.
+    async fn write_dead_letters(&self, entries: Vec<NewEntry>) -> bool {
+        let count = entries.len() as u64;
+        let written = self
+            .db
+            .with_conn(move |conn| {
+                let tx = conn.transaction()?;
+                for entry in &entries {
+                    dlq::insert(&tx, entry)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await;
+        match written {
+            Ok(()) => {
+                tracing::warn!("dead-lettered {count} events of a bundle");
+                self.counters
+                    .dead_lettered
+                    .fetch_add(count, Ordering::Relaxed);
+                true
+            }
+            Err(e) => {
+                tracing::error!("cannot write {count} dead letters ({e}); keeping the message");
+                false
+            }
         }
     }
 
@@ -361,6 +389,14 @@ impl Writer {
     }
 }
 
+/// The delivery count of a message (as the last delivery when it cannot be read).
+fn delivered(message: &Message) -> i64 {
+    message
+        .info()
+        .map(|i| i.delivered)
+        .unwrap_or(MAX_DELIVERIES)
+}
+
 /// Drains one pull request's messages; an error after some arrived keeps those.
 async fn collect(
     mut batch: async_nats::jetstream::consumer::pull::Batch,
@@ -374,25 +410,6 @@ async fn collect(
         }
     }
     Ok(messages)
-}
-
-fn decode(message: &Message, now: chrono::DateTime<Utc>) -> Decoded {
-    let event: MediaEvent = match serde_json::from_slice(&message.payload) {
-        Ok(event) => event,
-        Err(e) => {
-            return Decoded::Permanent {
-                code: crate::error::codes::INVALID_EVENT,
-                error: format!("the message is not an event: {e}"),
-            }
-        }
-    };
-    match validate(&event, now) {
-        Ok(()) => Decoded::Event(Box::new(event)),
-        Err(e) => Decoded::Permanent {
-            code: crate::error::codes::INVALID_EVENT,
-            error: e.to_string(),
-        },
-    }
 }
 
 /// CPU time of the calling thread so far (zero where the clock cannot be read).

@@ -15,6 +15,7 @@ use super::http;
 use super::urls;
 use crate::secret::Secret;
 
+#[derive(Clone)]
 pub struct TautulliClient {
     http: reqwest::Client,
     endpoint: Url,

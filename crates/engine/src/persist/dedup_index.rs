@@ -1,14 +1,15 @@
-//! The live view's memory of recent events for deduplication, indexed by the keys every
-//! dedup rule matches on (event id, session key, correlation key): an event is compared
-//! with the few remembered events that share one, not with all of them.
+//! Known events for deduplication, indexed by the keys every dedup rule matches on (event
+//! id, session key, correlation key): an event is compared with the few known events that
+//! share one, not with all of them. The store path decides a batch against the stored
+//! candidates with it; the live view keeps its recent past in one of bounded size.
 
 use std::collections::{HashMap, VecDeque};
 
+use super::dedup::{self, Candidate, Decision};
 use crate::event::MediaEvent;
-use crate::persist::dedup::{self, Candidate, Decision};
 
 /// At most `capacity` events, oldest forgotten first.
-pub struct RecentEvents {
+pub struct DedupIndex {
     capacity: usize,
     /// Remembered events with their running number, oldest first.
     events: VecDeque<(u64, Candidate)>,
@@ -25,22 +26,31 @@ enum Key {
     Correlation(String),
 }
 
-impl RecentEvents {
+impl DedupIndex {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            events: VecDeque::with_capacity(capacity),
+            events: VecDeque::with_capacity(capacity.min(4096)),
             next: 0,
             by_key: HashMap::new(),
         }
     }
 
-    /// The dedup decision for `event` against what is remembered (the same as comparing it
-    /// with every remembered event); a kept event is remembered.
-    pub fn decide(&mut self, event: &MediaEvent) -> Decision {
-        let decision = dedup::decide_one(&self.related(event), event, None);
+    /// Every one of `known`, in its order, with room for as many more.
+    pub fn with_known(known: Vec<Candidate>) -> Self {
+        let mut index = Self::new(usize::MAX);
+        for candidate in known {
+            index.remember(candidate);
+        }
+        index
+    }
+
+    /// The dedup decision for `event` (from stream message `seq`) against what is known —
+    /// the same as comparing it with every known event; a kept event becomes known.
+    pub fn decide(&mut self, event: &MediaEvent, seq: Option<u64>) -> Decision {
+        let decision = dedup::decide_one(&self.related(event), event, seq);
         if decision == Decision::Keep {
-            self.remember(Candidate::of(event, None));
+            self.remember(Candidate::of(event, seq));
         }
         decision
     }
@@ -90,7 +100,7 @@ impl RecentEvents {
             self.events.pop_front();
         }
         // Keys of forgotten events linger until the index is four times the memory.
-        if self.by_key.len() > 4 * self.capacity.max(1) {
+        if self.by_key.len() > self.capacity.max(1).saturating_mul(4) {
             let oldest = self.events.front().map_or(self.next, |(n, _)| *n);
             self.by_key.retain(|_, numbers| {
                 numbers.retain(|n| *n >= oldest);
@@ -123,7 +133,7 @@ mod tests {
 
     #[test]
     fn decides_as_a_comparison_with_every_remembered_event_would() {
-        let mut recent = RecentEvents::new(200);
+        let mut recent = DedupIndex::new(200);
         let mut everything = Vec::new();
         let mut incoming = Vec::new();
         for n in 0..40 {
@@ -134,26 +144,48 @@ mod tests {
         incoming.push(event(Tautulli, Start, 0)); // a resend of the first
         for e in &incoming {
             let expected = dedup::decide(&mut everything, &[(e.clone(), None)]).remove(0);
-            assert_eq!(recent.decide(e), expected, "{}", e.event_id);
+            assert_eq!(recent.decide(e, None), expected, "{}", e.event_id);
         }
         assert!(recent.len() <= 200);
     }
 
     #[test]
+    fn a_batch_against_stored_candidates_is_decided_as_the_full_comparison_would() {
+        let stored: Vec<Candidate> = (0..30)
+            .map(|n| Candidate::of(&event(Tautulli, Start, n * 100), Some(n as u64 + 1)))
+            .collect();
+        let mut batch = Vec::new();
+        for n in 0..30i64 {
+            // The very message again (a redelivery), another copy of it, the same play
+            // from another source, and a new pause.
+            batch.push((event(Tautulli, Start, n * 100), Some(n as u64 + 1)));
+            batch.push((event(Tautulli, Start, n * 100), Some(n as u64 + 100)));
+            batch.push((event(Plex, Start, n * 100 + 2), Some(n as u64 + 200)));
+            batch.push((event(Tautulli, Pause, n * 100 + 40), Some(n as u64 + 300)));
+        }
+        let mut index = DedupIndex::with_known(stored.clone());
+        let indexed: Vec<Decision> = batch.iter().map(|(e, s)| index.decide(e, *s)).collect();
+        let expected = dedup::decide(&mut stored.clone(), &batch);
+        assert_eq!(indexed, expected);
+        assert!(indexed.contains(&Decision::Redelivered));
+        assert!(indexed.contains(&Decision::Keep));
+    }
+
+    #[test]
     fn forgets_the_oldest_beyond_its_capacity() {
-        let mut recent = RecentEvents::new(2);
+        let mut recent = DedupIndex::new(2);
         let first = event(Tautulli, Start, 0);
-        assert_eq!(recent.decide(&first), Decision::Keep);
+        assert_eq!(recent.decide(&first, None), Decision::Keep);
         let later = event(Tautulli, Start, 5000);
         for n in 0..2 {
             let mut e = later.clone();
             e.event_id = format!("later-{n}");
             e.correlation_key = format!("another-{n}");
             e.session_key = Some(format!("s{n}"));
-            assert_eq!(recent.decide(&e), Decision::Keep);
+            assert_eq!(recent.decide(&e, None), Decision::Keep);
         }
         // The first one is forgotten: its resend is no longer recognised.
-        assert_eq!(recent.decide(&first), Decision::Keep);
+        assert_eq!(recent.decide(&first, None), Decision::Keep);
         assert_eq!(recent.len(), 2);
     }
 }
