@@ -69,6 +69,9 @@ enum Slot {
 
 struct Inner {
     slot: Mutex<Slot>,
+    /// A second connection to the same database, for work that must not queue behind the
+    /// writer's transactions (see [`Database::with_side_conn`]).
+    side: Mutex<Option<Connection>>,
     path: PathBuf,
     limits: DuckdbLimits,
     dlq_counters: DlqCounters,
@@ -97,6 +100,7 @@ impl Database {
         Self {
             inner: Arc::new(Inner {
                 slot: Mutex::new(slot),
+                side: Mutex::new(None),
                 path: path.to_path_buf(),
                 limits,
                 dlq_counters: DlqCounters::default(),
@@ -132,6 +136,34 @@ impl Database {
         tokio::task::spawn_blocking(move || {
             let mut slot = inner.slot.lock().map_err(|_| DbError::Poisoned)?;
             f(inner.connection(&mut slot)?)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` on a second connection to the same database: DuckDB runs it beside the
+    /// main connection's work (its transactions see what was committed), so a history
+    /// import's reads and checkpoint do not wait for the writer's batch to commit. Only for
+    /// work that touches rows the writer does not (two connections writing one row
+    /// conflict).
+    pub async fn with_side_conn<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut side = inner.side.lock().map_err(|_| DbError::Poisoned)?;
+            let conn = match &mut *side {
+                Some(conn) => conn,
+                empty => {
+                    // Once open, the main connection is never closed: its clone stays valid.
+                    let mut slot = inner.slot.lock().map_err(|_| DbError::Poisoned)?;
+                    let clone = inner.connection(&mut slot)?.try_clone()?;
+                    empty.insert(clone)
+                }
+            };
+            f(conn)
         })
         .await
         .map_err(|e| DbError::Task(e.to_string()))?
@@ -199,7 +231,7 @@ pub(crate) fn open_for_tests(path: &Path) -> Connection {
 /// checkpoint rewrites and recompresses the table's last, partly filled row group, so at
 /// the default (16 MiB) a history import paid for its newest rows again every few batches
 /// (a quarter of the engine's CPU). Reading the log back at start stays well under a second.
-const CHECKPOINT_THRESHOLD: &str = "64MiB";
+const CHECKPOINT_THRESHOLD: &str = "128MiB";
 
 fn open_connection(path: &Path, limits: DuckdbLimits) -> Result<Connection, DbError> {
     let open_error = |source| DbError::Open {

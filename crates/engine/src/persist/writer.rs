@@ -37,8 +37,8 @@ pub const BUSY_BATCH: usize = 32;
 pub const FETCH_WAIT: Duration = Duration::from_secs(1);
 
 /// The most bytes a batch pulls after its first message: a thousand webhooks fit, and so
-/// do four import bundles (a few thousand events), which bounds one transaction's memory.
-pub const MAX_BATCH_BYTES: usize = 4 << 20;
+/// do eight import bundles (some 7,000 events), which bounds one transaction's memory.
+pub const MAX_BATCH_BYTES: usize = 8 << 20;
 
 /// Deliveries before a message whose write keeps failing goes to the DLQ.
 pub const MAX_DELIVERIES: i64 = 5;

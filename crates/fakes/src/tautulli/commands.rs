@@ -40,7 +40,10 @@ pub fn run(state: &mut FakeState, cmd: &str, form: &BTreeMap<String, String>) ->
     let digits = |key: &str| form.get(key).and_then(|v| v.trim().parse::<u32>().ok());
     match cmd {
         "status" => ok(Some("Ok"), json!({})),
-        "get_history" => ok(None, super::history::answer(&state.history, form)),
+        "get_history" => ok(
+            None,
+            super::history::answer(&state.history, &mut state.history_order, form),
+        ),
         "get_tautulli_info" => ok(
             None,
             json!({"tautulli_install_type": "source", "tautulli_version": state.version,

@@ -253,7 +253,27 @@ fn grouped(rows: &[Value]) -> Vec<Value> {
 
 /// `get_history`'s `data` for these parameters. Works on references and precomputed sort
 /// keys: a large history is paged through a thousand rows at a time.
-pub fn answer(history: &[Value], params: &BTreeMap<String, String>) -> Value {
+/// The order of the ungrouped rows for the last order asked for (column, direction,
+/// `after`), kept until the history changes: an import asks for the same order page after
+/// page, and sorting every row for each page made the fake, not the importer, the cost.
+#[derive(Default)]
+pub struct OrderCache {
+    key: Option<(&'static str, bool, Option<String>)>,
+    order: Vec<usize>,
+}
+
+impl OrderCache {
+    /// Forgets the order (the history changed).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+pub fn answer(
+    history: &[Value],
+    cache: &mut OrderCache,
+    params: &BTreeMap<String, String>,
+) -> Value {
     let number = |key: &str, default: usize| {
         params
             .get(key)
@@ -280,27 +300,29 @@ pub fn answer(history: &[Value], params: &BTreeMap<String, String>) -> Value {
         .get("after")
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty());
-    let mut rows: Vec<((i64, i64), &Value)> = source
-        .iter()
-        .filter(|row| {
-            after
-                .as_deref()
-                .is_none_or(|after| day(int(row, "started")).as_str() > after)
-        })
-        .map(|row| ((int(row, column), int(row, "id")), row))
-        .collect();
-    rows.sort_by_key(|(key, _)| *key);
-    if params.get("order_dir").map(String::as_str) != Some("asc") {
-        rows.reverse();
-    }
-    let filtered = rows.len();
+    let ascending = params.get("order_dir").map(String::as_str) == Some("asc");
+    let key = (column, ascending, after.clone());
+    let fresh;
+    let order: &[usize] = if !grouping && cache.key.as_ref() == Some(&key) {
+        &cache.order
+    } else {
+        fresh = sorted(source, column, ascending, after.as_deref());
+        if grouping {
+            &fresh
+        } else {
+            cache.key = Some(key);
+            cache.order = fresh;
+            &cache.order
+        }
+    };
+    let filtered = order.len();
     let start = number("start", 0);
     let length = number("length", 25);
-    let page: Vec<Value> = rows
-        .into_iter()
+    let page: Vec<Value> = order
+        .iter()
         .skip(start)
         .take(length)
-        .map(|(_, row)| row.clone())
+        .map(|&index| source[index].clone())
         .collect();
     json!({
         "draw": 1,
@@ -312,9 +334,46 @@ pub fn answer(history: &[Value], params: &BTreeMap<String, String>) -> Value {
     })
 }
 
+/// Indexes of the rows played on a day after `after`, by `column` then id.
+fn sorted(source: &[Value], column: &str, ascending: bool, after: Option<&str>) -> Vec<usize> {
+    let mut rows: Vec<((i64, i64), usize)> = source
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| after.is_none_or(|after| day(int(row, "started")).as_str() > after))
+        .map(|(index, row)| ((int(row, column), int(row, "id")), index))
+        .collect();
+    rows.sort_by_key(|(key, _)| *key);
+    if !ascending {
+        rows.reverse();
+    }
+    rows.into_iter().map(|(_, index)| index).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ask(history: &[Value], params: &BTreeMap<String, String>) -> Value {
+        answer(history, &mut OrderCache::default(), params)
+    }
+
+    #[test]
+    fn pages_read_with_the_kept_order_are_the_pages_of_a_fresh_sort() {
+        let history = generate(3, 500);
+        let mut cache = OrderCache::default();
+        for start in ["0", "100", "400"] {
+            let asked = params(&[
+                ("grouping", "0"),
+                ("order_column", "started"),
+                ("order_dir", "asc"),
+                ("start", start),
+                ("length", "100"),
+            ]);
+            assert_eq!(answer(&history, &mut cache, &asked), ask(&history, &asked));
+        }
+        let other = params(&[("grouping", "0"), ("start", "100"), ("length", "100")]);
+        assert_eq!(answer(&history, &mut cache, &other), ask(&history, &other));
+    }
 
     fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -348,7 +407,7 @@ mod tests {
     #[test]
     fn paging_order_after_and_grouping_answer_like_tautulli() {
         let history = generate(1, 500);
-        let all = answer(&history, &params(&[("grouping", "0"), ("length", "1000")]));
+        let all = ask(&history, &params(&[("grouping", "0"), ("length", "1000")]));
         assert_eq!(all["recordsTotal"], 500);
         let rows = all["data"].as_array().unwrap();
         assert!(
@@ -356,7 +415,7 @@ mod tests {
             "newest first"
         );
 
-        let page = answer(
+        let page = ask(
             &history,
             &params(&[
                 ("grouping", "0"),
@@ -371,12 +430,12 @@ mod tests {
         assert_eq!(int(&page[0], "id"), int(&history[10], "id"));
 
         let cut = day(int(&history[250], "started"));
-        let after = answer(&history, &params(&[("grouping", "0"), ("after", &cut)]));
+        let after = ask(&history, &params(&[("grouping", "0"), ("after", &cut)]));
         let filtered = after["recordsFiltered"].as_u64().unwrap();
         assert!(filtered < 250, "{filtered}");
         assert_eq!(after["recordsTotal"], 500);
 
-        let grouped = answer(&history, &params(&[]));
+        let grouped = ask(&history, &params(&[]));
         assert!(grouped["recordsTotal"].as_u64().unwrap() < 500);
         assert_eq!(grouped["data"].as_array().unwrap().len(), 25);
         assert_eq!(day(0), "1970-01-01");

@@ -66,6 +66,8 @@ pub struct FakeState {
     pub activity: Activity,
     /// The play history `get_history` pages through (see `history.rs`).
     pub history: Vec<Value>,
+    /// `get_history`'s last order, for the next page.
+    pub history_order: history::OrderCache,
     /// The `start` of every `get_history` call, in order.
     pub history_starts: Vec<u64>,
     /// `get_history` from this row on answers an error (Tautulli going away mid-import).
@@ -115,6 +117,7 @@ impl FakeTautulli {
             key_in_body: false,
             activity: Activity::default(),
             history: Vec::new(),
+            history_order: history::OrderCache::default(),
             history_starts: Vec::new(),
             history_fails_from: None,
             history_delay: std::time::Duration::ZERO,
@@ -180,7 +183,9 @@ impl FakeTautulli {
 
     /// Replaces the play history (rows as `get_history` shows them ungrouped, any order).
     pub fn set_history(&self, rows: Vec<Value>) {
-        locked(&self.state).history = rows;
+        let mut state = locked(&self.state);
+        state.history = rows;
+        state.history_order.clear();
     }
 
     /// Makes `get_history` fail from row `start` on (None: answer again).
