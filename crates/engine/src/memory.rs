@@ -19,3 +19,15 @@ pub fn limit_malloc_arenas() {
         }
     }
 }
+
+/// Hands the heap's free pages back to the system. glibc keeps freed memory for reuse, so
+/// after a burst of load the engine's RSS stayed at ~200 MB though little was in use; the
+/// stats sampler calls this once when the pipeline goes quiet. Does nothing elsewhere.
+pub fn release_free_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages the allocator holds; it takes the
+    // allocator's own locks and is safe to call from any thread at any time.
+    unsafe {
+        nix::libc::malloc_trim(0);
+    }
+}

@@ -65,6 +65,10 @@ impl EngineHandle {
         let ingest = self.metrics().ingest.average(now - seconds, now - 1);
         let previous = self.shared.history.last();
         let sample = StatsSample::of(&stats, at, ingest, previous.as_ref());
+        if previous.as_ref().is_some_and(|p| p.is_busy()) && !sample.is_busy() {
+            // The load just stopped: what it allocated is free, give it back.
+            let _ = tokio::task::spawn_blocking(crate::memory::release_free_heap).await;
+        }
         self.shared.history.push(sample);
     }
 }

@@ -70,10 +70,15 @@ impl LiveSession {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(tag = "type", content = "data", rename_all = "lowercase")]
 pub enum LiveMessage {
-    Event(MediaEvent),
+    /// Shared with the live view's memory: one event reaches every subscriber uncopied.
+    Event(#[serde(serialize_with = "shared_event")] Arc<MediaEvent>),
     Session(LiveSession),
     Stats(Box<Stats>),
     Health(Health),
+}
+
+fn shared_event<S: serde::Serializer>(event: &Arc<MediaEvent>, to: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(event.as_ref(), to)
 }
 
 /// Everything the live view shows, for a new or resynchronising subscriber.
@@ -88,8 +93,8 @@ struct LiveState {
     sessions: HashMap<String, Session>,
     /// The latest event of each open session, by playback key: what a poll's stop for it
     /// is made from, and where the server's name comes from.
-    last_events: HashMap<String, MediaEvent>,
-    recent: VecDeque<MediaEvent>,
+    last_events: HashMap<String, Arc<MediaEvent>>,
+    recent: VecDeque<Arc<MediaEvent>>,
     remembered: DedupIndex,
 }
 
@@ -149,7 +154,8 @@ impl LiveHub {
             if state.remembered.decide(&event, None) != Decision::Keep {
                 return false;
             }
-            state.recent.push_front(event.clone());
+            let event = Arc::new(event);
+            state.recent.push_front(Arc::clone(&event));
             state.recent.truncate(RECENT);
             let key = playback_key(&event);
             let session = match state.sessions.get_mut(&key) {
@@ -163,13 +169,14 @@ impl LiveHub {
             };
             if session.is_open() {
                 state.sessions.insert(key.clone(), session.clone());
-                state.last_events.insert(key, event.clone());
+                state.last_events.insert(key, Arc::clone(&event));
             } else {
                 state.sessions.remove(&key);
                 state.last_events.remove(&key);
             }
-            session
+            (session, event)
         };
+        let (session, event) = session;
         let live = LiveSession::of(&session, now).named(Some(&event));
         self.publish(LiveMessage::Event(event));
         self.publish(LiveMessage::Session(live));
@@ -187,12 +194,12 @@ impl LiveHub {
         let mut sessions: Vec<LiveSession> = state
             .sessions
             .iter()
-            .map(|(key, s)| LiveSession::of(s, now).named(state.last_events.get(key)))
+            .map(|(key, s)| LiveSession::of(s, now).named(state.last_events.get(key).map(|e| &**e)))
             .collect();
         sessions.sort_by_key(|s| std::cmp::Reverse(s.session.started_at));
         LiveSnapshot {
             sessions,
-            recent_events: state.recent.iter().cloned().collect(),
+            recent_events: state.recent.iter().map(|e| MediaEvent::clone(e)).collect(),
         }
     }
 
@@ -214,7 +221,7 @@ impl LiveHub {
                         let mut session = state.sessions.remove(k)?;
                         session.close_by_timeout();
                         let last = state.last_events.remove(k);
-                        Some(LiveSession::of(&session, now).named(last.as_ref()))
+                        Some(LiveSession::of(&session, now).named(last.as_deref()))
                     })
                     .collect()
             }
@@ -236,7 +243,7 @@ impl LiveHub {
             .iter()
             .filter_map(|(key, session)| {
                 let last = state.last_events.get(key)?;
-                Some((session.clone(), last.clone()))
+                Some((session.clone(), MediaEvent::clone(last)))
             })
             .collect()
     }

@@ -74,7 +74,7 @@ async fn subscribers_get_a_snapshot_then_batches_and_a_snapshot_again_when_behin
     }
     // A subscriber that does not read while more than the buffer flows past resyncs.
     for n in 0..(BUFFER as i64 + 10) {
-        hub.publish(LiveMessage::Event(event(Emby, Progress, n)));
+        hub.publish(LiveMessage::Event(Arc::new(event(Emby, Progress, n))));
     }
     assert!(matches!(
         subscription.next().await.unwrap(),

@@ -41,6 +41,11 @@ pub struct StatsSample {
 }
 
 impl StatsSample {
+    /// Whether events arrived or were stored during the interval.
+    pub fn is_busy(&self) -> bool {
+        self.stored_per_s > 0.0 || self.ingest_per_s.values().any(|rate| *rate > 0.0)
+    }
+
     /// A sample of `stats` at `at`; rates against `previous` (none for the first sample).
     pub fn of(
         stats: &Stats,
