@@ -117,7 +117,7 @@ async fn serve_client(mut socket: WebSocket, state: AppState) {
             .live_snapshot()
             .sessions
             .into_iter()
-            .map(LiveMessage::Session),
+            .map(|session| LiveMessage::Session(Box::new(session))),
     );
     for message in &first {
         if send(&mut socket, message).await.is_err() {

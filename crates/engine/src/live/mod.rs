@@ -70,9 +70,13 @@ impl LiveSession {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(tag = "type", content = "data", rename_all = "lowercase")]
 pub enum LiveMessage {
-    /// Shared with the live view's memory: one event reaches every subscriber uncopied.
-    Event(#[serde(serialize_with = "shared_event")] Arc<MediaEvent>),
-    Session(LiveSession),
+    // Shared with the live view's memory: one event reaches every subscriber uncopied.
+    Event(
+        #[serde(serialize_with = "shared_event")]
+        #[specta(type = MediaEvent)]
+        Arc<MediaEvent>,
+    ),
+    Session(Box<LiveSession>),
     Stats(Box<Stats>),
     Health(Health),
 }
@@ -179,7 +183,7 @@ impl LiveHub {
         let (session, event) = session;
         let live = LiveSession::of(&session, now).named(Some(&event));
         self.publish(LiveMessage::Event(event));
-        self.publish(LiveMessage::Session(live));
+        self.publish(LiveMessage::Session(Box::new(live)));
         true
     }
 
@@ -228,7 +232,7 @@ impl LiveHub {
             Err(_) => return,
         };
         for session in ended {
-            self.publish(LiveMessage::Session(session));
+            self.publish(LiveMessage::Session(Box::new(session)));
         }
     }
 

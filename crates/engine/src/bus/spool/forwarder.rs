@@ -1,5 +1,7 @@
-//! Drains the spool into JetStream, oldest segment first, record by record. A record
-//! counts as sent only after its PublishAck; one that can never be published (unreadable,
+//! Drains the spool into JetStream, oldest segment first, in groups of records published
+//! together (an atomic batch where the stream takes them, ADR 0028). A record counts as sent
+//! only after its PublishAck; one whose group publish failed is sent again alone, with
+//! backoff; one that can never be published (unreadable,
 //! too large, no stream for its subject, refused) goes to the DLQ instead of holding up
 //! everything behind it. Progress is saved in a cursor file so a crash resends at most the
 //! last few records (which JetStream's Nats-Msg-Id window, and the DuckDB key after it,
@@ -18,6 +20,10 @@ use crate::persist::Database;
 
 /// Records between two cursor saves: bounds what a crash can resend.
 const CURSOR_EVERY: u64 = 64;
+
+/// Records published as one group: a backlog of thousands goes out with one fsync per
+/// group instead of one per record.
+const GROUP: usize = 256;
 
 /// Runs until `shutdown`, which it notices between records and while it waits: the record
 /// in flight is published (or left for the next start) and the cursor saved before it
@@ -96,27 +102,44 @@ async fn drain_segment(
         .map_err(|e| format!("cannot read spool segment {}: {e}", path.display()))?;
     let start = segment::read_cursor(path).min(records.len()) as u64;
     let mut acked = start;
-    for bytes in records.iter().skip(start as usize) {
-        let dead_lettered = match forward(spool, publisher, db, bytes, shutdown).await {
-            Ok(Forwarded::Published) => false,
-            Ok(Forwarded::DeadLettered) => true,
-            Ok(Forwarded::Stopped) => {
+    for group in records[start as usize..].chunks(GROUP) {
+        let decoded: Vec<Option<Record>> = group.iter().map(|b| record::decode(b).ok()).collect();
+        let messages: Vec<_> = decoded
+            .iter()
+            .flatten()
+            .map(|r| r.message.clone())
+            .collect();
+        let mut answers = publisher.publish_group(&messages).await.into_iter();
+        for (bytes, decoded) in group.iter().zip(&decoded) {
+            let published = decoded.is_some() && matches!(answers.next(), Some(Ok(_)));
+            // Anything else goes the single way: unreadable bytes to the DLQ, a failed
+            // publish again alone (retried, or dead-lettered if no retry can help).
+            let forwarded = if published {
+                Ok(Forwarded::Published)
+            } else {
+                forward(spool, publisher, db, bytes, shutdown).await
+            };
+            let dead_lettered = match forwarded {
+                Ok(Forwarded::Published) => false,
+                Ok(Forwarded::DeadLettered) => true,
+                Ok(Forwarded::Stopped) => {
+                    save_cursor(path, acked);
+                    return Ok(acked - start);
+                }
+                Err(reason) => {
+                    save_cursor(path, acked);
+                    return Err(reason);
+                }
+            };
+            acked += 1;
+            let next_at = records
+                .get(acked as usize)
+                .map(|next| record::spooled_at(next).unwrap_or_else(Utc::now));
+            spool.acknowledged(id, acked, next_at);
+            // A dead letter is saved at once: a crash must not write it twice.
+            if dead_lettered || (acked - start).is_multiple_of(CURSOR_EVERY) {
                 save_cursor(path, acked);
-                return Ok(acked - start);
             }
-            Err(reason) => {
-                save_cursor(path, acked);
-                return Err(reason);
-            }
-        };
-        acked += 1;
-        let next_at = records
-            .get(acked as usize)
-            .map(|next| record::spooled_at(next).unwrap_or_else(Utc::now));
-        spool.acknowledged(id, acked, next_at);
-        // A dead letter is saved at once: a crash must not write it twice.
-        if dead_lettered || (acked - start).is_multiple_of(CURSOR_EVERY) {
-            save_cursor(path, acked);
         }
     }
     if let Err(e) = segment::remove_segment(path) {
