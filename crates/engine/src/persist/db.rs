@@ -132,13 +132,11 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
+        self.blocking(move |inner| {
             let mut slot = inner.slot.lock().map_err(|_| DbError::Poisoned)?;
             f(inner.connection(&mut slot)?)
         })
         .await
-        .map_err(|e| DbError::Task(e.to_string()))?
     }
 
     /// Runs `f` on a second connection to the same database: DuckDB runs it beside the
@@ -151,8 +149,7 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
+        self.blocking(move |inner| {
             let mut side = inner.side.lock().map_err(|_| DbError::Poisoned)?;
             let conn = match &mut *side {
                 Some(conn) => conn,
@@ -166,7 +163,18 @@ impl Database {
             f(conn)
         })
         .await
-        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` on a blocking thread: DuckDB's calls block.
+    async fn blocking<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Inner) -> Result<T, DbError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || f(&inner))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))?
     }
 
     /// A cheap liveness query for health checks (which also opens a lazy file).
