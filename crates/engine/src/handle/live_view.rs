@@ -19,9 +19,11 @@ const STATS_EVERY: Duration = Duration::from_secs(1);
 
 impl EngineHandle {
     pub async fn stats(&self) -> Result<Stats, OpError> {
+        // On the side connection: the stats are read every second while anyone watches,
+        // and must neither wait for the writer's batch nor hold it up.
         let (events_stored, dlq_by_kind, dlq_by_source, duplicates_by_rule) = self
             .database()
-            .with_conn(|conn| {
+            .with_side_conn(|conn| {
                 Ok((
                     crate::persist::events::count_events(conn)?,
                     crate::dlq::store::count_by_kind(conn)?,

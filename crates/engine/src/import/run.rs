@@ -158,7 +158,7 @@ fn known_ids(
          UNION SELECT dropped_event_id FROM dedup_audit WHERE dropped_event_id IN ({0})",
         list.sql
     );
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare(&sql)?;
     let bounds = [first.to_rfc3339(), last.to_rfc3339()];
     let values = bounds.iter().chain(&list.values).chain(&list.values);
     let rows = statement.query_map(params_from_iter(values), |row| row.get(0))?;

@@ -140,8 +140,9 @@ impl Database {
     }
 
     /// Runs `f` on a second connection to the same database: DuckDB runs it beside the
-    /// main connection's work (its transactions see what was committed), so a history
-    /// import's reads and checkpoint do not wait for the writer's batch to commit. Only for
+    /// main connection's work (its transactions see what was committed), so the stats and a
+    /// history import's reads and checkpoint do not wait for the writer's batch to commit
+    /// (nor hold it up). Only for
     /// work that touches rows the writer does not (two connections writing one row
     /// conflict).
     pub async fn with_side_conn<T, F>(&self, f: F) -> Result<T, DbError>
@@ -276,9 +277,11 @@ pub(crate) struct InList {
 
 const UNIT_SEPARATOR: char = '\u{1f}';
 
-/// The values as one parameter split by DuckDB (`SELECT unnest(string_split(?, chr(31)))`),
-/// so the statement text is the same whatever the batch holds and DuckDB plans it once per
-/// connection (planning a fresh `IN (?, ?, …)` every batch cost more than running it). A value
+/// The values as one parameter split by DuckDB (`SELECT unnest(string_split(?, chr(31)))`):
+/// binding and planning thousands of placeholders cost more than running the query. The
+/// statements are still prepared for each use, never cached: DuckDB 1.4 plans a prepared
+/// statement with the table statistics of that moment and may give wrong answers once the
+/// table has changed (duckdb/duckdb#23704, fixed by #24696 after 1.4.5). A value
 /// holding the separator itself gets one placeholder per value instead; an empty list is one
 /// empty string (`IN ()` is not SQL).
 pub(crate) fn in_list<'a>(values: impl Iterator<Item = &'a str>) -> InList {

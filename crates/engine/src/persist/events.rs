@@ -82,8 +82,7 @@ pub fn insert_many(
     if rows.is_empty() {
         return Ok(0);
     }
-    conn.prepare_cached("DELETE FROM stage_events")?
-        .execute([])?;
+    conn.prepare("DELETE FROM stage_events")?.execute([])?;
     {
         let mut appender = conn.appender("stage_events")?;
         for (e, stream_seq, session_id) in rows {
@@ -92,12 +91,11 @@ pub fn insert_many(
         appender.flush()?;
     }
     let inserted = conn
-        .prepare_cached(
+        .prepare(
             "INSERT INTO playback_events SELECT * FROM stage_events ON CONFLICT (event_id) DO NOTHING",
         )?
         .execute([])?;
-    conn.prepare_cached("DELETE FROM stage_events")?
-        .execute([])?;
+    conn.prepare("DELETE FROM stage_events")?.execute([])?;
     Ok(inserted)
 }
 
@@ -146,7 +144,7 @@ pub fn candidates(conn: &Connection, batch: &[&MediaEvent]) -> Result<Vec<Candid
     values.push((last + dedup::MAX_WINDOW).to_rfc3339());
     values.extend(keys.values);
     values.extend(sessions.values);
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(values), candidate_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -89,7 +89,7 @@ pub fn load_recent(
     );
     let mut values = keys.values;
     values.push(since.to_rfc3339());
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(values), from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -107,7 +107,7 @@ pub fn stored_ids(
         "SELECT session_id FROM sessions WHERE session_id IN ({})",
         list.sql
     );
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(params_from_iter(list.values), |row| row.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -170,10 +170,9 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
     if sessions.is_empty() {
         return Ok(());
     }
-    conn.prepare_cached("DELETE FROM stage_sessions")?
-        .execute([])?;
+    conn.prepare("DELETE FROM stage_sessions")?.execute([])?;
     append_all(conn, "stage_sessions", sessions)?;
-    conn.prepare_cached(
+    conn.prepare(
         "INSERT INTO sessions SELECT * FROM stage_sessions
          ON CONFLICT (session_id) DO UPDATE SET
              server_id = excluded.server_id, user_id = excluded.user_id,
@@ -193,8 +192,7 @@ pub fn save_many(conn: &Connection, sessions: &[&Session]) -> Result<(), DbError
              touched_at = excluded.touched_at",
     )?
     .execute([])?;
-    conn.prepare_cached("DELETE FROM stage_sessions")?
-        .execute([])?;
+    conn.prepare("DELETE FROM stage_sessions")?.execute([])?;
     Ok(())
 }
 
@@ -231,6 +229,39 @@ mod tests {
     use crate::event::{EventType, Source};
     use crate::persist::Database;
     use crate::testkit::event;
+
+    /// DuckDB 1.4.5 plans a prepared statement with the table statistics of the moment
+    /// (duckdb/duckdb#23704, #24696): reused on a table that has grown since, it can miss
+    /// rows or return mangled strings. Our statements over changing tables are prepared for
+    /// each use; this is the first lookup of a fresh database, and the ones after it.
+    #[test]
+    fn lookups_see_rows_written_after_their_first_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::persist::db::open_for_tests(&dir.path().join("c.duckdb"));
+        let start = event(Source::Tautulli, EventType::Start, 0);
+        let key = crate::session::playback_key(&start);
+        let since = start.occurred_at - chrono::Duration::hours(1);
+        assert!(load_recent(&conn, std::slice::from_ref(&key), since)
+            .unwrap()
+            .is_empty());
+        assert!(stored_ids(&conn, &["s-none"]).unwrap().is_empty());
+        for n in 0..3 {
+            let mut e = event(Source::Tautulli, EventType::Start, n * 7200);
+            e.event_id = format!("a-much-longer-event-id-than-any-before-{n}");
+            let session = Session::begin(&e);
+            let tx = conn.transaction().unwrap();
+            insert_new(&tx, &[&session]).unwrap();
+            tx.commit().unwrap();
+            let found = load_recent(&conn, std::slice::from_ref(&key), since).unwrap();
+            assert_eq!(found.len(), n as usize + 1);
+            assert!(
+                found.iter().any(|s| s.session_id == session.session_id),
+                "{found:?}"
+            );
+            let stored = stored_ids(&conn, &[session.session_id.as_str()]).unwrap();
+            assert!(stored.contains(&session.session_id), "{stored:?}");
+        }
+    }
 
     #[tokio::test]
     async fn an_old_playback_just_written_is_closed_only_once_silent_by_the_wall_clock_too() {
