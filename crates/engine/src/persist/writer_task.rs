@@ -45,8 +45,11 @@ async fn run(task: WriterTask, shutdown: CancellationToken) {
     let mut delays = crate::bus::retry_delays();
     while !shutdown.is_cancelled() {
         let trouble = match find_consumer(&task.jetstream).await {
-            Lookup::Found(consumer) => {
+            Lookup::Found(mut consumer) => {
                 if !wait_for_database(&task.db, &shutdown).await {
+                    return;
+                }
+                if !wait_for_held_messages(&mut consumer, &shutdown).await {
                     return;
                 }
                 delays = crate::bus::retry_delays();
@@ -100,6 +103,26 @@ async fn find_consumer(jetstream: &async_nats::jetstream::Context) -> Lookup {
     match stream.get_consumer::<pull::Config>(PERSIST_CONSUMER).await {
         Ok(consumer) => Lookup::Found(Box::new(consumer)),
         Err(e) => Lookup::Unreachable(e.to_string()),
+    }
+}
+
+/// Messages a writer held when it died (delivered, never acked) come back only when their
+/// ack wait runs out, while newer messages are delivered at once: storing those first would
+/// see a playback's stop before its start and make two sessions of it. So a writer that
+/// finds messages pending waits out the ack wait first; JetStream then hands the held ones
+/// back before anything newer. False if the engine stops first.
+async fn wait_for_held_messages(consumer: &mut PullConsumer, shutdown: &CancellationToken) -> bool {
+    let held = match consumer.info().await {
+        Ok(info) => info.num_ack_pending,
+        Err(_) => return true,
+    };
+    if held == 0 {
+        return true;
+    }
+    tracing::info!("{held} messages were held by a writer that stopped; taking them back first");
+    tokio::select! {
+        _ = shutdown.cancelled() => false,
+        _ = tokio::time::sleep(stream::ACK_WAIT + Duration::from_millis(500)) => true,
     }
 }
 
