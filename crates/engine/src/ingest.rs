@@ -300,17 +300,13 @@ impl Ingest {
     ) -> Result<Vec<(MediaEvent, TooLarge)>, IngestError> {
         match &self.route() {
             Route::Jetstream { publisher, .. } => {
-                let limit = bundle::TARGET_BYTES.min(publisher.max_payload() / 2);
-                let mut packer = bundle::Packer::new(limit);
+                let max_payload = publisher.max_payload();
+                let mut packer =
+                    bundle::Packer::new(bundle::TARGET_BYTES.min(max_payload / 2), max_payload);
                 let mut too_large = Vec::new();
                 for event in events {
-                    let encoded = serde_json::to_vec(&event)?;
-                    let size = bundle::Packer::lone_wire_size(encoded.len());
-                    let limit = publisher.max_payload();
-                    if size > limit {
-                        too_large.push((event, TooLarge { size, limit }));
-                    } else {
-                        packer.push(&event, encoded);
+                    if let Err(large) = packer.push(&event)? {
+                        too_large.push((event, large));
                     }
                 }
                 let bundles = packer.finish();

@@ -6,7 +6,7 @@
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::publisher::Outgoing;
+use super::publisher::{Outgoing, TooLarge};
 use crate::event::MediaEvent;
 
 /// The payload a bundle is packed up to: large enough that the per-message cost vanishes,
@@ -37,43 +37,49 @@ pub fn decode(payload: &[u8]) -> Result<Vec<MediaEvent>, serde_json::Error> {
 /// from its events' ids, so packing the same events again makes the same messages and
 /// JetStream's duplicate window catches a resend.
 pub fn pack(events: &[MediaEvent], limit: usize) -> Result<Vec<Outgoing>, serde_json::Error> {
-    let mut packer = Packer::new(limit);
+    let mut packer = Packer::new(limit, usize::MAX);
     for event in events {
-        packer.push(event, serde_json::to_vec(event)?);
+        // Without a server limit nothing is refused.
+        let _ = packer.push(event)?;
     }
     Ok(packer.finish())
 }
 
-/// Fills bundles one encoded event at a time (for a caller that encodes each event
-/// anyway, to check its size).
+/// Fills bundles one event at a time, refusing an event even a bundle of its own could not
+/// carry past the server's `max_payload`.
 pub struct Packer {
     limit: usize,
+    max_payload: usize,
     open: Open,
     bundles: Vec<Outgoing>,
 }
 
 impl Packer {
-    pub fn new(limit: usize) -> Self {
+    /// Bundles of about `limit` bytes for a server taking messages of `max_payload`.
+    pub fn new(limit: usize, max_payload: usize) -> Self {
         Self {
             limit,
+            max_payload,
             open: Open::default(),
             bundles: Vec::new(),
         }
     }
 
-    /// The wire size of a bundle holding only an event of `encoded_len` bytes: what must
-    /// fit the server's `max_payload` for the event to travel at all.
-    pub fn lone_wire_size(encoded_len: usize) -> usize {
-        let framing = "NATS/1.0\r\nNats-Msg-Id: bundle-\r\n\r\n".len() + 32;
-        framing + super::atomic_batch::HEADER_OVERHEAD + encoded_len + 2
-    }
-
-    /// Adds an event, `encoded` as JSON.
-    pub fn push(&mut self, event: &MediaEvent, encoded: Vec<u8>) {
+    /// Adds an event, or says how large its lone bundle would be (nothing is added).
+    pub fn push(&mut self, event: &MediaEvent) -> Result<Result<(), TooLarge>, serde_json::Error> {
+        let encoded = serde_json::to_vec(event)?;
+        let size = lone_wire_size(encoded.len());
+        if size > self.max_payload {
+            return Ok(Err(TooLarge {
+                size,
+                limit: self.max_payload,
+            }));
+        }
         if !self.open.is_empty() && self.open.size() + 1 + encoded.len() > self.limit {
             self.bundles.push(std::mem::take(&mut self.open).close());
         }
         self.open.push(event, encoded);
+        Ok(Ok(()))
     }
 
     pub fn finish(mut self) -> Vec<Outgoing> {
@@ -82,6 +88,13 @@ impl Packer {
         }
         self.bundles
     }
+}
+
+/// The wire size of a bundle holding only an event of `encoded_len` bytes: its id header,
+/// the batch headers and the brackets.
+fn lone_wire_size(encoded_len: usize) -> usize {
+    let framing = "NATS/1.0\r\nNats-Msg-Id: bundle-\r\n\r\n".len() + 32;
+    framing + super::atomic_batch::HEADER_OVERHEAD + encoded_len + 2
 }
 
 /// A bundle being filled.
@@ -180,5 +193,16 @@ mod tests {
         let bundles = pack(&events, 10).unwrap();
         assert_eq!(bundles.len(), 3);
         assert!(pack(&[], 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_event_no_bundle_could_carry_is_refused_with_its_size() {
+        let events = events(2);
+        let one = serde_json::to_vec(&events[0]).unwrap().len();
+        let mut packer = Packer::new(TARGET_BYTES, one);
+        let refused = packer.push(&events[0]).unwrap().unwrap_err();
+        assert_eq!(refused.limit, one);
+        assert!(refused.size > one);
+        assert!(packer.finish().is_empty(), "nothing of it is packed");
     }
 }

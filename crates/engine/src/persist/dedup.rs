@@ -106,7 +106,9 @@ fn once_per_session(event_type: EventType) -> bool {
 }
 
 /// Decides each incoming event (in order) against `known` stored events; kept events join
-/// `known` so later ones in the same batch are matched against them.
+/// `known` so later ones in the same batch are matched against them. The reference the
+/// indexed [`DedupIndex`](super::dedup_index::DedupIndex) is tested against.
+#[cfg(test)]
 pub fn decide(known: &mut Vec<Candidate>, incoming: &[(MediaEvent, Option<u64>)]) -> Vec<Decision> {
     incoming
         .iter()

@@ -153,10 +153,14 @@ impl Writer {
                 Decoded::Delivery(mut delivery) => {
                     // A bundle's invalid events are kept before its message can be acked.
                     let invalid = std::mem::take(&mut delivery.invalid);
-                    if !invalid.is_empty() && !self.write_dead_letters(invalid).await {
-                        self.nak(&delivery.message, delivered(&delivery.message))
-                            .await;
-                        continue;
+                    let count = invalid.len();
+                    if count > 0 {
+                        if !self.write_dead_letters(invalid).await {
+                            self.nak(&delivery.message, delivered(&delivery.message))
+                                .await;
+                            continue;
+                        }
+                        tracing::warn!("dead-lettered {count} invalid events of a bundle");
                     }
                     if delivery.events.is_empty() {
                         self.ack(&delivery.message).await;

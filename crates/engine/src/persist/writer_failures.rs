@@ -40,7 +40,9 @@ impl Writer {
                     )
                 })
                 .collect();
+            let count = entries.len();
             if self.write_dead_letters(entries).await {
+                tracing::warn!("dead-lettered the {count} events of a bundle that kept failing");
                 self.ack(message).await;
             } else {
                 self.nak(message, delivered).await;
@@ -70,7 +72,8 @@ impl Writer {
         }
     }
 
-    /// Writes dead letters in one transaction; false (logged) when they could not be.
+    /// Writes dead letters in one transaction, counting them; false (logged) when they
+    /// could not be written.
     pub(super) async fn write_dead_letters(&self, entries: Vec<NewEntry>) -> bool {
         let count = entries.len() as u64;
         let written = self
@@ -86,7 +89,6 @@ impl Writer {
             .await;
         match written {
             Ok(()) => {
-                tracing::warn!("dead-lettered {count} events of a bundle");
                 self.counters
                     .dead_lettered
                     .fetch_add(count, Ordering::Relaxed);
@@ -136,25 +138,11 @@ impl Writer {
             event_id,
             stream_seq: seq,
         };
-        let written = self
-            .db
-            .with_conn(move |conn| {
-                let tx = conn.transaction()?;
-                dlq::insert(&tx, &entry)?;
-                tx.commit()?;
-                Ok(())
-            })
-            .await;
-        match written {
-            Ok(()) => {
-                tracing::warn!(kind = kind.as_str(), code, "dead-lettered: {error}");
-                self.counters.dead_lettered.fetch_add(1, Ordering::Relaxed);
-                self.ack(message).await;
-            }
-            Err(e) => {
-                tracing::error!("cannot write the dead letter ({e}); keeping the message");
-                self.nak(message, delivered).await;
-            }
+        if self.write_dead_letters(vec![entry]).await {
+            tracing::warn!(kind = kind.as_str(), code, "dead-lettered: {error}");
+            self.ack(message).await;
+        } else {
+            self.nak(message, delivered).await;
         }
     }
 }
