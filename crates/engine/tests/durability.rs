@@ -76,11 +76,13 @@ async fn every_acknowledged_event_survives_repeated_kill_9_of_nats_exactly_once(
     // With the spool, a dead NATS costs no webhook its 2xx.
     assert_eq!(acked.len(), EVENTS, "every webhook answered 2xx");
     assert_each_once_in_stream(&t, &acked).await;
-    // The kills came while concurrent webhooks were being published as atomic batches.
+    // The kills came while webhooks went through the group commit. Whether two of them
+    // shared a batch depends on timing here (CI once saw 196 messages in 196 groups, the rest
+    // spooled); that they do share is asserted where it is certain, in tests/group_commit.rs.
     let (groups, messages) = t.engine.publish_groups().expect("JetStream mode");
     assert!(
-        messages > groups,
-        "webhooks were gathered into batches ({messages} messages in {groups} groups)"
+        groups > 0 && messages >= groups,
+        "webhooks went through the group commit ({messages} messages in {groups} groups)"
     );
     t.engine.shutdown().await;
 }
