@@ -972,7 +972,7 @@ export type Stats = {
 	/**  Webhooks accepted per source. */
 	ingest_rate: { [key in string]: Rate },
 	latency: Latencies,
-	/**  The stream's consumers (the writer's `persist`, the live view's ordered one). */
+	/**  The stream's consumers: the writer's `persist`, and in external mode the live view's ordered one. */
 	consumers: ConsumerStats[],
 	duckdb_file_bytes: number,
 	stream: StreamStats | null,

@@ -2,7 +2,8 @@
 //! into the fsynced spool while JetStream cannot take it (and, to keep order, for as long as
 //! the spool is not empty), or, on the direct path, straight into DuckDB. The event is
 //! encoded once; one larger than the server's `max_payload` is refused before anything is
-//! written. Refused bodies are kept for the dead-letter view.
+//! written. What is made durable is shown in the live view at once. Refused bodies are kept
+//! for the dead-letter view.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -17,7 +18,7 @@ use crate::dlq::store::{self as dlq, Attempt, DlqKind, NewEntry};
 use crate::dlq::{rejected, RejectedBody};
 use crate::error::{codes, CodedError, ErrorKind};
 use crate::event::{MediaEvent, Source};
-use crate::live::LiveHub;
+use crate::live::tap::LiveTap;
 use crate::persist::store::{self, Outcome};
 use crate::persist::validate::validate;
 use crate::persist::{Database, DbError};
@@ -86,45 +87,38 @@ enum Route {
     },
     /// NATS has not answered yet: every event goes to the spool, which is forwarded once it
     /// does (the route then becomes `Jetstream`).
-    Spooling { spool: Spool },
-    /// The direct path shows stored events in the live view itself (in JetStream mode the
-    /// live feed reads them from the stream).
-    Direct { live: LiveHub },
+    Spooling {
+        spool: Spool,
+    },
+    Direct,
 }
 
 #[derive(Clone)]
 pub struct Ingest {
     route: Arc<RwLock<Route>>,
     db: Database,
+    /// Each event made durable is shown from here, not read back from the stream: a second
+    /// consumer of every message would cost nats-server and the engine (ADR 0031).
+    live: LiveTap,
     ignored: Arc<Mutex<BTreeMap<(Source, String), u64>>>,
 }
 
 impl Ingest {
-    pub fn jetstream(publisher: Publisher, spool: Spool, db: Database) -> Self {
-        Self::with_route(
-            Route::Jetstream {
-                commits: GroupCommit::start(publisher.clone()),
-                publisher: Box::new(publisher),
-                spool,
-            },
-            db,
-        )
-    }
-
     /// The JetStream route before NATS has answered: events are spooled until
     /// [`connected`](Self::connected) hands over the publisher.
-    pub fn spooling(spool: Spool, db: Database) -> Self {
-        Self::with_route(Route::Spooling { spool }, db)
+    pub fn spooling(spool: Spool, db: Database, live: LiveTap) -> Self {
+        Self::with_route(Route::Spooling { spool }, db, live)
     }
 
-    pub fn direct(db: Database, live: LiveHub) -> Self {
-        Self::with_route(Route::Direct { live }, db)
+    pub fn direct(db: Database, live: LiveTap) -> Self {
+        Self::with_route(Route::Direct, db, live)
     }
 
-    fn with_route(route: Route, db: Database) -> Self {
+    fn with_route(route: Route, db: Database, live: LiveTap) -> Self {
         Self {
             route: Arc::new(RwLock::new(route)),
             db,
+            live,
             ignored: Arc::default(),
         }
     }
@@ -146,7 +140,7 @@ impl Ingest {
     }
 
     pub fn is_direct(&self) -> bool {
-        matches!(self.route(), Route::Direct { .. })
+        matches!(self.route(), Route::Direct)
     }
 
     pub fn database(&self) -> &Database {
@@ -156,7 +150,7 @@ impl Ingest {
     pub fn spool(&self) -> Option<Spool> {
         match self.route() {
             Route::Jetstream { spool, .. } | Route::Spooling { spool } => Some(spool),
-            Route::Direct { .. } => None,
+            Route::Direct => None,
         }
     }
 
@@ -185,11 +179,16 @@ impl Ingest {
                 if spool.pending() == 0 {
                     match commits.publish(message.clone()).await {
                         Ok(published) => {
+                            let event_id = event.event_id.clone();
+                            // A duplicate was shown when it was first accepted (or is old news).
+                            if !published.duplicate {
+                                self.live.show(event);
+                            }
                             return Ok(Accepted {
-                                event_id: event.event_id,
+                                event_id,
                                 duplicate: published.duplicate,
                                 spooled: false,
-                            })
+                            });
                         }
                         // The stream's own size limit, found only by publishing.
                         Err(PublishError::TooLarge { size, limit }) => {
@@ -202,34 +201,34 @@ impl Ingest {
                     }
                 }
                 spool.append(&message).await?;
-                Ok(Accepted {
-                    event_id: event.event_id,
-                    duplicate: false,
-                    spooled: true,
-                })
+                Ok(self.spooled(event))
             }
             // NATS has not answered yet, so its size limit is unknown: an event it will
             // refuse is dead-lettered by the forwarder, not lost.
             Route::Spooling { spool } => {
                 spool.append(&Outgoing::from_event(&event)?).await?;
-                Ok(Accepted {
-                    event_id: event.event_id,
-                    duplicate: false,
-                    spooled: true,
-                })
+                Ok(self.spooled(event))
             }
-            Route::Direct { live } => self.store_directly(event, live).await,
+            Route::Direct => self.store_directly(event).await,
+        }
+    }
+
+    /// A spooled event is durable and acknowledged, so it is shown now, while NATS is away;
+    /// the forwarder does not show it again.
+    fn spooled(&self, event: MediaEvent) -> Accepted {
+        let event_id = event.event_id.clone();
+        self.live.show(event);
+        Accepted {
+            event_id,
+            duplicate: false,
+            spooled: true,
         }
     }
 
     /// The direct path: the writer's store (dedup, sessions) on this one event. An event
     /// that cannot be stored is accepted into the DLQ instead (it is durable there and can
     /// be retried); only when even that fails does the sender get a 503.
-    async fn store_directly(
-        &self,
-        event: MediaEvent,
-        live: &LiveHub,
-    ) -> Result<Accepted, IngestError> {
+    async fn store_directly(&self, event: MediaEvent) -> Result<Accepted, IngestError> {
         let event_id = event.event_id.clone();
         let now = Utc::now();
         let failure = match validate(&event, now) {
@@ -248,7 +247,7 @@ impl Ingest {
                     Ok(outcomes) => {
                         let duplicate = outcomes.first().is_none_or(Outcome::is_duplicate);
                         if !duplicate {
-                            live.observe(event);
+                            self.live.show(event);
                         }
                         return Ok(Accepted {
                             event_id,
@@ -319,7 +318,7 @@ impl Ingest {
             Route::Spooling { .. } => Err(IngestError::Batch(
                 "NATS has not answered since the engine started".to_string(),
             )),
-            Route::Direct { .. } => {
+            Route::Direct => {
                 let items: Vec<_> = events.into_iter().map(|e| (e, None)).collect();
                 self.db
                     .with_conn(move |conn| store::store(conn, &items))

@@ -93,7 +93,7 @@ pub struct Stats {
     /// Webhooks accepted per source.
     pub ingest_rate: std::collections::BTreeMap<String, crate::metrics::Rate>,
     pub latency: crate::metrics::Latencies,
-    /// The stream's consumers (the writer's `persist`, the live view's ordered one).
+    /// The stream's consumers: the writer's `persist`, and in external mode the live view's ordered one.
     pub consumers: Vec<ConsumerStats>,
     pub duckdb_file_bytes: u64,
     pub stream: Option<StreamStats>,

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cartographus_engine::bus::stream::{provision, StreamSpec};
 use cartographus_engine::event::EventType;
+use cartographus_engine::live::tap::LiveTap;
 use cartographus_engine::live::{feed, LiveHub};
 use cartographus_engine::metrics::Metrics;
 use cartographus_engine::testkit::{playback, t0};
@@ -50,8 +51,7 @@ async fn events_published_before_the_feed_starts_but_after_connecting_are_shown(
     let shutdown = CancellationToken::new();
     let feed = tokio::spawn(feed::run(
         jetstream.clone(),
-        hub.clone(),
-        std::sync::Arc::new(Metrics::default()),
+        LiveTap::new(hub.clone(), std::sync::Arc::new(Metrics::default())),
         connected_at,
         shutdown.clone(),
     ));

@@ -100,6 +100,19 @@ describe("Pipeline view", () => {
     expect(screen.queryByTestId("pipeline-degraded")).toBeNull();
   });
 
+  it("draws the live view fed by the listener when only the writer reads the stream (the sidecar)", async () => {
+    const backend = renderPipeline();
+    await push(backend, { ...jetstreamStats, consumers: [{ name: "persist", pending: 0, ack_pending: 0, redelivered: 0 }] });
+    const live = await screen.findByTestId("stage-live");
+    expect(live.getAttribute("aria-label")).toContain("Live view: up. fed by the listener as events are acknowledged");
+    expect(screen.getByTestId("link-listener-live")).toBeTruthy();
+    expect(screen.queryByTestId("link-jetstream-live")).toBeNull();
+    // External mode: an ordered consumer follows the stream for every engine's events.
+    backend.pushStats(busyStats);
+    await waitFor(() => expect(screen.getByTestId("link-jetstream-live")).toBeTruthy());
+    expect(screen.getByTestId("stage-live").textContent).toContain("keeps up");
+  });
+
   it("fills every panel: stream, consumers with badges, ingest, latency, writer, dead letters, sidecar", async () => {
     const backend = renderPipeline();
     await push(backend, busyStats);

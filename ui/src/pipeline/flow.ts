@@ -126,13 +126,22 @@ export function buildFlow(health: Health | null, stats: Stats, latest: StatsSamp
         ...(writer.redelivered > 0 ? [`${formatCount(writer.redelivered)} redelivered`] : []),
       ]
     : [];
-  const liveStage: Stage = {
-    id: "live",
-    name: "Live view",
-    state: live === null ? "degraded" : "up",
-    reason: live === null ? "no live consumer yet" : "ordered consumer",
-    figure: live === null ? null : live.pending === 0 ? "keeps up" : `${formatCount(live.pending)} behind`,
-  };
+  // The listener shows each event once JetStream (or the spool) holds it; only in external
+  // mode, where other engines publish too, does an ordered consumer also follow the stream.
+  const liveStage: Stage =
+    live === null
+      ? { id: "live", name: "Live view", state: "up", reason: "fed by the listener as events are acknowledged", figure: null }
+      : {
+          id: "live",
+          name: "Live view",
+          state: "up",
+          reason: "ordered consumer: every engine's events",
+          figure: live.pending === 0 ? "keeps up" : `${formatCount(live.pending)} behind`,
+        };
+  const liveLink: Link =
+    live === null
+      ? { from: "listener", to: "live", waiting: [] }
+      : { from: "jetstream", to: "live", waiting: live.pending > 0 ? [`${formatCount(live.pending)} pending`] : [] };
   return {
     direct,
     stages,
@@ -143,6 +152,6 @@ export function buildFlow(health: Health | null, stats: Stats, latest: StatsSamp
       { from: "jetstream", to: "persist", waiting: writerWaiting, busy: writer !== null && writer.pending + writer.ack_pending + writer.redelivered > 0 },
       { from: "persist", to: "duckdb", waiting: [] },
     ],
-    branch: { link: { from: "jetstream", to: "live", waiting: live && live.pending > 0 ? [`${formatCount(live.pending)} pending`] : [] }, stage: liveStage },
+    branch: { link: liveLink, stage: liveStage },
   };
 }

@@ -1,7 +1,8 @@
 //! How the engine comes to JetStream: pick the route from the configuration, then connect and
 //! provision — at once if NATS answers, else in the background for as long as it takes, with
 //! webhooks going durably into the spool meanwhile — and start what reads and writes the
-//! stream (publisher, spool forwarder, DuckDB writer, live feed, health monitors).
+//! stream (publisher, spool forwarder, DuckDB writer, in external mode the live feed, health
+//! monitors).
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -21,6 +22,7 @@ use crate::bus::{self, sidecar, Bus, BusError, NatsTarget};
 use crate::config::{Config, NatsMode};
 use crate::health::{HealthHub, PartHealth, PartStatus};
 use crate::ingest::Ingest;
+use crate::live::tap::LiveTap;
 use crate::live::LiveHub;
 use crate::metrics::Metrics;
 use crate::persist::writer::{WriterConfig, WriterCounters};
@@ -42,6 +44,12 @@ pub struct Parts {
     pub writer_counters: Arc<WriterCounters>,
     pub health: HealthHub,
     pub tasks: Tasks,
+}
+
+impl Parts {
+    fn live_tap(&self) -> LiveTap {
+        LiveTap::new(self.live.clone(), self.metrics.clone())
+    }
 }
 
 /// The route chosen at start.
@@ -89,6 +97,9 @@ pub async fn start(config: &Config, parts: Parts) -> Result<Link, EngineError> {
 
     // Opened before the sidecar so a spool that cannot open leaves no sidecar behind.
     let spool = Spool::open(&spool_dir, config.spool_max_bytes)?;
+    // Other engines may publish to an external server's stream; only the sidecar's stream is
+    // this engine's alone, so only there is what it accepts all there is to show.
+    let follow_stream = matches!(plan, Plan::External(_));
     let (target, supervisor) = match plan {
         Plan::External(target) => (target, None),
         Plan::Sidecar(bin) => {
@@ -97,7 +108,7 @@ pub async fn start(config: &Config, parts: Parts) -> Result<Link, EngineError> {
         }
     };
     let sidecar = supervisor.as_ref().map(Supervisor::state);
-    let ingest = Ingest::spooling(spool.clone(), parts.db.clone());
+    let ingest = Ingest::spooling(spool.clone(), parts.db.clone(), parts.live_tap());
     let shutdown = parts.tasks.token();
     parts.tasks.spawn(
         "spool health",
@@ -118,6 +129,7 @@ pub async fn start(config: &Config, parts: Parts) -> Result<Link, EngineError> {
         spool,
         ingest: ingest.clone(),
         slot: slot.clone(),
+        follow_stream,
         parts,
     };
     connector.start().await;
@@ -139,7 +151,7 @@ enum Plan {
 fn direct(parts: Parts, spool_dir: PathBuf, why: &str) -> Link {
     let leftover = spool_health::report_leftover(&spool_dir, why, &parts.health);
     Link {
-        ingest: Ingest::direct(parts.db, parts.live),
+        ingest: Ingest::direct(parts.db.clone(), parts.live_tap()),
         bus: BusSlot::default(),
         supervisor: None,
         sidecar: None,
@@ -155,6 +167,8 @@ struct Connector {
     spool: Spool,
     ingest: Ingest,
     slot: BusSlot,
+    /// Feed the live view from the stream too (external mode): see [`crate::live::feed`].
+    follow_stream: bool,
     parts: Parts,
 }
 
@@ -298,13 +312,14 @@ impl Connector {
                 stream: self.stream,
             },
         );
-        crate::live::feed::spawn(
-            tasks,
-            jetstream.clone(),
-            self.parts.live.clone(),
-            self.parts.metrics.clone(),
-            provisioned.last_sequence,
-        );
+        if self.follow_stream {
+            crate::live::feed::spawn(
+                tasks,
+                jetstream.clone(),
+                self.parts.live_tap(),
+                provisioned.last_sequence,
+            );
+        }
         tasks.spawn(
             "nats health",
             crate::bus::health::run(bus, self.parts.health.clone(), tasks.token()),

@@ -1,33 +1,28 @@
-//! The live view's source in JetStream mode: an ordered consumer on `MEDIA_EVENTS` that
+//! The live view's second source in external mode, where other engines may publish to the
+//! same stream: an ordered consumer on `MEDIA_EVENTS` that
 //! starts after the stream's end as it was when the engine connected and, when the
 //! connection, the sidecar or the consumer itself is interrupted, is recreated with backoff
 //! from the message after the last one it showed: an interruption delays the live view but
 //! does not make it skip events the stream kept.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{pull, DeliverPolicy};
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use super::LiveHub;
+use super::tap::LiveTap;
 use crate::bus::stream::STREAM;
 use crate::event::MediaEvent;
 use crate::handle::tasks::Tasks;
-use crate::metrics::{ms_since, Metrics};
 
 pub fn spawn(
     tasks: &Tasks,
     jetstream: async_nats::jetstream::Context,
-    hub: LiveHub,
-    metrics: Arc<Metrics>,
+    tap: LiveTap,
     start_after: u64,
 ) {
-    tasks.spawn(
-        "live feed",
-        run(jetstream, hub, metrics, start_after, tasks.token()),
-    );
+    tasks.spawn("live feed", run(jetstream, tap, start_after, tasks.token()));
 }
 
 /// Follows the stream from the message after `start_after` (the stream's end when the
@@ -35,8 +30,7 @@ pub fn spawn(
 /// `shutdown`; the live view only shows, so stopping mid-message loses nothing.
 pub async fn run(
     jetstream: async_nats::jetstream::Context,
-    hub: LiveHub,
-    metrics: Arc<Metrics>,
+    tap: LiveTap,
     start_after: u64,
     shutdown: CancellationToken,
 ) {
@@ -46,7 +40,7 @@ pub async fn run(
     loop {
         let followed = tokio::select! {
             _ = shutdown.cancelled() => return,
-            followed = follow(&jetstream, &hub, &metrics, &mut last_shown) => followed,
+            followed = follow(&jetstream, &tap, &mut last_shown) => followed,
         };
         let delay = match followed {
             Ok(()) => {
@@ -68,8 +62,7 @@ pub async fn run(
 
 async fn follow(
     jetstream: &async_nats::jetstream::Context,
-    hub: &LiveHub,
-    metrics: &Metrics,
+    tap: &LiveTap,
     last_shown: &mut Option<u64>,
 ) -> Result<(), String> {
     let mut stream = jetstream
@@ -113,14 +106,7 @@ async fn follow(
         }
         // Undecodable messages are the writer's to dead-letter; the live view skips them.
         if let Ok(event) = serde_json::from_slice::<MediaEvent>(&message.payload) {
-            // History read back from a source is not playing now.
-            if event.origin == crate::event::Origin::Import {
-                continue;
-            }
-            let received_at = event.received_at;
-            if hub.observe(event) {
-                metrics.to_live.record_ms(ms_since(received_at));
-            }
+            tap.show(event);
         }
     }
     Ok(())

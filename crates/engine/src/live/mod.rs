@@ -1,11 +1,12 @@
-//! The live view: who watches what right now. Events arrive from the stream's ordered
-//! consumer (or the direct path), are deduplicated against the recent past, fold into
+//! The live view: who watches what right now. Events arrive from the ingest path as they
+//! are made durable (and, in external mode, from the stream's ordered consumer), are deduplicated against the recent past, fold into
 //! per-playback [`Session`]s and fan out to subscribers through a bounded broadcast — a
 //! subscriber that falls behind is told so (and resyncs from a snapshot or is closed); it
 //! never slows ingestion.
 
 pub mod feed;
 pub mod subscription;
+pub mod tap;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
