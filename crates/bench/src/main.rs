@@ -174,10 +174,11 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let engine_cpu_us = per_event_us(pipe.flat_out.cpu.engine_s);
     let nats_cpu_us = per_event_us(pipe.flat_out.cpu.nats_s);
-    let writer_cpu_us = pipe.flat_out.engine_writer.as_ref().and_then(|w| {
-        let stored = w["stored"].as_f64().filter(|n| *n > 0.0)?;
-        Some(round(w["store_cpu_us"].as_f64()? / stored))
-    });
+    let writer_cpu_us = pipe
+        .flat_out
+        .writer_during
+        .and_then(|w| w.cpu_us_per_event())
+        .map(round);
     let ack_at = |rate: u32| {
         pipe.rates
             .iter()

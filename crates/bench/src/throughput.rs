@@ -66,6 +66,40 @@ pub struct FlatOut {
     pub cpu: PhaseCpu,
     /// The engine's writer counters afterwards (`writer` of `GET /api/v1/stats`).
     pub engine_writer: Option<serde_json::Value>,
+    /// What the writer did in this phase alone: its counters afterwards minus before, so
+    /// the small batches of the paced phases do not weigh on the flat-out figure.
+    pub writer_during: Option<WriterDelta>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct WriterDelta {
+    pub stored: f64,
+    pub batches: f64,
+    pub store_cpu_us: f64,
+}
+
+impl WriterDelta {
+    fn between(before: &serde_json::Value, after: &serde_json::Value) -> Option<Self> {
+        let delta = |key: &str| Some(after[key].as_f64()? - before[key].as_f64()?);
+        Some(Self {
+            stored: delta("stored")?,
+            batches: delta("batches")?,
+            store_cpu_us: delta("store_cpu_us")?,
+        })
+    }
+
+    pub fn cpu_us_per_event(&self) -> Option<f64> {
+        (self.stored > 0.0).then(|| self.store_cpu_us / self.stored)
+    }
+}
+
+async fn writer_counters(server: &Server) -> Option<serde_json::Value> {
+    match server.api().get("/api/v1/stats").await {
+        Ok((200, body, _)) => serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .map(|stats| stats["writer"].clone()),
+        _ => None,
+    }
 }
 
 /// Posts webhooks `range` flat out and waits (up to 120 s) until all acknowledged ones are
@@ -80,6 +114,7 @@ pub async fn flat_out_until_stored(
 ) -> Result<(FlatOut, Vec<String>), String> {
     let mut notes = Vec::new();
     let stored_before = server.api().events_stored().await?;
+    let writer_before = writer_counters(server).await;
     let poller = StoredPoller::start(server);
     let mark = cpu_mark(server);
     let began = Instant::now();
@@ -106,12 +141,11 @@ pub async fn flat_out_until_stored(
             "flat out: DuckDB did not hold all {acknowledged} acknowledged events within 120 s"
         ));
     }
-    let engine_writer = match server.api().get("/api/v1/stats").await {
-        Ok((200, body, _)) => serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .map(|stats| stats["writer"].clone()),
-        _ => None,
-    };
+    let engine_writer = writer_counters(server).await;
+    let writer_during = writer_before
+        .as_ref()
+        .zip(engine_writer.as_ref())
+        .and_then(|(before, after)| WriterDelta::between(before, after));
     if let Some(writer) = &engine_writer {
         for counter in ["dead_lettered", "duplicates"] {
             if writer[counter].as_f64().is_some_and(|n| n > 0.0) {
@@ -132,6 +166,7 @@ pub async fn flat_out_until_stored(
         ack_ms: percentiles(&outcome.latencies_ms),
         cpu,
         engine_writer,
+        writer_during,
     };
     Ok((flat_out, notes))
 }
