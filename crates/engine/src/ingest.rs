@@ -179,16 +179,7 @@ impl Ingest {
                 if spool.pending() == 0 {
                     match commits.publish(message.clone()).await {
                         Ok(published) => {
-                            let event_id = event.event_id.clone();
-                            // A duplicate was shown when it was first accepted (or is old news).
-                            if !published.duplicate {
-                                self.live.show(event);
-                            }
-                            return Ok(Accepted {
-                                event_id,
-                                duplicate: published.duplicate,
-                                spooled: false,
-                            });
+                            return Ok(self.accepted(event, published.duplicate, false))
                         }
                         // The stream's own size limit, found only by publishing.
                         Err(PublishError::TooLarge { size, limit }) => {
@@ -201,27 +192,30 @@ impl Ingest {
                     }
                 }
                 spool.append(&message).await?;
-                Ok(self.spooled(event))
+                Ok(self.accepted(event, false, true))
             }
             // NATS has not answered yet, so its size limit is unknown: an event it will
             // refuse is dead-lettered by the forwarder, not lost.
             Route::Spooling { spool } => {
                 spool.append(&Outgoing::from_event(&event)?).await?;
-                Ok(self.spooled(event))
+                Ok(self.accepted(event, false, true))
             }
             Route::Direct => self.store_directly(event).await,
         }
     }
 
-    /// A spooled event is durable and acknowledged, so it is shown now, while NATS is away;
-    /// the forwarder does not show it again.
-    fn spooled(&self, event: MediaEvent) -> Accepted {
+    /// The answer for an event now durable, which the live view shows at once — a spooled
+    /// one too, while NATS is away (the forwarder does not show it again); a duplicate was
+    /// shown when it was first accepted, or is old news.
+    fn accepted(&self, event: MediaEvent, duplicate: bool, spooled: bool) -> Accepted {
         let event_id = event.event_id.clone();
-        self.live.show(event);
+        if !duplicate {
+            self.live.show(event);
+        }
         Accepted {
             event_id,
-            duplicate: false,
-            spooled: true,
+            duplicate,
+            spooled,
         }
     }
 
@@ -246,14 +240,7 @@ impl Ingest {
                 {
                     Ok(outcomes) => {
                         let duplicate = outcomes.first().is_none_or(Outcome::is_duplicate);
-                        if !duplicate {
-                            self.live.show(event);
-                        }
-                        return Ok(Accepted {
-                            event_id,
-                            duplicate,
-                            spooled: false,
-                        });
+                        return Ok(self.accepted(event, duplicate, false));
                     }
                     Err(e) => (DlqKind::Exhausted, codes::STORE_FAILED, e.to_string()),
                 }
